@@ -1,0 +1,41 @@
+"""Shared fixtures: real databases built with the production `wpc init` code."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.tiny_reference import toy_preset, write_tiny_reference
+from wpc import reference
+from wpc.config import ROOT
+from wpc.presets import builtin_presets
+
+REFERENCE_DIR = ROOT / "data" / "reference"
+
+
+@pytest.fixture(scope="session")
+def reference_db(tmp_path_factory) -> Path:
+    """A database built from the shipped real reference data, all three presets, default sel.
+    Shared by the session: tests must not write to it (copy it with `writable_reference_db`)."""
+    path = tmp_path_factory.mktemp("reference_db") / "wpc.duckdb"
+    reference.build(path, REFERENCE_DIR, builtin_presets(), "sel")
+    return path
+
+
+@pytest.fixture
+def writable_reference_db(reference_db, tmp_path) -> Path:
+    """A private copy of `reference_db` a test may write to."""
+    path = tmp_path / "wpc.duckdb"
+    shutil.copy(reference_db, path)
+    return path
+
+
+@pytest.fixture
+def tiny_db(tmp_path) -> Path:
+    """A database built from the hand-made Toyshire reference folder (preset `toy`, default)."""
+    folder = write_tiny_reference(tmp_path / "reference")
+    path = tmp_path / "tiny.duckdb"
+    reference.build(path, folder, [toy_preset()], "toy")
+    return path

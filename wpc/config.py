@@ -1,0 +1,68 @@
+"""Settings: where wpc finds its data and database, and its limits.
+
+One frozen dataclass. Every field has a default and help text, and can be overridden
+by a `WPC_<NAME>` environment variable (e.g. `WPC_DB_PATH=/srv/wpc.duckdb`).
+Paths resolve from the repository, never from the current directory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _setting(default, help: str):
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = _setting(ROOT / "data", "Folder holding reference/ (shipped open data).")
+    db_path: Path = _setting(
+        ROOT / "data" / "wpc.duckdb", "The DuckDB database file built by `wpc init`."
+    )
+    salt_path: Path | None = _setting(
+        None,
+        "File holding this installation's secret salt for hashing participant refs; "
+        "kept outside the database. Default: the database path with `.salt` appended.",
+    )
+    max_upload_mb: int = _setting(200, "Uploads larger than this many megabytes are refused.")
+    default_preset: str = _setting("sel", "Preset used when none is named.")
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.data_dir / "reference"
+
+    def salt_file(self, db_path: Path | None = None) -> Path:
+        if self.salt_path is not None:
+            return self.salt_path
+        db = Path(db_path or self.db_path)
+        return db.with_name(db.name + ".salt")
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from defaults, then WPC_* environment variables, then keyword overrides."""
+    values = {}
+    for f in fields(Settings):
+        env = os.environ.get(f"WPC_{f.name.upper()}")
+        if env is not None and env != "":
+            values[f.name] = _coerce(f.type, env)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    for name in ("data_dir", "db_path", "salt_path"):
+        if values.get(name) is not None:
+            values[name] = Path(values[name]).expanduser().resolve()
+    return Settings(**values)
+
+
+def _coerce(type_name, raw: str):
+    if "int" in str(type_name):
+        return int(raw)
+    return raw
+
+
+def setting_help() -> dict[str, str]:
+    """Each setting's name and help text (documented in the README, checked by a test)."""
+    return {f.name: f.metadata["help"] for f in fields(Settings)}
