@@ -1,0 +1,26 @@
+"""wpc dashboard: the router (st.navigation) and the frame every page shares.
+
+Pages live in app_pages/ (not pages/: Streamlit treats a pages/ folder as a legacy
+multipage app and would bypass this router), one question each; they read the chosen scope from
+`wpc.ui.state.scope()` and call wpc functions through `wpc.ui.cache`.
+"""
+
+import streamlit as st
+
+from wpc.ui import frame
+
+st.set_page_config(page_title="wpc: who are we reaching?", page_icon="📍", layout="wide")
+
+PAGES = {
+    "Explore": [
+        st.Page("app_pages/population.py", title="Population context", icon=":material/groups:",
+                url_path="population", default=True),
+    ],
+    "About": [
+        st.Page("app_pages/about.py", title="About wpc and its data", icon=":material/info:", url_path="about"),
+    ],
+}
+
+page = st.navigation(PAGES)
+frame.render(page)
+page.run()

@@ -1,0 +1,55 @@
+"""About: what wpc is, the data it stands on (sources, vintages, licences) and how it treats personal data."""
+
+import pandas as pd
+import streamlit as st
+
+from wpc import sources
+
+st.title("About wpc and its data")
+st.markdown(
+    "**wpc** shows an Integrated Care System whether its work with people and communities reaches "
+    "those who face the worst health inequalities: the most deprived 20% of England (**Core20**), the "
+    "PLUS groups the system has chosen, and the five clinical areas of NHS England's Core20PLUS5."
+)
+
+st.header("Data sources")
+st.markdown(
+    "All reference data is real, published open data, shipped with wpc and read with no internet. "
+    "One geography vintage is used throughout: **2021 LSOAs** (IMD 2025 is published on them)."
+)
+st.dataframe(
+    pd.DataFrame(
+        [{"Source": s.name, "Publisher": s.publisher, "Vintage": s.vintage, "Used for": s.used_for,
+          "Licence": s.licence} for s in sources.SOURCES]
+    ),
+    hide_index=True, width="stretch",
+)
+st.subheader("Attribution")
+st.info(sources.ATTRIBUTION)
+st.markdown(
+    "Licence: [Open Government Licence v3.0]"
+    "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/); "
+    "its text is shipped in `data/reference/LICENCE-OGL-3.0.txt`."
+)
+
+st.header("Definitions used on every page")
+st.markdown(
+    """
+- **Core20**: neighbourhoods (LSOAs) in national IMD 2025 deciles 1 and 2, the most deprived 20% of
+  LSOAs in England. **Core20 population share** = residents of those LSOAs / all residents.
+- **Residents**: Census 2021 usual residents (table TS007A), the denominator of every area-based share
+  and rate. Other census tables give each dimension's own population shares; ONS perturbs small-area
+  counts, so table totals differ by a few people.
+- **IMD quintile** = ceil(decile / 2), national: quintile 1 is Core20.
+- **Place**: a borough, or a group of districts, as the ICS's preset defines it.
+"""
+)
+
+st.header("Synthetic demo data")
+st.markdown(
+    "When the database holds demo engagement data (from `wpc init --demo`), every page says so in a "
+    "banner. Demo activities and participants are generated; they describe no real people or events."
+)
+
+with st.expander("Full provenance of the reference data (data/reference/PROVENANCE.md)"):
+    st.markdown(sources.PROVENANCE_PATH.read_text(encoding="utf-8"))

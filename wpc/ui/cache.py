@@ -1,0 +1,42 @@
+"""Cached reads for pages: one short read-only connection per cache miss.
+
+`call(fn, **kwargs)` runs `fn(con, **kwargs)` for any wpc function that takes a
+connection first, and caches the result on (database file, its version, function,
+arguments). The version is the database's modification time, so an upload from the app
+or from `wpc ingest` in another process is seen on the next rerun; `clear()` empties
+the cache at once after an upload in this app.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import streamlit as st
+
+from wpc import db
+
+
+def database_version(path: Path) -> int:
+    """Changes whenever the database is written (its file or write-ahead log)."""
+    stamps = [p.stat().st_mtime_ns for p in (path, path.with_name(path.name + ".wal")) if p.exists()]
+    return max(stamps, default=0)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024, ttl=6 * 3600)
+def _cached_call(db_path: str, version: int, module: str, name: str, kwargs: tuple):
+    function = getattr(importlib.import_module(module), name)
+    with db.reading(db_path) as con:
+        return function(con, **dict(kwargs))
+
+
+def call(function, db_path: Path, **kwargs):
+    """`function(con, **kwargs)` on a read-only connection, cached until the database changes."""
+    return _cached_call(
+        str(db_path), database_version(Path(db_path)), function.__module__, function.__name__,
+        tuple(sorted(kwargs.items())),
+    )
+
+
+def clear() -> None:
+    _cached_call.clear()

@@ -1,0 +1,33 @@
+"""The frame around every page: database check, scope selectors and the synthetic-data label."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from wpc import db, status
+from wpc.ui import cache, state
+
+
+def render(page) -> None:
+    """Stop with a clear message if there is no database; otherwise draw the sidebar."""
+    path = state.db_path()
+    if not path.exists():
+        st.error(
+            f"There is no wpc database at `{path}` yet. Build one with `wpc init` "
+            "(or start the app with `./run.sh`, which does it for you)."
+        )
+        st.stop()
+    try:
+        preset, place = state.choose_scope()
+        data = cache.call(status.data_status, path)
+    except db.DatabaseError as exc:
+        st.error(str(exc))
+        st.stop()
+    st.session_state["_scope"] = (preset, place)
+    if data["demo"]:
+        st.warning(
+            "**Synthetic demo data.** The engagement records shown here were generated to "
+            "demonstrate wpc; they describe no real people or activities. Population, "
+            "deprivation and boundary data are real.",
+            icon=":material/science:",
+        )
