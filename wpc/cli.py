@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -68,6 +69,120 @@ def init(
         for p in presets:
             loaded = demo_data.load_demo(settings, p, settings.db_path)
             typer.echo(f"  demo {p.id}: {loaded}")
+
+
+class Kind(str, Enum):
+    activities = "activities"
+    participants = "participants"
+    returns = "returns"
+    insights = "insights"
+
+
+class TemplateFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="The CSV or XLSX file to upload.")],
+    kind: Annotated[
+        Optional[Kind], typer.Option("--kind", help="What the file holds; worked out from its columns if omitted.")
+    ] = None,
+    db: DbOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file and say what would happen; write nothing.")
+    ] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help='Print {"stored", "quarantined", "rejects": [{line, column, value, reason}]}.')
+    ] = False,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX: the sheet to read (default: the first).")] = None,
+    rejects: Annotated[
+        Optional[Path], typer.Option("--rejects", help="Write the quarantined rows, with their problems, to this "
+                                     "CSV file to fix and upload again.")
+    ] = None,
+) -> None:
+    """Upload engagement data. Every row is stored or quarantined with its reason.
+
+    Exit codes: 0 all rows stored; 3 some rows quarantined (the rest stored); 2 file refused
+    whole (nothing written)."""
+    import json
+
+    from wpc import db as database
+    from wpc.export.tables import to_csv_bytes
+    from wpc.ingest import load, privacy
+    from wpc.ingest.read import FileRefused
+
+    settings = load_settings(db_path=db)
+    try:
+        if not settings.db_path.exists():
+            raise database.DatabaseError(
+                f"no database at {settings.db_path}: build one with `wpc init --db {settings.db_path}`")
+        outcome = load.ingest(
+            file, settings.db_path, settings, kind=kind.value if kind else None, dry_run=dry_run,
+            source="cli", sheet=sheet)
+    except (FileRefused, database.DatabaseError, privacy.SaltError) as exc:
+        if json_out:
+            typer.echo(json.dumps({"stored": 0, "quarantined": 0, "rejects": [], "error": str(exc)}))
+        fail(f"{file.name}: {exc}. Nothing was written.")
+    wrote_rejects = rejects is not None and outcome.quarantined > 0
+    if wrote_rejects:
+        rejects.write_bytes(to_csv_bytes(outcome.rejected))
+    if json_out:
+        typer.echo(json.dumps(outcome.as_json(), ensure_ascii=False, default=str))
+    else:
+        typer.echo(load.describe(outcome, rejects if wrote_rejects else None))
+    raise typer.Exit(outcome.exit_code)
+
+
+@app.command()
+def template(
+    kind: Annotated[Kind, typer.Argument(help="activities, participants, returns or insights.")],
+    fmt: Annotated[TemplateFormat, typer.Option("--format", help="csv or xlsx (with a notes sheet).")] = TemplateFormat.csv,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="File to write (default: CSV to the screen, XLSX to "
+                                     "wpc-KIND-template.xlsx here).")
+    ] = None,
+) -> None:
+    """Write a template for one kind of upload: its columns and an example row."""
+    from wpc.ingest import templates
+
+    content = templates.template_bytes(kind.value, fmt.value)
+    if out is None and fmt is TemplateFormat.csv:
+        typer.echo(content.decode("utf-8-sig"), nl=False)
+        return
+    target = out or Path(templates.file_name(kind.value, fmt.value))
+    target.write_bytes(content)
+    typer.echo(f"Wrote the {kind.value} template to {target}")
+
+
+@app.command()
+def demo(
+    preset: Annotated[str, typer.Option("--preset", help="sel, mse, hw or another registered preset.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the four standard CSV files into.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same files.")] = 1,
+    end: Annotated[
+        Optional[str], typer.Option("--end", help="Last day of the demo year, YYYY-MM-DD (default: today).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write a realistic synthetic year of engagement for a preset, in the upload standard's files."""
+    from datetime import date
+
+    from wpc import db as database
+    from wpc import demo as demo_data
+
+    settings = load_settings(db_path=db)
+    try:
+        end_date = date.fromisoformat(end) if end else None
+    except ValueError:
+        fail(f"--end {end!r} is not a date like 2025-03-31")
+    try:
+        written = demo_data.write_demo(settings.db_path, preset, out, seed=seed, end_date=end_date)
+    except (database.DatabaseError, demo_data.DemoError) as exc:
+        fail(str(exc))
+    for kind, path in written.items():
+        typer.echo(f"  {kind}: {path}")
 
 
 @app.command()

@@ -202,3 +202,52 @@ CENSUS_COLUMNS: list[tuple[str, str, str, str]] = (
         ("carer", "care_50h_plus", "carer", "yes"),
     ]
 )
+
+
+# Further equality-monitoring questions, as the Census 2021 asks them. Ingest stores
+# them (DESIGN 3.2); they have no reach measure yet.
+GENDER_SAME_AS_BIRTH: dict[str, str] = {
+    "yes": "Gender identity the same as sex registered at birth",
+    "no": "Gender identity different from sex registered at birth",
+}
+
+# Census 2021 religion (TS030).
+RELIGION: dict[str, str] = {
+    "no_religion": "No religion",
+    "christian": "Christian",
+    "buddhist": "Buddhist",
+    "hindu": "Hindu",
+    "jewish": "Jewish",
+    "muslim": "Muslim",
+    "sikh": "Sikh",
+    "other": "Other religion",
+}
+
+# Census 2021 sexual orientation (TS077, residents aged 16 and over).
+SEXUAL_ORIENTATION: dict[str, str] = {
+    "straight": "Straight or heterosexual",
+    "gay_lesbian": "Gay or lesbian",
+    "bisexual": "Bisexual",
+    "other": "All other sexual orientations",
+}
+
+PREGNANT_OR_RECENT_BIRTH: dict[str, str] = {
+    "yes": "Pregnant or gave birth in the last 26 weeks",
+    "no": "Not pregnant and no birth in the last 26 weeks",
+}
+
+# `core20` may be named as a target group: it is an area, not a personal, characteristic.
+CORE20_GROUP = ("core20", "Core20: the most deprived 20% of neighbourhoods")
+
+# Dimensions an aggregated equality-monitoring return may give counts on.
+RETURN_DIMENSIONS: tuple[str, ...] = (
+    "imd_quintile",
+    "ethnicity",
+    "ethnicity_group",
+    "age_band",
+    "sex",
+    "disability",
+    "carer",
+    "inclusion_group",
+    "lsoa_code",
+)

@@ -1,0 +1,70 @@
+"""The data quality of one file, from the rows it would store: what is unknown, and how
+home areas were found. (The measure over all stored data, DESIGN 4.9, is a report measure.)
+
+One table: `check` in plain words, `rows` (how many of the rows to be stored) and `share`
+(of those rows, 0-1).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from wpc import db
+from wpc.ingest import standard
+
+UNKNOWN = standard.UNKNOWN
+
+HOME_AREA_CHECKS = {
+    "mapped_postcode": "Home area found from the postcode",
+    "lsoa_code": "Home area given as an LSOA code",
+    "unmapped_postcode": "Postcode not in the lookup: home area unknown",
+    "invalid_postcode": "Not a valid postcode: home area unknown",
+    "not_given": "No postcode or LSOA given: home area unknown",
+    "outside_ics": "Home outside the ICS of the activity (out of area)",
+}
+
+
+def summarise(con: duckdb.DuckDBPyConnection, kind: str, records: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
+    rows = len(records)
+    checks: list[tuple[str, int]] = []
+    if kind == "participants":
+        for spec in standard.fields("participants"):
+            if spec.rule.unknown:
+                checks.append((f"{spec.name}: unknown", int((records[spec.name] == UNKNOWN).sum())))
+        checks.append(("participant_ref: not given", int(records["participant_hash"].isna().sum())))
+        checks += _home_areas(con, records)
+    elif kind == "activities":
+        for spec in standard.fields("activities"):
+            if not spec.required:
+                blank = records[spec.name].isna() | (records[spec.name] == "")
+                checks.append((f"{spec.name}: blank", int(blank.sum())))
+    elif kind == "returns":
+        for dimension, group in records.groupby("dimension"):
+            counts = pd.to_numeric(group["count"])
+            unknown = int(counts[group["category"] == UNKNOWN].sum())
+            checks.append((f"{dimension}: people counted", int(counts.sum())))
+            checks.append((f"{dimension}: people in unknown", unknown))
+    elif kind == "insights":
+        checks.append(("quote or summary had personal details removed", int(records["scrub_note"].notna().sum())))
+        for name in ("date", "place", "themes", "quote", "status"):
+            values = clean[name]
+            checks.append((f"{name}: blank", int((values.isna() | (values == "")).sum())))
+    frame = pd.DataFrame(checks, columns=["check", "rows"])
+    if kind == "returns":
+        frame["share"] = None
+        people = frame["check"].str.endswith("people counted")
+        totals = frame["rows"].where(people).ffill()
+        frame.loc[~people, "share"] = (frame["rows"] / totals.where(totals > 0))[~people]
+    else:
+        frame["share"] = frame["rows"] / rows if rows else None
+    return frame
+
+
+def _home_areas(con: duckdb.DuckDBPyConnection, records: pd.DataFrame) -> list[tuple[str, int]]:
+    con.register("staged_quality", records[["activity_id", "lsoa21cd", "home_area_status"]])
+    try:
+        summary = db.query(con, "ingest/home_area_summary").iloc[0]
+    finally:
+        con.unregister("staged_quality")
+    return [(label, int(summary[key])) for key, label in HOME_AREA_CHECKS.items()]

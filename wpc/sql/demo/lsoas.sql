@@ -1,0 +1,6 @@
+-- grain: one row per LSOA of the preset: where demo participants can live.
+-- inputs: ref_lsoa
+select lsoa21cd, msoa21cd, place, lad24nm, imd_quintile, population
+from ref_lsoa
+where preset = $preset
+order by lsoa21cd
