@@ -223,9 +223,9 @@ def _rejected_rows(read: Sheet, problems: pd.DataFrame, rejected: np.ndarray) ->
 def _reduce(field_name: str | None, values: pd.Series) -> pd.Series:
     """Values as the database may keep them: postcodes cut to their sector, refs withheld, quotes scrubbed."""
     if field_name == "postcode":
-        return values.map(lambda v: postcodes.sector(v) if v else v)
+        return postcodes.sectors(values)
     if field_name == "participant_ref":
-        return values.map(lambda v: None)
+        return pd.Series(None, index=values.index, dtype=object)
     if field_name in SCRUBBED_FIELDS:
         return privacy.scrub(values)[0]
     return values
@@ -336,7 +336,9 @@ def _pause_if_testing(con, upload_id: int) -> None:
     if not marker:
         return
     counts = db.query(con, "ingest/table_rows").iloc[0].to_dict()
-    Path(marker).write_text(json.dumps({"upload_id": upload_id, **{k: int(v) for k, v in counts.items()}}))
+    partial = Path(marker + ".partial")
+    partial.write_text(json.dumps({"upload_id": upload_id, **{k: int(v) for k, v in counts.items()}}))
+    os.replace(partial, marker)
     time.sleep(600)
 
 

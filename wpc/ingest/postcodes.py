@@ -32,13 +32,19 @@ def valid_keys(keys: pd.Series) -> pd.Series:
     return keys.str.fullmatch(POSTCODE_KEY).fillna(False).astype(bool)
 
 
-def sector(text: str) -> str | None:
-    """The postcode sector ("SE1 7EH" -> "SE1 7"): all wpc keeps of a postcode anywhere it
-    must say which postcode a problem was about. None if the text is not a postcode."""
-    key = "".join(ch for ch in str(text).upper() if ch.isalnum())
-    if not pd.Series([key]).str.fullmatch(POSTCODE_KEY).iloc[0]:
-        return None
-    return f"{key[:-3]} {key[-3]}"
+def formatted(texts: pd.Series) -> np.ndarray:
+    """Postcodes written the standard way ("se17eh" -> "SE1 7EH"); None where not a postcode."""
+    keys = postcode_keys(texts.fillna("").astype(str))
+    spaced = (keys.str.slice(0, -3) + " " + keys.str.slice(-3)).to_numpy(dtype=object)
+    return np.where(valid_keys(keys).to_numpy(), spaced, None)
+
+
+def sectors(texts: pd.Series) -> pd.Series:
+    """Postcode sectors ("SE1 7EH" -> "SE1 7"): all wpc keeps of a postcode anywhere it must
+    say which postcode a problem was about. None where the text is not a postcode."""
+    keys = postcode_keys(texts.fillna("").astype(str))
+    cut = keys.str.slice(0, -3) + " " + keys.str.slice(-3, -2)
+    return cut.astype(object).where(valid_keys(keys).to_numpy(), None)
 
 
 def lookup(con: duckdb.DuckDBPyConnection, keys: pd.Series) -> pd.Series:

@@ -198,11 +198,14 @@ def _check_activities_exist(con, ids: pd.Series, column: str, problems: Problems
     missing = given & ~ids.isin(set(exact["activity_id"])).to_numpy()
     if missing.any():
         hints = found[found["wanted_id"] != found["activity_id"]].drop_duplicates("wanted_id")
-        hint = ids.map(pd.Series(hints["activity_id"].to_numpy(), index=hints["wanted_id"].to_numpy()))
+        hint = ids[missing].map(pd.Series(hints["activity_id"].to_numpy(dtype=object),
+                                          index=hints["wanted_id"].to_numpy(dtype=object))).astype(object)
         plain = "no activity with this activity_id has been uploaded: upload the activities file first"
-        reasons = np.where(hint.notna(), "no activity with this activity_id has been uploaded (did you mean "
-                           + hint.fillna("").map(repr) + "? activity ids are matched exactly)", plain)
-        problems.add(missing, column, reasons.astype(object))
+        suggested = ("no activity with this activity_id has been uploaded (did you mean '" + hint.fillna("")
+                     + "'? activity ids are matched exactly)")
+        reasons = np.full(len(ids), None, dtype=object)
+        reasons[missing] = np.where(hint.notna(), suggested, plain)
+        problems.add(missing, column, reasons)
     return exact.drop(columns="wanted_id").drop_duplicates("activity_id")
 
 
@@ -280,6 +283,9 @@ def validate(kind: str, sheet: Sheet, con: duckdb.DuckDBPyConnection) -> Validat
     order = {name: i for i, name in enumerate(sheet.frame.columns)}
     position = {f: order.get(c, -1) for f, c in columns.items()}
     found = problems.frame()
+    # A row with cells out of place (too many cells) is reported as such, not cell by cell.
+    misaligned = read_problems.loc[read_problems["column"].isna(), "row"]
+    found = found[found["column"].isna() | ~found["row"].isin(misaligned)]
     found = found.assign(_at=found["column"].map(position).fillna(-1)).sort_values(["row", "_at"], kind="stable")
     return Validated(kind=kind, columns=columns, clean=clean, notes=notes,
                      problems=found.drop(columns="_at").reset_index(drop=True))
@@ -326,6 +332,8 @@ def _participants(con, clean, raw, lines, problems, _vocabularies) -> None:
     problems.add_reasons(lsoa_problems, "lsoa_code")
     clean["lsoa21cd"] = lsoa
     clean["home_area_status"] = status
+    clean["lsoa_code"] = np.where(status == postcodes.GIVEN_LSOA, lsoa, None)
+    clean["postcode"] = postcodes.formatted(raw["postcode"])
 
     refs = raw["participant_ref"].str.strip().str.upper()
     keyed = pd.DataFrame({"activity_id": clean["activity_id"], "ref": refs.where(refs != "", None)})
