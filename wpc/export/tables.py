@@ -30,4 +30,5 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """The frame as formula-safe CSV bytes (UTF-8 with BOM, no index)."""
-    return neutralise(frame).to_csv(index=False).encode("utf-8-sig")
+    # CRLF ends rows as Excel does, and makes the writer quote any cell holding a line break.
+    return neutralise(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

@@ -321,7 +321,7 @@ ETHNICITY_VARIANTS = {
     **{fold(label): code for code, (label, _group) in vocab.ETHNICITY.items()},
     **{detail: code for group, details in _ETHNIC_DETAIL.items() for detail, code in details.items()
        if detail not in ("other", "any other")},
-    "other": "other_any_other",
+    "other": "other_any_other", "any other ethnic group": "other_any_other", "other ethnic group": "other_any_other",
     # NHS Data Dictionary ethnic category codes (2001 census based).
     "a": "white_british", "b": "white_irish", "c": "white_other", "d": "mixed_white_black_caribbean",
     "e": "mixed_white_black_african", "f": "mixed_white_asian", "g": "mixed_other", "h": "asian_indian",
@@ -331,10 +331,13 @@ ETHNICITY_VARIANTS = {
 _ETHNIC_UNKNOWN = frozenset({"z", "99", "not stated z"})
 
 
-def _ethnic_detail(group: str, rest: str) -> str | None:
+def _ethnic_detail(group: str, rest: str, generic_ok: bool = True) -> str | None:
+    """The category `rest` names within `group`; a bare "other" only when the group is known."""
     rest = re.sub(r"^any ", "", rest)
     rest = re.sub(r" (background|group|groups)$", "", rest)
     rest = re.sub(r" ethnic$", "", rest)
+    if not generic_ok and rest in ("other", "any other"):
+        return None
     return _ETHNIC_DETAIL[group].get(rest)
 
 
@@ -350,10 +353,9 @@ def resolve_ethnicity(text: str) -> Resolved:
                 code = _ethnic_detail(group, key[len(prefix) + 1:])
                 if code:
                     return code, None
-    short = re.sub(r"^any ", "", re.sub(r" background$", "", key))
     for group in _ETHNIC_DETAIL:
-        code = _ethnic_detail(group, short)
-        if code and short not in ("other", "any other"):
+        code = _ethnic_detail(group, key, generic_ok=False)
+        if code:
             return code, None
     if key in ("white", "asian", "black", "mixed", "black british", "asian british", "mixed or multiple"):
         return None, (f"{_quote(text)} is an ethnic group, not one of its Census 2021 categories: "

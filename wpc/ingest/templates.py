@@ -8,6 +8,7 @@ deleting it stores nothing by mistake.
 
 from __future__ import annotations
 
+import inspect
 import io
 
 import pandas as pd
@@ -66,9 +67,15 @@ def notes_frame(kind: str) -> pd.DataFrame:
     """One row per column: whether it is required, what it accepts, what it means, an example."""
     return pd.DataFrame([
         {"column": spec.name, "required": "yes" if spec.required else "no",
-         "allowed values": allowed_values(spec), "description": spec.description, "example": spec.example}
+         "allowed values": allowed_values(spec), "description": _described(spec), "example": spec.example}
         for spec in standard.fields(kind)
     ])
+
+
+def _described(spec: standard.FieldSpec) -> str:
+    if not spec.rule.aliases:
+        return spec.description
+    return f"{spec.description} The column may also be called {', '.join(spec.rule.aliases)}.".strip()
 
 
 def example_frame(kind: str) -> pd.DataFrame:
@@ -134,7 +141,7 @@ def standard_markdown() -> str:
     parts = []
     for kind in standard.KINDS:
         model = standard.MODELS[kind]
-        parts.append(f"### {kind}\n\n{(model.__doc__ or '').strip()}\n")
+        parts.append(f"### {kind}\n\n{' '.join(inspect.cleandoc(model.__doc__ or '').split())}\n")
         parts.append("| column | required | allowed values | description | example |")
         parts.append("|---|---|---|---|---|")
         for row in notes_frame(kind).itertuples(index=False):
