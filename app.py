@@ -16,6 +16,9 @@ PAGES = {
         st.Page("app_pages/population.py", title="Population context", icon=":material/groups:",
                 url_path="population", default=True),
     ],
+    "Data": [
+        st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"),
+    ],
     "About": [
         st.Page("app_pages/about.py", title="About wpc and its data", icon=":material/info:", url_path="about"),
     ],

@@ -85,3 +85,16 @@ def test_loading_the_demo_again_replaces_it(writable_reference_db):
     assert rows(db, "select count(*), max(start_date) <= $end, max(start_date) > $old from activities",
                 {"end": date(2025, 12, 31), "old": END}) == [(first.activities, True, True)]
     assert rows(db, "select count(*) from uploads") == [(4,)]
+
+
+def test_wpc_init_demo_loads_the_demo_through_ingest(tmp_path):
+    from typer.testing import CliRunner
+
+    from wpc.cli import app
+
+    db = tmp_path / "wpc.duckdb"
+    result = CliRunner().invoke(app, ["init", "--db", str(db), "--preset", "hw", "--demo"])
+    assert result.exit_code == 0, result.output
+    assert "demo hw: " in result.output and "(synthetic)" in result.output
+    assert rows(db, "select distinct source from uploads") == [("demo",)]
+    assert rows(db, "select count(*) > 200 from activities where preset = 'hw'") == [(True,)]

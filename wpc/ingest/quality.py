@@ -1,8 +1,9 @@
 """The data quality of one file, from the rows it would store: what is unknown, and how
 home areas were found. (The measure over all stored data, DESIGN 4.9, is a report measure.)
 
-One table: `check` in plain words, `rows` (how many of the rows to be stored) and `share`
-(of those rows, 0-1).
+One table: `section` (answers, home areas, counts), `check` in plain words, `rows` (how
+many of the rows to be stored) and `share` (of those rows, 0-1; for returns, of the people
+counted on that dimension).
 """
 
 from __future__ import annotations
@@ -27,30 +28,31 @@ HOME_AREA_CHECKS = {
 
 def summarise(con: duckdb.DuckDBPyConnection, kind: str, records: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
     rows = len(records)
-    checks: list[tuple[str, int]] = []
+    checks: list[tuple[str, str, int]] = []
     if kind == "participants":
         for spec in standard.fields("participants"):
             if spec.rule.unknown:
-                checks.append((f"{spec.name}: unknown", int((records[spec.name] == UNKNOWN).sum())))
-        checks.append(("participant_ref: not given", int(records["participant_hash"].isna().sum())))
-        checks += _home_areas(con, records)
+                checks.append(("answers", f"{_said(spec.name)}: unknown", int((records[spec.name] == UNKNOWN).sum())))
+        checks.append(("answers", "Participant ref: not given", int(records["participant_hash"].isna().sum())))
+        checks += [("home areas", label, n) for label, n in _home_areas(con, records)]
     elif kind == "activities":
         for spec in standard.fields("activities"):
             if not spec.required:
                 blank = records[spec.name].isna() | (records[spec.name] == "")
-                checks.append((f"{spec.name}: blank", int(blank.sum())))
+                checks.append(("answers", f"{_said(spec.name)}: blank", int(blank.sum())))
     elif kind == "returns":
         for dimension, group in records.groupby("dimension"):
             counts = pd.to_numeric(group["count"])
             unknown = int(counts[group["category"] == UNKNOWN].sum())
-            checks.append((f"{dimension}: people counted", int(counts.sum())))
-            checks.append((f"{dimension}: people in unknown", unknown))
+            checks.append(("counts", f"{_said(dimension)}: people counted", int(counts.sum())))
+            checks.append(("counts", f"{_said(dimension)}: people in unknown", unknown))
     elif kind == "insights":
-        checks.append(("quote or summary had personal details removed", int(records["scrub_note"].notna().sum())))
+        checks.append(("answers", "Quote or summary had personal details removed",
+                       int(records["scrub_note"].notna().sum())))
         for name in ("date", "place", "themes", "quote", "status"):
             values = clean[name]
-            checks.append((f"{name}: blank", int((values.isna() | (values == "")).sum())))
-    frame = pd.DataFrame(checks, columns=["check", "rows"])
+            checks.append(("answers", f"{_said(name)}: blank", int((values.isna() | (values == "")).sum())))
+    frame = pd.DataFrame(checks, columns=["section", "check", "rows"])
     if kind == "returns":
         frame["share"] = None
         people = frame["check"].str.endswith("people counted")
@@ -59,6 +61,10 @@ def summarise(con: duckdb.DuckDBPyConnection, kind: str, records: pd.DataFrame, 
     else:
         frame["share"] = frame["rows"] / rows if rows else None
     return frame
+
+
+def _said(name: str) -> str:
+    return name.replace("_", " ").capitalize()
 
 
 def _home_areas(con: duckdb.DuckDBPyConnection, records: pd.DataFrame) -> list[tuple[str, int]]:

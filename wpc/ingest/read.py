@@ -306,6 +306,22 @@ def _read_xlsx(data: bytes, file_name: str, sha256: str, max_mb: int, sheet_name
     return result
 
 
+def sheet_names(data: bytes) -> list[str]:
+    """The sheets of an XLSX file, in order ([] for anything that is not a readable workbook)."""
+    if not data.startswith(b"PK\x03\x04"):
+        return []
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, keep_links=False)
+    except Exception:  # not a workbook: read_bytes will say why
+        return []
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
 def _is_formula(value) -> bool:
     return (isinstance(value, str) and value.startswith("=")) or type(value).__name__ in (
         "ArrayFormula", "DataTableFormula")

@@ -1,0 +1,161 @@
+"""Upload: check a file against the data standard, see what will be stored and what
+quarantined and why, then store it; download the quarantined rows to fix; templates."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from wpc import db
+from wpc.config import load_settings
+from wpc.export.tables import to_csv_bytes
+from wpc.ingest import load, standard, templates, uploads
+from wpc.ingest.read import FileRefused, sheet_names
+from wpc.ui import cache, state, widgets
+
+KIND_LABELS = {
+    "activities": "Activities: the activity log, one row per activity",
+    "participants": "Participants: equality monitoring, one row per person per activity",
+    "returns": "Returns: monitoring counts, for activities with totals only",
+    "insights": "Insights: what people told us (the insight library)",
+}
+
+path = state.db_path()
+settings = load_settings()
+
+st.title("Upload engagement data")
+st.caption(
+    "Every row of your file is either stored or quarantined with the reason, so nothing is lost. "
+    "Check the file first: nothing is stored until you confirm. Full postcodes and participant "
+    "references are never stored."
+)
+
+kind = st.selectbox("What does the file hold?", standard.KINDS, format_func=KIND_LABELS.get, key="upload_kind")
+
+with st.expander(f"Templates, and what each {kind} column means"):
+    csv_column, xlsx_column = st.columns(2)
+    csv_column.download_button(
+        "Download the CSV template", templates.template_bytes(kind, "csv"),
+        file_name=templates.file_name(kind, "csv"), mime="text/csv", key="upload_template_csv")
+    xlsx_column.download_button(
+        "Download the XLSX template (with notes)", templates.template_bytes(kind, "xlsx"),
+        file_name=templates.file_name(kind, "xlsx"), key="upload_template_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.dataframe(templates.notes_frame(kind), hide_index=True, width="stretch", key="upload_notes")
+
+uploaded = st.file_uploader(
+    "Choose a CSV or XLSX file", type=["csv", "txt", "xlsx", "xlsm"], key="upload_file",
+    help=f"UTF-8 or Windows-1252 CSV (comma or semicolon), or Excel XLSX; up to {settings.max_upload_mb} MB.")
+
+
+def show_recent_uploads() -> None:
+    st.subheader("Recent uploads")
+    recent = cache.call(uploads.recent, path, limit=20)
+    if recent.empty:
+        st.write("Nothing has been uploaded yet.")
+        return
+    widgets.table(recent.rename(columns={
+        "upload_id": "Upload", "uploaded_at": "When", "kind": "Kind", "file_name": "File", "rows_read": "Rows read",
+        "rows_stored": "Stored", "rows_quarantined": "Quarantined", "source": "From"}), key="upload_recent")
+
+
+if uploaded is None:
+    show_recent_uploads()
+    st.stop()
+
+content = uploaded.getvalue()
+sheets = sheet_names(content)
+sheet = None
+if len(sheets) > 1:
+    sheet = st.selectbox("Sheet to read", sheets, key="upload_sheet",
+                         help="Only one sheet is read; the first unless you choose another.")
+
+
+def check() -> load.Prepared:
+    return load.prepare(content, path, settings, kind=kind, file_name=uploaded.name, sheet=sheet)
+
+
+check_key = (uploaded.file_id, kind, sheet)
+try:
+    if st.session_state.get("upload_checked", (None,))[0] != check_key:
+        with st.spinner("Checking every row against the data standard..."):
+            st.session_state["upload_checked"] = (check_key, check())
+            st.session_state.pop("upload_done", None)
+    prepared: load.Prepared = st.session_state["upload_checked"][1]
+except FileRefused as exc:
+    st.error(f"**This file cannot be uploaded:** {exc}. Nothing has been stored.")
+    st.stop()
+except db.DatabaseError as exc:
+    st.error(str(exc))
+    st.stop()
+
+done = st.session_state.get("upload_done")
+if done is not None and done[0] == check_key:
+    outcome: load.Outcome = done[1]
+    if outcome.earlier:
+        st.info(outcome.notes[-1])
+    else:
+        st.success(f"**Upload {outcome.upload_id} done:** {outcome.stored:,} rows stored, "
+                   f"{outcome.quarantined:,} quarantined. Every page now includes them.")
+
+for note in prepared.notes:
+    st.caption(note)
+if prepared.earlier and done is None:
+    earlier = prepared.earlier
+    st.info(f"This file was already uploaded on {earlier['uploaded_at']} (upload {earlier['upload_id']}: "
+            f"{earlier['rows_stored']:,} stored, {earlier['rows_quarantined']:,} quarantined). Uploading it "
+            "again would change nothing. To retry its quarantined rows, upload its corrected rejects file.")
+
+read_column, stored_column, quarantined_column = st.columns(3)
+read_column.metric("Rows read", f"{prepared.rows_read:,}")
+stored_column.metric("Will be stored" if done is None else "Stored", f"{prepared.stored:,}")
+quarantined_column.metric("Will be quarantined" if done is None else "Quarantined", f"{prepared.quarantined:,}")
+
+if prepared.quarantined:
+    st.subheader("Rows that will be quarantined, and why" if done is None else "Quarantined rows, and why")
+    st.markdown(
+        f"{prepared.quarantined:,} of {prepared.rows_read:,} rows have problems. Download them as a CSV with "
+        "every column and a `problems` column, correct the cells in a spreadsheet, and upload that file.")
+    st.download_button(
+        "Download the quarantined rows to fix (CSV)", to_csv_bytes(prepared.rejected),
+        file_name=f"{Path(prepared.file_name).stem}-rejects.csv", mime="text/csv", key="upload_rejects",
+        type="secondary")
+    widgets.table(prepared.problems[["line", "column", "value", "reason"]].rename(
+        columns={"line": "Line", "column": "Column", "value": "Value", "reason": "Problem"}), key="upload_problems")
+elif prepared.rows_read:
+    st.markdown("No problems found: every row will be stored." if done is None else "Every row was stored.")
+
+st.subheader("Data quality of this file")
+st.caption("Of the rows that will be stored: how many leave each answer unknown or blank, and how home "
+           "areas were found.")
+sections = list(prepared.quality.groupby("section", sort=False))
+for column, (section, checks) in zip(st.columns(len(sections) or 1), sections):
+    with column:
+        widgets.table(checks.drop(columns="section").rename(
+            columns={"check": section.capitalize(), "rows": "Rows", "share": "Share"}),
+            key=f"upload_quality_{section.replace(' ', '_')}", percent_columns=("Share",))
+
+stored_as = "that will be stored" if done is None else "stored"
+with st.expander(f"The {prepared.stored:,} rows {stored_as} (the first 200, as the database keeps them)"):
+    shown = prepared.records.drop(columns=["participant_hash"], errors="ignore").head(200)
+    st.dataframe(shown, hide_index=True, width="stretch", key="upload_preview")
+
+if done is None and not prepared.earlier:
+    confirm = st.button(f"Store {prepared.stored:,} rows and quarantine {prepared.quarantined:,}", type="primary",
+                        key="upload_confirm")
+    if confirm:
+        try:
+            with st.spinner("Storing..."):
+                outcome = load.commit(prepared, path, source="upload")
+        except load.StaleCheck:
+            st.session_state.pop("upload_checked", None)
+            st.warning("Someone uploaded data while you were looking, so the file has been checked again. "
+                       "Review the result and confirm again.")
+            st.rerun()
+        except db.DatabaseError as exc:
+            st.error(f"Nothing was stored: {exc}")
+            st.stop()
+        st.session_state["upload_done"] = (check_key, outcome)
+        cache.clear()
+        st.rerun()
+
+show_recent_uploads()

@@ -1,0 +1,95 @@
+"""The Upload page (AppTest): check a file, see what will be quarantined and why, confirm,
+and see it stored in the real database."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.fixtures.ingest_files import counts, load_base_activities, rows
+from wpc.config import ROOT
+
+BROKEN = ("activity_id,participant_ref,postcode,age,ethnicity\n"
+          "ACT-1,P-1,SE1 7EH,34,Indian\n"
+          "ACT-1,P-2,SW9 8JH,240,White British\n"
+          "ACT-77,P-3,NOT A POSTCODE,50,Prefer not to say\n"
+          "ACT-2,P-4,,61,Martian\n"
+          "ACT-2,P-5,M1 1AE,19,A\n").encode()
+
+
+@pytest.fixture
+def app(writable_reference_db, tmp_path, monkeypatch):
+    load_base_activities(writable_reference_db, tmp_path)
+    monkeypatch.setenv("WPC_DB_PATH", str(writable_reference_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/upload.py")
+    at.run()
+    assert not at.exception
+    return at
+
+
+def table(at, first_column: str):
+    """The table whose first column is `first_column` (AppTest does not expose dataframe keys)."""
+    return next(d.value for d in at.dataframe if list(d.value.columns)[0] == first_column)
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_upload_journey(app, writable_reference_db):
+    at = app
+    assert at.title[0].value == "Upload engagement data"
+    at.selectbox(key="upload_kind").set_value("participants")
+    at.file_uploader(key="upload_file").set_value(("monitoring.csv", BROKEN, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert (metric(at, "Rows read"), metric(at, "Will be stored"), metric(at, "Will be quarantined")) == ("5", "2", "3")
+    problems = table(at, "Line")
+    assert problems.to_dict("list") == {
+        "Line": [3, 4, 5], "Column": ["age", "activity_id", "ethnicity"], "Value": ["240", "ACT-77", "Martian"],
+        "Problem": ["age 240 is not between 0 and 120",
+                    "no activity with this activity_id has been uploaded: upload the activities file first",
+                    "'Martian' is not one of the 19 Census 2021 ethnic groups"]}
+    quality = table(at, "Home areas").set_index("Home areas")
+    assert quality.loc["Postcode not in the lookup: home area unknown", "Rows"] == 1
+    assert quality.loc["Home area found from the postcode", "Rows"] == 1
+    assert counts(writable_reference_db)["participants"] == 0  # nothing stored before confirming
+
+    at.button(key="upload_confirm").click()
+    at.run()
+    assert not at.exception
+    assert "Upload" in at.success[0].value and "2 rows stored, 3 quarantined" in at.success[0].value
+    assert rows(writable_reference_db, "select source, rows_stored, rows_quarantined from uploads "
+                                       "where kind = 'participants'") == [("upload", 2, 3)]
+    assert counts(writable_reference_db)["participants"] == 2
+    assert counts(writable_reference_db)["quarantine"] == 3
+    recent = table(at, "Upload")
+    assert recent["File"].iloc[0] == "monitoring.csv"
+
+
+def test_a_refused_file_says_why_and_stores_nothing(app, writable_reference_db):
+    at = app
+    at.selectbox(key="upload_kind").set_value("activities")
+    at.file_uploader(key="upload_file").set_value(("log.csv", b"activity_id,title\nA,B\n", "text/csv"))
+    at.run()
+    assert not at.exception
+    assert "This file cannot be uploaded" in at.error[0].value
+    assert "missing required column(s) for activities: start_date, place" in at.error[0].value
+    assert counts(writable_reference_db)["uploads"] == 1  # only the base activities
+
+
+def test_the_same_file_again_is_recognised(app):
+    at = app
+    good = b"activity_id,title,start_date,place\nG-1,Good,01/06/2025,Lambeth\n"
+    at.selectbox(key="upload_kind").set_value("activities")
+    at.file_uploader(key="upload_file").set_value(("good.csv", good, "text/csv"))
+    at.run()
+    at.button(key="upload_confirm").click()
+    at.run()
+    at.file_uploader(key="upload_file").set_value(("good-again.csv", good, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert any("already uploaded" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "upload_confirm"]
