@@ -29,22 +29,34 @@ st.caption(
     "references are never stored."
 )
 
-kind = st.selectbox("What does the file hold?", standard.KINDS, format_func=KIND_LABELS.get, key="upload_kind")
+kind = st.selectbox(
+    "What does the file hold?", standard.KINDS, format_func=KIND_LABELS.get, key="upload_kind"
+)
 
 with st.expander(f"Templates, and what each {kind} column means"):
     csv_column, xlsx_column = st.columns(2)
     csv_column.download_button(
-        "Download the CSV template", templates.template_bytes(kind, "csv"),
-        file_name=templates.file_name(kind, "csv"), mime="text/csv", key="upload_template_csv")
+        "Download the CSV template",
+        templates.template_bytes(kind, "csv"),
+        file_name=templates.file_name(kind, "csv"),
+        mime="text/csv",
+        key="upload_template_csv",
+    )
     xlsx_column.download_button(
-        "Download the XLSX template (with notes)", templates.template_bytes(kind, "xlsx"),
-        file_name=templates.file_name(kind, "xlsx"), key="upload_template_xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        "Download the XLSX template (with notes)",
+        templates.template_bytes(kind, "xlsx"),
+        file_name=templates.file_name(kind, "xlsx"),
+        key="upload_template_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     st.dataframe(templates.notes_frame(kind), hide_index=True, width="stretch", key="upload_notes")
 
 uploaded = st.file_uploader(
-    "Choose a CSV or XLSX file", type=["csv", "txt", "xlsx", "xlsm"], key="upload_file",
-    help=f"UTF-8 or Windows-1252 CSV (comma or semicolon), or Excel XLSX; up to {settings.max_upload_mb} MB.")
+    "Choose a CSV or XLSX file",
+    type=["csv", "txt", "xlsx", "xlsm"],
+    key="upload_file",
+    help=f"UTF-8 or Windows-1252 CSV (comma or semicolon), or Excel XLSX; up to {settings.max_upload_mb} MB.",
+)
 
 
 def show_recent_uploads() -> None:
@@ -53,9 +65,21 @@ def show_recent_uploads() -> None:
     if recent.empty:
         st.write("Nothing has been uploaded yet.")
         return
-    widgets.table(recent.rename(columns={
-        "upload_id": "Upload", "uploaded_at": "When", "kind": "Kind", "file_name": "File", "rows_read": "Rows read",
-        "rows_stored": "Stored", "rows_quarantined": "Quarantined", "source": "From"}), key="upload_recent")
+    widgets.table(
+        recent.rename(
+            columns={
+                "upload_id": "Upload",
+                "uploaded_at": "When",
+                "kind": "Kind",
+                "file_name": "File",
+                "rows_read": "Rows read",
+                "rows_stored": "Stored",
+                "rows_quarantined": "Quarantined",
+                "source": "From",
+            }
+        ),
+        key="upload_recent",
+    )
 
 
 if uploaded is None:
@@ -66,8 +90,12 @@ content = uploaded.getvalue()
 sheets = sheet_names(content)
 sheet = None
 if len(sheets) > 1:
-    sheet = st.selectbox("Sheet to read", sheets, key="upload_sheet",
-                         help="Only one sheet is read; the first unless you choose another.")
+    sheet = st.selectbox(
+        "Sheet to read",
+        sheets,
+        key="upload_sheet",
+        help="Only one sheet is read; the first unless you choose another.",
+    )
 
 
 def check() -> load.Prepared:
@@ -94,45 +122,66 @@ if done is not None and done[0] == check_key:
     if outcome.earlier:
         st.info(outcome.notes[-1])
     else:
-        st.success(f"**Upload {outcome.upload_id} done:** {outcome.stored:,} rows stored, "
-                   f"{outcome.quarantined:,} quarantined. Every page now includes them.")
+        st.success(
+            f"**Upload {outcome.upload_id} done:** {outcome.stored:,} rows stored, "
+            f"{outcome.quarantined:,} quarantined. Every page now includes them."
+        )
 
 for note in prepared.notes:
     st.caption(note)
 if prepared.earlier and done is None:
     earlier = prepared.earlier
-    st.info(f"This file was already uploaded on {earlier['uploaded_at']} (upload {earlier['upload_id']}: "
-            f"{earlier['rows_stored']:,} stored, {earlier['rows_quarantined']:,} quarantined). Uploading it "
-            "again would change nothing. To retry its quarantined rows, upload its corrected rejects file.")
+    st.info(
+        f"This file was already uploaded on {earlier['uploaded_at']} (upload {earlier['upload_id']}: "
+        f"{earlier['rows_stored']:,} stored, {earlier['rows_quarantined']:,} quarantined). Uploading it "
+        "again would change nothing. To retry its quarantined rows, upload its corrected rejects file."
+    )
 
 read_column, stored_column, quarantined_column = st.columns(3)
 read_column.metric("Rows read", f"{prepared.rows_read:,}")
 stored_column.metric("Will be stored" if done is None else "Stored", f"{prepared.stored:,}")
-quarantined_column.metric("Will be quarantined" if done is None else "Quarantined", f"{prepared.quarantined:,}")
+quarantined_column.metric(
+    "Will be quarantined" if done is None else "Quarantined", f"{prepared.quarantined:,}"
+)
 
 if prepared.quarantined:
     st.subheader("Rows that will be quarantined, and why" if done is None else "Quarantined rows, and why")
     st.markdown(
         f"{prepared.quarantined:,} of {prepared.rows_read:,} rows have problems. Download them as a CSV with "
-        "every column and a `problems` column, correct the cells in a spreadsheet, and upload that file.")
+        "every column and a `problems` column, correct the cells in a spreadsheet, and upload that file."
+    )
     st.download_button(
-        "Download the quarantined rows to fix (CSV)", to_csv_bytes(prepared.rejected),
-        file_name=f"{Path(prepared.file_name).stem}-rejects.csv", mime="text/csv", key="upload_rejects",
-        type="secondary")
-    widgets.table(prepared.problems[["line", "column", "value", "reason"]].rename(
-        columns={"line": "Line", "column": "Column", "value": "Value", "reason": "Problem"}), key="upload_problems")
+        "Download the quarantined rows to fix (CSV)",
+        to_csv_bytes(prepared.rejected),
+        file_name=f"{Path(prepared.file_name).stem}-rejects.csv",
+        mime="text/csv",
+        key="upload_rejects",
+        type="secondary",
+    )
+    widgets.table(
+        prepared.problems[["line", "column", "value", "reason"]].rename(
+            columns={"line": "Line", "column": "Column", "value": "Value", "reason": "Problem"}
+        ),
+        key="upload_problems",
+    )
 elif prepared.rows_read:
     st.markdown("No problems found: every row will be stored." if done is None else "Every row was stored.")
 
 st.subheader("Data quality of this file")
-st.caption("Of the rows that will be stored: how many leave each answer unknown or blank, and how home "
-           "areas were found.")
+st.caption(
+    "Of the rows that will be stored: how many leave each answer unknown or blank, and how home "
+    "areas were found."
+)
 sections = list(prepared.quality.groupby("section", sort=False))
 for column, (section, checks) in zip(st.columns(len(sections) or 1), sections):
     with column:
-        widgets.table(checks.drop(columns="section").rename(
-            columns={"check": section.capitalize(), "rows": "Rows", "share": "Share"}),
-            key=f"upload_quality_{section.replace(' ', '_')}", percent_columns=("Share",))
+        widgets.table(
+            checks.drop(columns="section").rename(
+                columns={"check": section.capitalize(), "rows": "Rows", "share": "Share"}
+            ),
+            key=f"upload_quality_{section.replace(' ', '_')}",
+            percent_columns=("Share",),
+        )
 
 stored_as = "that will be stored" if done is None else "stored"
 with st.expander(f"The {prepared.stored:,} rows {stored_as} (the first 200, as the database keeps them)"):
@@ -140,16 +189,21 @@ with st.expander(f"The {prepared.stored:,} rows {stored_as} (the first 200, as t
     st.dataframe(shown, hide_index=True, width="stretch", key="upload_preview")
 
 if done is None and not prepared.earlier:
-    confirm = st.button(f"Store {prepared.stored:,} rows and quarantine {prepared.quarantined:,}", type="primary",
-                        key="upload_confirm")
+    confirm = st.button(
+        f"Store {prepared.stored:,} rows and quarantine {prepared.quarantined:,}",
+        type="primary",
+        key="upload_confirm",
+    )
     if confirm:
         try:
             with st.spinner("Storing..."):
                 outcome = load.commit(prepared, path, source="upload")
         except load.StaleCheck:
             st.session_state.pop("upload_checked", None)
-            st.warning("Someone uploaded data while you were looking, so the file has been checked again. "
-                       "Review the result and confirm again.")
+            st.warning(
+                "Someone uploaded data while you were looking, so the file has been checked again. "
+                "Review the result and confirm again."
+            )
             st.rerun()
         except db.DatabaseError as exc:
             st.error(f"Nothing was stored: {exc}")

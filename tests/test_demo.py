@@ -22,45 +22,86 @@ def test_demo_loads_through_ingest(writable_reference_db, preset):
     db = writable_reference_db
     # Hundreds of activities and tens of thousands of participants, every row stored.
     assert 200 <= loaded.activities < 1000 and 10_000 <= loaded.participants < 100_000
-    assert rows(db, "select kind, source, rows_read = rows_stored, rows_quarantined from uploads order by upload_id") == [
-        ("activities", "demo", True, 0), ("participants", "demo", True, 0), ("returns", "demo", True, 0),
-        ("insights", "demo", True, 0)]
-    assert rows(db, "select count(*) from activities where preset = $p", {"p": preset}) == [(loaded.activities,)]
-    assert rows(db, "select min(start_date) >= $first, max(start_date) <= $end from activities",
-                {"first": date(2024, 10, 1), "end": END}) == [(True, True)]
+    assert rows(
+        db, "select kind, source, rows_read = rows_stored, rows_quarantined from uploads order by upload_id"
+    ) == [
+        ("activities", "demo", True, 0),
+        ("participants", "demo", True, 0),
+        ("returns", "demo", True, 0),
+        ("insights", "demo", True, 0),
+    ]
+    assert rows(db, "select count(*) from activities where preset = $p", {"p": preset}) == [
+        (loaded.activities,)
+    ]
+    assert rows(
+        db,
+        "select min(start_date) >= $first, max(start_date) <= $end from activities",
+        {"first": date(2024, 10, 1), "end": END},
+    ) == [(True, True)]
     with database.reading(db) as con:
         assert status.data_status(con)["demo"] is True
 
     # Homes are real neighbourhoods of the ICS, with some unknown, unmapped and out-of-area.
     homes = dict(rows(db, "select home_area_status, count(*) from participants group by 1"))
-    assert set(homes) == {"mapped_postcode", "lsoa_code", "unmapped_postcode", "invalid_postcode", "not_given"}
+    assert set(homes) == {
+        "mapped_postcode",
+        "lsoa_code",
+        "unmapped_postcode",
+        "invalid_postcode",
+        "not_given",
+    }
     assert homes["mapped_postcode"] > 0.6 * loaded.participants
-    outside = rows(db, "select count(*) from participants join ref_lsoa using (lsoa21cd) "
-                       "where ref_lsoa.preset is distinct from $p", {"p": preset})[0][0]
+    outside = rows(
+        db,
+        "select count(*) from participants join ref_lsoa using (lsoa21cd) "
+        "where ref_lsoa.preset is distinct from $p",
+        {"p": preset},
+    )[0][0]
     assert 0 < outside < 0.06 * loaded.participants
     # Headcount-only activities, returns, insights, and repeat participants by ref.
-    assert rows(db, "select count(*) > 0 from activities where participants_total is not null "
-                    "and activity_id not in (select activity_id from participants)") == [(True,)]
+    assert rows(
+        db,
+        "select count(*) > 0 from activities where participants_total is not null "
+        "and activity_id not in (select activity_id from participants)",
+    ) == [(True,)]
     assert rows(db, "select count(*) > 0 from returns") == [(True,)]
     assert rows(db, "select count(*) > 0 from insights where scrub_note is not null") == [(True,)]
-    assert rows(db, "select count(*) > 0 from (select participant_hash from participants where participant_hash "
-                    "is not null group by 1 having count(*) >= 4)") == [(True,)]
+    assert rows(
+        db,
+        "select count(*) > 0 from (select participant_hash from participants where participant_hash "
+        "is not null group by 1 having count(*) >= 4)",
+    ) == [(True,)]
 
     # Surveys over-reach less deprived residents; outreach and door-knocking reach the most deprived.
-    core20 = dict(rows(db, """
+    core20 = dict(
+        rows(
+            db,
+            """
         select case when a.method in ('survey', 'online platform') then 'survey'
                     when a.method in ('outreach', 'door-knocking') then 'outreach' end,
                avg(case when l.imd_decile <= 2 then 1.0 else 0.0 end)
         from participants p join activities a using (activity_id) join ref_lsoa l using (lsoa21cd)
         where l.preset = $p and a.method in ('survey', 'online platform', 'outreach', 'door-knocking')
-        group by 1""", {"p": preset}))
-    population = rows(db, "select sum(case when core20 then population else 0 end) / sum(population) from ref_lsoa "
-                          "where preset = $p", {"p": preset})[0][0]
+        group by 1""",
+            {"p": preset},
+        )
+    )
+    population = rows(
+        db,
+        "select sum(case when core20 then population else 0 end) / sum(population) from ref_lsoa "
+        "where preset = $p",
+        {"p": preset},
+    )[0][0]
     assert core20["survey"] < population < core20["outreach"]
-    white_british = dict(rows(db, """
+    white_british = dict(
+        rows(
+            db,
+            """
         select a.method in ('survey', 'online platform'), avg(case when ethnicity = 'white_british' then 1.0 else 0 end)
         from participants p join activities a using (activity_id) where ethnicity <> 'unknown'
-          and a.method in ('survey', 'online platform', 'outreach', 'door-knocking') group by 1"""))
+          and a.method in ('survey', 'online platform', 'outreach', 'door-knocking') group by 1""",
+        )
+    )
     assert white_british[True] > white_british[False]
 
 
@@ -82,8 +123,11 @@ def test_loading_the_demo_again_replaces_it(writable_reference_db):
     assert not later.already
     assert rows(db, "select count(*) from activities") == [(later.activities,)]
     assert rows(db, "select count(*) from participants") == [(later.participants,)]
-    assert rows(db, "select count(*), max(start_date) <= $end, max(start_date) > $old from activities",
-                {"end": date(2025, 12, 31), "old": END}) == [(first.activities, True, True)]
+    assert rows(
+        db,
+        "select count(*), max(start_date) <= $end, max(start_date) > $old from activities",
+        {"end": date(2025, 12, 31), "old": END},
+    ) == [(first.activities, True, True)]
     assert rows(db, "select count(*) from uploads") == [(4,)]
 
 

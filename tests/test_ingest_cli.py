@@ -40,13 +40,22 @@ def test_exit_3_and_json_rejects_when_some_rows_are_quarantined(db, tmp_path):
     result = wpc("ingest", path, "--db", db, "--json")
     assert result.exit_code == 3
     assert json.loads(result.stdout) == {
-        "stored": 1, "quarantined": 2,
+        "stored": 1,
+        "quarantined": 2,
         "rejects": [
             {"line": 3, "column": "age", "value": "forty", "reason": "not an age in whole years (e.g. 34)"},
-            {"line": 4, "column": "activity_id", "value": "NOPE",
-             "reason": "no activity with this activity_id has been uploaded: upload the activities file first"},
-            {"line": 4, "column": "sex", "value": "Q",
-             "reason": "'Q' is not recognised: use female or male (or leave blank)"},
+            {
+                "line": 4,
+                "column": "activity_id",
+                "value": "NOPE",
+                "reason": "no activity with this activity_id has been uploaded: upload the activities file first",
+            },
+            {
+                "line": 4,
+                "column": "sex",
+                "value": "Q",
+                "reason": "'Q' is not recognised: use female or male (or leave blank)",
+            },
         ],
     }
     assert counts(db)["participants"] == 1
@@ -62,15 +71,21 @@ def test_exit_2_when_the_file_is_refused_and_nothing_is_written(db, tmp_path):
     assert snapshot(db) == before
     as_json = wpc("ingest", path, "--db", db, "--kind", "activities", "--json")
     assert as_json.exit_code == 2
-    assert json.loads(as_json.stdout)["stored"] == 0 and "start_date, place" in json.loads(as_json.stdout)["error"]
+    assert (
+        json.loads(as_json.stdout)["stored"] == 0
+        and "start_date, place" in json.loads(as_json.stdout)["error"]
+    )
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("missing.csv", None, "there is no file"),
-    ("sheet.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old-style Excel (.xls)"),
-    ("report.pdf", b"%PDF-1.7\n...", "is a PDF"),
-    ("binary.csv", b"\x00\x01\x02\x03" * 50, "holds binary data"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("missing.csv", None, "there is no file"),
+        ("sheet.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old-style Excel (.xls)"),
+        ("report.pdf", b"%PDF-1.7\n...", "is a PDF"),
+        ("binary.csv", b"\x00\x01\x02\x03" * 50, "holds binary data"),
+    ],
+)
 def test_files_that_are_not_csv_or_xlsx_exit_2(db, tmp_path, name, content, message):
     path = tmp_path / name
     if content is not None:
@@ -93,16 +108,21 @@ def test_dry_run_reports_but_writes_nothing(db, tmp_path):
     assert result.exit_code == 3
     assert json.loads(result.stdout)["stored"] == 1 and json.loads(result.stdout)["dry_run"] is True
     text = wpc("ingest", path, "--db", db, "--dry-run")
-    assert "would store 1, would quarantine 1" in text.output and "Dry run: nothing was written." in text.output
+    assert (
+        "would store 1, would quarantine 1" in text.output and "Dry run: nothing was written." in text.output
+    )
     assert snapshot(db) == before
 
 
-@pytest.mark.parametrize("kind, text", [
-    ("activities", "Activity ID,Title,Start date,Place\nK-1,T,01/06/2025,Lambeth\n"),
-    ("participants", "activity_id,postcode,ethnicity\nACT-1,SE1 7EH,Indian\n"),
-    ("returns", "activity_id,dimension,category,count\nACT-1,sex,female,3\n"),
-    ("insights", "insight_id,summary\nK-1,Something said\n"),
-])
+@pytest.mark.parametrize(
+    "kind, text",
+    [
+        ("activities", "Activity ID,Title,Start date,Place\nK-1,T,01/06/2025,Lambeth\n"),
+        ("participants", "activity_id,postcode,ethnicity\nACT-1,SE1 7EH,Indian\n"),
+        ("returns", "activity_id,dimension,category,count\nACT-1,sex,female,3\n"),
+        ("insights", "insight_id,summary\nK-1,Something said\n"),
+    ],
+)
 def test_kind_is_worked_out_from_the_columns(db, tmp_path, kind, text):
     result = wpc("ingest", write(tmp_path / "f.csv", text), "--db", db)
     assert result.exit_code == 0, result.output
@@ -117,8 +137,10 @@ def test_a_file_of_no_clear_kind_must_be_named(db, tmp_path):
 
 
 def test_rejects_file_can_be_fixed_and_uploaded_to_zero_quarantined(db, tmp_path):
-    path = write(tmp_path / "p.csv", "activity_id,participant_ref,age,sex\nACT-1,A,40,F\nACT-1,B,-4,F\n"
-                                     "ACT-9,C,30,=cmd|' /C calc'!A0\n")
+    path = write(
+        tmp_path / "p.csv",
+        "activity_id,participant_ref,age,sex\nACT-1,A,40,F\nACT-1,B,-4,F\nACT-9,C,30,=cmd|' /C calc'!A0\n",
+    )
     rejects = tmp_path / "rejects.csv"
     first = wpc("ingest", path, "--db", db, "--rejects", rejects)
     assert first.exit_code == 3
@@ -162,10 +184,25 @@ def test_template_xlsx_is_written_to_a_file(tmp_path):
 
 
 def test_demo_writes_the_four_standard_files(reference_db, tmp_path):
-    result = wpc("demo", "--preset", "hw", "--seed", "3", "--end", "2025-06-30", "--out", tmp_path / "demo",
-                 "--db", reference_db)
+    result = wpc(
+        "demo",
+        "--preset",
+        "hw",
+        "--seed",
+        "3",
+        "--end",
+        "2025-06-30",
+        "--out",
+        tmp_path / "demo",
+        "--db",
+        reference_db,
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == [
-        "demo-hw-activities.csv", "demo-hw-insights.csv", "demo-hw-participants.csv", "demo-hw-returns.csv"]
+        "demo-hw-activities.csv",
+        "demo-hw-insights.csv",
+        "demo-hw-participants.csv",
+        "demo-hw-returns.csv",
+    ]
     bad = wpc("demo", "--preset", "nowhere", "--out", tmp_path / "x", "--db", reference_db)
     assert bad.exit_code == 2 and "preset 'nowhere' is not registered" in bad.stderr

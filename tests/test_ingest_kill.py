@@ -22,16 +22,26 @@ def test_killing_an_upload_mid_transaction_changes_nothing(writable_reference_db
     db = writable_reference_db
     load_base_activities(db, tmp_path)
     n = 150_000  # more than one DuckDB row group, so rows reach the database file before commit
-    frame = pd.DataFrame({"activity_id": np.array(["ACT-1", "ACT-2"])[np.arange(n) % 2],
-                          "participant_ref": [f"K{i}" for i in range(n)],
-                          "postcode": "SE1 7EH", "age": (np.arange(n) % 80 + 10).astype(str)})
+    frame = pd.DataFrame(
+        {
+            "activity_id": np.array(["ACT-1", "ACT-2"])[np.arange(n) % 2],
+            "participant_ref": [f"K{i}" for i in range(n)],
+            "postcode": "SE1 7EH",
+            "age": (np.arange(n) % 80 + 10).astype(str),
+        }
+    )
     path = tmp_path / "participants.csv"
     frame.to_csv(path, index=False)
     before = snapshot(db)
     marker = tmp_path / "inside.json"
     env = {**os.environ, PAUSE_ENV: str(marker)}
-    process = subprocess.Popen([sys.executable, "-m", "wpc", "ingest", str(path), "--db", str(db)],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wpc", "ingest", str(path), "--db", str(db)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 120
         while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
@@ -47,8 +57,13 @@ def test_killing_an_upload_mid_transaction_changes_nothing(writable_reference_db
     assert inside["uploads"] == counts_before(before)["uploads"] + 1
 
     assert snapshot(db) == before
-    again = subprocess.run([sys.executable, "-m", "wpc", "ingest", str(path), "--db", str(db), "--json"],
-                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        [sys.executable, "-m", "wpc", "ingest", str(path), "--db", str(db), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["stored"] == n
     assert counts(db)["participants"] == n

@@ -13,7 +13,13 @@ import pandas as pd
 import pytest
 
 from tests.fixtures.ingest_files import (
-    counts, ingest, load_base_activities, rows, settings_for, snapshot, write,
+    counts,
+    ingest,
+    load_base_activities,
+    rows,
+    settings_for,
+    snapshot,
+    write,
 )
 from wpc import db as database
 from wpc.ingest import load, standard
@@ -28,8 +34,10 @@ def db(writable_reference_db, tmp_path):
 
 
 def test_the_same_file_twice_changes_nothing(db, tmp_path):
-    path = write(tmp_path / "acts.csv", "activity_id,title,start_date,place\nS-1,One,01/06/2025,Lambeth\n"
-                                        "S-2,Two,31/06/2025,Lambeth\n")
+    path = write(
+        tmp_path / "acts.csv",
+        "activity_id,title,start_date,place\nS-1,One,01/06/2025,Lambeth\nS-2,Two,31/06/2025,Lambeth\n",
+    )
     first = ingest(db, path)
     assert (first.stored, first.quarantined, first.exit_code) == (1, 1, 3)
     before = snapshot(db)
@@ -41,48 +49,94 @@ def test_the_same_file_twice_changes_nothing(db, tmp_path):
 
 
 def test_a_corrected_activity_replaces_the_stored_one(db, tmp_path):
-    ingest(db, write(tmp_path / "v1.csv", "activity_id,title,start_date,place,method\nU-1,Old,01/06/2025,Lambeth,survey\n"))
-    second = ingest(db, write(tmp_path / "v2.csv", "activity_id,title,start_date,place\nU-1,New,02/06/2025,Bexley\n"))
-    assert rows(db, "select title, start_date, place, method, upload_id from activities where activity_id = 'U-1'") == [
-        ("New", date(2025, 6, 2), "Bexley", None, second.upload_id)]
+    ingest(
+        db,
+        write(
+            tmp_path / "v1.csv",
+            "activity_id,title,start_date,place,method\nU-1,Old,01/06/2025,Lambeth,survey\n",
+        ),
+    )
+    second = ingest(
+        db, write(tmp_path / "v2.csv", "activity_id,title,start_date,place\nU-1,New,02/06/2025,Bexley\n")
+    )
+    assert rows(
+        db, "select title, start_date, place, method, upload_id from activities where activity_id = 'U-1'"
+    ) == [("New", date(2025, 6, 2), "Bexley", None, second.upload_id)]
 
 
 def test_participants_update_by_activity_and_ref(db, tmp_path):
-    ingest(db, write(tmp_path / "p1.csv", "activity_id,participant_ref,sex\nACT-1,P-1,female\nACT-2,P-1,female\n"
-                                          "ACT-1,,female\n"))
+    ingest(
+        db,
+        write(
+            tmp_path / "p1.csv",
+            "activity_id,participant_ref,sex\nACT-1,P-1,female\nACT-2,P-1,female\nACT-1,,female\n",
+        ),
+    )
     ingest(db, write(tmp_path / "p2.csv", "activity_id,participant_ref,sex\nACT-1, p-1 ,male\nACT-1,,male\n"))
     stored = rows(db, "select activity_id, participant_hash is null, sex from participants order by 1, 2, 3")
     # P-1 in ACT-1 was replaced (refs match ignoring case and spaces); P-1 in ACT-2 and rows
     # without a ref are separate people.
-    assert stored == [("ACT-1", False, "male"), ("ACT-1", True, "female"), ("ACT-1", True, "male"),
-                      ("ACT-2", False, "female")]
+    assert stored == [
+        ("ACT-1", False, "male"),
+        ("ACT-1", True, "female"),
+        ("ACT-1", True, "male"),
+        ("ACT-2", False, "female"),
+    ]
 
 
 def test_returns_update_by_activity_dimension_and_category(db, tmp_path):
-    ingest(db, write(tmp_path / "r1.csv", "activity_id,dimension,category,count\nACT-3,sex,Female,10\n"
-                                          "ACT-3,imd_quintile,Q1,4\n"))
-    outcome = ingest(db, write(tmp_path / "r2.csv", "activity_id,dimension,category,count\nACT-3,sex,F,12\n"
-                                                    "ACT-3,sex,female,1\nACT-3,imd quintile,7,1\n"))
+    ingest(
+        db,
+        write(
+            tmp_path / "r1.csv",
+            "activity_id,dimension,category,count\nACT-3,sex,Female,10\nACT-3,imd_quintile,Q1,4\n",
+        ),
+    )
+    outcome = ingest(
+        db,
+        write(
+            tmp_path / "r2.csv",
+            "activity_id,dimension,category,count\nACT-3,sex,F,12\n"
+            "ACT-3,sex,female,1\nACT-3,imd quintile,7,1\n",
+        ),
+    )
     assert outcome.problems[["line", "reason"]].values.tolist() == [
-        [3, "the same activity, dimension and category as line 2 (once the category is read): give each category "
-            "once, with its counts added up"],
-        [4, "'7' is not an IMD quintile: use 1 (most deprived 20%) to 5"]]
+        [
+            3,
+            "the same activity, dimension and category as line 2 (once the category is read): give each category "
+            "once, with its counts added up",
+        ],
+        [4, "'7' is not an IMD quintile: use 1 (most deprived 20%) to 5"],
+    ]
     assert rows(db, "select dimension, category, count from returns order by 1, 2") == [
-        ("imd_quintile", "1", 4), ("sex", "female", 12)]
+        ("imd_quintile", "1", 4),
+        ("sex", "female", 12),
+    ]
 
 
 def test_insights_are_scrubbed_and_take_their_activitys_place(db, tmp_path):
-    text = ("insight_id,activity_id,summary,quote,themes,status\n"
-            'I-1,ACT-1,Evening clinics wanted,"Ring me on 07700 900123 or jo@example.org, I live at SE1 7EH",'
-            "access; Access ; evenings,acted upon\n"
-            "I-2,,Nothing personal,It was fine.,,\n")
+    text = (
+        "insight_id,activity_id,summary,quote,themes,status\n"
+        'I-1,ACT-1,Evening clinics wanted,"Ring me on 07700 900123 or jo@example.org, I live at SE1 7EH",'
+        "access; Access ; evenings,acted upon\n"
+        "I-2,,Nothing personal,It was fine.,,\n"
+    )
     outcome = ingest(db, write(tmp_path / "insights.csv", text))
     assert (outcome.stored, outcome.quarantined) == (2, 0)
-    assert rows(db, "select insight_id, quote, scrub_note, preset, place, themes, status from insights order by 1") == [
-        ("I-1", "Ring me on [phone number removed] or [e-mail address removed], I live at [postcode removed]",
-         "removed from quote: 1 e-mail address, 1 phone number, 1 postcode", "sel", "Lambeth",
-         ["access", "evenings"], "acted on"),
-        ("I-2", "It was fine.", None, None, None, [], None)]
+    assert rows(
+        db, "select insight_id, quote, scrub_note, preset, place, themes, status from insights order by 1"
+    ) == [
+        (
+            "I-1",
+            "Ring me on [phone number removed] or [e-mail address removed], I live at [postcode removed]",
+            "removed from quote: 1 e-mail address, 1 phone number, 1 postcode",
+            "sel",
+            "Lambeth",
+            ["access", "evenings"],
+            "acted on",
+        ),
+        ("I-2", "It was fine.", None, None, None, [], None),
+    ]
 
 
 def test_refs_are_hashed_with_a_salt_kept_outside_the_database(db, tmp_path):
@@ -101,8 +155,11 @@ def test_refs_are_hashed_with_a_salt_kept_outside_the_database(db, tmp_path):
 
 def test_a_dry_run_writes_nothing_not_even_the_salt(db, tmp_path):
     before = snapshot(db)
-    outcome = ingest(db, write(tmp_path / "dry.csv", "activity_id,participant_ref,age\nACT-1,P-1,30\nACT-1,P-2,x\n"),
-                     dry_run=True)
+    outcome = ingest(
+        db,
+        write(tmp_path / "dry.csv", "activity_id,participant_ref,age\nACT-1,P-1,30\nACT-1,P-2,x\n"),
+        dry_run=True,
+    )
     assert (outcome.dry_run, outcome.stored, outcome.quarantined, outcome.exit_code) == (True, 1, 1, 3)
     assert snapshot(db) == before
     assert not settings_for(db).salt_file(db).exists()
@@ -112,7 +169,10 @@ def test_a_check_made_before_another_upload_is_made_again(db, tmp_path):
     settings = settings_for(db)
     path = write(tmp_path / "late.csv", "activity_id,title,start_date,place\nZ-1,Late,01/06/2025,Lambeth\n")
     prepared = load.prepare(path, db, settings)
-    ingest(db, write(tmp_path / "other.csv", "activity_id,title,start_date,place\nZ-2,Other,01/06/2025,Lambeth\n"))
+    ingest(
+        db,
+        write(tmp_path / "other.csv", "activity_id,title,start_date,place\nZ-2,Other,01/06/2025,Lambeth\n"),
+    )
     before = snapshot(db)
     with pytest.raises(load.StaleCheck):
         load.commit(prepared, db)
@@ -131,14 +191,19 @@ def test_files_over_the_size_limit_are_refused(db, tmp_path):
 
 
 def test_every_upload_is_recorded(db, tmp_path):
-    path = write(tmp_path / "audit.csv", "activity_id,title,start_date,place\nA-1,One,01/06/2025,Lambeth\n"
-                                         "A-2,Two,01/06/2025,Atlantis\n")
+    path = write(
+        tmp_path / "audit.csv",
+        "activity_id,title,start_date,place\nA-1,One,01/06/2025,Lambeth\nA-2,Two,01/06/2025,Atlantis\n",
+    )
     outcome = ingest(db, path)
     import hashlib
 
-    assert rows(db, "select kind, file_name, file_sha256, rows_read, rows_stored, rows_quarantined, source "
-                    "from uploads where upload_id = $id", {"id": outcome.upload_id}) == [
-        ("activities", "audit.csv", hashlib.sha256(path.read_bytes()).hexdigest(), 2, 1, 1, "cli")]
+    assert rows(
+        db,
+        "select kind, file_name, file_sha256, rows_read, rows_stored, rows_quarantined, source "
+        "from uploads where upload_id = $id",
+        {"id": outcome.upload_id},
+    ) == [("activities", "audit.csv", hashlib.sha256(path.read_bytes()).hexdigest(), 2, 1, 1, "cli")]
     assert counts(db)["quarantine"] == 1
 
 
@@ -158,24 +223,39 @@ def _model_rows(kind: str, clean: pd.DataFrame) -> list[dict]:
     return out
 
 
-@pytest.mark.parametrize("kind, text", [
-    ("activities", "activity_id,title,start_date,end_date,place,method,ladder_rung,cycle_stage,target_groups,"
-                   "clinical_areas,participants_total,cost_gbp,feedback_due,report_url\n"
-                   "M-1,Panel,01/06/2025,2025-06-30,mid essex,Citizens panel,co-design,plan,Core20;Unpaid carers,"
-                   "SMI;Asthma (CYP),1200,£12.50,01/09/2025,https://example.org/x\n"
-                   "M-2,Bad,01/06/2025,,Nowhere,Coffee morning,8,,martians,,-1,,,ftp://x\n"),
-    ("participants", "activity_id,participant_ref,postcode,lsoa_code,age,age_band,sex,ethnicity,religion,"
-                     "sexual_orientation,inclusion_groups,carer\n"
-                     "ACT-1,P-1,se17eh,,19,18-24,F,Mixed/Multiple ethnic groups: White and Asian,Islam,Bi,"
-                     "carers;Homeless,Yes\n"
-                     "ACT-2,,,e01003013,,85 and over,Non-binary,Z,,,,\n"
-                     "ACT-2,,,,,65+,Female,Mixed,,,,maybe\n"),
-    ("returns", "activity_id,dimension,category,count\nACT-1,ethnicity_group,Black or Black British,3\n"
-                "ACT-1,age_band,Aged 25 to 34,2\nACT-1,lsoa_code,E01003013,1\nACT-1,lsoa_code,E01999999,1\n"),
-    ("insights", "insight_id,date,place,summary,groups,source_url,status\n"
-                 "N-1,2025-01-02,Herefordshire,Rural transport,rural;core20,https://example.org,Not possible\n"
-                 "N-2,,,,,javascript:alert(1),closed\n"),
-])
+@pytest.mark.parametrize(
+    "kind, text",
+    [
+        (
+            "activities",
+            "activity_id,title,start_date,end_date,place,method,ladder_rung,cycle_stage,target_groups,"
+            "clinical_areas,participants_total,cost_gbp,feedback_due,report_url\n"
+            "M-1,Panel,01/06/2025,2025-06-30,mid essex,Citizens panel,co-design,plan,Core20;Unpaid carers,"
+            "SMI;Asthma (CYP),1200,£12.50,01/09/2025,https://example.org/x\n"
+            "M-2,Bad,01/06/2025,,Nowhere,Coffee morning,8,,martians,,-1,,,ftp://x\n",
+        ),
+        (
+            "participants",
+            "activity_id,participant_ref,postcode,lsoa_code,age,age_band,sex,ethnicity,religion,"
+            "sexual_orientation,inclusion_groups,carer\n"
+            "ACT-1,P-1,se17eh,,19,18-24,F,Mixed/Multiple ethnic groups: White and Asian,Islam,Bi,"
+            "carers;Homeless,Yes\n"
+            "ACT-2,,,e01003013,,85 and over,Non-binary,Z,,,,\n"
+            "ACT-2,,,,,65+,Female,Mixed,,,,maybe\n",
+        ),
+        (
+            "returns",
+            "activity_id,dimension,category,count\nACT-1,ethnicity_group,Black or Black British,3\n"
+            "ACT-1,age_band,Aged 25 to 34,2\nACT-1,lsoa_code,E01003013,1\nACT-1,lsoa_code,E01999999,1\n",
+        ),
+        (
+            "insights",
+            "insight_id,date,place,summary,groups,source_url,status\n"
+            "N-1,2025-01-02,Herefordshire,Rural transport,rural;core20,https://example.org,Not possible\n"
+            "N-2,,,,,javascript:alert(1),closed\n",
+        ),
+    ],
+)
 def test_stored_rows_obey_the_standard_models(db, tmp_path, kind, text):
     sheet = read_file(write(tmp_path / f"{kind}.csv", text), 10)
     with database.reading(db) as con:

@@ -16,20 +16,24 @@ def cells(sheet) -> list[list[str]]:
     return sheet.frame.astype(object).values.tolist()
 
 
-@pytest.mark.parametrize("data, encoding_note", [
-    ("a,b\nCafé,£5\n".encode("utf-8"), "UTF-8"),
-    (b"\xef\xbb\xbf" + "a,b\nCafé,£5\n".encode("utf-8"), "UTF-8"),
-    ("a,b\r\nCafé,£5\r\n".encode("cp1252"), "Windows-1252"),
-    ("a\tb\nCafé\t£5\n".encode("utf-16"), "UTF-16"),
-])
+@pytest.mark.parametrize(
+    "data, encoding_note",
+    [
+        ("a,b\nCafé,£5\n".encode("utf-8"), "UTF-8"),
+        (b"\xef\xbb\xbf" + "a,b\nCafé,£5\n".encode("utf-8"), "UTF-8"),
+        ("a,b\r\nCafé,£5\r\n".encode("cp1252"), "Windows-1252"),
+        ("a\tb\nCafé\t£5\n".encode("utf-16"), "UTF-16"),
+    ],
+)
 def test_encodings(data, encoding_note):
     sheet = read_bytes(data, "f.csv", 10)
     assert cells(sheet) == [["Café", "£5"]]
     assert sheet.notes[0].startswith(f"Read as CSV: {encoding_note} text")
 
 
-@pytest.mark.parametrize("text, named", [("a;b\n1,5;2\n", "semicolon"), ("a,b\n\"1;5\",2\n", "comma"),
-                                         ("a\tb\n1,5\t2\n", "tab")])
+@pytest.mark.parametrize(
+    "text, named", [("a;b\n1,5;2\n", "semicolon"), ('a,b\n"1;5",2\n', "comma"), ("a\tb\n1,5\t2\n", "tab")]
+)
 def test_separators(text, named):
     sheet = read_bytes(text.encode(), "f.csv", 10)
     assert cells(sheet) == [["1,5" if named != "comma" else "1;5", "2"]]
@@ -61,7 +65,9 @@ def test_the_fast_and_exact_parsers_agree():
     assert fast is not None
     a = read._assemble("f", "0", "csv", *fast)
     b = _exact(text)
-    assert cells(a) == cells(b) == [["1", "Smith, J", ""], ["2", "plain", 'quote "here"'], ["3", "padded", "x"]]
+    assert (
+        cells(a) == cells(b) == [["1", "Smith, J", ""], ["2", "plain", 'quote "here"'], ["3", "padded", "x"]]
+    )
     assert list(a.lines) == list(b.lines) == [2, 3, 5]
 
 
@@ -70,13 +76,16 @@ def test_apostrophe_protecting_a_formula_is_removed():
     assert cells(sheet) == [["=SUM(A1)", "-", "'plain"]]
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "is empty"),
-    (b"PK\x03\x04" + b"\0" * 50, "looks like a zip file but is damaged"),
-    (b"\x1f\x8b\x08\x00", r"compressed \(gzip\)"),
-    (b"\xff\xd8\xff\xe0", "is an image"),
-    (b"a,b\n\xff\xfe\x00x\n", "binary data"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "is empty"),
+        (b"PK\x03\x04" + b"\0" * 50, "looks like a zip file but is damaged"),
+        (b"\x1f\x8b\x08\x00", r"compressed \(gzip\)"),
+        (b"\xff\xd8\xff\xe0", "is an image"),
+        (b"a,b\n\xff\xfe\x00x\n", "binary data"),
+    ],
+)
 def test_unreadable_files_are_refused(data, message):
     with pytest.raises(FileRefused, match=message):
         read_bytes(data, "f", 10)
@@ -98,8 +107,14 @@ def test_size_limit():
 def test_xlsx_values_are_read_as_text_like_a_csv():
     from datetime import date, datetime
 
-    workbook = xlsx_bytes({"s": [["when", "n", "f", "b", "t"],
-                                 [date(2025, 3, 1), 34.0, 2.5, True, datetime(2025, 3, 1, 9, 30)]]})
+    workbook = xlsx_bytes(
+        {
+            "s": [
+                ["when", "n", "f", "b", "t"],
+                [date(2025, 3, 1), 34.0, 2.5, True, datetime(2025, 3, 1, 9, 30)],
+            ]
+        }
+    )
     sheet = read_bytes(workbook, "f.xlsx", 10)
     assert cells(sheet) == [["2025-03-01", "34", "2.5", "TRUE", "2025-03-01 09:30:00"]]
     assert sheet.notes == ["Read as XLSX: sheet 's'."]

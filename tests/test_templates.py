@@ -67,7 +67,10 @@ def test_notes_name_the_allowed_values():
     assert "door-knocking" in notes["method"] and "7 Co-production" in notes["ladder_rung"]
     assert "core20" in notes["target_groups"] and "separated by ';'" in notes["target_groups"]
     participants = templates.notes_frame("participants").set_index("column")["allowed values"]
-    assert "prefer not to say" in participants["ethnicity"] and "white_roma (White: Roma)" in participants["ethnicity"]
+    assert (
+        "prefer not to say" in participants["ethnicity"]
+        and "white_roma (White: Roma)" in participants["ethnicity"]
+    )
 
 
 def test_docs_describe_the_standard_as_the_code_does():
@@ -76,8 +79,12 @@ def test_docs_describe_the_standard_as_the_code_does():
 
 
 def test_csv_exports_are_formula_safe():
-    frame = pd.DataFrame({"text": ["=1+1", "+44 20", "-5", "@SUM(A1)", "\tx", "\rx", "fine", None],
-                          "number": [1, -2, 3, 4, 5, 6, 7, 8]})
+    frame = pd.DataFrame(
+        {
+            "text": ["=1+1", "+44 20", "-5", "@SUM(A1)", "\tx", "\rx", "fine", None],
+            "number": [1, -2, 3, 4, 5, 6, 7, 8],
+        }
+    )
     content = to_csv_bytes(frame)
     assert content.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", keep_default_na=False, dtype=str)

@@ -21,14 +21,22 @@ from wpc.config import ROOT
 pytestmark = pytest.mark.e2e
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-BROKEN = ("activity_id,participant_ref,postcode,age,sex,ethnicity\n"
-          "ACT-1,P-1,SE1 7EH,34,F,Indian\n"
-          "ACT-1,P-2,SW9 8JH,240,M,White British\n"
-          "ACT-77,P-3,SE5 8RS,50,F,Prefer not to say\n"
-          "ACT-2,P-4,,61,Female,Martian\n"
-          "ACT-2,P-5,M1 1AE,19,M,A\n")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BROKEN = (
+    "activity_id,participant_ref,postcode,age,sex,ethnicity\n"
+    "ACT-1,P-1,SE1 7EH,34,F,Indian\n"
+    "ACT-1,P-2,SW9 8JH,240,M,White British\n"
+    "ACT-77,P-3,SE5 8RS,50,F,Prefer not to say\n"
+    "ACT-2,P-4,,61,Female,Martian\n"
+    "ACT-2,P-5,M1 1AE,19,M,A\n"
+)
 
 
 def free_port() -> int:
@@ -43,9 +51,26 @@ def app_url(writable_reference_db, tmp_path):
     port = free_port()
     env = {**os.environ, "WPC_DB_PATH": str(writable_reference_db)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -88,7 +113,9 @@ def metric_value(page, label: str) -> str:
 def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path):
     page.goto(f"{app_url}/upload")
     page.get_by_role("heading", name="Upload engagement data").wait_for(timeout=30_000)
-    choose(page, "What does the file hold?", "Participants: equality monitoring, one row per person per activity")
+    choose(
+        page, "What does the file hold?", "Participants: equality monitoring, one row per person per activity"
+    )
 
     broken = tmp_path / "monitoring.csv"
     broken.write_text(BROKEN)
@@ -110,7 +137,11 @@ def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path)
     rejects = tmp_path / download.suggested_filename
     download.save_as(rejects)
     table = list(csv.DictReader(io.StringIO(rejects.read_bytes().decode("utf-8-sig"))))
-    assert [(r["upload_line"], r["participant_ref"]) for r in table] == [("3", "P-2"), ("4", "P-3"), ("5", "P-4")]
+    assert [(r["upload_line"], r["participant_ref"]) for r in table] == [
+        ("3", "P-2"),
+        ("4", "P-3"),
+        ("5", "P-4"),
+    ]
     assert table[0]["problems"] == "age: age 240 is not between 0 and 120"
     page.screenshot(path=str(ARTIFACTS / "upload-2-stored.png"), full_page=True)
 
@@ -132,5 +163,7 @@ def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path)
     page.screenshot(path=str(ARTIFACTS / "upload-3-fixed.png"), full_page=True)
 
     assert counts(writable_reference_db)["participants"] == 5
-    assert rows(writable_reference_db, "select rows_stored, rows_quarantined from uploads where kind = 'participants' "
-                                       "order by upload_id") == [(2, 3), (3, 0)]
+    assert rows(
+        writable_reference_db,
+        "select rows_stored, rows_quarantined from uploads where kind = 'participants' order by upload_id",
+    ) == [(2, 3), (3, 0)]

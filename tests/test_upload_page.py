@@ -9,12 +9,14 @@ from streamlit.testing.v1 import AppTest
 from tests.fixtures.ingest_files import counts, load_base_activities, rows
 from wpc.config import ROOT
 
-BROKEN = ("activity_id,participant_ref,postcode,age,ethnicity\n"
-          "ACT-1,P-1,SE1 7EH,34,Indian\n"
-          "ACT-1,P-2,SW9 8JH,240,White British\n"
-          "ACT-77,P-3,NOT A POSTCODE,50,Prefer not to say\n"
-          "ACT-2,P-4,,61,Martian\n"
-          "ACT-2,P-5,M1 1AE,19,A\n").encode()
+BROKEN = (
+    "activity_id,participant_ref,postcode,age,ethnicity\n"
+    "ACT-1,P-1,SE1 7EH,34,Indian\n"
+    "ACT-1,P-2,SW9 8JH,240,White British\n"
+    "ACT-77,P-3,NOT A POSTCODE,50,Prefer not to say\n"
+    "ACT-2,P-4,,61,Martian\n"
+    "ACT-2,P-5,M1 1AE,19,A\n"
+).encode()
 
 
 @pytest.fixture
@@ -45,13 +47,22 @@ def test_upload_journey(app, writable_reference_db):
     at.file_uploader(key="upload_file").set_value(("monitoring.csv", BROKEN, "text/csv"))
     at.run()
     assert not at.exception
-    assert (metric(at, "Rows read"), metric(at, "Will be stored"), metric(at, "Will be quarantined")) == ("5", "2", "3")
+    assert (metric(at, "Rows read"), metric(at, "Will be stored"), metric(at, "Will be quarantined")) == (
+        "5",
+        "2",
+        "3",
+    )
     problems = table(at, "Line")
     assert problems.to_dict("list") == {
-        "Line": [3, 4, 5], "Column": ["age", "activity_id", "ethnicity"], "Value": ["240", "ACT-77", "Martian"],
-        "Problem": ["age 240 is not between 0 and 120",
-                    "no activity with this activity_id has been uploaded: upload the activities file first",
-                    "'Martian' is not one of the 19 Census 2021 ethnic groups"]}
+        "Line": [3, 4, 5],
+        "Column": ["age", "activity_id", "ethnicity"],
+        "Value": ["240", "ACT-77", "Martian"],
+        "Problem": [
+            "age 240 is not between 0 and 120",
+            "no activity with this activity_id has been uploaded: upload the activities file first",
+            "'Martian' is not one of the 19 Census 2021 ethnic groups",
+        ],
+    }
     quality = table(at, "Home areas").set_index("Home areas")
     assert quality.loc["Postcode not in the lookup: home area unknown", "Rows"] == 1
     assert quality.loc["Home area found from the postcode", "Rows"] == 1
@@ -61,8 +72,10 @@ def test_upload_journey(app, writable_reference_db):
     at.run()
     assert not at.exception
     assert "Upload" in at.success[0].value and "2 rows stored, 3 quarantined" in at.success[0].value
-    assert rows(writable_reference_db, "select source, rows_stored, rows_quarantined from uploads "
-                                       "where kind = 'participants'") == [("upload", 2, 3)]
+    assert rows(
+        writable_reference_db,
+        "select source, rows_stored, rows_quarantined from uploads where kind = 'participants'",
+    ) == [("upload", 2, 3)]
     assert counts(writable_reference_db)["participants"] == 2
     assert counts(writable_reference_db)["quarantine"] == 3
     recent = table(at, "Upload")

@@ -36,32 +36,40 @@ KINDS = ("activities", "participants", "returns", "insights")
 # method -> (share of activities, participants (low, high), cost per activity (low, high) in £,
 #            deprivation tilt by IMD quintile 1..5, ladder rungs, headcount-only share)
 METHODS = {
-    "survey":           (0.16, (150, 600), (500, 4000), (0.55, 0.75, 1.0, 1.25, 1.45), (3, 4), 0.0),
-    "online platform":  (0.06, (100, 400), (1500, 6000), (0.5, 0.7, 1.0, 1.3, 1.5), (4, 4, 5), 0.0),
-    "webinar":          (0.06, (20, 90), (200, 1200), (0.6, 0.8, 1.0, 1.2, 1.4), (2, 3, 3), 0.7),
-    "citizens' panel":  (0.04, (15, 40), (4000, 15000), (0.7, 0.85, 1.0, 1.15, 1.3), (5, 6), 0.0),
-    "focus group":      (0.13, (6, 14), (600, 2500), (0.9, 0.95, 1.0, 1.05, 1.1), (4, 5), 0.0),
-    "interview":        (0.05, (5, 18), (400, 2000), (1.0, 1.0, 1.0, 1.0, 1.0), (4, 5), 0.0),
-    "workshop":         (0.10, (10, 30), (800, 3500), (0.9, 0.95, 1.0, 1.05, 1.1), (5, 6, 7), 0.1),
-    "listening event":  (0.11, (15, 60), (600, 3000), (1.2, 1.1, 1.0, 0.9, 0.8), (3, 4, 5), 0.35),
-    "drop-in":          (0.08, (20, 80), (300, 1500), (2.0, 1.5, 1.0, 0.7, 0.5), (3, 4), 0.25),
-    "outreach":         (0.09, (30, 100), (1000, 5000), (2.6, 1.7, 1.0, 0.6, 0.4), (4, 5, 6), 0.1),
-    "door-knocking":    (0.06, (30, 120), (1500, 6000), (3.0, 1.8, 0.8, 0.4, 0.3), (3, 4), 0.0),
-    "other":            (0.06, (10, 40), (200, 2000), (1.0, 1.0, 1.0, 1.0, 1.0), (3, 4, 5), 0.3),
+    "survey": (0.16, (150, 600), (500, 4000), (0.55, 0.75, 1.0, 1.25, 1.45), (3, 4), 0.0),
+    "online platform": (0.06, (100, 400), (1500, 6000), (0.5, 0.7, 1.0, 1.3, 1.5), (4, 4, 5), 0.0),
+    "webinar": (0.06, (20, 90), (200, 1200), (0.6, 0.8, 1.0, 1.2, 1.4), (2, 3, 3), 0.7),
+    "citizens' panel": (0.04, (15, 40), (4000, 15000), (0.7, 0.85, 1.0, 1.15, 1.3), (5, 6), 0.0),
+    "focus group": (0.13, (6, 14), (600, 2500), (0.9, 0.95, 1.0, 1.05, 1.1), (4, 5), 0.0),
+    "interview": (0.05, (5, 18), (400, 2000), (1.0, 1.0, 1.0, 1.0, 1.0), (4, 5), 0.0),
+    "workshop": (0.10, (10, 30), (800, 3500), (0.9, 0.95, 1.0, 1.05, 1.1), (5, 6, 7), 0.1),
+    "listening event": (0.11, (15, 60), (600, 3000), (1.2, 1.1, 1.0, 0.9, 0.8), (3, 4, 5), 0.35),
+    "drop-in": (0.08, (20, 80), (300, 1500), (2.0, 1.5, 1.0, 0.7, 0.5), (3, 4), 0.25),
+    "outreach": (0.09, (30, 100), (1000, 5000), (2.6, 1.7, 1.0, 0.6, 0.4), (4, 5, 6), 0.1),
+    "door-knocking": (0.06, (30, 120), (1500, 6000), (3.0, 1.8, 0.8, 0.4, 0.3), (3, 4), 0.0),
+    "other": (0.06, (10, 40), (200, 2000), (1.0, 1.0, 1.0, 1.0, 1.0), (3, 4, 5), 0.3),
 }
 TILTED_OLDER = {"survey", "online platform", "webinar", "citizens' panel"}
 REACHING_OUT = {"outreach", "door-knocking", "drop-in"}
 
 # programme -> (clinical areas it may name, themes its insights speak of)
 PROGRAMMES = {
-    "Maternity": (["maternity"], ["continuity of carer", "access", "information in other languages", "respect"]),
-    "Mental health": (["smi", "mental_health"], ["waiting times", "crisis support", "stigma", "peer support"]),
+    "Maternity": (
+        ["maternity"],
+        ["continuity of carer", "access", "information in other languages", "respect"],
+    ),
+    "Mental health": (
+        ["smi", "mental_health"],
+        ["waiting times", "crisis support", "stigma", "peer support"],
+    ),
     "Cancer": (["cancer"], ["screening", "early diagnosis", "travel to appointments", "information"]),
     "Respiratory": (["respiratory", "asthma"], ["damp housing", "inhaler technique", "air quality"]),
     "Hypertension": (["hypertension"], ["blood pressure checks", "pharmacy", "diet", "access"]),
     "Primary care access": ([], ["getting an appointment", "digital exclusion", "reception", "continuity"]),
-    "Children and young people": (["asthma", "oral_health", "mental_health", "epilepsy", "diabetes"],
-                                  ["school", "waiting times", "dentists", "transition to adult services"]),
+    "Children and young people": (
+        ["asthma", "oral_health", "mental_health", "epilepsy", "diabetes"],
+        ["school", "waiting times", "dentists", "transition to adult services"],
+    ),
     "Urgent and emergency care": ([], ["waiting times", "111", "transport", "communication"]),
     "Diabetes": (["diabetes"], ["education", "foot care", "diet", "culturally appropriate advice"]),
     "Community services": ([], ["home visits", "carers' support", "loneliness", "transport"]),
@@ -83,20 +91,47 @@ SAYINGS = [
 ]
 
 ETHNICITY_SHORT = {
-    "white_british": "White British", "white_irish": "Irish", "white_other": "Any other White background",
-    "asian_indian": "Indian", "asian_pakistani": "Pakistani", "asian_bangladeshi": "Bangladeshi",
-    "asian_chinese": "Chinese", "asian_other": "Any other Asian background", "black_african": "Black African",
-    "black_caribbean": "Black Caribbean", "black_other": "Any other Black background",
-    "mixed_white_asian": "White and Asian", "mixed_white_black_african": "White and Black African",
-    "mixed_white_black_caribbean": "White and Black Caribbean", "mixed_other": "Any other mixed background",
-    "other_arab": "Arab", "other_any_other": "Any other ethnic group", "white_gypsy_irish_traveller":
-    "Gypsy or Irish Traveller", "white_roma": "Roma",
+    "white_british": "White British",
+    "white_irish": "Irish",
+    "white_other": "Any other White background",
+    "asian_indian": "Indian",
+    "asian_pakistani": "Pakistani",
+    "asian_bangladeshi": "Bangladeshi",
+    "asian_chinese": "Chinese",
+    "asian_other": "Any other Asian background",
+    "black_african": "Black African",
+    "black_caribbean": "Black Caribbean",
+    "black_other": "Any other Black background",
+    "mixed_white_asian": "White and Asian",
+    "mixed_white_black_african": "White and Black African",
+    "mixed_white_black_caribbean": "White and Black Caribbean",
+    "mixed_other": "Any other mixed background",
+    "other_arab": "Arab",
+    "other_any_other": "Any other ethnic group",
+    "white_gypsy_irish_traveller": "Gypsy or Irish Traveller",
+    "white_roma": "Roma",
 }
-NHS_LETTERS = {"white_british": "A", "white_irish": "B", "white_other": "C", "mixed_white_black_caribbean": "D",
-               "mixed_white_black_african": "E", "mixed_white_asian": "F", "mixed_other": "G",
-               "asian_indian": "H", "asian_pakistani": "J", "asian_bangladeshi": "K", "asian_other": "L",
-               "black_caribbean": "M", "black_african": "N", "black_other": "P", "asian_chinese": "R",
-               "other_any_other": "S", "other_arab": "S", "white_gypsy_irish_traveller": "C", "white_roma": "C"}
+NHS_LETTERS = {
+    "white_british": "A",
+    "white_irish": "B",
+    "white_other": "C",
+    "mixed_white_black_caribbean": "D",
+    "mixed_white_black_african": "E",
+    "mixed_white_asian": "F",
+    "mixed_other": "G",
+    "asian_indian": "H",
+    "asian_pakistani": "J",
+    "asian_bangladeshi": "K",
+    "asian_other": "L",
+    "black_caribbean": "M",
+    "black_african": "N",
+    "black_other": "P",
+    "asian_chinese": "R",
+    "other_any_other": "S",
+    "other_arab": "S",
+    "white_gypsy_irish_traveller": "C",
+    "white_roma": "C",
+}
 UNKNOWN_SAID = ["", "Prefer not to say", "Not stated", "prefer not to say"]
 
 
@@ -116,8 +151,10 @@ class Loaded:
     def __str__(self) -> str:
         if self.already:
             return "already loaded (same demo files); nothing changed"
-        return (f"{self.activities:,} activities, {self.participants:,} participants, {self.returns:,} return "
-                f"counts, {self.insights:,} insights (synthetic)")
+        return (
+            f"{self.activities:,} activities, {self.participants:,} participants, {self.returns:,} return "
+            f"counts, {self.insights:,} insights (synthetic)"
+        )
 
 
 def file_prefix(preset_id: str) -> str:
@@ -126,8 +163,10 @@ def file_prefix(preset_id: str) -> str:
 
 # Writing -----------------------------------------------------------------------------------
 
-def write_demo(db_path: Path, preset_id: str, out_dir: Path, seed: int = 1,
-               end_date: date | None = None) -> dict[str, Path]:
+
+def write_demo(
+    db_path: Path, preset_id: str, out_dir: Path, seed: int = 1, end_date: date | None = None
+) -> dict[str, Path]:
     """Write demo-<preset>-<kind>.csv for the four kinds into `out_dir`; returns their paths."""
     frames = generate(db_path, preset_id, seed=seed, end_date=end_date)
     out_dir = Path(out_dir)
@@ -140,7 +179,9 @@ def write_demo(db_path: Path, preset_id: str, out_dir: Path, seed: int = 1,
     return paths
 
 
-def generate(db_path: Path, preset_id: str, seed: int = 1, end_date: date | None = None) -> dict[str, pd.DataFrame]:
+def generate(
+    db_path: Path, preset_id: str, seed: int = 1, end_date: date | None = None
+) -> dict[str, pd.DataFrame]:
     """The four demo tables as they would be typed into the standard's templates."""
     end_date = end_date or date.today()
     world = _World.load(db_path, preset_id)
@@ -150,25 +191,33 @@ def generate(db_path: Path, preset_id: str, seed: int = 1, end_date: date | None
     activities.loc[headcounts.index, "participants_total"] = headcounts.astype(str)
     returns = _returns(rng, world, activities, headcounts)
     insights = _insights(rng, world, activities)
-    return {"activities": activities.drop(columns=["_method", "_start", "_end", "_headcount_only"]),
-            "participants": participants, "returns": returns, "insights": insights}
+    return {
+        "activities": activities.drop(columns=["_method", "_start", "_end", "_headcount_only"]),
+        "participants": participants,
+        "returns": returns,
+        "insights": insights,
+    }
 
 
 @dataclass
 class _World:
     preset: Preset
-    lsoas: pd.DataFrame               # lsoa21cd, msoa21cd, place, imd_quintile, population
-    census: dict[str, pd.DataFrame]   # dimension -> LSOA x category residents
+    lsoas: pd.DataFrame  # lsoa21cd, msoa21cd, place, imd_quintile, population
+    census: dict[str, pd.DataFrame]  # dimension -> LSOA x category residents
     postcodes: dict[str, np.ndarray]  # lsoa21cd -> its live postcode keys
-    elsewhere: np.ndarray             # postcode keys outside the ICS
+    elsewhere: np.ndarray  # postcode keys outside the ICS
 
     @classmethod
     def load(cls, db_path: Path, preset_id: str) -> _World:
         with db.reading(db_path) as con:
-            configs = con.execute("select config_json from ref_preset where preset = $p", {"p": preset_id}).fetchall()
+            configs = con.execute(
+                "select config_json from ref_preset where preset = $p", {"p": preset_id}
+            ).fetchall()
             if not configs:
-                raise DemoError(f"preset {preset_id!r} is not registered in {db_path}: run `wpc init --preset "
-                                f"{preset_id}` first")
+                raise DemoError(
+                    f"preset {preset_id!r} is not registered in {db_path}: run `wpc init --preset "
+                    f"{preset_id}` first"
+                )
             preset = Preset.model_validate_json(configs[0][0])
             lsoas = db.query(con, "demo/lsoas", preset=preset_id)
             census = db.query(con, "demo/census", preset=preset_id)
@@ -178,7 +227,8 @@ class _World:
             raise DemoError(f"preset {preset_id!r} has no neighbourhoods in the reference data")
         tables = {
             dimension: group.pivot(index="lsoa21cd", columns="category", values="population")
-            .reindex(lsoas["lsoa21cd"]).fillna(0)
+            .reindex(lsoas["lsoa21cd"])
+            .fillna(0)
             for dimension, group in census.groupby("dimension")
         }
         by_lsoa = {code: keys.to_numpy() for code, keys in postcodes.groupby("lsoa21cd")["postcode_key"]}
@@ -210,17 +260,30 @@ def _activities(rng, world: _World, end_date: date) -> pd.DataFrame:
         end = start + timedelta(days=int(rng.integers(14, 60))) if long_running else start
         end = min(end, end_date)
         areas, _themes = PROGRAMMES[prog]
-        clinical = ";".join(sorted(set(rng.choice(areas, size=min(len(areas), int(rng.integers(1, 3))),
-                                                  replace=False)))) if areas and rng.random() < 0.8 else ""
+        clinical = (
+            ";".join(
+                sorted(set(rng.choice(areas, size=min(len(areas), int(rng.integers(1, 3))), replace=False)))
+            )
+            if areas and rng.random() < 0.8
+            else ""
+        )
         targets = []
         if method in REACHING_OUT or rng.random() < 0.2:
             targets.append("core20")
         if preset.plus_groups and rng.random() < 0.45:
             targets.append(str(rng.choice(preset.plus_groups)))
-        organisation = rng.choice([f"Healthwatch {where}", f"{where} Council", f"{preset.name} ICB",
-                                   "Acute hospital trust", "Mental health trust", "Community Voices (VCSE)",
-                                   "Faith and community forum (VCSE)"],
-                                  p=[0.16, 0.14, 0.24, 0.14, 0.1, 0.14, 0.08])
+        organisation = rng.choice(
+            [
+                f"Healthwatch {where}",
+                f"{where} Council",
+                f"{preset.name} ICB",
+                "Acute hospital trust",
+                "Mental health trust",
+                "Community Voices (VCSE)",
+                "Faith and community forum (VCSE)",
+            ],
+            p=[0.16, 0.14, 0.24, 0.14, 0.1, 0.14, 0.08],
+        )
         due_days = preset.thresholds.feedback_window_days
         due = end + timedelta(days=due_days)
         explicit_due = rng.random() < 0.3
@@ -239,31 +302,39 @@ def _activities(rng, world: _World, end_date: date) -> pd.DataFrame:
             closed = None
         said = SAYINGS[int(rng.integers(len(SAYINGS)))][0] if closed else ""
         rung = int(rng.choice(rungs))
-        rows.append({
-            "activity_id": f"DEMO-{preset.id.upper()}-{i + 1:04d}",
-            "title": f"{method.capitalize()}: {prog.lower()} in {where}",
-            "start_date": _uk(start),
-            "end_date": _uk(end) if end != start else "",
-            "organisation": organisation,
-            "place": where if rng.random() < 0.9 else where.upper(),
-            "programme": prog,
-            "method": method,
-            "ladder_rung": str(rung) if rng.random() < 0.7 else vocab.LADDER[rung],
-            "cycle_stage": str(int(rng.choice([1, 2, 3, 4, 5], p=[0.32, 0.24, 0.22, 0.06, 0.16])))
-                           if rng.random() < 0.85 else "",
-            "target_groups": ";".join(targets),
-            "clinical_areas": clinical,
-            "participants_total": "",
-            "cost_gbp": f"£{int(rng.integers(*cost)):,}" if rng.random() < 0.85 else "",
-            "feedback_due": _uk(due) if explicit_due else "",
-            "feedback_date": _uk(closed) if closed else "",
-            "you_said": said,
-            "we_did": "We changed the service and wrote back to everyone who took part." if closed else "",
-            "report_url": f"https://example.org/engagement/{preset.id}/{i + 1:04d}" if closed and rng.random() < 0.5
-                          else "",
-            "_method": method, "_start": start, "_end": end,
-            "_headcount_only": rng.random() < headcount_share,
-        })
+        rows.append(
+            {
+                "activity_id": f"DEMO-{preset.id.upper()}-{i + 1:04d}",
+                "title": f"{method.capitalize()}: {prog.lower()} in {where}",
+                "start_date": _uk(start),
+                "end_date": _uk(end) if end != start else "",
+                "organisation": organisation,
+                "place": where if rng.random() < 0.9 else where.upper(),
+                "programme": prog,
+                "method": method,
+                "ladder_rung": str(rung) if rng.random() < 0.7 else vocab.LADDER[rung],
+                "cycle_stage": str(int(rng.choice([1, 2, 3, 4, 5], p=[0.32, 0.24, 0.22, 0.06, 0.16])))
+                if rng.random() < 0.85
+                else "",
+                "target_groups": ";".join(targets),
+                "clinical_areas": clinical,
+                "participants_total": "",
+                "cost_gbp": f"£{int(rng.integers(*cost)):,}" if rng.random() < 0.85 else "",
+                "feedback_due": _uk(due) if explicit_due else "",
+                "feedback_date": _uk(closed) if closed else "",
+                "you_said": said,
+                "we_did": "We changed the service and wrote back to everyone who took part."
+                if closed
+                else "",
+                "report_url": f"https://example.org/engagement/{preset.id}/{i + 1:04d}"
+                if closed and rng.random() < 0.5
+                else "",
+                "_method": method,
+                "_start": start,
+                "_end": end,
+                "_headcount_only": rng.random() < headcount_share,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -284,10 +355,27 @@ def _age_tilt(method: str, programme: str) -> dict[str, float]:
     if programme == "Children and young people":
         return {"0-14": 0.6, "15-24": 2.0, "25-34": 1.2, "35-44": 1.4}
     if method in TILTED_OLDER:
-        return {"0-14": 0.0, "15-24": 0.35, "25-34": 0.6, "35-44": 0.8, "45-54": 1.0, "55-64": 1.35,
-                "65-74": 1.7, "75-84": 1.3, "85+": 0.6}
+        return {
+            "0-14": 0.0,
+            "15-24": 0.35,
+            "25-34": 0.6,
+            "35-44": 0.8,
+            "45-54": 1.0,
+            "55-64": 1.35,
+            "65-74": 1.7,
+            "75-84": 1.3,
+            "85+": 0.6,
+        }
     if method in REACHING_OUT:
-        return {"0-14": 0.03, "15-24": 1.4, "25-34": 1.4, "35-44": 1.2, "65-74": 0.8, "75-84": 0.6, "85+": 0.4}
+        return {
+            "0-14": 0.03,
+            "15-24": 1.4,
+            "25-34": 1.4,
+            "35-44": 1.2,
+            "65-74": 0.8,
+            "75-84": 0.6,
+            "85+": 0.4,
+        }
     return {"0-14": 0.02, "15-24": 0.8, "65-74": 1.1}
 
 
@@ -302,14 +390,25 @@ def _ethnicity_tilt(method: str) -> dict[str, float]:
 def _people(rng, world: _World, homes: np.ndarray, method: str, programme: str) -> pd.DataFrame:
     """Characteristics for people living in LSOA rows `homes` (positions in world.lsoas)."""
     census = world.census
-    age = _draw(rng, _tilted(census["age_band"], homes, _age_tilt(method, programme)), census["age_band"].columns)
+    age = _draw(
+        rng, _tilted(census["age_band"], homes, _age_tilt(method, programme)), census["age_band"].columns
+    )
     sex = _draw(rng, _tilted(census["sex"], homes, {"female": 1.35}), census["sex"].columns)
-    ethnicity = _draw(rng, _tilted(census["ethnicity"], homes, _ethnicity_tilt(method)),
-                      census["ethnicity"].columns)
+    ethnicity = _draw(
+        rng, _tilted(census["ethnicity"], homes, _ethnicity_tilt(method)), census["ethnicity"].columns
+    )
     disability = _draw(rng, _tilted(census["disability"], homes, {"yes": 1.3}), census["disability"].columns)
     carer = _draw(rng, _tilted(census["carer"], homes, {"yes": 1.4}), census["carer"].columns)
-    return pd.DataFrame({"home": homes, "age_band": age, "sex": sex, "ethnicity": ethnicity,
-                         "disability": disability, "carer": carer})
+    return pd.DataFrame(
+        {
+            "home": homes,
+            "age_band": age,
+            "sex": sex,
+            "ethnicity": ethnicity,
+            "disability": disability,
+            "carer": carer,
+        }
+    )
 
 
 def _homes(rng, world: _World, place: str, method: str, n: int) -> np.ndarray:
@@ -333,8 +432,10 @@ def _regulars(rng, world: _World) -> dict[str, pd.DataFrame]:
     for place in world.preset.place_names:
         homes = _homes(rng, world, place, "citizens' panel", 80)
         people = _people(rng, world, homes, "survey", "")
-        people["ref"] = [f"{world.preset.id.upper()}-R{zlib.crc32(place.encode()) % 1000:03d}-{i:04d}"
-                         for i in range(len(people))]
+        people["ref"] = [
+            f"{world.preset.id.upper()}-R{zlib.crc32(place.encode()) % 1000:03d}-{i:04d}"
+            for i in range(len(people))
+        ]
         pools[place] = people
     return pools
 
@@ -354,14 +455,19 @@ def _participants(rng, world: _World, activities: pd.DataFrame) -> tuple[pd.Data
         homes = _homes(rng, world, place, method, n)
         people = _people(rng, world, homes, method, activity["programme"])
         with_ref = rng.random(n) < 0.55
-        people["ref"] = np.where(with_ref, [f"{world.preset.id.upper()}-{next_ref + i:06d}" for i in range(n)], "")
+        people["ref"] = np.where(
+            with_ref, [f"{world.preset.id.upper()}-{next_ref + i:06d}" for i in range(n)], ""
+        )
         next_ref += n
         repeat_share = {"citizens' panel": 0.7, "focus group": 0.25, "workshop": 0.2}.get(method, 0.04)
         repeat = rng.random(n) < repeat_share
         if repeat.any():
             pool = regulars[place]
-            picks = rng.choice(len(pool), size=int(repeat.sum()), replace=False) if repeat.sum() <= len(pool) \
+            picks = (
+                rng.choice(len(pool), size=int(repeat.sum()), replace=False)
+                if repeat.sum() <= len(pool)
                 else rng.choice(len(pool), size=int(repeat.sum()))
+            )
             chosen = pool.iloc[picks].drop_duplicates("ref")
             people = pd.concat([people[~repeat], chosen], ignore_index=True)
         people["activity_id"] = activity["activity_id"]
@@ -384,21 +490,28 @@ def _as_typed(rng, world: _World, people: pd.DataFrame) -> pd.DataFrame:
     how = rng.random(n)
     lsoa_code = np.where((how < 0.07) & ~outside, home_codes, "")
     postcode = np.where(how < 0.07, "", postcode)
-    postcode = np.where((how >= 0.07) & (how < 0.13), "", postcode)                     # not given
-    postcode = np.where((how >= 0.13) & (how < 0.15), rng.choice(["SE1", "N/K", "12345", "E1"], size=n), postcode)
-    postcode = np.where((how >= 0.15) & (how < 0.17), rng.choice(["M1 1AE", "LS1 4AP", "CF10 1EP"], size=n),
-                        postcode)                                                          # not in the lookup
+    postcode = np.where((how >= 0.07) & (how < 0.13), "", postcode)  # not given
+    postcode = np.where(
+        (how >= 0.13) & (how < 0.15), rng.choice(["SE1", "N/K", "12345", "E1"], size=n), postcode
+    )
+    postcode = np.where(
+        (how >= 0.15) & (how < 0.17), rng.choice(["M1 1AE", "LS1 4AP", "CF10 1EP"], size=n), postcode
+    )  # not in the lookup
     postcode = np.where((how >= 0.17) & (how < 0.32), pd.Series(postcode).str.lower().to_numpy(), postcode)
 
     bands = people["age_band"].to_numpy()
-    band_range = {code: (low, high if high is not None else 95) for code, (_l, low, high) in vocab.AGE_BAND.items()}
+    band_range = {
+        code: (low, high if high is not None else 95) for code, (_l, low, high) in vocab.AGE_BAND.items()
+    }
     low = np.array([band_range[b][0] for b in bands])
     high = np.array([band_range[b][1] for b in bands])
     ages = (low + rng.random(n) * (high - low + 1)).astype(int)
     form = rng.random(n)
     age = np.where(form < 0.6, ages.astype(str), "")
     age_band = np.where((form >= 0.6) & (form < 0.92), bands, "")
-    age_band = np.where((form >= 0.6) & (form < 0.7), np.char.replace(bands.astype(str), "-", " to "), age_band)
+    age_band = np.where(
+        (form >= 0.6) & (form < 0.7), np.char.replace(bands.astype(str), "-", " to "), age_band
+    )
 
     ethnicity = people["ethnicity"].to_numpy()
     spelled = rng.random(n)
@@ -413,37 +526,46 @@ def _as_typed(rng, world: _World, people: pd.DataFrame) -> pd.DataFrame:
 
     female = people["sex"].to_numpy() == "female"
     sex_said = np.where(rng.random(n) < 0.7, np.where(female, "Female", "Male"), np.where(female, "F", "M"))
-    disability = np.where(people["disability"].to_numpy() == "yes",
-                          rng.choice(["Yes, limited a lot", "Yes, limited a little", "Yes"], size=n), "No")
+    disability = np.where(
+        people["disability"].to_numpy() == "yes",
+        rng.choice(["Yes, limited a lot", "Yes, limited a little", "Yes"], size=n),
+        "No",
+    )
     carer = np.where(people["carer"].to_numpy() == "yes", "Yes", "No")
     groups = np.where((people["carer"].to_numpy() == "yes") & (rng.random(n) < 0.4), "carers", "")
     plus = [g for g in world.preset.plus_groups if g != "carers"]
     if plus:
         extra = rng.choice(plus, size=n)
         groups = np.where(rng.random(n) < 0.06, np.where(groups == "", extra, groups + ";" + extra), groups)
-    religion = rng.choice(["Christian", "No religion", "Muslim", "Hindu", "Sikh", "Jewish", "Buddhist",
-                           "Any other religion"], size=n, p=[0.44, 0.36, 0.08, 0.04, 0.02, 0.02, 0.02, 0.02])
-    orientation = rng.choice(["Straight or heterosexual", "Gay or lesbian", "Bisexual", "Other"], size=n,
-                             p=[0.9, 0.04, 0.04, 0.02])
+    religion = rng.choice(
+        ["Christian", "No religion", "Muslim", "Hindu", "Sikh", "Jewish", "Buddhist", "Any other religion"],
+        size=n,
+        p=[0.44, 0.36, 0.08, 0.04, 0.02, 0.02, 0.02, 0.02],
+    )
+    orientation = rng.choice(
+        ["Straight or heterosexual", "Gay or lesbian", "Bisexual", "Other"], size=n, p=[0.9, 0.04, 0.04, 0.02]
+    )
     female_adult = (people["sex"].to_numpy() == "female") & np.isin(bands, ["15-24", "25-34", "35-44"])
     pregnant = np.where(female_adult & (rng.random(n) < 0.12), "Yes", "No")
-    return pd.DataFrame({
-        "activity_id": people["activity_id"].to_numpy(),
-        "participant_ref": people["ref"].to_numpy(),
-        "postcode": postcode,
-        "lsoa_code": lsoa_code,
-        "age": age,
-        "age_band": age_band,
-        "sex": unknowns(sex_said, 0.03),
-        "gender_same_as_birth": unknowns(np.where(rng.random(n) < 0.99, "Yes", "No"), 0.12),
-        "ethnicity": unknowns(ethnicity_said, 0.07),
-        "disability": unknowns(disability, 0.08),
-        "carer": unknowns(carer, 0.08),
-        "religion": unknowns(religion, 0.15),
-        "sexual_orientation": unknowns(orientation, 0.2),
-        "pregnant_or_recent_birth": unknowns(pregnant, 0.3),
-        "inclusion_groups": groups,
-    })
+    return pd.DataFrame(
+        {
+            "activity_id": people["activity_id"].to_numpy(),
+            "participant_ref": people["ref"].to_numpy(),
+            "postcode": postcode,
+            "lsoa_code": lsoa_code,
+            "age": age,
+            "age_band": age_band,
+            "sex": unknowns(sex_said, 0.03),
+            "gender_same_as_birth": unknowns(np.where(rng.random(n) < 0.99, "Yes", "No"), 0.12),
+            "ethnicity": unknowns(ethnicity_said, 0.07),
+            "disability": unknowns(disability, 0.08),
+            "carer": unknowns(carer, 0.08),
+            "religion": unknowns(religion, 0.15),
+            "sexual_orientation": unknowns(orientation, 0.2),
+            "pregnant_or_recent_birth": unknowns(pregnant, 0.3),
+            "inclusion_groups": groups,
+        }
+    )
 
 
 def _postcode_in(rng, world: _World, lsoa21cd: str) -> str:
@@ -464,7 +586,7 @@ def _returns(rng, world: _World, activities: pd.DataFrame, headcounts: pd.Series
             continue
         activity = activities.loc[index]
         tilt = np.array(METHODS[activity["_method"]][3])
-        shares = (quintile_residents.reindex([1, 2, 3, 4, 5]).fillna(0).to_numpy() * tilt)
+        shares = quintile_residents.reindex([1, 2, 3, 4, 5]).fillna(0).to_numpy() * tilt
         known = int(round(total * rng.uniform(0.75, 0.95)))
         counts = rng.multinomial(known, shares / shares.sum())
         for quintile, count in zip(range(1, 6), counts):
@@ -493,27 +615,34 @@ def _insights(rng, world: _World, activities: pd.DataFrame) -> pd.DataFrame:
         picked = sorted({theme, str(rng.choice(themes))})
         status = rng.choice(["open", "acted on", "not possible"], p=[0.5, 0.38, 0.12])
         targets = activity["target_groups"]
-        rows.append({
-            "insight_id": f"DEMO-{world.preset.id.upper()}-INS-{number:03d}",
-            "activity_id": activity["activity_id"] if rng.random() < 0.85 else "",
-            "date": _uk(activity["_end"]),
-            "place": activity["place"] if rng.random() < 0.5 else "",
-            "programme": activity["programme"],
-            "themes": "; ".join(picked),
-            "summary": f"People told us about {picked[0]} in {activity['place']}: {quote.lower().rstrip('.')}.",
-            "quote": quote,
-            "groups": targets,
-            "source_title": activity["title"],
-            "source_url": f"https://example.org/insights/{world.preset.id}/{number:03d}" if rng.random() < 0.4
-                          else "",
-            "status": status,
-            "action_taken": "Shared with the service lead, who changed the booking process." if status == "acted on"
-                            else "",
-        })
+        rows.append(
+            {
+                "insight_id": f"DEMO-{world.preset.id.upper()}-INS-{number:03d}",
+                "activity_id": activity["activity_id"] if rng.random() < 0.85 else "",
+                "date": _uk(activity["_end"]),
+                "place": activity["place"] if rng.random() < 0.5 else "",
+                "programme": activity["programme"],
+                "themes": "; ".join(picked),
+                "summary": (
+                    f"People told us about {picked[0]} in {activity['place']}: {quote.lower().rstrip('.')}."
+                ),
+                "quote": quote,
+                "groups": targets,
+                "source_title": activity["title"],
+                "source_url": f"https://example.org/insights/{world.preset.id}/{number:03d}"
+                if rng.random() < 0.4
+                else "",
+                "status": status,
+                "action_taken": "Shared with the service lead, who changed the booking process."
+                if status == "acted on"
+                else "",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # Loading -----------------------------------------------------------------------------------
+
 
 def remove_demo(db_path: Path, preset_id: str) -> None:
     """Remove this preset's demo data (and its upload records), in one transaction."""
@@ -526,8 +655,13 @@ def remove_demo(db_path: Path, preset_id: str) -> None:
             db.execute(con, f"demo/remove_{step}", **params)
 
 
-def load_demo(settings: Settings, preset: Preset | str, db_path: Path | None = None, seed: int = 1,
-              end_date: date | None = None) -> Loaded:
+def load_demo(
+    settings: Settings,
+    preset: Preset | str,
+    db_path: Path | None = None,
+    seed: int = 1,
+    end_date: date | None = None,
+) -> Loaded:
     """Generate the preset's demo year and load it through ingest (uploads.source = 'demo').
 
     Running it again replaces the preset's earlier demo data; with the same seed and end
@@ -550,10 +684,15 @@ def load_demo(settings: Settings, preset: Preset | str, db_path: Path | None = N
         remove_demo(db_path, preset_id)
         counts = {}
         for kind in KINDS:
-            outcome = load.ingest(paths[kind], db_path, settings, kind=kind, source="demo",
-                                  file_name=paths[kind].name)
+            outcome = load.ingest(
+                paths[kind], db_path, settings, kind=kind, source="demo", file_name=paths[kind].name
+            )
             if outcome.quarantined:
-                raise DemoError(f"demo {kind} for {preset_id} had {outcome.quarantined} quarantined rows: "
-                                f"{outcome.problems.head(3).to_dict('records')}")
+                raise DemoError(
+                    f"demo {kind} for {preset_id} had {outcome.quarantined} quarantined rows: "
+                    f"{outcome.problems.head(3).to_dict('records')}"
+                )
             counts[kind] = outcome.stored
-    return Loaded(preset_id, counts["activities"], counts["participants"], counts["returns"], counts["insights"])
+    return Loaded(
+        preset_id, counts["activities"], counts["participants"], counts["returns"], counts["insights"]
+    )

@@ -24,7 +24,9 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
         risky = values.notna() & text.str.startswith(FORMULA_STARTS)
         if risky.any():
             safe[column] = values.astype(object).where(~risky, "'" + text)
-    safe.columns = [("'" + c) if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in safe.columns]
+    safe.columns = [
+        ("'" + c) if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in safe.columns
+    ]
     return safe
 
 

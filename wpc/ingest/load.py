@@ -33,17 +33,63 @@ from wpc.ingest.validate import Validated, infer_kind, validate
 PAUSE_ENV = "WPC_TEST_PAUSE_IN_TRANSACTION"
 
 STORED_COLUMNS = {
-    "activities": ["activity_id", "preset", "place", "title", "start_date", "end_date", "organisation",
-                   "programme", "method", "ladder_rung", "cycle_stage", "target_groups", "clinical_areas",
-                   "participants_total", "cost_gbp", "feedback_due", "feedback_date", "you_said", "we_did",
-                   "report_url"],
-    "participants": ["source_line", "activity_id", "participant_hash", "lsoa21cd", "home_area_status",
-                     "age_band", "sex", "gender_same_as_birth", "ethnicity", "disability", "carer", "religion",
-                     "sexual_orientation", "pregnant_or_recent_birth", "inclusion_groups"],
+    "activities": [
+        "activity_id",
+        "preset",
+        "place",
+        "title",
+        "start_date",
+        "end_date",
+        "organisation",
+        "programme",
+        "method",
+        "ladder_rung",
+        "cycle_stage",
+        "target_groups",
+        "clinical_areas",
+        "participants_total",
+        "cost_gbp",
+        "feedback_due",
+        "feedback_date",
+        "you_said",
+        "we_did",
+        "report_url",
+    ],
+    "participants": [
+        "source_line",
+        "activity_id",
+        "participant_hash",
+        "lsoa21cd",
+        "home_area_status",
+        "age_band",
+        "sex",
+        "gender_same_as_birth",
+        "ethnicity",
+        "disability",
+        "carer",
+        "religion",
+        "sexual_orientation",
+        "pregnant_or_recent_birth",
+        "inclusion_groups",
+    ],
     "returns": ["activity_id", "dimension", "category", "count"],
-    "insights": ["insight_id", "activity_id", "insight_date", "preset", "place", "programme", "themes",
-                 "summary", "quote", "groups", "source_title", "source_url", "status", "action_taken",
-                 "scrub_note"],
+    "insights": [
+        "insight_id",
+        "activity_id",
+        "insight_date",
+        "preset",
+        "place",
+        "programme",
+        "themes",
+        "summary",
+        "quote",
+        "groups",
+        "source_title",
+        "source_url",
+        "status",
+        "action_taken",
+        "scrub_note",
+    ],
 }
 SCRUBBED_FIELDS = ("summary", "quote")
 
@@ -60,13 +106,13 @@ class Prepared:
     file_name: str
     sha256: str
     rows_read: int
-    records: pd.DataFrame           # rows to store, in the stored tables' terms
-    problems: pd.DataFrame          # line, column, value, reason: one per problem, values as given
-    rejected: pd.DataFrame          # the quarantined rows as read, with line and problems: a file to fix
-    quarantine: pd.DataFrame        # what the quarantine table gets (personal data reduced)
-    quality: pd.DataFrame           # the file's data quality (wpc.ingest.quality)
+    records: pd.DataFrame  # rows to store, in the stored tables' terms
+    problems: pd.DataFrame  # line, column, value, reason: one per problem, values as given
+    rejected: pd.DataFrame  # the quarantined rows as read, with line and problems: a file to fix
+    quarantine: pd.DataFrame  # what the quarantine table gets (personal data reduced)
+    quality: pd.DataFrame  # the file's data quality (wpc.ingest.quality)
     notes: list[str] = field(default_factory=list)
-    earlier: dict | None = None     # an earlier upload of the same content, if any
+    earlier: dict | None = None  # an earlier upload of the same content, if any
     state: tuple = ()
 
     @property
@@ -114,6 +160,7 @@ class Outcome:
 
 # Prepare ------------------------------------------------------------------------------------
 
+
 def prepare(
     source: Path | str | bytes,
     db_path: Path,
@@ -136,21 +183,32 @@ def prepare(
         if file_name:
             read.file_name = file_name
     kind = kind or infer_kind(read)
-    salt = privacy.load_salt(settings.salt_file(db_path), create=create_salt) if kind == "participants" else None
+    salt = (
+        privacy.load_salt(settings.salt_file(db_path), create=create_salt) if kind == "participants" else None
+    )
     with db.reading(db_path) as con:
         checked = validate(kind, read, con)
         accepted = _accepted(checked)
-        records = _records(kind, checked.clean[accepted], read.lines[accepted],
-                           salt or secrets.token_bytes(32), checked)
+        records = _records(
+            kind, checked.clean[accepted], read.lines[accepted], salt or secrets.token_bytes(32), checked
+        )
         file_quality = quality.summarise(con, kind, records, checked.clean[accepted])
         earlier = _earlier(con, read.sha256, kind)
         state = _state(con)
     problems = _problems(read, checked)
     return Prepared(
-        kind=kind, file_name=read.file_name, sha256=read.sha256, rows_read=read.rows, records=records,
-        problems=problems, rejected=_rejected_rows(read, problems, ~accepted),
-        quarantine=_quarantine_rows(read, checked, problems), quality=file_quality,
-        notes=read.notes + checked.notes, earlier=earlier, state=state,
+        kind=kind,
+        file_name=read.file_name,
+        sha256=read.sha256,
+        rows_read=read.rows,
+        records=records,
+        problems=problems,
+        rejected=_rejected_rows(read, problems, ~accepted),
+        quarantine=_quarantine_rows(read, checked, problems),
+        quality=file_quality,
+        notes=read.notes + checked.notes,
+        earlier=earlier,
+        state=state,
     )
 
 
@@ -168,7 +226,9 @@ def _text(values: pd.Series) -> pd.Series:
     return pd.Series(out, index=values.index, dtype=object)
 
 
-def _records(kind: str, clean: pd.DataFrame, lines: np.ndarray, salt: bytes, checked: Validated) -> pd.DataFrame:
+def _records(
+    kind: str, clean: pd.DataFrame, lines: np.ndarray, salt: bytes, checked: Validated
+) -> pd.DataFrame:
     frame = clean.reset_index(drop=True)
     if kind == "participants":
         refs = frame["participant_ref"].fillna("").astype(str)
@@ -200,21 +260,31 @@ def _problems(read: Sheet, checked: Validated) -> pd.DataFrame:
         labels[mask] = read.labels.get(sheet_column, field_name)
         if sheet_column in read.frame.columns:
             values[mask] = read.frame[sheet_column].to_numpy(dtype=object)[found["row"].to_numpy()[mask]]
-    return pd.DataFrame({
-        "line": read.lines[found["row"].to_numpy(dtype="int64")],
-        "column": labels, "value": values, "reason": found["reason"].to_numpy(dtype=object),
-        "row": found["row"].to_numpy(dtype="int64"), "field": found["column"].to_numpy(dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "line": read.lines[found["row"].to_numpy(dtype="int64")],
+            "column": labels,
+            "value": values,
+            "reason": found["reason"].to_numpy(dtype=object),
+            "row": found["row"].to_numpy(dtype="int64"),
+            "field": found["column"].to_numpy(dtype=object),
+        }
+    )
 
 
 def _rejected_rows(read: Sheet, problems: pd.DataFrame, rejected: np.ndarray) -> pd.DataFrame:
-    """The quarantined rows with all their columns as read, and what to fix: a file to correct and re-upload."""
+    """The quarantined rows with all their columns as read, and what to fix: a file to correct and
+    upload again."""
     rows = read.frame[rejected]
-    said = np.where(problems["column"].isna(), problems["reason"],
-                    problems["column"].astype(str) + ": " + problems["reason"].astype(str))
+    said = np.where(
+        problems["column"].isna(),
+        problems["reason"],
+        problems["column"].astype(str) + ": " + problems["reason"].astype(str),
+    )
     joined = pd.Series(said).groupby(problems["row"].to_numpy()).agg("; ".join)
-    out = pd.DataFrame({"upload_line": read.lines[rejected],
-                        "problems": joined.reindex(rows.index).to_numpy()})
+    out = pd.DataFrame(
+        {"upload_line": read.lines[rejected], "problems": joined.reindex(rows.index).to_numpy()}
+    )
     for name in read.frame.columns:
         out[read.labels[name]] = rows[name].to_numpy()
     return out.reset_index(drop=True)
@@ -243,11 +313,15 @@ def _quarantine_rows(read: Sheet, checked: Validated, problems: pd.DataFrame) ->
     for field_name in problems["field"].dropna().unique():
         mask = (problems["field"] == field_name).to_numpy()
         value[mask] = _reduce(field_name, problems.loc[mask, "value"]).to_numpy()
-    return pd.DataFrame({
-        "line": problems["line"].to_numpy(), "column_name": problems["column"].to_numpy(),
-        "value": value.to_numpy(), "reason": problems["reason"].to_numpy(),
-        "row_json": row_json.reindex(problems["row"].to_numpy()).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "line": problems["line"].to_numpy(),
+            "column_name": problems["column"].to_numpy(),
+            "value": value.to_numpy(),
+            "reason": problems["reason"].to_numpy(),
+            "row_json": row_json.reindex(problems["row"].to_numpy()).to_numpy(),
+        }
+    )
 
 
 def _json_rows(frame: pd.DataFrame) -> list[str]:
@@ -265,9 +339,13 @@ def _earlier(con, sha256: str, kind: str) -> dict | None:
     if found.empty:
         return None
     row = found.iloc[0]
-    return {"upload_id": int(row["upload_id"]), "uploaded_at": str(row["uploaded_at"]),
-            "file_name": row["file_name"], "rows_stored": int(row["rows_stored"]),
-            "rows_quarantined": int(row["rows_quarantined"])}
+    return {
+        "upload_id": int(row["upload_id"]),
+        "uploaded_at": str(row["uploaded_at"]),
+        "file_name": row["file_name"],
+        "rows_stored": int(row["rows_stored"]),
+        "rows_quarantined": int(row["rows_quarantined"]),
+    }
 
 
 def _state(con) -> tuple:
@@ -276,6 +354,7 @@ def _state(con) -> tuple:
 
 
 # Commit -------------------------------------------------------------------------------------
+
 
 def commit(prepared: Prepared, db_path: Path, source: str = "cli", uploaded_by: str | None = None) -> Outcome:
     """Store the prepared rows and quarantine the rest, in one transaction. Raises StaleCheck if the
@@ -299,10 +378,18 @@ def commit(prepared: Prepared, db_path: Path, source: str = "cli", uploaded_by: 
                 db.execute(con, f"ingest/upsert_{prepared.kind}", upload_id=upload_id)
             db.execute(con, "ingest/insert_quarantine", upload_id=upload_id, kind=prepared.kind)
             db.execute(
-                con, "ingest/insert_upload", upload_id=upload_id, uploaded_at=datetime.now().replace(microsecond=0),
-                kind=prepared.kind, file_name=prepared.file_name, sha256=prepared.sha256,
-                rows_read=prepared.rows_read, rows_stored=prepared.stored, rows_quarantined=prepared.quarantined,
-                source=source, uploaded_by=uploaded_by,
+                con,
+                "ingest/insert_upload",
+                upload_id=upload_id,
+                uploaded_at=datetime.now().replace(microsecond=0),
+                kind=prepared.kind,
+                file_name=prepared.file_name,
+                sha256=prepared.sha256,
+                rows_read=prepared.rows_read,
+                rows_stored=prepared.stored,
+                rows_quarantined=prepared.quarantined,
+                source=source,
+                uploaded_by=uploaded_by,
             )
             _pause_if_testing(con, upload_id)
         finally:
@@ -313,9 +400,17 @@ def commit(prepared: Prepared, db_path: Path, source: str = "cli", uploaded_by: 
 
 
 def _outcome(prepared: Prepared, dry_run: bool = False) -> Outcome:
-    return Outcome(kind=prepared.kind, file_name=prepared.file_name, rows_read=prepared.rows_read,
-                   stored=prepared.stored, quarantined=prepared.quarantined, problems=prepared.problems,
-                   notes=list(prepared.notes), rejected=prepared.rejected, dry_run=dry_run)
+    return Outcome(
+        kind=prepared.kind,
+        file_name=prepared.file_name,
+        rows_read=prepared.rows_read,
+        stored=prepared.stored,
+        quarantined=prepared.quarantined,
+        problems=prepared.problems,
+        notes=list(prepared.notes),
+        rejected=prepared.rejected,
+        dry_run=dry_run,
+    )
 
 
 def _already(outcome: Outcome, earlier: dict) -> Outcome:
@@ -344,6 +439,7 @@ def _pause_if_testing(con, upload_id: int) -> None:
 
 # Both steps ---------------------------------------------------------------------------------
 
+
 def ingest(
     path: Path | str,
     db_path: Path,
@@ -357,8 +453,9 @@ def ingest(
     """Prepare and (unless a dry run) commit one file; checks again once if the database moved on."""
     uploaded_by = _user() if source == "cli" else None
     for attempt in (1, 2):
-        prepared = prepare(path, db_path, settings, kind=kind, sheet=sheet, file_name=file_name,
-                           create_salt=not dry_run)
+        prepared = prepare(
+            path, db_path, settings, kind=kind, sheet=sheet, file_name=file_name, create_salt=not dry_run
+        )
         if dry_run:
             outcome = _outcome(prepared, dry_run=True)
             return _already(outcome, prepared.earlier) if prepared.earlier else outcome
@@ -373,8 +470,10 @@ def ingest(
 def describe(outcome: Outcome, rejects_file: Path | None = None, limit: int = 40) -> str:
     """What an upload did, in words, with its problems listed (the first `limit` of them)."""
     verb = ("would store", "would quarantine") if outcome.dry_run else ("stored", "quarantined")
-    lines = [f"{outcome.file_name} ({outcome.kind}): {outcome.rows_read:,} rows read; "
-             f"{verb[0]} {outcome.stored:,}, {verb[1]} {outcome.quarantined:,}."]
+    lines = [
+        f"{outcome.file_name} ({outcome.kind}): {outcome.rows_read:,} rows read; "
+        f"{verb[0]} {outcome.stored:,}, {verb[1]} {outcome.quarantined:,}."
+    ]
     lines += [f"  {note}" for note in outcome.notes]
     if len(outcome.problems):
         lines.append(f"Problems ({len(outcome.problems):,}), by line:")
@@ -384,8 +483,10 @@ def describe(outcome: Outcome, rejects_file: Path | None = None, limit: int = 40
         if len(outcome.problems) > limit:
             lines.append(f"  ... and {len(outcome.problems) - limit:,} more (all of them with --json)")
     if rejects_file is not None:
-        lines.append(f"The quarantined rows, with their problems, are in {rejects_file}: fix them there and "
-                     "upload that file.")
+        lines.append(
+            f"The quarantined rows, with their problems, are in {rejects_file}: fix them there and "
+            "upload that file."
+        )
     elif outcome.quarantined:
         lines.append("Write the quarantined rows to a file to fix with --rejects PATH.")
     if outcome.dry_run:

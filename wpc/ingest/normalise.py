@@ -22,7 +22,7 @@ from wpc import vocab
 
 UNKNOWN = vocab.UNKNOWN
 
-Resolved = tuple[object, str | None]   # (value or None, reason or None)
+Resolved = tuple[object, str | None]  # (value or None, reason or None)
 
 
 def fold(text: str) -> str:
@@ -39,13 +39,42 @@ def fold_column(texts: pd.Series) -> pd.Series:
 
 
 # Said in many ways, these all mean "not known" (DESIGN 3.2: counted as unknown, never dropped).
-UNKNOWN_ANSWERS = frozenset(fold(t) for t in (
-    "", "unknown", "not known", "prefer not to say", "prefer not to answer", "prefer not to disclose",
-    "rather not say", "would rather not say", "i would rather not say", "not stated", "not given",
-    "not disclosed", "not provided", "not recorded", "not answered", "no answer", "no response",
-    "declined", "declined to answer", "declined to say", "refused", "withheld", "don't know",
-    "do not know", "dont know", "n/a", "na", "not applicable", "none given", "-", "?",
-))
+UNKNOWN_ANSWERS = frozenset(
+    fold(t)
+    for t in (
+        "",
+        "unknown",
+        "not known",
+        "prefer not to say",
+        "prefer not to answer",
+        "prefer not to disclose",
+        "rather not say",
+        "would rather not say",
+        "i would rather not say",
+        "not stated",
+        "not given",
+        "not disclosed",
+        "not provided",
+        "not recorded",
+        "not answered",
+        "no answer",
+        "no response",
+        "declined",
+        "declined to answer",
+        "declined to say",
+        "refused",
+        "withheld",
+        "don't know",
+        "do not know",
+        "dont know",
+        "n/a",
+        "na",
+        "not applicable",
+        "none given",
+        "-",
+        "?",
+    )
+)
 
 
 def by_distinct(raw: pd.Series, resolve: Callable[[str], Resolved]) -> tuple[np.ndarray, np.ndarray]:
@@ -144,6 +173,7 @@ def resolve_url(text: str) -> Resolved:
 
 # Vocabularies ------------------------------------------------------------------------------
 
+
 def _variants(pairs: dict[str, str]) -> dict[str, str]:
     return {fold(text): code for text, code in pairs.items()}
 
@@ -170,17 +200,35 @@ def _names(mapping) -> str:
     return ", ".join(str(k) for k in mapping)
 
 
-METHOD_VARIANTS = _variants({
-    **{m: m for m in vocab.METHODS},
-    **{m + "s": m for m in vocab.METHODS if not m.endswith("s")},
-    "questionnaire": "survey", "online survey": "survey", "paper survey": "survey", "poll": "survey",
-    "focus groups": "focus group", "listening session": "listening event", "listening events": "listening event",
-    "one to one interview": "interview", "1 to 1 interview": "interview", "door knocking": "door-knocking",
-    "doorknocking": "door-knocking", "door to door": "door-knocking", "drop in": "drop-in", "dropin": "drop-in",
-    "drop in session": "drop-in", "citizen panel": "citizens' panel", "citizens panels": "citizens' panel",
-    "peoples panel": "citizens' panel", "online": "online platform", "online engagement platform": "online platform",
-    "community outreach": "outreach", "street outreach": "outreach", "webinar": "webinar",
-})
+METHOD_VARIANTS = _variants(
+    {
+        **{m: m for m in vocab.METHODS},
+        **{m + "s": m for m in vocab.METHODS if not m.endswith("s")},
+        "questionnaire": "survey",
+        "online survey": "survey",
+        "paper survey": "survey",
+        "poll": "survey",
+        "focus groups": "focus group",
+        "listening session": "listening event",
+        "listening events": "listening event",
+        "one to one interview": "interview",
+        "1 to 1 interview": "interview",
+        "door knocking": "door-knocking",
+        "doorknocking": "door-knocking",
+        "door to door": "door-knocking",
+        "drop in": "drop-in",
+        "dropin": "drop-in",
+        "drop in session": "drop-in",
+        "citizen panel": "citizens' panel",
+        "citizens panels": "citizens' panel",
+        "peoples panel": "citizens' panel",
+        "online": "online platform",
+        "online engagement platform": "online platform",
+        "community outreach": "outreach",
+        "street outreach": "outreach",
+        "webinar": "webinar",
+    }
+)
 
 LADDER_WORDS = {fold(name).replace(" ", ""): rung for rung, name in vocab.LADDER.items()}
 CYCLE_WORDS = {"identify": 1, "plan": 2, "design": 3, "procure": 4, "monitor": 5}
@@ -206,8 +254,12 @@ def _numbered(text: str, names: dict[int, str], words: Callable[[str], int | Non
 
 
 def resolve_ladder(text: str) -> Resolved:
-    return _numbered(text, vocab.LADDER, lambda rest: LADDER_WORDS.get(rest.replace(" ", "")),
-                     "rung of the ladder of participation")
+    return _numbered(
+        text,
+        vocab.LADDER,
+        lambda rest: LADDER_WORDS.get(rest.replace(" ", "")),
+        "rung of the ladder of participation",
+    )
 
 
 def resolve_cycle(text: str) -> Resolved:
@@ -227,7 +279,7 @@ def _age_band_bounds() -> list[tuple[str, int, int | None]]:
 
 
 def resolve_age_band(text: str) -> Resolved:
-    """A census band, or any band that lies inside one (18-24 -> 15-24); bands spanning several are refused."""
+    """A census band, or any band inside one (18-24 -> 15-24); a band spanning several is refused."""
     if fold(text) in UNKNOWN_ANSWERS:
         return UNKNOWN, None
     spoken = re.sub(r"\b(aged|age|years?|yrs?|old)\b", " ", text.lower().replace("\u2013", "-"))
@@ -247,18 +299,45 @@ def resolve_age_band(text: str) -> Resolved:
     for code, band_low, band_high in bands:
         if band_low <= low and (band_high is None or (high is not None and high <= band_high)):
             return code, None
-    spanned = [code for code, band_low, band_high in bands
-               if (high is None or band_low <= high) and (band_high is None or band_high >= low)]
-    return None, (f"{_quote(text)} spans census age bands {', '.join(spanned)}: give the age, one census "
-                  "band, or leave it blank")
+    spanned = [
+        code
+        for code, band_low, band_high in bands
+        if (high is None or band_low <= high) and (band_high is None or band_high >= low)
+    ]
+    return None, (
+        f"{_quote(text)} spans census age bands {', '.join(spanned)}: give the age, one census "
+        "band, or leave it blank"
+    )
 
 
-SEX_VARIANTS = _variants({"female": "female", "f": "female", "woman": "female", "women": "female",
-                          "girl": "female", "male": "male", "m": "male", "man": "male", "men": "male",
-                          "boy": "male"})
+SEX_VARIANTS = _variants(
+    {
+        "female": "female",
+        "f": "female",
+        "woman": "female",
+        "women": "female",
+        "girl": "female",
+        "male": "male",
+        "m": "male",
+        "man": "male",
+        "men": "male",
+        "boy": "male",
+    }
+)
 # Census 2021 records sex as female or male; other answers to a sex question are counted as unknown.
-SEX_OTHER = frozenset(fold(t) for t in ("non-binary", "nonbinary", "other", "intersex", "in another way",
-                                        "prefer to self-describe", "self-describe", "prefer to self describe"))
+SEX_OTHER = frozenset(
+    fold(t)
+    for t in (
+        "non-binary",
+        "nonbinary",
+        "other",
+        "intersex",
+        "in another way",
+        "prefer to self-describe",
+        "self-describe",
+        "prefer to self describe",
+    )
+)
 
 
 def resolve_sex(text: str) -> Resolved:
@@ -284,49 +363,117 @@ def resolve_yes_no(text: str) -> Resolved:
 # Ethnicity: the 19 Census 2021 categories, their labels (2021 and 2011 wordings), common
 # short forms and the NHS ethnic category letters.
 _ETHNIC_GROUP_PREFIXES = {
-    "asian": ("asian asian british or asian welsh", "asian asian british asian welsh", "asian or asian british",
-              "asian asian british", "asian british", "asian"),
-    "black": ("black black british black welsh caribbean or african", "black african caribbean or black british",
-              "black african caribbean black british", "black or black british", "black black british",
-              "black british", "black"),
-    "mixed": ("mixed or multiple ethnic groups", "mixed multiple ethnic groups", "mixed multiple ethnic group",
-              "mixed or multiple", "mixed"),
+    "asian": (
+        "asian asian british or asian welsh",
+        "asian asian british asian welsh",
+        "asian or asian british",
+        "asian asian british",
+        "asian british",
+        "asian",
+    ),
+    "black": (
+        "black black british black welsh caribbean or african",
+        "black african caribbean or black british",
+        "black african caribbean black british",
+        "black or black british",
+        "black black british",
+        "black british",
+        "black",
+    ),
+    "mixed": (
+        "mixed or multiple ethnic groups",
+        "mixed multiple ethnic groups",
+        "mixed multiple ethnic group",
+        "mixed or multiple",
+        "mixed",
+    ),
     "white": ("white",),
     "other": ("other ethnic groups", "other ethnic group", "other"),
 }
 _ETHNIC_DETAIL = {
-    "asian": {"bangladeshi": "asian_bangladeshi", "chinese": "asian_chinese", "indian": "asian_indian",
-              "pakistani": "asian_pakistani", "other": "asian_other", "other asian": "asian_other"},
-    "black": {"african": "black_african", "caribbean": "black_caribbean", "other": "black_other",
-              "other black": "black_other", "other black african or caribbean": "black_other"},
-    "mixed": {"white and asian": "mixed_white_asian", "white and black african": "mixed_white_black_african",
-              "white and black caribbean": "mixed_white_black_caribbean", "other": "mixed_other",
-              "other mixed": "mixed_other", "other mixed or multiple ethnic groups": "mixed_other",
-              "other mixed multiple ethnic": "mixed_other", "other mixed or multiple": "mixed_other",
-              "white asian": "mixed_white_asian", "white black african": "mixed_white_black_african",
-              "white black caribbean": "mixed_white_black_caribbean"},
-    "white": {"english welsh scottish northern irish or british": "white_british",
-              "english welsh scottish northern irish british": "white_british",
-              "british": "white_british", "english": "white_british", "welsh": "white_british",
-              "scottish": "white_british", "northern irish": "white_british", "irish": "white_irish",
-              "gypsy or irish traveller": "white_gypsy_irish_traveller", "gypsy irish traveller":
-              "white_gypsy_irish_traveller", "gypsy": "white_gypsy_irish_traveller",
-              "irish traveller": "white_gypsy_irish_traveller", "traveller": "white_gypsy_irish_traveller",
-              "roma": "white_roma", "other": "white_other", "other white": "white_other"},
-    "other": {"arab": "other_arab", "other": "other_any_other", "any other": "other_any_other",
-              "other ethnic group": "other_any_other", "other ethnic": "other_any_other"},
+    "asian": {
+        "bangladeshi": "asian_bangladeshi",
+        "chinese": "asian_chinese",
+        "indian": "asian_indian",
+        "pakistani": "asian_pakistani",
+        "other": "asian_other",
+        "other asian": "asian_other",
+    },
+    "black": {
+        "african": "black_african",
+        "caribbean": "black_caribbean",
+        "other": "black_other",
+        "other black": "black_other",
+        "other black african or caribbean": "black_other",
+    },
+    "mixed": {
+        "white and asian": "mixed_white_asian",
+        "white and black african": "mixed_white_black_african",
+        "white and black caribbean": "mixed_white_black_caribbean",
+        "other": "mixed_other",
+        "other mixed": "mixed_other",
+        "other mixed or multiple ethnic groups": "mixed_other",
+        "other mixed multiple ethnic": "mixed_other",
+        "other mixed or multiple": "mixed_other",
+        "white asian": "mixed_white_asian",
+        "white black african": "mixed_white_black_african",
+        "white black caribbean": "mixed_white_black_caribbean",
+    },
+    "white": {
+        "english welsh scottish northern irish or british": "white_british",
+        "english welsh scottish northern irish british": "white_british",
+        "british": "white_british",
+        "english": "white_british",
+        "welsh": "white_british",
+        "scottish": "white_british",
+        "northern irish": "white_british",
+        "irish": "white_irish",
+        "gypsy or irish traveller": "white_gypsy_irish_traveller",
+        "gypsy irish traveller": "white_gypsy_irish_traveller",
+        "gypsy": "white_gypsy_irish_traveller",
+        "irish traveller": "white_gypsy_irish_traveller",
+        "traveller": "white_gypsy_irish_traveller",
+        "roma": "white_roma",
+        "other": "white_other",
+        "other white": "white_other",
+    },
+    "other": {
+        "arab": "other_arab",
+        "other": "other_any_other",
+        "any other": "other_any_other",
+        "other ethnic group": "other_any_other",
+        "other ethnic": "other_any_other",
+    },
 }
 ETHNICITY_VARIANTS = {
     **{fold(code.replace("_", " ")): code for code in vocab.ETHNICITY},
     **{fold(label): code for code, (label, _group) in vocab.ETHNICITY.items()},
-    **{detail: code for group, details in _ETHNIC_DETAIL.items() for detail, code in details.items()
-       if detail not in ("other", "any other")},
-    "other": "other_any_other", "any other ethnic group": "other_any_other", "other ethnic group": "other_any_other",
+    **{
+        detail: code
+        for group, details in _ETHNIC_DETAIL.items()
+        for detail, code in details.items()
+        if detail not in ("other", "any other")
+    },
+    "other": "other_any_other",
+    "any other ethnic group": "other_any_other",
+    "other ethnic group": "other_any_other",
     # NHS Data Dictionary ethnic category codes (2001 census based).
-    "a": "white_british", "b": "white_irish", "c": "white_other", "d": "mixed_white_black_caribbean",
-    "e": "mixed_white_black_african", "f": "mixed_white_asian", "g": "mixed_other", "h": "asian_indian",
-    "j": "asian_pakistani", "k": "asian_bangladeshi", "l": "asian_other", "m": "black_caribbean",
-    "n": "black_african", "p": "black_other", "r": "asian_chinese", "s": "other_any_other",
+    "a": "white_british",
+    "b": "white_irish",
+    "c": "white_other",
+    "d": "mixed_white_black_caribbean",
+    "e": "mixed_white_black_african",
+    "f": "mixed_white_asian",
+    "g": "mixed_other",
+    "h": "asian_indian",
+    "j": "asian_pakistani",
+    "k": "asian_bangladeshi",
+    "l": "asian_other",
+    "m": "black_caribbean",
+    "n": "black_african",
+    "p": "black_other",
+    "r": "asian_chinese",
+    "s": "other_any_other",
 }
 _ETHNIC_UNKNOWN = frozenset({"z", "99", "not stated z"})
 
@@ -350,7 +497,7 @@ def resolve_ethnicity(text: str) -> Resolved:
     for group, prefixes in _ETHNIC_GROUP_PREFIXES.items():
         for prefix in prefixes:
             if key.startswith(prefix + " "):
-                code = _ethnic_detail(group, key[len(prefix) + 1:])
+                code = _ethnic_detail(group, key[len(prefix) + 1 :])
                 if code:
                     return code, None
     for group in _ETHNIC_DETAIL:
@@ -358,58 +505,118 @@ def resolve_ethnicity(text: str) -> Resolved:
         if code:
             return code, None
     if key in ("white", "asian", "black", "mixed", "black british", "asian british", "mixed or multiple"):
-        return None, (f"{_quote(text)} is an ethnic group, not one of its Census 2021 categories: "
-                      "use e.g. 'White: Irish', 'Asian: Indian', 'Black: Caribbean'")
+        return None, (
+            f"{_quote(text)} is an ethnic group, not one of its Census 2021 categories: "
+            "use e.g. 'White: Irish', 'Asian: Indian', 'Black: Caribbean'"
+        )
     return None, f"{_quote(text)} is not one of the 19 Census 2021 ethnic groups"
 
 
 ETHNICITY_GROUP_VARIANTS = {
     **{code: code for code in vocab.ETHNICITY_GROUP},
     **{fold(label): code for code, label in vocab.ETHNICITY_GROUP.items()},
-    "mixed or multiple": "mixed", "asian or asian british": "asian", "black or black british": "black",
-    "black african caribbean or black british": "black", "mixed multiple ethnic groups": "mixed",
-    "other ethnic": "other", "any other ethnic group": "other",
+    "mixed or multiple": "mixed",
+    "asian or asian british": "asian",
+    "black or black british": "black",
+    "black african caribbean or black british": "black",
+    "mixed multiple ethnic groups": "mixed",
+    "other ethnic": "other",
+    "any other ethnic group": "other",
 }
 
-RELIGION_VARIANTS = _variants({
-    **{code.replace("_", " "): code for code in vocab.RELIGION},
-    **{label: code for code, label in vocab.RELIGION.items()},
-    "none": "no_religion", "atheist": "no_religion", "agnostic": "no_religion",
-    "christianity": "christian", "church of england": "christian", "catholic": "christian",
-    "roman catholic": "christian", "islam": "muslim", "judaism": "jewish", "hinduism": "hindu",
-    "sikhism": "sikh", "buddhism": "buddhist", "any other religion": "other", "other religion": "other",
-})
+RELIGION_VARIANTS = _variants(
+    {
+        **{code.replace("_", " "): code for code in vocab.RELIGION},
+        **{label: code for code, label in vocab.RELIGION.items()},
+        "none": "no_religion",
+        "atheist": "no_religion",
+        "agnostic": "no_religion",
+        "christianity": "christian",
+        "church of england": "christian",
+        "catholic": "christian",
+        "roman catholic": "christian",
+        "islam": "muslim",
+        "judaism": "jewish",
+        "hinduism": "hindu",
+        "sikhism": "sikh",
+        "buddhism": "buddhist",
+        "any other religion": "other",
+        "other religion": "other",
+    }
+)
 
-SEXUAL_ORIENTATION_VARIANTS = _variants({
-    **{code.replace("_", " "): code for code in vocab.SEXUAL_ORIENTATION},
-    **{label: code for code, label in vocab.SEXUAL_ORIENTATION.items()},
-    "heterosexual": "straight", "straight heterosexual": "straight", "heterosexual or straight": "straight",
-    "gay": "gay_lesbian", "lesbian": "gay_lesbian", "gay man": "gay_lesbian", "gay woman": "gay_lesbian",
-    "gay woman lesbian": "gay_lesbian", "gay or lesbian": "gay_lesbian", "bi": "bisexual",
-    "other sexual orientation": "other", "pansexual": "other", "asexual": "other", "queer": "other",
-})
+SEXUAL_ORIENTATION_VARIANTS = _variants(
+    {
+        **{code.replace("_", " "): code for code in vocab.SEXUAL_ORIENTATION},
+        **{label: code for code, label in vocab.SEXUAL_ORIENTATION.items()},
+        "heterosexual": "straight",
+        "straight heterosexual": "straight",
+        "heterosexual or straight": "straight",
+        "gay": "gay_lesbian",
+        "lesbian": "gay_lesbian",
+        "gay man": "gay_lesbian",
+        "gay woman": "gay_lesbian",
+        "gay woman lesbian": "gay_lesbian",
+        "gay or lesbian": "gay_lesbian",
+        "bi": "bisexual",
+        "other sexual orientation": "other",
+        "pansexual": "other",
+        "asexual": "other",
+        "queer": "other",
+    }
+)
 
-STATUS_VARIANTS = _variants({"open": "open", "acted on": "acted on", "acted upon": "acted on",
-                             "actioned": "acted on", "not possible": "not possible",
-                             "not actionable": "not possible", "cannot be acted on": "not possible"})
+STATUS_VARIANTS = _variants(
+    {
+        "open": "open",
+        "acted on": "acted on",
+        "acted upon": "acted on",
+        "actioned": "acted on",
+        "not possible": "not possible",
+        "not actionable": "not possible",
+        "cannot be acted on": "not possible",
+    }
+)
 
-CLINICAL_AREA_VARIANTS = _variants({
-    **{code.replace("_", " "): code for code in vocab.CLINICAL_AREAS},
-    **{label: code for code, label in vocab.CLINICAL_AREAS.items()},
-    **{re.sub(r"\s*\(CYP\)$", "", label): code for code, label in vocab.CLINICAL_AREAS.items()},
-    "severe mental illness": "smi", "serious mental illness": "smi", "copd": "respiratory",
-    "chronic respiratory": "respiratory", "cancer": "cancer", "early cancer": "cancer",
-    "hypertension case finding": "hypertension", "cyp asthma": "asthma", "cyp diabetes": "diabetes",
-    "cyp epilepsy": "epilepsy", "cyp oral health": "oral_health", "cyp mental health": "mental_health",
-})
+CLINICAL_AREA_VARIANTS = _variants(
+    {
+        **{code.replace("_", " "): code for code in vocab.CLINICAL_AREAS},
+        **{label: code for code, label in vocab.CLINICAL_AREAS.items()},
+        **{re.sub(r"\s*\(CYP\)$", "", label): code for code, label in vocab.CLINICAL_AREAS.items()},
+        "severe mental illness": "smi",
+        "serious mental illness": "smi",
+        "copd": "respiratory",
+        "chronic respiratory": "respiratory",
+        "cancer": "cancer",
+        "early cancer": "cancer",
+        "hypertension case finding": "hypertension",
+        "cyp asthma": "asthma",
+        "cyp diabetes": "diabetes",
+        "cyp epilepsy": "epilepsy",
+        "cyp oral health": "oral_health",
+        "cyp mental health": "mental_health",
+    }
+)
 
-DIMENSION_VARIANTS = _variants({
-    **{d: d for d in vocab.RETURN_DIMENSIONS}, **{d.replace("_", " "): d for d in vocab.RETURN_DIMENSIONS},
-    "imd": "imd_quintile", "deprivation": "imd_quintile", "deprivation quintile": "imd_quintile",
-    "ethnic group": "ethnicity", "ethnicity 19": "ethnicity", "ethnic groups": "ethnicity_group",
-    "age": "age_band", "age group": "age_band", "unpaid carer": "carer", "inclusion groups": "inclusion_group",
-    "lsoa": "lsoa_code", "lsoa21cd": "lsoa_code", "plus group": "inclusion_group",
-})
+DIMENSION_VARIANTS = _variants(
+    {
+        **{d: d for d in vocab.RETURN_DIMENSIONS},
+        **{d.replace("_", " "): d for d in vocab.RETURN_DIMENSIONS},
+        "imd": "imd_quintile",
+        "deprivation": "imd_quintile",
+        "deprivation quintile": "imd_quintile",
+        "ethnic group": "ethnicity",
+        "ethnicity 19": "ethnicity",
+        "ethnic groups": "ethnicity_group",
+        "age": "age_band",
+        "age group": "age_band",
+        "unpaid carer": "carer",
+        "inclusion groups": "inclusion_group",
+        "lsoa": "lsoa_code",
+        "lsoa21cd": "lsoa_code",
+        "plus group": "inclusion_group",
+    }
+)
 
 
 def resolve_imd_quintile(text: str) -> Resolved:
@@ -478,27 +685,40 @@ class Vocabularies:
             "method": _lookup(METHOD_VARIANTS, f"use one of: {', '.join(vocab.METHODS)}", None),
             "ladder": resolve_ladder,
             "cycle": resolve_cycle,
-            "target_group": list_resolver(target, "use PLUS group codes such as core20, ethnic_minority, carers "
-                                          "(see the template notes)"),
-            "inclusion_group": list_resolver(inclusion, "use inclusion group codes such as carers, homeless, "
-                                             "ethnic_minority (see the template notes)"),
+            "target_group": list_resolver(
+                target,
+                "use PLUS group codes such as core20, ethnic_minority, carers (see the template notes)",
+            ),
+            "inclusion_group": list_resolver(
+                inclusion,
+                "use inclusion group codes such as carers, homeless, "
+                "ethnic_minority (see the template notes)",
+            ),
             "clinical_area": list_resolver(CLINICAL_AREA_VARIANTS, f"use {_names(vocab.CLINICAL_AREAS)}"),
             "theme": resolve_themes,
             "age_band": resolve_age_band,
             "sex": resolve_sex,
             "yes_no": resolve_yes_no,
             "ethnicity": resolve_ethnicity,
-            "religion": _lookup(RELIGION_VARIANTS, f"use one of: {', '.join(vocab.RELIGION.values())}", UNKNOWN),
+            "religion": _lookup(
+                RELIGION_VARIANTS, f"use one of: {', '.join(vocab.RELIGION.values())}", UNKNOWN
+            ),
             "sexual_orientation": _lookup(
-                SEXUAL_ORIENTATION_VARIANTS, f"use one of: {', '.join(vocab.SEXUAL_ORIENTATION.values())}", UNKNOWN),
+                SEXUAL_ORIENTATION_VARIANTS,
+                f"use one of: {', '.join(vocab.SEXUAL_ORIENTATION.values())}",
+                UNKNOWN,
+            ),
             "status": _lookup(STATUS_VARIANTS, f"use one of: {', '.join(vocab.FEEDBACK_STATUS)}", None),
-            "dimension": _lookup(DIMENSION_VARIANTS, f"use one of: {', '.join(vocab.RETURN_DIMENSIONS)}", None),
+            "dimension": _lookup(
+                DIMENSION_VARIANTS, f"use one of: {', '.join(vocab.RETURN_DIMENSIONS)}", None
+            ),
         }
         self.categories: dict[str, Callable[[str], Resolved]] = {
             "imd_quintile": resolve_imd_quintile,
             "ethnicity": resolve_ethnicity,
-            "ethnicity_group": _lookup(ETHNICITY_GROUP_VARIANTS, f"use one of: {_names(vocab.ETHNICITY_GROUP)}",
-                                       UNKNOWN),
+            "ethnicity_group": _lookup(
+                ETHNICITY_GROUP_VARIANTS, f"use one of: {_names(vocab.ETHNICITY_GROUP)}", UNKNOWN
+            ),
             "age_band": resolve_age_band,
             "sex": resolve_sex,
             "disability": resolve_yes_no,
@@ -535,8 +755,13 @@ def resolve_lsoa_category(text: str) -> Resolved:
 def category_codes(dimension: str) -> set[str] | None:
     """The categories a return may give for a dimension (None: checked against the database)."""
     fixed = {
-        "imd_quintile": vocab.IMD_QUINTILE, "ethnicity": vocab.ETHNICITY, "ethnicity_group": vocab.ETHNICITY_GROUP,
-        "age_band": vocab.AGE_BAND, "sex": vocab.SEX, "disability": vocab.DISABILITY, "carer": vocab.CARER,
+        "imd_quintile": vocab.IMD_QUINTILE,
+        "ethnicity": vocab.ETHNICITY,
+        "ethnicity_group": vocab.ETHNICITY_GROUP,
+        "age_band": vocab.AGE_BAND,
+        "sex": vocab.SEX,
+        "disability": vocab.DISABILITY,
+        "carer": vocab.CARER,
     }
     if dimension in fixed:
         return {*fixed[dimension], UNKNOWN}

@@ -20,7 +20,12 @@ LSOA_CODE = r"E01[0-9]{6}"
 
 # home_area_status values (see wpc/sql/schema/engagement.sql)
 MAPPED, GIVEN_LSOA, UNMAPPED, INVALID, NOT_GIVEN = (
-    "mapped_postcode", "lsoa_code", "unmapped_postcode", "invalid_postcode", "not_given")
+    "mapped_postcode",
+    "lsoa_code",
+    "unmapped_postcode",
+    "invalid_postcode",
+    "not_given",
+)
 
 
 def postcode_keys(raw: pd.Series) -> pd.Series:
@@ -87,7 +92,8 @@ def home_areas(con: duckdb.DuckDBPyConnection, postcode: pd.Series, lsoa_code: p
     known = codes.isin(known_lsoas(con, codes[given & well_formed])).to_numpy() & well_formed
     problems[given & ~well_formed] = "not an LSOA 2021 code (E01 and six digits, e.g. E01003013)"
     problems[given & well_formed & ~known] = (
-        "not an English LSOA 2021 code (2011 codes that changed in 2021 are not accepted)")
+        "not an English LSOA 2021 code (2011 codes that changed in 2021 are not accepted)"
+    )
     use_code = given & known
     lsoa[use_code] = codes[use_code].to_numpy()
     status[use_code] = GIVEN_LSOA

@@ -26,14 +26,20 @@ HOME_AREA_CHECKS = {
 }
 
 
-def summarise(con: duckdb.DuckDBPyConnection, kind: str, records: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
+def summarise(
+    con: duckdb.DuckDBPyConnection, kind: str, records: pd.DataFrame, clean: pd.DataFrame
+) -> pd.DataFrame:
     rows = len(records)
     checks: list[tuple[str, str, int]] = []
     if kind == "participants":
         for spec in standard.fields("participants"):
             if spec.rule.unknown:
-                checks.append(("answers", f"{_said(spec.name)}: unknown", int((records[spec.name] == UNKNOWN).sum())))
-        checks.append(("answers", "Participant ref: not given", int(records["participant_hash"].isna().sum())))
+                checks.append(
+                    ("answers", f"{_said(spec.name)}: unknown", int((records[spec.name] == UNKNOWN).sum()))
+                )
+        checks.append(
+            ("answers", "Participant ref: not given", int(records["participant_hash"].isna().sum()))
+        )
         checks += [("home areas", label, n) for label, n in _home_areas(con, records)]
     elif kind == "activities":
         for spec in standard.fields("activities"):
@@ -47,8 +53,13 @@ def summarise(con: duckdb.DuckDBPyConnection, kind: str, records: pd.DataFrame, 
             checks.append(("counts", f"{_said(dimension)}: people counted", int(counts.sum())))
             checks.append(("counts", f"{_said(dimension)}: people in unknown", unknown))
     elif kind == "insights":
-        checks.append(("answers", "Quote or summary had personal details removed",
-                       int(records["scrub_note"].notna().sum())))
+        checks.append(
+            (
+                "answers",
+                "Quote or summary had personal details removed",
+                int(records["scrub_note"].notna().sum()),
+            )
+        )
         for name in ("date", "place", "themes", "quote", "status"):
             values = clean[name]
             checks.append(("answers", f"{_said(name)}: blank", int((values.isna() | (values == "")).sum())))

@@ -27,7 +27,9 @@ import pyarrow as pa
 import pyarrow.compute as pa_compute
 import pyarrow.csv as pa_csv
 
-EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
 
 # Leading characters a spreadsheet would run as a formula; wpc's own CSV exports protect
 # them with an apostrophe (wpc.export.tables), which is taken off again when read back.
@@ -53,11 +55,11 @@ class Sheet:
 
     file_name: str
     sha256: str
-    format: str                      # csv | xlsx
-    frame: pd.DataFrame              # text cells, "" when empty; index 0..n-1
-    lines: np.ndarray                # the line (spreadsheet row) of each frame row
-    labels: dict[str, str]           # folded column name -> header as written
-    letters: dict[str, str]          # folded column name -> spreadsheet column letter
+    format: str  # csv | xlsx
+    frame: pd.DataFrame  # text cells, "" when empty; index 0..n-1
+    lines: np.ndarray  # the line (spreadsheet row) of each frame row
+    labels: dict[str, str]  # folded column name -> header as written
+    letters: dict[str, str]  # folded column name -> spreadsheet column letter
     cell_problems: pd.DataFrame = field(default_factory=lambda: _no_problems())
     notes: list[str] = field(default_factory=list)
 
@@ -67,12 +69,18 @@ class Sheet:
 
 
 def _no_problems() -> pd.DataFrame:
-    return pd.DataFrame({"row": pd.Series([], dtype="int64"), "column": pd.Series([], dtype="object"),
-                         "reason": pd.Series([], dtype="object")})
+    return pd.DataFrame(
+        {
+            "row": pd.Series([], dtype="int64"),
+            "column": pd.Series([], dtype="object"),
+            "reason": pd.Series([], dtype="object"),
+        }
+    )
 
 
 def fold(label: str) -> str:
-    """A column name folded for matching: case, spaces and punctuation ignored ("Activity ID" -> activity_id)."""
+    """A column name folded for matching: ignoring case, spaces and punctuation."""
+    # e.g. "Activity ID", "activity id" and "ACTIVITY_ID" are all activity_id
     return re.sub(r"[^a-z0-9]+", "_", str(label).strip().lower()).strip("_")
 
 
@@ -120,6 +128,7 @@ def _check_size(file_name: str, size: int, max_mb: int) -> None:
 
 # CSV --------------------------------------------------------------------------------------
 
+
 def decode(data: bytes, file_name: str) -> tuple[str, str]:
     """The text and the encoding it was read with: UTF-8 (BOM optional), UTF-16 (BOM), else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -156,9 +165,8 @@ def _read_csv(data: bytes, file_name: str, sha256: str) -> Sheet:
     if not text.strip():
         raise FileRefused(f"{file_name} is empty")
     delimiter = sniff_delimiter(text)
-    rows = _parse_fast(text, delimiter)
-    if rows is None:
-        rows = _parse_exact(text, delimiter)
+    rows = _parse_fast(text, delimiter) or _parse_exact(text, delimiter)
+    del text  # the parsed columns are all that is needed from here
     header, columns, lines, problems = rows
     sheet = _assemble(file_name, sha256, "csv", header, columns, lines, problems)
     named = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
@@ -180,11 +188,14 @@ def _parse_fast(text: str, delimiter: str):
             io.BytesIO(text.encode("utf-8")),
             read_options=pa_csv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
             parse_options=pa_csv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
                 invalid_row_handler=note_irregular,
             ),
             convert_options=pa_csv.ConvertOptions(
-                column_types=_all_text(text, delimiter), strings_can_be_null=False,
+                column_types=_all_text(text, delimiter),
+                strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
@@ -224,8 +235,14 @@ def _parse_exact(text: str, delimiter: str):
     try:
         for row in reader:
             if len(row) > width and any(cell.strip() for cell in row[width:]):
-                problems.append((len(rows), None, f"this row has {len(row)} cells but the header has {width}: "
-                                 "a cell may hold an unquoted separator"))
+                problems.append(
+                    (
+                        len(rows),
+                        None,
+                        f"this row has {len(row)} cells but the header has {width}: "
+                        "a cell may hold an unquoted separator",
+                    )
+                )
             rows.append(row[:width] + [""] * (width - len(row)))
             lines.append(start)
             start = reader.line_num + 1
@@ -237,6 +254,7 @@ def _parse_exact(text: str, delimiter: str):
 
 # XLSX -------------------------------------------------------------------------------------
 
+
 def _read_xlsx(data: bytes, file_name: str, sha256: str, max_mb: int, sheet_name: str | None) -> Sheet:
     import openpyxl  # imported here: CSV-only runs need not load it
 
@@ -247,12 +265,18 @@ def _read_xlsx(data: bytes, file_name: str, sha256: str, max_mb: int, sheet_name
     except zipfile.BadZipFile as exc:
         raise FileRefused(f"{file_name} looks like a zip file but is damaged") from exc
     if "xl/workbook.xml" not in names:
-        raise FileRefused(f"{file_name} is a zip file but not an Excel workbook (.xlsx): save it as .xlsx or CSV")
+        raise FileRefused(
+            f"{file_name} is a zip file but not an Excel workbook (.xlsx): save it as .xlsx or CSV"
+        )
     if unpacked > 10 * max_mb * 1024 * 1024:
         raise FileRefused(f"{file_name} unpacks to {unpacked / 1024 / 1024:,.0f} MB, more than wpc will read")
     try:
-        values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-        formula_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+        values_book = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+        )
+        formula_book = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+        )
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
         raise FileRefused(f"{file_name} cannot be read as an Excel workbook: {exc}") from exc
     try:
@@ -286,8 +310,14 @@ def _read_xlsx(data: bytes, file_name: str, sha256: str, max_mb: int, sheet_name
                 if _is_formula(formula):
                     formula_cells += 1
                     if row[i] is None:
-                        problems.append((index, i, f"this cell holds a formula ({str(formula)[:60]}) with no "
-                                         "saved result; type the value itself"))
+                        problems.append(
+                            (
+                                index,
+                                i,
+                                f"this cell holds a formula ({str(formula)[:60]}) with no "
+                                "saved result; type the value itself",
+                            )
+                        )
             for i, text in enumerate(texts):
                 cells[i].append(text)
             lines.append(number)
@@ -296,8 +326,11 @@ def _read_xlsx(data: bytes, file_name: str, sha256: str, max_mb: int, sheet_name
         formula_book.close()
     columns = [pa.array(c, type=pa.string()) for c in cells]
     result = _assemble(file_name, sha256, "xlsx", header, columns, np.array(lines, dtype="int64"), problems)
-    result.notes.insert(0, f"Read as XLSX: sheet {chosen!r}" + (
-        f" (the first of {len(sheets)}; the others were not read)." if len(sheets) > 1 else "."))
+    result.notes.insert(
+        0,
+        f"Read as XLSX: sheet {chosen!r}"
+        + (f" (the first of {len(sheets)}; the others were not read)." if len(sheets) > 1 else "."),
+    )
     if formula_cells:
         result.notes.append(
             f"{formula_cells:,} cell(s) held formulas: the values Excel saved for them were used "
@@ -324,7 +357,9 @@ def sheet_names(data: bytes) -> list[str]:
 
 def _is_formula(value) -> bool:
     return (isinstance(value, str) and value.startswith("=")) or type(value).__name__ in (
-        "ArrayFormula", "DataTableFormula")
+        "ArrayFormula",
+        "DataTableFormula",
+    )
 
 
 def _cell_text(value) -> str:
@@ -343,6 +378,7 @@ def _cell_text(value) -> str:
 
 
 # Both formats -----------------------------------------------------------------------------
+
 
 def _assemble(file_name, sha256, fmt, header, columns, lines, problems) -> Sheet:
     header = [str(h).strip() for h in header]
@@ -368,20 +404,31 @@ def _assemble(file_name, sha256, fmt, header, columns, lines, problems) -> Sheet
     if blank.any():
         keep = ~blank
         renumber = np.cumsum(keep) - 1
-        cell_problems = cell_problems[keep[cell_problems["row"].to_numpy(dtype="int64")]] if len(cell_problems) \
+        cell_problems = (
+            cell_problems[keep[cell_problems["row"].to_numpy(dtype="int64")]]
+            if len(cell_problems)
             else cell_problems
+        )
         cell_problems["row"] = renumber[cell_problems["row"].to_numpy(dtype="int64")]
         frame = frame[keep].reset_index(drop=True)
         lines = lines[keep]
     if frame.empty:
         raise FileRefused(f"{file_name} has a header row but no rows of data")
     cell_problems = cell_problems.astype({"row": "int64"}).reset_index(drop=True)
-    return Sheet(file_name=file_name, sha256=sha256, format=fmt, frame=frame, lines=lines,
-                 labels=labels, letters=letters, cell_problems=cell_problems)
+    return Sheet(
+        file_name=file_name,
+        sha256=sha256,
+        format=fmt,
+        frame=frame,
+        lines=lines,
+        labels=labels,
+        letters=letters,
+        cell_problems=cell_problems,
+    )
 
 
 def _clean(column: pd.Series) -> pd.Series:
-    """Trim spaces (non-breaking ones too) and remove the apostrophe wpc's exports put before a formula start."""
+    """Trim spaces (non-breaking ones too) and remove the apostrophe wpc's exports put before a formula."""
     column = column.str.strip(" \t\r\n\u00a0")
     protected = column.str.startswith("'") & column.str.slice(1, 2).isin(list(FORMULA_STARTS))
     if protected.any():

@@ -31,28 +31,31 @@ def allowed_values(spec: standard.FieldSpec) -> str:
     name = spec.rule.vocabulary
     allowed = {
         "method": ", ".join(vocab.METHODS),
-        "ladder": "1 to 7, or the rung's name: " + ", ".join(f"{n} {label}" for n, label in vocab.LADDER.items()),
-        "cycle": "1 to 5, or the stage's name: " + ", ".join(f"{n} {label}" for n, label in vocab.CYCLE.items()),
+        "ladder": "1 to 7, or the rung's name: "
+        + ", ".join(f"{n} {label}" for n, label in vocab.LADDER.items()),
+        "cycle": "1 to 5, or the stage's name: "
+        + ", ".join(f"{n} {label}" for n, label in vocab.CYCLE.items()),
         "target_group": f"core20, {', '.join(vocab.INCLUSION_GROUPS)}, or the ICS's own PLUS group codes "
-                        "(codes or their labels)",
+        "(codes or their labels)",
         "inclusion_group": f"{', '.join(vocab.INCLUSION_GROUPS)}, or the ICS's own PLUS group codes "
-                           "(codes or their labels)",
+        "(codes or their labels)",
         "clinical_area": ", ".join(vocab.CLINICAL_AREAS),
         "theme": "any text",
         "age_band": ", ".join(vocab.AGE_BAND) + " (or a narrower band inside one, e.g. 18-24)",
         "sex": "female, male (F/M, woman/man understood; other answers count as unknown, as the Census "
-               "records sex as female or male)",
+        "records sex as female or male)",
         "yes_no": "yes, no (Y/N, true/false, and answers starting 'Yes,' or 'No,' understood)",
         "ethnicity": _labelled({c: label for c, (label, _g) in vocab.ETHNICITY.items()})
-                     + "; NHS ethnic category letters A-S and Z are understood",
+        + "; NHS ethnic category letters A-S and Z are understood",
         "religion": _labelled(vocab.RELIGION),
         "sexual_orientation": _labelled(vocab.SEXUAL_ORIENTATION),
         "status": ", ".join(vocab.FEEDBACK_STATUS),
         "dimension": ", ".join(vocab.RETURN_DIMENSIONS),
-        "category": "as the dimension's values are written for participants: imd_quintile 1-5, ethnicity one of "
-                    "the 19 codes, ethnicity_group " + ", ".join(vocab.ETHNICITY_GROUP) + ", age_band a census "
-                    "band, sex female/male, disability and carer yes/no, inclusion_group a group code, "
-                    "lsoa_code an LSOA 2021 code; or unknown",
+        "category": "as the dimension's values are written for participants: imd_quintile 1-5, "
+        "ethnicity one of "
+        "the 19 codes, ethnicity_group " + ", ".join(vocab.ETHNICITY_GROUP) + ", age_band a census "
+        "band, sex female/male, disability and carer yes/no, inclusion_group a group code, "
+        "lsoa_code an LSOA 2021 code; or unknown",
     }.get(name, spec.rule.allowed or "text")
     if spec.rule.read == "codes":
         allowed += "; several separated by ';'"
@@ -65,11 +68,18 @@ def allowed_values(spec: standard.FieldSpec) -> str:
 
 def notes_frame(kind: str) -> pd.DataFrame:
     """One row per column: whether it is required, what it accepts, what it means, an example."""
-    return pd.DataFrame([
-        {"column": spec.name, "required": "yes" if spec.required else "no",
-         "allowed values": allowed_values(spec), "description": _described(spec), "example": spec.example}
-        for spec in standard.fields(kind)
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "column": spec.name,
+                "required": "yes" if spec.required else "no",
+                "allowed values": allowed_values(spec),
+                "description": _described(spec),
+                "example": spec.example,
+            }
+            for spec in standard.fields(kind)
+        ]
+    )
 
 
 def _described(spec: standard.FieldSpec) -> str:
@@ -116,9 +126,13 @@ def _xlsx(kind: str) -> bytes:
 
     notes = book.create_sheet("Notes")
     frame = notes_frame(kind)
-    notes.append([f"wpc {kind} template: fill in the first sheet, one row per "
-                  f"{'activity' if kind == 'activities' else kind[:-1]}; delete the example row. "
-                  "Required columns are in blue. Only the first sheet is read."])
+    notes.append(
+        [
+            f"wpc {kind} template: fill in the first sheet, one row per "
+            f"{'activity' if kind == 'activities' else kind[:-1]}; delete the example row. "
+            "Required columns are in blue. Only the first sheet is read."
+        ]
+    )
     notes.append([])
     notes.append(list(frame.columns))
     for row in frame.itertuples(index=False):
@@ -145,7 +159,13 @@ def standard_markdown() -> str:
         parts.append("| column | required | allowed values | description | example |")
         parts.append("|---|---|---|---|---|")
         for row in notes_frame(kind).itertuples(index=False):
-            cells = [f"`{row.column}`", row.required, row._2, row.description, f"`{row.example}`" if row.example else ""]
+            cells = [
+                f"`{row.column}`",
+                row.required,
+                row._2,
+                row.description,
+                f"`{row.example}`" if row.example else "",
+            ]
             parts.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
         parts.append("")
     return "\n".join(parts)

@@ -25,9 +25,9 @@ EXAMPLE_PREFIX = "EXAMPLE-"
 @dataclass
 class Validated:
     kind: str
-    columns: dict[str, str]          # standard field -> the sheet column that gave it
-    clean: pd.DataFrame              # one row per sheet row: normalised fields and derived ones
-    problems: pd.DataFrame           # row, column (field or None for the whole row), reason
+    columns: dict[str, str]  # standard field -> the sheet column that gave it
+    clean: pd.DataFrame  # one row per sheet row: normalised fields and derived ones
+    problems: pd.DataFrame  # row, column (field or None for the whole row), reason
     notes: list[str] = field(default_factory=list)
 
 
@@ -49,8 +49,13 @@ class Problems:
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
-            return pd.DataFrame({"row": pd.Series([], dtype="int64"), "column": pd.Series([], dtype=object),
-                                 "reason": pd.Series([], dtype=object)})
+            return pd.DataFrame(
+                {
+                    "row": pd.Series([], dtype="int64"),
+                    "column": pd.Series([], dtype=object),
+                    "reason": pd.Series([], dtype=object),
+                }
+            )
         found = pd.concat(self.parts, ignore_index=True)
         # One problem per cell (the first found), any number for the row as a whole.
         cell = found["column"].notna()
@@ -59,6 +64,7 @@ class Problems:
 
 
 # Columns ------------------------------------------------------------------------------------
+
 
 def _names_for(spec: standard.FieldSpec) -> list[str]:
     return [spec.name, *(fold(a) for a in spec.rule.aliases)]
@@ -97,8 +103,10 @@ def match_columns(kind: str, sheet: Sheet) -> tuple[dict[str, str], list[str]]:
         elif spec.required:
             missing.append(spec.name)
     if missing:
-        message = (f"{sheet.file_name} is missing required column(s) for {kind}: {', '.join(missing)} "
-                   f"(its columns are: {', '.join(sheet.labels.values())})")
+        message = (
+            f"{sheet.file_name} is missing required column(s) for {kind}: {', '.join(missing)} "
+            f"(its columns are: {', '.join(sheet.labels.values())})"
+        )
         try:
             guess = infer_kind(sheet)
         except FileRefused:
@@ -113,8 +121,11 @@ def match_columns(kind: str, sheet: Sheet) -> tuple[dict[str, str], list[str]]:
 # Plain fields --------------------------------------------------------------------------------
 
 _RESOLVERS = {
-    "date": normalise.resolve_date, "count": normalise.resolve_count, "age": normalise.resolve_age,
-    "money": normalise.resolve_money, "url": normalise.resolve_url,
+    "date": normalise.resolve_date,
+    "count": normalise.resolve_count,
+    "age": normalise.resolve_age,
+    "money": normalise.resolve_money,
+    "url": normalise.resolve_url,
 }
 
 
@@ -126,8 +137,7 @@ def _parse(spec: standard.FieldSpec, raw: pd.Series, vocabularies: normalise.Voc
         return normalise.by_distinct(raw, _RESOLVERS[read])
     if read in ("code", "codes") and spec.rule.vocabulary != "category":
         return normalise.by_distinct(raw, vocabularies.resolver(spec.rule.vocabulary))
-    values = raw.to_numpy(dtype=object).copy()
-    values[(raw == "").to_numpy()] = None
+    values = raw.where(raw != "")  # text stays a compact (Arrow) string column; blanks missing
     reasons = np.full(n, None, dtype=object)
     if spec.max_length and read in ("id", "text", "ref"):
         too_long = (raw.str.len() > spec.max_length).to_numpy()
@@ -141,6 +151,7 @@ def _is_blank(values: np.ndarray) -> np.ndarray:
 
 # Look-ups against the database ---------------------------------------------------------------
 
+
 def registered_presets(con: duckdb.DuckDBPyConnection) -> list[Preset]:
     return [Preset.model_validate_json(c) for c in db.query(con, "ingest/preset_configs")["config_json"]]
 
@@ -151,7 +162,7 @@ def preset_groups(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     for preset in registered_presets(con):
         for code in preset.plus_groups:
             groups.setdefault(code, preset.plus_group_label(code))
-        groups.update({c: l for c, l in preset.plus_group_labels.items() if c not in groups})
+        groups.update({c: label for c, label in preset.plus_group_labels.items() if c not in groups})
     return groups
 
 
@@ -176,7 +187,10 @@ def place_resolver(con: duckdb.DuckDBPyConnection):
         if len(found) > 1:
             where = ", ".join(f"{place} ({preset})" for preset, place in sorted(found))
             return None, f"{text!r} is a place in more than one ICS ({where}): use the place's own name"
-        return None, f"{text!r} is not a place of a registered ICS (places are: {listing}), nor a district in one"
+        return (
+            None,
+            f"{text!r} is not a place of a registered ICS (places are: {listing}), nor a district in one",
+        )
 
     return resolve
 
@@ -198,11 +212,22 @@ def _check_activities_exist(con, ids: pd.Series, column: str, problems: Problems
     missing = given & ~ids.isin(set(exact["activity_id"])).to_numpy()
     if missing.any():
         hints = found[found["wanted_id"] != found["activity_id"]].drop_duplicates("wanted_id")
-        hint = ids[missing].map(pd.Series(hints["activity_id"].to_numpy(dtype=object),
-                                          index=hints["wanted_id"].to_numpy(dtype=object))).astype(object)
+        hint = (
+            ids[missing]
+            .map(
+                pd.Series(
+                    hints["activity_id"].to_numpy(dtype=object),
+                    index=hints["wanted_id"].to_numpy(dtype=object),
+                )
+            )
+            .astype(object)
+        )
         plain = "no activity with this activity_id has been uploaded: upload the activities file first"
-        suggested = ("no activity with this activity_id has been uploaded (did you mean '" + hint.fillna("")
-                     + "'? activity ids are matched exactly)")
+        suggested = (
+            "no activity with this activity_id has been uploaded (did you mean '"
+            + hint.fillna("")
+            + "'? activity ids are matched exactly)"
+        )
         reasons = np.full(len(ids), None, dtype=object)
         reasons[missing] = np.where(hint.notna(), suggested, plain)
         problems.add(missing, column, reasons)
@@ -245,15 +270,20 @@ def _pairs(resolved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 # The kinds -----------------------------------------------------------------------------------
 
+
 def validate(kind: str, sheet: Sheet, con: duckdb.DuckDBPyConnection) -> Validated:
     columns, extra = match_columns(kind, sheet)
     notes = []
     if extra:
-        notes.append(f"Columns not in the {kind} standard were ignored (and are not stored): {', '.join(extra)}.")
+        notes.append(
+            f"Columns not in the {kind} standard were ignored (and are not stored): {', '.join(extra)}."
+        )
     problems = Problems()
     read_problems = sheet.cell_problems
     for column in read_problems["column"].unique():
-        rows = read_problems[read_problems["column"].isna() if column is None else read_problems["column"] == column]
+        rows = read_problems[
+            read_problems["column"].isna() if column is None else read_problems["column"] == column
+        ]
         field_name = next((f for f, c in columns.items() if c == column), column)
         mask = np.zeros(sheet.rows, dtype=bool)
         mask[rows["row"].to_numpy()] = True
@@ -264,10 +294,16 @@ def validate(kind: str, sheet: Sheet, con: duckdb.DuckDBPyConnection) -> Validat
     vocabularies = normalise.Vocabularies(preset_groups(con))
     clean, raw = {}, {}
     for spec in standard.fields(kind):
-        text = sheet.frame[columns[spec.name]] if spec.name in columns else pd.Series("", index=sheet.frame.index)
+        text = (
+            sheet.frame[columns[spec.name]]
+            if spec.name in columns
+            else pd.Series("", index=sheet.frame.index)
+        )
         errors = text.isin(EXCEL_ERRORS).to_numpy()
         if errors.any():
-            problems.add(errors, spec.name, ("the cell shows the spreadsheet error " + text).to_numpy(dtype=object))
+            problems.add(
+                errors, spec.name, ("the cell shows the spreadsheet error " + text).to_numpy(dtype=object)
+            )
             text = text.where(~errors, "")
         raw[spec.name] = text
         values, reasons = _parse(spec, text, vocabularies)
@@ -277,8 +313,12 @@ def validate(kind: str, sheet: Sheet, con: duckdb.DuckDBPyConnection) -> Validat
         clean[spec.name] = values
     clean = pd.DataFrame(clean, index=sheet.frame.index)
     raw = pd.DataFrame(raw, index=sheet.frame.index)
-    check = {"activities": _activities, "participants": _participants, "returns": _returns,
-             "insights": _insights}[kind]
+    check = {
+        "activities": _activities,
+        "participants": _participants,
+        "returns": _returns,
+        "insights": _insights,
+    }[kind]
     check(con, clean, raw, sheet.lines, problems, vocabularies)
     order = {name: i for i, name in enumerate(sheet.frame.columns)}
     position = {f: order.get(c, -1) for f, c in columns.items()}
@@ -286,9 +326,16 @@ def validate(kind: str, sheet: Sheet, con: duckdb.DuckDBPyConnection) -> Validat
     # A row with cells out of place (too many cells) is reported as such, not cell by cell.
     misaligned = read_problems.loc[read_problems["column"].isna(), "row"]
     found = found[found["column"].isna() | ~found["row"].isin(misaligned)]
-    found = found.assign(_at=found["column"].map(position).fillna(-1)).sort_values(["row", "_at"], kind="stable")
-    return Validated(kind=kind, columns=columns, clean=clean, notes=notes,
-                     problems=found.drop(columns="_at").reset_index(drop=True))
+    found = found.assign(_at=found["column"].map(position).fillna(-1)).sort_values(
+        ["row", "_at"], kind="stable"
+    )
+    return Validated(
+        kind=kind,
+        columns=columns,
+        clean=clean,
+        notes=notes,
+        problems=found.drop(columns="_at").reset_index(drop=True),
+    )
 
 
 def _example_rows(ids: pd.Series, column: str, problems: Problems) -> None:
@@ -307,8 +354,13 @@ def _activities(con, clean, raw, lines, problems, _vocabularies) -> None:
     problems.add(before, "end_date", "end_date is before start_date")
     _example_rows(raw["activity_id"], "activity_id", problems)
     repeated, first = _later_duplicates(clean, ["activity_id"], lines)
-    problems.add(repeated, "activity_id", _numbered_reasons(
-        repeated, first, "this activity_id appears again: first at line {}; only the first is stored"))
+    problems.add(
+        repeated,
+        "activity_id",
+        _numbered_reasons(
+            repeated, first, "this activity_id appears again: first at line {}; only the first is stored"
+        ),
+    )
 
 
 def _participants(con, clean, raw, lines, problems, _vocabularies) -> None:
@@ -320,7 +372,12 @@ def _participants(con, clean, raw, lines, problems, _vocabularies) -> None:
     from_age = pd.cut(ages.astype("float64"), bins=edges, labels=bands, right=False).astype(object)
     given_band = clean["age_band"].to_numpy(dtype=object)
     has_age = ages.notna().to_numpy()
-    clash = has_age & pd.notna(given_band) & (given_band != normalise.UNKNOWN) & (from_age.to_numpy() != given_band)
+    clash = (
+        has_age
+        & pd.notna(given_band)
+        & (given_band != normalise.UNKNOWN)
+        & (from_age.to_numpy() != given_band)
+    )
     if clash.any():
         reasons = np.full(len(clean), None, dtype=object)
         said_age = ages[clash].astype("Int64").astype(str).to_numpy(dtype=object)
@@ -338,9 +395,16 @@ def _participants(con, clean, raw, lines, problems, _vocabularies) -> None:
     refs = raw["participant_ref"].str.strip().str.upper()
     keyed = pd.DataFrame({"activity_id": clean["activity_id"], "ref": refs.where(refs != "", None)})
     repeated, first = _later_duplicates(keyed, ["activity_id", "ref"], lines)
-    problems.add(repeated, "participant_ref", _numbered_reasons(
-        repeated, first, "this participant_ref appears again for the same activity: first at line {}; "
-        "a person is one row per activity"))
+    problems.add(
+        repeated,
+        "participant_ref",
+        _numbered_reasons(
+            repeated,
+            first,
+            "this participant_ref appears again for the same activity: first at line {}; "
+            "a person is one row per activity",
+        ),
+    )
 
 
 def _returns(con, clean, raw, lines, problems, vocabularies) -> None:
@@ -363,9 +427,16 @@ def _returns(con, clean, raw, lines, problems, vocabularies) -> None:
         problems.add(mask, "category", "not an English LSOA 2021 code")
     clean["category"] = category
     repeated, first = _later_duplicates(clean, ["activity_id", "dimension", "category"], lines)
-    problems.add(repeated, "category", _numbered_reasons(
-        repeated, first, "the same activity, dimension and category as line {} (once the category is read): "
-        "give each category once, with its counts added up"))
+    problems.add(
+        repeated,
+        "category",
+        _numbered_reasons(
+            repeated,
+            first,
+            "the same activity, dimension and category as line {} (once the category is read): "
+            "give each category once, with its counts added up",
+        ),
+    )
 
 
 def _insights(con, clean, raw, lines, problems, _vocabularies) -> None:
@@ -380,5 +451,10 @@ def _insights(con, clean, raw, lines, problems, _vocabularies) -> None:
     clean["place"] = place.where(named, clean["activity_id"].map(by_activity["place"]))
     _example_rows(raw["insight_id"], "insight_id", problems)
     repeated, first = _later_duplicates(clean, ["insight_id"], lines)
-    problems.add(repeated, "insight_id", _numbered_reasons(
-        repeated, first, "this insight_id appears again: first at line {}; only the first is stored"))
+    problems.add(
+        repeated,
+        "insight_id",
+        _numbered_reasons(
+            repeated, first, "this insight_id appears again: first at line {}; only the first is stored"
+        ),
+    )
