@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 
 import pytest
 from typer.testing import CliRunner
@@ -206,3 +207,30 @@ def test_demo_writes_the_four_standard_files(reference_db, tmp_path):
     ]
     bad = wpc("demo", "--preset", "nowhere", "--out", tmp_path / "x", "--db", reference_db)
     assert bad.exit_code == 2 and "preset 'nowhere' is not registered" in bad.stderr
+
+
+def test_a_database_not_built_by_wpc_exits_2(tmp_path):
+    import duckdb
+
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    result = wpc("ingest", write(tmp_path / "a.csv", BASE_ACTIVITIES), "--db", other)
+    assert result.exit_code == 2
+    assert "is not a wpc database" in result.stderr
+
+
+def test_a_damaged_workbook_exits_2(db, tmp_path):
+    from tests.fixtures.ingest_files import xlsx_bytes
+
+    workbook = xlsx_bytes({"s": [["activity_id", "title", "start_date", "place"], ["A", "B", "01/06/2025", "Lambeth"]]})
+    source = zipfile.ZipFile(io.BytesIO(workbook))
+    path = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"<row r='3'><c r='A3'><v>1")  # cut off mid-sheet
+            target.writestr(item, data)
+    result = wpc("ingest", path, "--db", db)
+    assert result.exit_code == 2
+    assert "damaged.xlsx" in result.stderr and "Nothing was written." in result.stderr

@@ -121,7 +121,7 @@ def ingest(
         outcome = load.ingest(
             file, settings.db_path, settings, kind=kind.value if kind else None, dry_run=dry_run,
             source="cli", sheet=sheet)
-    except (FileRefused, database.DatabaseError, privacy.SaltError) as exc:
+    except (FileRefused, database.DatabaseError, privacy.SaltError, load.StaleCheck) as exc:
         if json_out:
             typer.echo(json.dumps({"stored": 0, "quarantined": 0, "rejects": [], "error": str(exc)}))
         fail(f"{file.name}: {exc}. Nothing was written.")

@@ -187,6 +187,8 @@ def prepare(
         privacy.load_salt(settings.salt_file(db_path), create=create_salt) if kind == "participants" else None
     )
     with db.reading(db_path) as con:
+        if not db.table_exists(con, "activities") or not db.table_exists(con, "ref_postcode_lsoa"):
+            raise db.DatabaseError(f"{db_path} is not a wpc database: build one with `wpc init --db {db_path}`")
         checked = validate(kind, read, con)
         accepted = _accepted(checked)
         records = _records(

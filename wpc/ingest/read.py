@@ -321,6 +321,10 @@ def _read_xlsx(data: bytes, file_name: str, sha256: str, max_mb: int, sheet_name
             for i, text in enumerate(texts):
                 cells[i].append(text)
             lines.append(number)
+    except FileRefused:
+        raise
+    except Exception as exc:  # a damaged sheet fails part way, with whatever openpyxl raises
+        raise FileRefused(f"{file_name} cannot be read as an Excel workbook: {exc}") from exc
     finally:
         values_book.close()
         formula_book.close()
