@@ -116,6 +116,16 @@ def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path)
     choose(
         page, "What does the file hold?", "Participants: equality monitoring, one row per person per activity"
     )
+    expander = page.get_by_text("Templates, and what each participants column means")
+    expander.click()
+    with page.expect_download() as template_info:
+        page.get_by_role("button", name="Download the CSV template").click()
+    template = tmp_path / template_info.value.suggested_filename
+    template_info.value.save_as(template)
+    assert template.name == "wpc-participants-template.csv"
+    assert template.read_bytes().decode("utf-8-sig").startswith("activity_id,participant_ref,postcode,lsoa_code,age")
+    page.screenshot(path=str(ARTIFACTS / "upload-0-templates.png"))
+    expander.click()
 
     broken = tmp_path / "monitoring.csv"
     broken.write_text(BROKEN)

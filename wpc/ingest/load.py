@@ -183,12 +183,12 @@ def prepare(
         if file_name:
             read.file_name = file_name
     kind = kind or infer_kind(read)
-    salt = (
-        privacy.load_salt(settings.salt_file(db_path), create=create_salt) if kind == "participants" else None
-    )
     with db.reading(db_path) as con:
         if not db.table_exists(con, "activities") or not db.table_exists(con, "ref_postcode_lsoa"):
-            raise db.DatabaseError(f"{db_path} is not a wpc database: build one with `wpc init --db {db_path}`")
+            raise db.DatabaseError(f"{db_path} is not a wpc database: build it with `wpc init --db {db_path}`")
+        salt = None
+        if kind == "participants":
+            salt = privacy.load_salt(settings.salt_file(db_path), create=create_salt)
         checked = validate(kind, read, con)
         accepted = _accepted(checked)
         records = _records(

@@ -248,7 +248,9 @@ class Participant(StandardRow):
         "band (e.g. 18-24) is read as that band.",
         examples=[""],
     )
-    sex: Annotated[Sex, Rule("code", "sex", unknown=True)] = Field(UNKNOWN, examples=["female"])
+    sex: Annotated[Sex, Rule("code", "sex", unknown=True)] = Field(
+        UNKNOWN, description="Sex, as the Census 2021 records it.", examples=["female"]
+    )
     gender_same_as_birth: Annotated[YesNo, Rule("code", "yes_no", unknown=True)] = Field(
         UNKNOWN,
         description="Is the person's gender the same as their sex registered at birth?",
@@ -272,10 +274,14 @@ class Participant(StandardRow):
         UNKNOWN, description="Provides unpaid care to someone.", examples=["yes"]
     )
     religion: Annotated[Religion, Rule("code", "religion", unknown=True)] = Field(
-        UNKNOWN, examples=["Christian"]
+        UNKNOWN, description="Religion, in the Census 2021 categories.", examples=["Christian"]
     )
     sexual_orientation: Annotated[SexualOrientation, Rule("code", "sexual_orientation", unknown=True)] = (
-        Field(UNKNOWN, examples=["Prefer not to say"])
+        Field(
+            UNKNOWN,
+            description="Sexual orientation (asked of people aged 16 and over), in the Census 2021 categories.",
+            examples=["Prefer not to say"],
+        )
     )
     pregnant_or_recent_birth: Annotated[YesNo, Rule("code", "yes_no", unknown=True)] = Field(
         UNKNOWN, description="Pregnant, or gave birth in the last 26 weeks.", examples=["yes"]
