@@ -69,5 +69,5 @@ def test_about_page_names_the_sources(page, app_url):
     wait_for_app(page)
     page.get_by_role("heading", name="About wpc and its data").wait_for()
     page.get_by_role("link", name="Open Government Licence v3.0").wait_for()
-    page.get_by_text("Contains OS data").wait_for()
+    page.locator("[data-testid='stAlert']").filter(has_text="Contains OS data").wait_for()
     screenshot(page, "about")
