@@ -187,7 +187,12 @@ def reach_all(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "s
 
 def core20(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
     """DESIGN 4.2: reach on national IMD quintile 1 (the most deprived 20% of England)."""
-    row = reach(con, scope, "imd_quintile", disclosure).iloc[0]
+    return core20_from(reach(con, scope, "imd_quintile", disclosure))
+
+
+def core20_from(reach_rows: pd.DataFrame) -> dict:
+    """The Core20 headline (imd_quintile category '1') from a reach table."""
+    row = reach_rows[(reach_rows["dimension"] == "imd_quintile") & (reach_rows["category"] == "1")].iloc[0]
     keys = ("engaged", "engaged_share", "ci_low", "ci_high", "population_share", "gap_pp", "ratio",
             "flag", "suppressed")
     return {key: plain(row[key]) for key in keys}

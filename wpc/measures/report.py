@@ -15,7 +15,7 @@ from wpc.measures.activity import cost, cycle, feedback, ladder, what_works
 from wpc.measures.areas import LEVELS, area_rates, cold_spots, coverage, gradient
 from wpc.measures.fatigue import fatigue
 from wpc.measures.quality import quality
-from wpc.measures.reach import core20, participants, reach_all
+from wpc.measures.reach import core20_from, participants, reach_all
 from wpc.measures.plain import plain, records
 from wpc.measures.prepare import STEPS, begin
 from wpc.measures.scope import Scope
@@ -27,6 +27,7 @@ def build_report(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str =
     """The full report for `scope` (DESIGN 5.2 keys, plus `disclosure` and `rates`)."""
     resolved, policy = begin(con, scope, disclosure, *STEPS)
     covered = coverage(con, scope, disclosure)
+    reached = reach_all(con, scope, disclosure)
     s = resolved.scope
     return plain({
         "scope": {
@@ -47,8 +48,8 @@ def build_report(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str =
         },
         "disclosure": policy.as_dict(),
         "participants": participants(con, scope, disclosure),
-        "core20": core20(con, scope, disclosure),
-        "reach": records(reach_all(con, scope, disclosure)),
+        "core20": core20_from(reached),
+        "reach": records(reached),
         "coverage": {k: covered[k] for k in (
             "core20_lsoas", "core20_lsoas_reached", "share", "participants_living_here",
             "rate_per_1000", "rate_ci_low", "rate_ci_high")},

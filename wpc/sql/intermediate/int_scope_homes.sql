@@ -17,8 +17,11 @@ individual_rows as (
     -- the rows that can belong to the scope: residents, and anyone at the scope's activities
     select activity_id, lsoa21cd as home_lsoa, count(*) as participants
     from participants
-    where lsoa21cd in (select lsoa21cd from int_scope_lsoas)
-       or activity_id in (select activity_id from acts where in_place and source = 'individual')
+    where activity_id in (select activity_id from acts where source = 'individual')
+      and (
+          lsoa21cd in (select lsoa21cd from int_scope_lsoas)
+          or activity_id in (select activity_id from acts where in_place and source = 'individual')
+      )
     group by all
 ),
 
