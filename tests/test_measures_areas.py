@@ -12,8 +12,7 @@ import statsmodels.api as sm
 
 from tests.engagement_rows import build_toy_db, measure, write
 from tests.fixtures.tiny_reference import ToyLsoa
-from wpc.measures import Scope, area_rates, cold_spots, coverage, gradient
-from wpc.measures import stats
+from wpc.measures import Scope, area_rates, cold_spots, coverage, gradient, stats
 from wpc.measures.plain import records
 
 OFF = {"disclosure": "off"}
@@ -46,7 +45,7 @@ def test_coverage_of_core20_lsoas(toy):
     assert (got["core20_lsoas"], got["core20_lsoas_reached"]) == (3, 2)
     assert got["share"] == pytest.approx(2 / 3)
     # 30 + 12 + 5 living in Northtown per 1,000 of its 7,000 residents, Byar's interval
-    rate, low, high = stats.rate_interval(47, 7000)
+    _rate, low, high = stats.rate_interval(47, 7000)
     assert got["rate_per_1000"] == pytest.approx(47 / 7000 * 1000)
     assert (got["rate_ci_low"], got["rate_ci_high"]) == pytest.approx((float(low), float(high)))
 

@@ -212,6 +212,6 @@ def test_publication_mode_rounds_and_computes_shares_from_rounded_counts(toy):
     assert got["engaged"] == 30
     assert got["engaged_share"] == pytest.approx(30 / 40)
     low, high = proportion_confint(30, 40, method="wilson")
-    assert got["ci_low"] == pytest.approx(low, abs=1e-6)
+    assert (got["ci_low"], got["ci_high"]) == pytest.approx((low, high), abs=1e-6)
     assert measure(toy, participants, scope=NORTHTOWN, disclosure="publish") == {
         "total": 50, "known_area": 40, "out_of_area": "*", "unknown_home": "*"}

@@ -14,10 +14,10 @@ from wpc.format import number, pct, points
 from wpc.measures.activity import cost, cycle, feedback, ladder, what_works
 from wpc.measures.areas import LEVELS, area_rates, cold_spots, coverage, gradient
 from wpc.measures.fatigue import fatigue
-from wpc.measures.quality import quality
-from wpc.measures.reach import core20_from, participants, reach_all
 from wpc.measures.plain import plain, records
 from wpc.measures.prepare import STEPS, begin
+from wpc.measures.quality import quality
+from wpc.measures.reach import core20_from, participants, reach_all
 from wpc.measures.scope import Scope
 
 COLD_SPOTS_IN_TEXT = 10
@@ -120,8 +120,8 @@ def render_text(report: dict) -> str:
 
     p = report["participants"]
     out += ["", "Participants (one per person per activity)",
-            f"  Total {_count(p['total'])}: living in {s['name']} {_count(p['known_area'])}, "
-            f"living outside the ICS {_count(p['out_of_area'])}, home unknown {_count(p['unknown_home'])}."]
+            (f"  Total {_count(p['total'])}: living in {s['name']} {_count(p['known_area'])}, "
+            f"living outside the ICS {_count(p['out_of_area'])}, home unknown {_count(p['unknown_home'])}.")]
 
     c = report["core20"]
     out += ["", "Core20 reach (people living in the most deprived 20% of areas in England)"]
@@ -147,10 +147,10 @@ def render_text(report: dict) -> str:
 
     cov = report["coverage"]
     out += ["", "Coverage",
-            f"  Core20 LSOAs reached: {number(cov['core20_lsoas_reached'])} of {number(cov['core20_lsoas'])} "
-            f"({pct(cov['share'])}).",
-            f"  Engagement rate: {_rate(cov['rate_per_1000'])} participants per 1,000 residents "
-            f"(95% CI {_interval(cov['rate_ci_low'], cov['rate_ci_high'], _rate)})."]
+            (f"  Core20 LSOAs reached: {number(cov['core20_lsoas_reached'])} of {number(cov['core20_lsoas'])} "
+            f"({pct(cov['share'])})."),
+            (f"  Engagement rate: {_rate(cov['rate_per_1000'])} participants per 1,000 residents "
+            f"(95% CI {_interval(cov['rate_ci_low'], cov['rate_ci_high'], _rate)}).")]
     spots = report["cold_spots"]
     out.append(f"  Cold spots (Core20 LSOAs with no participants, most deprived first): {len(spots)}")
     if spots:
@@ -176,10 +176,10 @@ def render_text(report: dict) -> str:
 
     f = report["fatigue"]
     out += ["", f"Fatigue (activities starting {f['window_start']} to {f['window_end']}; limit {f['limit']})",
-            f"  Neighbourhoods (MSOAs) reached: {f['neighbourhoods_reached']}; at or above the limit: "
-            f"{f['neighbourhoods_high']}.",
-            f"  People asked {f['limit']}+ times: {_count(f['repeat_participants'])} "
-            f"(of {_count(f['participants_with_ref'])} with a participant ref).",
+            (f"  Neighbourhoods (MSOAs) reached: {f['neighbourhoods_reached']}; at or above the limit: "
+            f"{f['neighbourhoods_high']}."),
+            (f"  People asked {f['limit']}+ times: {_count(f['repeat_participants'])} "
+            f"(of {_count(f['participants_with_ref'])} with a participant ref)."),
             f"  Overlapping activities (same place and target group): {len(f['overlaps'])}."]
 
     for key, step, heading in (("ladder", "rung", "Ladder of participation"), ("cycle", "stage", "Engagement cycle")):
@@ -190,16 +190,16 @@ def render_text(report: dict) -> str:
 
     fb = report["feedback"]
     out += ["", "Feedback loop (you said, we did)",
-            f"  {number(fb['activities'])} activities: {number(fb['closed'])} closed "
+            (f"  {number(fb['activities'])} activities: {number(fb['closed'])} closed "
             f"({number(fb['closed_on_time'])} on time), {number(fb['overdue'])} overdue, "
             f"{number(fb['not_yet_due'])} not yet due. Closed on time: {pct(fb['share_closed_on_time'])} "
-            "of those closed or overdue."]
+            "of those closed or overdue.")]
 
     co = report["cost"]
     out += ["", "Cost",
-            f"  Total {_money(co['total_gbp'])} ({co['activities_costed']} of {co['activities']} activities costed); "
+            (f"  Total {_money(co['total_gbp'])} ({co['activities_costed']} of {co['activities']} activities costed); "
             f"per participant {_money(co['per_participant'])}; per Core20 participant "
-            f"{_money(co['per_core20_participant'])}."]
+            f"{_money(co['per_core20_participant'])}.")]
 
     out += ["", "What works (Core20 share of participants with a known home)"]
     for key, label in (("by_method", "method"), ("by_organisation", "organisation")):
@@ -210,12 +210,12 @@ def render_text(report: dict) -> str:
 
     q = report["quality"]
     out += ["", "Data quality",
-            f"  {q['activities']} activities: {q['activities_with_individual_rows']} with individual rows, "
+            (f"  {q['activities']} activities: {q['activities_with_individual_rows']} with individual rows, "
             f"{q['activities_with_returns_only']} with aggregated returns only, {q['activities_headcount_only']} "
-            f"with a headcount only, {q['activities_without_participants']} with no participants recorded.",
-            f"  Invalid postcodes: {_count(q['invalid_postcodes'])}; postcodes not found: "
+            f"with a headcount only, {q['activities_without_participants']} with no participants recorded."),
+            (f"  Invalid postcodes: {_count(q['invalid_postcodes'])}; postcodes not found: "
             f"{_count(q['unmapped_postcodes'])}; headcount mismatches: {q['headcount_mismatches']}; "
-            f"return mismatches: {q['return_mismatches']}."]
+            f"return mismatches: {q['return_mismatches']}.")]
     out += _table(["field", "unknown", "share unknown"],
                   [[r["label"], _count(r["unknown"]), pct(r["share_unknown"])] for r in q["unknown_by_field"]])
     return "\n".join(out) + "\n"

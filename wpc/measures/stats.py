@@ -8,6 +8,7 @@ and becomes None (JSON null) in the measures that call them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -159,7 +160,7 @@ def slope_index(populations, counts, per: float = 1000.0, z: float = Z95,
 def flag(ci_low: float | None, ci_high: float | None, population_share: float | None) -> str | None:
     """DESIGN 4.1: 'under' when the interval lies wholly below the population share, 'over'
     when wholly above, otherwise 'ok'; None when either side is missing."""
-    if any(v is None or v != v for v in (ci_low, ci_high, population_share)):  # None or NaN
+    if any(v is None or math.isnan(v) for v in (ci_low, ci_high, population_share)):
         return None
     if ci_high < population_share:
         return "under"
