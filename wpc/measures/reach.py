@@ -55,8 +55,9 @@ def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, in
 
     counts: participants per category, 'unknown' included. population: residents per category
     (None for dimensions without a baseline). everyone: for a multi-valued dimension, the
-    number of participants (its categories may overlap, so they cannot be summed). For each category c:
-    engaged_share = n_c / n_known (n_known: participants with a known value; for a
+    number of participants (its categories may overlap, so they cannot be summed).
+
+    For each category c: engaged_share = n_c / n_known (n_known: participants with a known value; for a
     multi-valued dimension, all participants), 95% Wilson interval, population_share =
     residents in c / residents counted by the dimension's census table, gap_pp, ratio, flag.
     The last row is 'unknown': its count and its share of all participants.
@@ -89,10 +90,8 @@ def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, in
         withheld = bool(hidden[i]) or denominator <= 0
         # a census category with no residents in the scope has a share of 0; a category the
         # census does not have at all (found only in the data) has none
-        known_to_census = code in population if population else False
-        if population is not None and code in categories:
-            known_to_census = True
-        pop_share = population.get(code, 0) / pop_total if known_to_census and pop_total > 0 else None
+        in_census = population is not None and (code in categories or code in population)
+        pop_share = population.get(code, 0) / pop_total if in_census and pop_total > 0 else None
         s = None if withheld else _num(share[i])
         lo = None if withheld else _num(low[i])
         hi = None if withheld else _num(high[i])
