@@ -205,6 +205,12 @@ def resolve(con: duckdb.DuckDBPyConnection, scope: Scope) -> ResolvedScope:
     return ResolvedScope(scope=resolved, preset=preset, today=scope.today or dt.date.today())
 
 
+def filter_options(con: duckdb.DuckDBPyConnection, preset: str) -> dict[str, list[str]]:
+    """The values each activity filter can take in a preset's activities (empty lists if none)."""
+    rows = db.query(con, "queries/activity_filter_options", preset=preset)
+    return {name: rows.loc[rows["filter"] == name, "value"].tolist() for name in FILTERS}
+
+
 def _code(value: str, known: dict[str, str], what: str) -> str:
     """The code for a code or label typed in any case; ScopeError listing the codes otherwise."""
     wanted = value.strip().casefold()
