@@ -28,11 +28,16 @@ st.markdown(narrative.core20_population(scope_name, summary))
 
 st.subheader(f"Core20 population share by place in {preset.name}")
 places = cache.call(population.places_summary, path, preset=preset.id)
-table = places.rename(columns={
-    "place": "Place", "lsoas": "LSOAs", "residents": "Residents", "core20_lsoas": "Core20 LSOAs",
-    "core20_residents": "Core20 residents", "core20_share": "Core20 population share",
-})
-widgets.table(table, key="population_places", percent_columns=("Core20 population share",))
+england = cache.call(population.england_core20_share, path)
+widgets.chart(figures.core20_share_by_place(places, england, highlight=place), key="population_core20_places")
+st.markdown(narrative.core20_by_place(preset.name, places, england))
+with st.expander("Numbers behind the chart", expanded=True):
+    widgets.table(
+        places.rename(columns={
+            "place": "Place", "lsoas": "LSOAs", "residents": "Residents", "core20_lsoas": "Core20 LSOAs",
+            "core20_residents": "Core20 residents", "core20_share": "Core20 population share"}),
+        key="population_places", percent_columns=("Core20 population share",),
+    )
 
 st.subheader("Residents by national deprivation decile")
 deciles = cache.call(population.decile_distribution, path, preset=preset.id, place=place)

@@ -22,7 +22,7 @@ fc-list 2>/dev/null | grep -qi dejavu || apt_packages+=(fonts-dejavu-core)
 
 python=""
 for candidate in python3.13 python3.12 python3.11 python3; do
-    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
         python="$candidate"; break
     fi
 done

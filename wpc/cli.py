@@ -3,6 +3,7 @@ the wpc function that does the work, then print or exit with the contract's code
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,8 +11,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
+import duckdb
 import typer
 
+from wpc import db as database
 from wpc import reference
 from wpc.config import ROOT, load_settings
 from wpc.presets import PresetError, builtin_presets, load_preset
@@ -208,6 +211,71 @@ def serve(
     ]
     typer.echo(f"Serving wpc on http://{address}:{port} (Ctrl+C to stop)")
     raise typer.Exit(subprocess.call(command, env=env))
+
+
+@app.command()
+def report(
+    db: DbOption = None,
+    place: Annotated[Optional[str], typer.Option("--place", help="A place of the ICS; default: the whole ICS.")] = None,
+    date_from: Annotated[
+        Optional[str], typer.Option("--from", help="First activity start date (YYYY-MM-DD or DD/MM/YYYY).")
+    ] = None,
+    date_to: Annotated[
+        Optional[str], typer.Option("--to", help="Last activity start date (YYYY-MM-DD or DD/MM/YYYY).")
+    ] = None,
+    programme: Annotated[Optional[str], typer.Option("--programme", help="Only activities of this programme.")] = None,
+    clinical_area: Annotated[
+        Optional[str], typer.Option("--clinical-area", help="Only activities for this clinical area (e.g. maternity).")
+    ] = None,
+    method: Annotated[Optional[str], typer.Option("--method", help="Only activities using this method.")] = None,
+    organisation: Annotated[
+        Optional[str], typer.Option("--organisation", help="Only activities run by this organisation.")
+    ] = None,
+    target_group: Annotated[
+        Optional[str], typer.Option("--target-group", help="Only activities targeting this group (e.g. core20).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON (shares as fractions).")] = False,
+    publish: Annotated[
+        bool, typer.Option("--publish", help="Publication mode: also round every count to the nearest 5.")
+    ] = False,
+    no_suppress: Annotated[
+        bool,
+        typer.Option("--no-suppress", help="Turn disclosure control off (local analysis only; the output says so)."),
+    ] = False,
+    preset: Annotated[
+        Optional[str], typer.Option("--preset", help="The ICS preset; default: the database's default preset.")
+    ] = None,
+    today: Annotated[
+        Optional[str], typer.Option("--today", help="The date the report is made as (default: today).")
+    ] = None,
+) -> None:
+    """Print the measures of DESIGN section 4 for the ICS or one place (text, or JSON with --json)."""
+    from wpc.measures import Scope, ScopeError, build_report, render_text
+    from wpc.measures.scope import default_preset, parse_date
+
+    if publish and no_suppress:
+        fail("choose either --publish or --no-suppress, not both")
+    mode = "publish" if publish else "off" if no_suppress else "suppress"
+    settings = load_settings(db_path=db)
+    try:
+        dates = {"date_from": parse_date(date_from, "--from date"), "date_to": parse_date(date_to, "--to date"),
+                 "today": parse_date(today, "--today date")}
+        with database.reading(settings.db_path) as con:
+            scope = Scope.parse(
+                preset or default_preset(con) or settings.default_preset, place, **dates,
+                programme=programme, clinical_area=clinical_area, method=method,
+                organisation=organisation, target_group=target_group,
+            )
+            result = build_report(con, scope, mode)
+    except (ScopeError, database.DatabaseError) as exc:
+        fail(str(exc))
+    except duckdb.Error as exc:
+        fail(f"database {settings.db_path} cannot be read as a wpc database (build it with `wpc init`): "
+             f"{str(exc).splitlines()[0]}")
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False, allow_nan=False))
+    else:
+        typer.echo(render_text(result), nl=False)
 
 
 if __name__ == "__main__":

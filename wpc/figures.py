@@ -53,6 +53,33 @@ def imd_decile_bars(deciles: pd.DataFrame, title: str | None = None) -> go.Figur
     return _layout(fig, title)
 
 
+def core20_share_by_place(
+    places: pd.DataFrame, england_share: float, highlight: str | None = None, title: str | None = None
+) -> go.Figure:
+    """Horizontal bars: each place's Core20 population share, against England's; `highlight` in orange."""
+    ordered = places.iloc[::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=ordered["core20_share"] * 100,
+            y=ordered["place"],
+            orientation="h",
+            marker_color=[OKABE_ITO[1] if p == highlight else OKABE_ITO[0] for p in ordered["place"]],
+            text=[f"{100 * v:.1f}%" for v in ordered["core20_share"]],
+            textposition="outside",
+            customdata=ordered[["core20_residents", "residents"]],
+            hovertemplate="%{y}: %{x:.1f}%<br>%{customdata[0]:,} of %{customdata[1]:,} residents"
+            "<extra></extra>",
+        )
+    )
+    fig.add_vline(x=england_share * 100, line_dash="dash", line_color="#4C6272",
+                  annotation_text=f"England {100 * england_share:.1f}%", annotation_position="bottom right")
+    fig.update_xaxes(title="Residents living in Core20 neighbourhoods (%)", rangemode="tozero",
+                     gridcolor="#E8EDEE")
+    fig.update_yaxes(title=None, automargin=True)
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, height=max(240, 90 + 45 * len(places)))
+
+
 def feature_collection(areas: pd.DataFrame, code_column: str = "lsoa21cd") -> dict:
     """A GeoJSON FeatureCollection from rows with `geometry_json`, each feature's id = its code."""
     return {

@@ -35,3 +35,19 @@ def decile_distribution(scope_name: str, deciles) -> str:
         f"{pct(least)} in the least deprived fifth (an even spread would be 20% each). "
         f"The largest group, {pct(biggest['residents_share'])}, lives in decile {int(biggest['imd_decile'])}."
     )
+
+
+def core20_by_place(ics_name: str, places, england_share: float) -> str:
+    """Which places hold the most deprived residents, against England's share."""
+    if places.empty:
+        return f"{ics_name} has no places defined."
+    top = places.loc[places["core20_share"].idxmax()]
+    low = places.loc[places["core20_share"].idxmin()]
+    if len(places) == 1:
+        return (f"In {top['place']}, {pct(top['core20_share'])} of residents live in Core20 "
+                f"neighbourhoods, against {pct(england_share)} across England.")
+    return (
+        f"Across {ics_name}, the Core20 population share ranges from {pct(low['core20_share'])} in "
+        f"{low['place']} to {pct(top['core20_share'])} in {top['place']}, against "
+        f"{pct(england_share)} across England."
+    )

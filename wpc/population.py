@@ -45,3 +45,8 @@ def decile_distribution(con: duckdb.DuckDBPyConnection, preset: str, place: str 
 def lsoas_for_map(con: duckdb.DuckDBPyConnection, preset: str, place: str | None = None) -> pd.DataFrame:
     """Each LSOA of the scope with its IMD decile, population and boundary (GeoJSON text)."""
     return db.query(con, "queries/lsoas_for_map", preset=preset, place=place)
+
+
+def england_core20_share(con: duckdb.DuckDBPyConnection) -> float:
+    """Share of England's residents living in Core20 LSOAs (the national benchmark, about 20%)."""
+    return db.query(con, "queries/england_core20_share")["core20_share"].iloc[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from wpc import db, status
+from wpc.measures.scope import Scope
 from wpc.ui import cache, state
 
 
@@ -19,11 +20,16 @@ def render(page) -> None:
         st.stop()
     try:
         preset, place = state.choose_scope()
+        filters = state.choose_filters(preset)
         data = cache.call(status.data_status, path)
     except db.DatabaseError as exc:
         st.error(str(exc))
         st.stop()
     st.session_state["_scope"] = (preset, place)
+    if filters["date_from"] and filters["date_to"] and filters["date_from"] > filters["date_to"]:
+        st.sidebar.error("The period is reversed: 'Activities from' is after 'Activities to'.")
+        filters["date_to"] = None
+    st.session_state["_measure_scope"] = Scope(preset=preset.id, place=place, **filters)
     if data["demo"]:
         st.warning(
             "**Synthetic demo data.** The engagement records shown here were generated to "

@@ -1,4 +1,5 @@
-"""What the user has chosen (preset, place, page filters), kept in the URL so a view can be shared.
+"""What the user has chosen (preset, place, period, activity filters), kept in the URL so a
+view can be shared.
 
 Streamlit clears query parameters when the page changes, so every choice lives in
 session state under its widget key and is written back to the URL on every run;
@@ -7,17 +8,27 @@ a new session (an opened link) reads the URL first.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import streamlit as st
 
-from wpc import db
+from wpc import db, vocab
 from wpc.config import load_settings
+from wpc.measures.scope import FILTERS, Scope, filter_options, parse_date
 from wpc.presets import Preset
 from wpc.ui import cache
 
 ALL_PLACES = "All places"
+ANY = "Any"
+FILTER_LABELS = {
+    "programme": "Programme",
+    "clinical_area": "Clinical area",
+    "method": "Method",
+    "organisation": "Organisation",
+    "target_group": "Target group",
+}
 
 
 def db_path() -> Path:
@@ -33,8 +44,10 @@ def url_selectbox(
     format_func: Callable[[str], str] = str,
     container=None,
     help: str | None = None,
+    omit_default: bool = False,
 ) -> str:
-    """A selectbox whose value is read from and written to the URL query parameter `key`."""
+    """A selectbox whose value is read from and written to the URL query parameter `key`
+    (left out of the URL while it is the default, if `omit_default`)."""
     options = list(options)
     from_url = st.query_params.get(key)
     if key not in st.session_state or st.session_state[key] not in options:
@@ -44,8 +57,28 @@ def url_selectbox(
             st.session_state[key] = default if default in options else options[0]
     target = container if container is not None else st
     value = target.selectbox(label, options, key=key, format_func=format_func, help=help)
-    st.query_params[key] = value
+    if omit_default and value == (default if default in options else options[0]):
+        if key in st.query_params:
+            del st.query_params[key]
+    else:
+        st.query_params[key] = value
     return value
+
+
+def url_date(label: str, key: str, *, container=None, help: str | None = None) -> dt.date | None:
+    """An optional date input kept in the URL as ISO text (absent = no date)."""
+    if key not in st.session_state:
+        try:
+            st.session_state[key] = parse_date(st.query_params.get(key), label)
+        except ValueError:
+            st.session_state[key] = None
+    target = container if container is not None else st
+    value = target.date_input(label, key=key, format="DD/MM/YYYY", help=help)
+    if value:
+        st.query_params[key] = value.isoformat()
+    elif key in st.query_params:
+        del st.query_params[key]
+    return value or None
 
 
 def _registered_presets(con) -> list[Preset]:
@@ -78,6 +111,37 @@ def choose_scope(container=None) -> tuple[Preset, str | None]:
     return preset, None if place == ALL_PLACES else place
 
 
+def _filter_label(name: str, preset: Preset) -> Callable[[str], str]:
+    if name == "clinical_area":
+        return lambda code: vocab.CLINICAL_AREAS.get(code, code)
+    if name == "target_group":
+        return lambda code: "Core20" if code == "core20" else preset.plus_group_label(code)
+    return str
+
+
+def choose_filters(preset: Preset, container=None) -> dict:
+    """Period and activity filters (sidebar expander); values absent from the data are not offered."""
+    target = container if container is not None else st.sidebar
+    options = cache.call(filter_options, db_path(), preset=preset.id)
+    with target.expander("Period and activity filters"):
+        date_from = url_date("Activities from", "from", help="Activity start date on or after.")
+        date_to = url_date("Activities to", "to", help="Activity start date on or before.")
+        chosen = {}
+        for name in FILTERS:
+            value = url_selectbox(
+                FILTER_LABELS[name], [ANY, *options[name]], key=name,
+                format_func=lambda v, f=_filter_label(name, preset): v if v == ANY else f(v),
+                omit_default=True,
+            )
+            chosen[name] = None if value == ANY else value
+    return {"date_from": date_from, "date_to": date_to, **chosen}
+
+
 def scope() -> tuple[Preset, str | None]:
     """The (preset, place) chosen in the sidebar for this run; place None = whole ICS."""
     return st.session_state["_scope"]
+
+
+def measure_scope() -> Scope:
+    """The full scope chosen in the sidebar (ICS, place, period, activity filters) for measures."""
+    return st.session_state["_measure_scope"]

@@ -1,0 +1,81 @@
+"""Disclosure control through the whole engine (DESIGN 4.10): what leaves a measure is already
+protected, with the threshold taken from the preset."""
+
+import pytest
+
+from tests.engagement_rows import build_toy_db, measure, write
+from tests.fixtures.tiny_reference import TOY_PRESET
+from wpc.measures import Scope, build_report, reach
+from wpc.measures.plain import records
+from wpc.presets import Preset
+
+NORTHTOWN = Scope.parse("toy", "Northtown", today="2025-12-31")
+
+
+def sex_rows(path, disclosure="suppress"):
+    return {r["category"]: r for r in records(measure(path, reach, scope=NORTHTOWN, dimension="sex",
+                                                       disclosure=disclosure))}
+
+
+def one_activity(**people):
+    def fill(e):
+        e.activity("A", "Northtown", "2025-05-01")
+        for sex, count in people.items():
+            e.people("A", count, lsoa21cd="E01900001", sex=sex)
+    return fill
+
+
+def test_a_single_3(tmp_path):
+    path = build_toy_db(tmp_path)
+    write(path, one_activity(female=3))
+    rows = sex_rows(path)
+    assert rows["female"]["engaged"] == "*" and rows["female"]["engaged_share"] is None
+    assert rows["female"]["ci_low"] is None and rows["female"]["ratio"] is None and rows["female"]["gap_pp"] is None
+    assert rows["male"]["engaged"] == 0 and rows["unknown"]["engaged"] == 0
+    report = measure(path, build_report, scope=NORTHTOWN)
+    assert report["participants"]["total"] == "*" and report["core20"]["engaged"] == "*"
+    assert report["core20"]["engaged_share"] is None
+
+
+def test_a_3_beside_an_8(tmp_path):
+    path = build_toy_db(tmp_path)
+    write(path, one_activity(female=8, male=3, unknown=40))
+    rows = sex_rows(path)
+    # 3 is hidden; 8 is the next smallest, hidden too; unknown 40 is shown
+    assert (rows["female"]["engaged"], rows["male"]["engaged"], rows["unknown"]["engaged"]) == ("*", "*", 40)
+    assert rows["female"]["engaged_share"] is None and rows["female"]["suppressed"]
+    assert rows["unknown"]["engaged_share"] == pytest.approx(40 / 51)
+
+
+def test_unknown_as_the_complementary_cell(tmp_path):
+    path = build_toy_db(tmp_path)
+    write(path, one_activity(female=30, male=3, unknown=9))
+    rows = sex_rows(path)
+    assert (rows["female"]["engaged"], rows["male"]["engaged"], rows["unknown"]["engaged"]) == (30, "*", "*")
+    assert rows["female"]["engaged_share"] == pytest.approx(30 / 33)  # the share still uses the true 33
+    assert rows["unknown"]["engaged_share"] is None
+
+
+def test_publication_rounding(tmp_path):
+    path = build_toy_db(tmp_path)
+    write(path, one_activity(female=22, male=13, unknown=9))
+    rows = sex_rows(path, "publish")
+    # 22 -> 20, 13 -> 15, 9 -> 10; known 35 -> 35; shares from the rounded counts
+    assert (rows["female"]["engaged"], rows["male"]["engaged"], rows["unknown"]["engaged"]) == (20, 15, 10)
+    assert rows["female"]["engaged_share"] == pytest.approx(20 / 35)
+    assert rows["male"]["engaged_share"] == pytest.approx(15 / 35)
+    # unknown: 10 of all 44 -> 45
+    assert rows["unknown"]["engaged_share"] == pytest.approx(10 / 45)
+    off = sex_rows(path, "off")
+    assert (off["female"]["engaged"], off["male"]["engaged"], off["unknown"]["engaged"]) == (22, 13, 9)
+
+
+def test_the_threshold_is_the_presets(tmp_path):
+    strict = Preset.model_validate({**TOY_PRESET, "thresholds": {**TOY_PRESET["thresholds"], "suppression": 10}})
+    path = build_toy_db(tmp_path, preset=strict)
+    write(path, one_activity(female=9, male=30, unknown=11))
+    rows = sex_rows(path)
+    # 9 is within 1..10 now: hidden, and the next smallest (unknown 11) with it
+    assert (rows["female"]["engaged"], rows["male"]["engaged"], rows["unknown"]["engaged"]) == ("*", 30, "*")
+    report = measure(path, build_report, scope=NORTHTOWN)
+    assert report["disclosure"]["threshold"] == 10 and "1 to 10" in report["disclosure"]["note"]

@@ -1,0 +1,159 @@
+"""Activity-based measures (DESIGN 4.6-4.8b): the ladder of participation, the engagement
+cycle, the feedback loop, cost, and what works.
+
+These take the activities held in the scope's places that start in the period and pass the
+filters. Counts of activities and money are not counts of people and are not suppressed;
+the participant counts beside them are.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from wpc import db, vocab
+from wpc.measures import stats
+from wpc.measures.plain import plain, records
+from wpc.measures.prepare import begin
+from wpc.measures.scope import Scope
+
+NOT_RECORDED = "Not recorded"
+
+
+def _steps(frame: pd.DataFrame, key: str, names: dict[int, str]) -> pd.DataFrame:
+    """Counts and shares of activities per step, every step listed; share of the activities
+    with the step recorded; a last row (step None) for those not recorded, as a share of all."""
+    counts = {int(k): int(n) for k, n in zip(frame[key], frame["activities"]) if pd.notna(k)}
+    missing = int(frame.loc[frame[key].isna(), "activities"].sum())
+    recorded = sum(counts.values())
+    total = recorded + missing
+    rows = [
+        {key: step, "name": name, "activities": counts.get(step, 0),
+         "share": counts.get(step, 0) / recorded if recorded else None}
+        for step, name in names.items()
+    ]
+    rows.append({key: None, "name": NOT_RECORDED, "activities": missing,
+                 "share": missing / total if total else None})
+    frame = pd.DataFrame(rows, columns=[key, "name", "activities", "share"])
+    frame[key] = frame[key].astype("Int64")  # whole numbers, with <NA> for not recorded
+    return frame
+
+
+def ladder(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> pd.DataFrame:
+    """Activities by rung of the ladder of participation (1 Coercion .. 7 Co-production)."""
+    begin(con, scope, disclosure, "int_scope_activities")
+    return _steps(db.query(con, "measures/ladder"), "rung", vocab.LADDER)
+
+
+def cycle(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> pd.DataFrame:
+    """Activities by stage of the engagement cycle (1 Identify needs .. 5 Monitor and share)."""
+    begin(con, scope, disclosure, "int_scope_activities")
+    return _steps(db.query(con, "measures/cycle"), "stage", vocab.CYCLE)
+
+
+def _feedback_row(row: dict) -> dict:
+    """share_closed_on_time is over the activities whose feedback is closed or overdue: an
+    activity still inside its window, not yet closed, is neither a success nor a failure."""
+    judged = row["closed"] + row["overdue"]
+    return {
+        "activities": int(row["activities"]),
+        "closed": int(row["closed"]),
+        "closed_on_time": int(row["closed_on_time"]),
+        "closed_late": int(row["closed_late"]),
+        "overdue": int(row["overdue"]),
+        "not_yet_due": int(row["not_yet_due"]),
+        "share_closed_on_time": row["closed_on_time"] / judged if judged else None,
+    }
+
+
+def feedback(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
+    """The feedback loop (you said, we did) for the whole scope, by place and by organisation,
+    with the overdue activities listed (longest overdue first)."""
+    resolved, _policy = begin(con, scope, disclosure, "int_scope_activities")
+    frame = db.query(con, "measures/feedback", today=resolved.today)
+    summary = frame[frame["breakdown"] == "all"]
+    overall = _feedback_row(summary.iloc[0].to_dict()) if len(summary) else _feedback_row(
+        {"activities": 0, "closed": 0, "closed_on_time": 0, "closed_late": 0, "overdue": 0, "not_yet_due": 0})
+    by_place = [{"place": r["place"], **_feedback_row(r)}
+                for r in frame[frame["breakdown"] == "place"].to_dict("records")]
+    by_organisation = [{"organisation": r["organisation"], **_feedback_row(r)}
+                       for r in frame[frame["breakdown"] == "organisation"].to_dict("records")]
+    overdue = db.query(con, "measures/feedback_overdue", today=resolved.today)
+    return {
+        **overall,
+        "due_rule": (
+            f"due = feedback_due, else end (or start) date + {resolved.preset.thresholds.feedback_window_days} "
+            f"days; overdue on {resolved.today.isoformat()}"
+        ),
+        "by_place": by_place,
+        "by_organisation": by_organisation,
+        "overdue_activities": records(overdue),
+    }
+
+
+def cost(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
+    """Total cost of the scope's activities, per participant (all participants of the
+    activities with a recorded cost, wherever they live) and per Core20 participant (those
+    whose home LSOA is Core20). Activities without a cost are left out of both sides."""
+    _resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes")
+    row = db.query(con, "measures/cost").iloc[0]
+    total = plain(row["total_gbp"])
+    participants, hidden = policy.protect_one(int(row["costed_participants"]))
+    core20, core20_hidden = policy.protect_one(int(row["costed_core20"]))
+    return {
+        "total_gbp": total,
+        "per_participant": None if total is None or hidden or participants == 0 else total / participants,
+        "per_core20_participant": None if total is None or core20_hidden or core20 == 0 else total / core20,
+        "activities": int(row["activities"]),
+        "activities_costed": int(row["activities_costed"]),
+        "participants_costed": policy.show_one(int(row["costed_participants"])),
+        "core20_participants_costed": policy.show_one(int(row["costed_core20"])),
+    }
+
+
+def what_works_table(frame: pd.DataFrame, policy) -> pd.DataFrame:
+    """Per method or organisation (pure): Core20 engaged share of participants with a known
+    home deprivation, with Wilson interval, and cost per Core20 participant. Each row is one
+    table for disclosure: Core20, other known, unknown (their total, participants, is shown)."""
+    rows = []
+    for r in frame.to_dict("records"):
+        participants, known, core20 = int(r["participants"]), int(r["known"]), int(r["core20"])
+        cells = policy.protect([core20, known - core20, participants - known])
+        shown_participants = policy.show_one(participants)
+        withheld = bool(cells.suppressed[0])
+        n_known = policy.total(known)
+        share = cells.values[0] / n_known if n_known and not withheld else None
+        low = high = None
+        if share is not None:
+            low, high = (float(limit) for limit in stats.wilson_interval(min(cells.values[0], n_known), n_known))
+        costed_core20, costed_hidden = policy.protect_one(int(r["costed_core20"]))
+        cost_gbp = plain(r["cost_gbp"])
+        per_core20 = (cost_gbp / costed_core20
+                      if cost_gbp is not None and not costed_hidden and not withheld and costed_core20 else None)
+        rows.append({
+            "name": r["name"],
+            "activities": int(r["activities"]),
+            "participants": shown_participants,
+            "core20_engaged": cells.shown()[0],
+            "engaged_share": share,
+            "ci_low": low,
+            "ci_high": high,
+            "cost_gbp": cost_gbp,
+            "per_core20_participant": per_core20,
+            "suppressed": withheld,
+        })
+    return pd.DataFrame(rows, columns=["name", "activities", "participants", "core20_engaged", "engaged_share",
+                                       "ci_low", "ci_high", "cost_gbp", "per_core20_participant", "suppressed"])
+
+
+def what_works(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
+    """Core20 engaged share (with interval) and cost per Core20 participant by method and by
+    organisation, largest first, for the scope's activities."""
+    _resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes")
+    frame = db.query(con, "measures/what_works")
+    by_method = what_works_table(frame[frame["breakdown"] == "method"], policy)
+    by_organisation = what_works_table(frame[frame["breakdown"] == "organisation"], policy)
+    return {
+        "by_method": records(by_method.rename(columns={"name": "method"})),
+        "by_organisation": records(by_organisation.rename(columns={"name": "organisation"})),
+    }

@@ -1,0 +1,91 @@
+"""The scope's intermediate tables, built once per connection and scope.
+
+Every measure reads a few small temporary tables instead of the raw engagement tables:
+
+- int_scope_lsoas              the scope's LSOAs and residents
+- int_scope_population         the scope's residents by census dimension and category
+- int_scope_activities         the ICS's activities passing the filters, flagged place/period/window
+- int_scope_homes              participants by activity x home area (people who belong to the scope)
+- int_scope_dimension_counts   the reach population by quarter x dimension x category
+
+They are temporary (private to the connection, so read-only connections can build them) and
+built only when a measure needs them. A connection remembers, for as long as it is open,
+which scope they were built for, so a report running every measure builds each one once;
+connections are short-lived (`wpc.db.reading`), so they never outlive the data they describe.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import duckdb
+import pandas as pd
+
+from wpc import db, vocab
+from wpc.measures.disclosure import Policy
+from wpc.measures.scope import ResolvedScope, Scope, resolve
+
+# table -> the tables it is built from
+STEPS: dict[str, tuple[str, ...]] = {
+    "int_scope_lsoas": (),
+    "int_scope_population": ("int_scope_lsoas",),
+    "int_scope_activities": (),
+    "int_scope_homes": ("int_scope_activities", "int_scope_lsoas"),
+    "int_scope_dimension_counts": ("int_scope_lsoas", "int_scope_homes"),
+}
+
+# connection -> {"resolved": {Scope: ResolvedScope}, "key": scope key, "built": set of tables}
+_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _vocab_ethnicity() -> pd.DataFrame:
+    return pd.DataFrame(
+        [(code, group) for code, (_label, group) in vocab.ETHNICITY.items()],
+        columns=["ethnicity", "ethnicity_group"],
+    )
+
+
+def _memo(con: duckdb.DuckDBPyConnection) -> dict:
+    return _MEMO.setdefault(con, {"resolved": {}, "key": None, "built": set()})
+
+
+def resolved_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> ResolvedScope:
+    """`resolve(con, scope)`, remembered for the life of the connection."""
+    cache = _memo(con)["resolved"]
+    if scope not in cache:
+        cache[scope] = resolve(con, scope)
+    return cache[scope]
+
+
+def prepare(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, *tables: str) -> None:
+    """Make sure `tables` (and what they are built from) exist on `con` for `scope`."""
+    memo = _memo(con)
+    if memo["key"] != scope.key:
+        memo["key"], memo["built"] = scope.key, set()
+    built: set[str] = memo["built"]
+    params = scope.sql_params()
+
+    def build(table: str) -> None:
+        if table in built:
+            return
+        for needed in STEPS[table]:
+            build(needed)
+        if table == "int_scope_dimension_counts":
+            con.register("vocab_ethnicity", _vocab_ethnicity())
+        db.execute(con, f"intermediate/{table}", **params)
+        built.add(table)
+
+    for table in tables:
+        if table not in STEPS:
+            raise ValueError(f"unknown scope table {table!r}")
+        build(table)
+
+
+def begin(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str, *tables: str
+          ) -> tuple[ResolvedScope, Policy]:
+    """What every measure does first: check the scope, choose the disclosure policy from the
+    preset's threshold, and build the scope tables the measure reads."""
+    resolved = resolved_scope(con, scope)
+    policy = Policy(mode=disclosure, threshold=resolved.threshold)
+    prepare(con, resolved, *tables)
+    return resolved, policy

@@ -1,0 +1,219 @@
+"""Whom engagement reaches (DESIGN 4.1, 4.2): participant counts, reach on each dimension,
+Core20 reach, and reach by quarter.
+
+Counting unit: one participation (a person at one activity). A person who comes to three
+activities counts three times, because most monitoring has no participant ref to tell.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from wpc import db, vocab
+from wpc.measures import stats
+from wpc.measures.disclosure import Policy
+from wpc.measures.plain import plain
+from wpc.measures.prepare import begin
+from wpc.measures.scope import Scope
+
+# Dimensions with a census (or IMD) baseline; inclusion groups have none.
+CENSUS_DIMENSIONS = ("imd_quintile", "ethnicity_group", "ethnicity", "age_band", "sex", "disability", "carer")
+# A person may name several inclusion groups, so its categories do not partition people.
+MULTI_VALUED = ("inclusion_group",)
+
+REACH_COLUMNS = [
+    "dimension", "category", "label", "engaged", "engaged_share", "ci_low", "ci_high",
+    "population_share", "gap_pp", "ratio", "flag", "suppressed",
+]
+
+
+def participants(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
+    """DESIGN 4 counts: total, known_area (living in the scope), out_of_area (at the scope's
+    activities, living outside the ICS), and unknown_home (at the scope's activities, home unknown)."""
+    _resolved, policy = begin(con, scope, disclosure, "int_scope_homes")
+    row = db.query(con, "measures/participants_summary").iloc[0]
+    return {key: policy.show_one(int(row[key])) for key in ("total", "known_area", "out_of_area", "unknown_home")}
+
+
+def categories_for(dimension: str, plus_groups: list[str] | None = None, labels=None) -> dict[str, str]:
+    """The categories a dimension reports, in order, with labels. For inclusion groups: the
+    preset's PLUS groups (other codes found in the data are added by `reach_table`)."""
+    if dimension not in vocab.DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}: use one of {', '.join(vocab.DIMENSIONS)}")
+    if dimension == "inclusion_group":
+        label = labels or (lambda code: vocab.INCLUSION_GROUPS.get(code, code))
+        return {code: label(code) for code in (plus_groups or [])}
+    return dict(vocab.DIMENSIONS[dimension])
+
+
+def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, int],
+                population: dict[str, int] | None, policy: Policy,
+                everyone: int | None = None) -> pd.DataFrame:
+    """Reach on one dimension from its counts (pure; DESIGN 4.1).
+
+    counts: participants per category, 'unknown' included. population: residents per category
+    (None for dimensions without a baseline). everyone: for a multi-valued dimension, the
+    number of participants (its categories may overlap, so they cannot be summed).
+
+    For each category c: engaged_share = n_c / n_known (n_known: participants with a known value; for a
+    multi-valued dimension, all participants), 95% Wilson interval, population_share =
+    residents in c / residents counted by the dimension's census table, gap_pp, ratio, flag.
+    The last row is 'unknown': its count and its share of all participants.
+    Disclosure: the categories and 'unknown' are one table (complementary suppression);
+    in publish mode every statistic is computed from the rounded counts.
+    """
+    extra = sorted(code for code in counts if code not in categories and code != vocab.UNKNOWN)
+    codes = list(categories) + extra
+    engaged = np.array([int(counts.get(code, 0)) for code in codes], dtype=np.int64)
+    unknown = int(counts.get(vocab.UNKNOWN, 0))
+    protected = policy.protect(np.append(engaged, unknown))
+    values, hidden = protected.values[:-1], protected.suppressed[:-1]
+    shown = protected.shown()
+
+    if dimension in MULTI_VALUED:
+        people = everyone if everyone is not None else int(engaged.sum()) + unknown
+        denominator = policy.total(people)
+        everyone_shown = denominator
+    else:
+        denominator = policy.total(int(engaged.sum()))
+        everyone_shown = policy.total(int(engaged.sum()) + unknown)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(denominator > 0, values / max(denominator, 1), np.nan)
+    low, high = stats.wilson_interval(np.minimum(values, denominator), np.full(len(values), denominator))
+
+    pop_total = sum(population.values()) if population else 0
+    rows = []
+    for i, code in enumerate(codes):
+        withheld = bool(hidden[i]) or denominator <= 0
+        # a census category with no residents in the scope has a share of 0; a category the
+        # census does not have at all (found only in the data) has none
+        in_census = population is not None and (code in categories or code in population)
+        pop_share = population.get(code, 0) / pop_total if in_census and pop_total > 0 else None
+        s = None if withheld else _num(share[i])
+        lo = None if withheld else _num(low[i])
+        hi = None if withheld else _num(high[i])
+        rows.append({
+            "dimension": dimension,
+            "category": code,
+            "label": categories.get(code, code),
+            "engaged": shown[i],
+            "engaged_share": s,
+            "ci_low": lo,
+            "ci_high": hi,
+            "population_share": pop_share,
+            "gap_pp": None if s is None or pop_share is None else 100 * (s - pop_share),
+            "ratio": None if s is None or not pop_share else s / pop_share,
+            "flag": stats.flag(lo, hi, pop_share),
+            "suppressed": bool(hidden[i]),
+        })
+    unknown_hidden = bool(protected.suppressed[-1])
+    unknown_value = int(protected.values[-1])
+    rows.append({
+        "dimension": dimension,
+        "category": vocab.UNKNOWN,
+        "label": "Unknown or not given",
+        "engaged": shown[-1],
+        "engaged_share": None if unknown_hidden or everyone_shown <= 0 else unknown_value / everyone_shown,
+        "ci_low": None, "ci_high": None, "population_share": None, "gap_pp": None,
+        "ratio": None, "flag": None,
+        "suppressed": unknown_hidden,
+    })
+    return pd.DataFrame(rows, columns=REACH_COLUMNS)
+
+
+def _num(value) -> float | None:
+    value = float(value)
+    return None if np.isnan(value) else value
+
+
+def _counts(con, by_quarter: bool = False) -> pd.DataFrame:
+    """Participants by dimension x category (x quarter) of the reach population."""
+    return db.query(con, "measures/dimension_counts", by_quarter=by_quarter)
+
+
+def _everyone(counts: pd.DataFrame) -> pd.Series:
+    """People in the reach population (per quarter if counts has quarters): every single-valued
+    dimension sums to the same people, so the sex counts give them."""
+    sex = counts[counts["dimension"] == "sex"]
+    return sex.groupby("quarter", dropna=False)["participants"].sum()
+
+
+def _populations(con) -> dict[str, dict[str, int]]:
+    frame = db.query(con, "measures/scope_population")
+    populations: dict[str, dict[str, int]] = {}
+    for row in frame.itertuples():
+        populations.setdefault(row.dimension, {})[row.category] = int(row.population)
+    return populations
+
+
+def _reach_tables(con, resolved, policy, dimensions) -> pd.DataFrame:
+    counts = _counts(con)
+    populations = _populations(con)
+    everyone = int(_everyone(counts).sum())
+    tables = []
+    for dimension in dimensions:
+        categories = categories_for(dimension, resolved.preset.plus_groups, resolved.preset.plus_group_label)
+        rows = counts[counts["dimension"] == dimension]
+        table = reach_table(
+            dimension, categories, dict(zip(rows["category"], rows["participants"].astype(int))),
+            populations.get(dimension) if dimension in CENSUS_DIMENSIONS else None, policy,
+            everyone if dimension in MULTI_VALUED else None,
+        )
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
+_TABLES = ("int_scope_dimension_counts", "int_scope_population")
+
+
+def reach(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str,
+          disclosure: str = "suppress") -> pd.DataFrame:
+    """Reach on `dimension` for the scope: one row per category and a last 'unknown' row,
+    with columns REACH_COLUMNS (shares as fractions; None where withheld or not computable)."""
+    categories_for(dimension)  # refuses an unknown dimension before any work
+    resolved, policy = begin(con, scope, disclosure, *_TABLES)
+    return _reach_tables(con, resolved, policy, [dimension])
+
+
+def reach_all(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> pd.DataFrame:
+    """Reach on every dimension of DESIGN 4.1 (vocab.DIMENSIONS order)."""
+    resolved, policy = begin(con, scope, disclosure, *_TABLES)
+    return _reach_tables(con, resolved, policy, list(vocab.DIMENSIONS))
+
+
+def core20(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
+    """DESIGN 4.2: reach on national IMD quintile 1 (the most deprived 20% of England)."""
+    return core20_from(reach(con, scope, "imd_quintile", disclosure))
+
+
+def core20_from(reach_rows: pd.DataFrame) -> dict:
+    """The Core20 headline (imd_quintile category '1') from a reach table."""
+    row = reach_rows[(reach_rows["dimension"] == "imd_quintile") & (reach_rows["category"] == "1")].iloc[0]
+    keys = ("engaged", "engaged_share", "ci_low", "ci_high", "population_share", "gap_pp", "ratio",
+            "flag", "suppressed")
+    return {key: plain(row[key]) for key in keys}
+
+
+def reach_trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = "imd_quintile",
+                category: str = "1", disclosure: str = "suppress") -> pd.DataFrame:
+    """Reach on one category by quarter of activity start date (quarters starting Jan, Apr,
+    Jul, Oct, so they are also NHS financial-year quarters). Each quarter is protected as its
+    own table of the dimension's categories."""
+    resolved, policy = begin(con, scope, disclosure, *_TABLES)
+    categories = categories_for(dimension, resolved.preset.plus_groups, resolved.preset.plus_group_label)
+    if category not in categories:
+        categories[category] = category
+    counts = _counts(con, by_quarter=True)
+    everyone = _everyone(counts)
+    population = _populations(con).get(dimension) if dimension in CENSUS_DIMENSIONS else None
+    rows = []
+    for quarter, group in counts[counts["dimension"] == dimension].groupby("quarter", sort=True):
+        people = int(everyone.get(quarter, 0)) if dimension in MULTI_VALUED else None
+        table = reach_table(dimension, categories, dict(zip(group["category"], group["participants"].astype(int))),
+                            population, policy, people)
+        row = table[table["category"] == category].iloc[0].to_dict()
+        rows.append({"quarter": pd.Timestamp(quarter).date(), **row})
+    return pd.DataFrame(rows, columns=["quarter", *REACH_COLUMNS])

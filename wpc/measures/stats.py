@@ -1,0 +1,169 @@
+"""Statistics for the measures (DESIGN 4.11), as OHID's PHEindicatormethods computes them.
+
+Small pure functions over numbers or numpy arrays, so each can be checked against a
+published worked example or an independent computation. Counts come from SQL; nothing
+here touches the database. "Cannot be computed" is NaN inside these functions (vectorised)
+and becomes None (JSON null) in the measures that call them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+# DESIGN 4.1: the 95% two-sided normal quantile, as the design states it.
+Z95 = 1.959964
+
+# The SII interval is simulated (as PHEindicatormethods does) with a fixed seed, so the
+# same data always gives the same interval.
+SII_REPETITIONS = 100_000
+SII_SEED = 20040101
+
+
+def wilson_interval(successes, trials, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a proportion x / n.
+
+    Formula (Wilson 1927; Newcombe & Altman 2000, as PHEindicatormethods `wilson_lower/upper`):
+
+        (2x + z^2 -/+ z * sqrt(z^2 + 4x(1 - x/n))) / (2(n + z^2))
+
+    Edge cases: n = 0 gives NaN for both limits (no proportion to estimate); x = 0 gives a
+    lower limit of exactly 0 and x = n an upper limit of exactly 1. Requires 0 <= x <= n.
+    """
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    if np.any(x < 0) or np.any(x > n):
+        raise ValueError("Wilson interval needs 0 <= successes <= trials")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = z * np.sqrt(z**2 + 4 * x * (1 - x / n))
+        low = (2 * x + z**2 - spread) / (2 * (n + z**2))
+        high = (2 * x + z**2 + spread) / (2 * (n + z**2))
+    empty = n <= 0
+    low = np.where(empty, np.nan, np.where(x == 0, 0.0, np.clip(low, 0.0, 1.0)))
+    high = np.where(empty, np.nan, np.where(x == n, 1.0, np.clip(high, 0.0, 1.0)))
+    return low, high
+
+
+def byar_interval(observed, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """Byar's approximation to the exact Poisson confidence limits of an observed count O.
+
+    Formula (Breslow & Day 1987, as PHEindicatormethods `byars_lower/upper`):
+
+        lower = O * (1 - 1/(9 O) - z / (3 sqrt(O)))^3
+        upper = (O + 1) * (1 - 1/(9 (O + 1)) + z / (3 sqrt(O + 1)))^3
+
+    Edge cases: O = 0 has lower limit 0 (the formula is undefined there) and upper limit
+    about 3.67; negative counts are refused.
+    """
+    o = np.asarray(observed, dtype=float)
+    if np.any(o < 0):
+        raise ValueError("Byar's interval needs counts of zero or more")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = o * (1 - 1 / (9 * o) - z / (3 * np.sqrt(o))) ** 3
+    lower = np.where(o == 0, 0.0, np.maximum(lower, 0.0))
+    upper = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * np.sqrt(o + 1))) ** 3
+    return lower, upper
+
+
+def rate_interval(observed, population, per: float = 1000.0, z: float = Z95):
+    """A crude rate per `per` residents with Byar's 95% limits: (rate, low, high).
+
+    rate = O / population * per; the limits are Byar's limits on O scaled the same way.
+    Edge cases: population 0 (or missing) gives NaN for all three.
+    """
+    o = np.asarray(observed, dtype=float)
+    pop = np.asarray(population, dtype=float)
+    lower, upper = byar_interval(o, z)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(pop > 0, per / pop, np.nan)
+    return o * scale, lower * scale, upper * scale
+
+
+@dataclass(frozen=True)
+class SlopeIndex:
+    """Result of `slope_index`; rates per `per` residents."""
+
+    sii: float
+    rii: float | None
+    ci_low: float
+    ci_high: float
+    fitted_most_deprived: float   # Y0, fitted rate at b = 0
+    fitted_least_deprived: float  # Y1, fitted rate at b = 1
+    mean_rate: float              # the scope's overall rate
+
+
+def relative_ranks(populations) -> np.ndarray:
+    """b_i: cumulative population share up to the midpoint of each quantile, in the order given
+    (most deprived first). E.g. shares 0.12, 0.10 -> 0.06, 0.17 (PHEindicatormethods FindXValues)."""
+    a = np.asarray(populations, dtype=float)
+    a = a / a.sum()
+    return np.cumsum(a) - a / 2
+
+
+def slope_index(populations, counts, per: float = 1000.0, z: float = Z95,
+                repetitions: int = SII_REPETITIONS, seed: int = SII_SEED) -> SlopeIndex:
+    """Slope and relative index of inequality of a rate across deprivation quantiles.
+
+    Method (Low & Low 2004, J Public Health 26:388-395; PHEindicatormethods `phe_sii`):
+    quantiles ordered from 1 = most deprived; a_i = quantile population / total;
+    b_i = relative rank (`relative_ranks`); Y_i = counts_i / population_i * per.
+    Fit Y_i*sqrt(a_i) = beta0*sqrt(a_i) + beta1*b_i*sqrt(a_i) with no intercept, i.e. least
+    squares of Y on b weighted by a. Y0 = beta0 (fitted at b = 0, most deprived end),
+    Y1 = beta0 + beta1 (b = 1). SII = Y0 - Y1, positive when the rate rises with deprivation.
+    RII = SII / mean rate (Mackenbach & Kunst), the mean rate being sum(counts)/sum(pops)*per;
+    None when the mean rate is 0.
+
+    95% interval for SII by simulation, as phe_sii does: each Y_i is drawn from a normal
+    distribution with its standard error, taken from the width of Byar's interval on the
+    count ((upper - lower) / (2 z), scaled to the rate), the regression refitted each time,
+    and the 2.5th and 97.5th percentiles of the simulated SIIs taken. The seed is fixed.
+
+    Edge cases: every population must be > 0 (drop empty quantiles first) and at least two
+    quantiles are needed for a line; callers require five (DESIGN 4.4).
+    """
+    pop = np.asarray(populations, dtype=float)
+    obs = np.asarray(counts, dtype=float)
+    if pop.ndim != 1 or pop.shape != obs.shape or len(pop) < 2:
+        raise ValueError("slope_index needs matching populations and counts for 2+ quantiles")
+    if np.any(pop <= 0):
+        raise ValueError("slope_index needs a population above zero in every quantile")
+    a = pop / pop.sum()
+    b = relative_ranks(pop)
+    rates = obs / pop * per
+    root_a = np.sqrt(a)
+    design = np.column_stack([root_a, b * root_a])
+    solve = np.linalg.pinv(design)  # (2 x k): least squares coefficients for any y
+    beta0, beta1 = solve @ (rates * root_a)
+    y0, y1 = beta0, beta0 + beta1
+    sii = y0 - y1
+    mean_rate = obs.sum() / pop.sum() * per
+
+    lower, upper = byar_interval(obs, z)
+    rate_se = (upper - lower) / pop * per / (2 * z)
+    rng = np.random.default_rng(seed)
+    draws = rates[:, None] + rate_se[:, None] * rng.standard_normal((len(rates), repetitions))
+    simulated = -(solve[1] @ (draws * root_a[:, None]))
+    ci_low, ci_high = np.percentile(simulated, [2.5, 97.5])
+    return SlopeIndex(
+        sii=float(sii),
+        rii=float(sii / mean_rate) if mean_rate > 0 else None,
+        ci_low=float(ci_low),
+        ci_high=float(ci_high),
+        fitted_most_deprived=float(y0),
+        fitted_least_deprived=float(y1),
+        mean_rate=float(mean_rate),
+    )
+
+
+def flag(ci_low: float | None, ci_high: float | None, population_share: float | None) -> str | None:
+    """DESIGN 4.1: 'under' when the interval lies wholly below the population share, 'over'
+    when wholly above, otherwise 'ok'; None when either side is missing."""
+    if any(v is None or math.isnan(v) for v in (ci_low, ci_high, population_share)):
+        return None
+    if ci_high < population_share:
+        return "under"
+    if ci_low > population_share:
+        return "over"
+    return "ok"

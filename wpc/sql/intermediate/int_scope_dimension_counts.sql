@@ -1,0 +1,162 @@
+-- grain: one row per quarter (of activity start date) x dimension x category: participants of
+-- the reach population (DESIGN 4.1) in the period, i.e. those living in the scope and those of
+-- the scope's activities whose home is unknown (people living outside the scope are left out).
+-- Unknown and "prefer not to say" are the category 'unknown', never dropped.
+-- Individual rows give every dimension; an aggregated return gives the dimensions it has
+-- (the rest of its headcount is 'unknown') and counts in the place the activity was held;
+-- a headcount-only activity is 'unknown' on every dimension. imd_quintile comes from
+-- int_scope_homes (home LSOA, or a return's quintile).
+-- inclusion_group is multi-valued: a person counts once in each group they name, and is
+-- 'unknown' when they name none.
+-- inputs: int_scope_activities, int_scope_homes, int_scope_lsoas, participants, returns, vocab_ethnicity
+create or replace temp table int_scope_dimension_counts as
+with acts as (
+    select activity_id, in_place, source, headcount, quarter
+    from int_scope_activities
+    where in_period
+),
+
+people as (
+    select
+        acts.quarter,
+        participants.ethnicity,
+        participants.age_band,
+        participants.sex,
+        participants.disability,
+        participants.carer,
+        participants.inclusion_groups
+    from participants
+    inner join acts using (activity_id)
+    where acts.source = 'individual'
+      and (
+          participants.lsoa21cd in (select lsoa21cd from int_scope_lsoas)
+          or (acts.in_place and participants.lsoa21cd is null)
+      )
+),
+
+combinations as (
+    select quarter, ethnicity, age_band, sex, disability, carer, count(*) as participants
+    from people
+    group by all
+),
+
+individual_categories as (
+    select quarter, dimension, category, sum(participants) as participants
+    from (
+        unpivot combinations
+        on ethnicity, age_band, sex, disability, carer
+        into name dimension value category
+    )
+    group by all
+),
+
+individual_ethnic_groups as (
+    select
+        combinations.quarter,
+        'ethnicity_group' as dimension,
+        coalesce(vocab_ethnicity.ethnicity_group, combinations.ethnicity) as category,
+        sum(combinations.participants) as participants
+    from combinations
+    left join vocab_ethnicity using (ethnicity)
+    group by all
+),
+
+individual_inclusion as (
+    select quarter, 'inclusion_group' as dimension, category, count(*) as participants
+    from (
+        select quarter, unnest(list_filter(inclusion_groups, lambda g: g not in ('none', 'unknown'))) as category
+        from people
+    )
+    group by all
+    union all
+    select quarter, 'inclusion_group' as dimension, 'unknown' as category, count(*) as participants
+    from people
+    where len(list_filter(coalesce(inclusion_groups, []), lambda g: g <> 'unknown')) = 0
+    group by all
+),
+
+return_acts as (
+    select *
+    from acts
+    where in_place and source in ('returns', 'headcount')
+),
+
+returned as (
+    select acts.quarter, returns.activity_id, returns.dimension, returns.category, returns.count as participants
+    from returns
+    inner join return_acts as acts using (activity_id)
+    where acts.source = 'returns'
+      and returns.category <> 'unknown'
+      and returns.dimension in ('ethnicity', 'ethnicity_group', 'age_band', 'sex', 'disability', 'carer', 'inclusion_group')
+),
+
+returned_ethnic_groups as (
+    -- the 5 groups from the 19 categories, for returns that gave only the 19
+    select
+        returned.quarter,
+        returned.activity_id,
+        'ethnicity_group' as dimension,
+        coalesce(vocab_ethnicity.ethnicity_group, returned.category) as category,
+        returned.participants
+    from returned
+    left join vocab_ethnicity on vocab_ethnicity.ethnicity = returned.category
+    where returned.dimension = 'ethnicity'
+      and returned.activity_id not in (
+          select activity_id from returned where dimension = 'ethnicity_group'
+      )
+),
+
+returned_known as (
+    select * from returned
+    union all by name
+    select * from returned_ethnic_groups
+),
+
+returned_unknown as (
+    select
+        acts.quarter,
+        dimensions.dimension,
+        'unknown' as category,
+        greatest(acts.headcount - coalesce(known.participants, 0), 0) as participants
+    from return_acts as acts
+    cross join (
+        values ('ethnicity'), ('ethnicity_group'), ('age_band'), ('sex'), ('disability'), ('carer'), ('inclusion_group')
+    ) as dimensions(dimension)
+    left join (
+        select activity_id, dimension, sum(participants) as participants
+        from returned_known
+        group by all
+    ) as known
+        on known.activity_id = acts.activity_id and known.dimension = dimensions.dimension
+),
+
+deprivation as (
+    select
+        acts.quarter,
+        'imd_quintile' as dimension,
+        coalesce(homes.imd_quintile, 'unknown') as category,
+        sum(homes.participants) as participants
+    from int_scope_homes as homes
+    inner join acts using (activity_id)
+    where homes.home = 'scope' or (homes.home = 'unknown' and homes.in_place)
+    group by all
+),
+
+everything as (
+    select quarter, dimension, category, participants from individual_categories
+    union all
+    select quarter, dimension, category, participants from individual_ethnic_groups
+    union all
+    select quarter, dimension, category, participants from individual_inclusion
+    union all
+    select quarter, dimension, category, participants from returned_known
+    union all
+    select quarter, dimension, category, participants from returned_unknown
+    union all
+    select quarter, dimension, category, participants from deprivation
+)
+
+select quarter, dimension, category, sum(participants)::bigint as participants
+from everything
+group by all
+having sum(participants) > 0

@@ -1,0 +1,14 @@
+-- grain: one row: the participant counts of DESIGN 4 for the scope's period.
+-- total = living in the scope + those of the scope's activities whose home is unknown or
+-- outside the ICS; known_area = living in the scope; out_of_area = those of the scope's
+-- activities living outside the ICS; unknown_home = those of the scope's activities whose
+-- home is unknown. People living in another place of the ICS count in that place.
+-- inputs: int_scope_homes
+select
+    coalesce(sum(participants) filter (where home = 'scope' or (in_place and home in ('unknown', 'out'))), 0)
+        as total,
+    coalesce(sum(participants) filter (where home = 'scope'), 0) as known_area,
+    coalesce(sum(participants) filter (where in_place and home = 'out'), 0) as out_of_area,
+    coalesce(sum(participants) filter (where in_place and home = 'unknown'), 0) as unknown_home
+from int_scope_homes
+where in_period
