@@ -46,7 +46,7 @@ METHODS = {
     "listening event": (0.11, (15, 60), (600, 3000), (1.2, 1.1, 1.0, 0.9, 0.8), (3, 4, 5), 0.35),
     "drop-in": (0.08, (20, 80), (300, 1500), (2.0, 1.5, 1.0, 0.7, 0.5), (3, 4), 0.25),
     "outreach": (0.09, (30, 100), (1000, 5000), (2.6, 1.7, 1.0, 0.6, 0.4), (4, 5, 6), 0.1),
-    "door-knocking": (0.06, (30, 120), (1500, 6000), (3.0, 1.8, 0.8, 0.4, 0.3), (3, 4), 0.0),
+    "door-knocking": (0.05, (20, 70), (1500, 6000), (3.0, 1.8, 0.8, 0.4, 0.3), (3, 4), 0.0),
     "other": (0.06, (10, 40), (200, 2000), (1.0, 1.0, 1.0, 1.0, 1.0), (3, 4, 5), 0.3),
 }
 TILTED_OLDER = {"survey", "online platform", "webinar", "citizens' panel"}
@@ -186,6 +186,9 @@ def generate(
     end_date = end_date or date.today()
     world = _World.load(db_path, preset_id)
     rng = np.random.default_rng([seed, zlib.crc32(preset_id.encode())])
+    # Some neighbourhoods no activity reaches all year (cold spots), the most deprived more often.
+    core20 = world.lsoas["imd_quintile"].to_numpy() == 1
+    world.lsoas["reached"] = rng.random(len(world.lsoas)) > np.where(core20, 0.3, 0.12)
     activities = _activities(rng, world, end_date)
     participants, headcounts = _participants(rng, world, activities)
     activities.loc[headcounts.index, "participants_total"] = headcounts.astype(str)
@@ -414,11 +417,15 @@ def _people(rng, world: _World, homes: np.ndarray, method: str, programme: str) 
 def _homes(rng, world: _World, place: str, method: str, n: int) -> np.ndarray:
     lsoas = world.lsoas
     tilt = np.array(METHODS[method][3])[lsoas["imd_quintile"].to_numpy() - 1]
-    weight = lsoas["population"].to_numpy() * tilt
+    reached = lsoas["reached"].to_numpy()
+    weight = lsoas["population"].to_numpy() * tilt * reached
     here = (lsoas["place"] == place).to_numpy()
     if method == "door-knocking":
-        # A few streets in the most deprived neighbourhoods of the place.
-        ranked = np.flatnonzero(here)[np.argsort(lsoas["imd_quintile"].to_numpy()[here], kind="stable")]
+        # A few streets in the most deprived neighbourhoods of the place that anyone reaches.
+        streets_here = here & reached
+        ranked = np.flatnonzero(streets_here)[
+            np.argsort(lsoas["imd_quintile"].to_numpy()[streets_here], kind="stable")
+        ]
         streets = rng.choice(ranked[: max(5, len(ranked) // 8)], size=min(5, len(ranked)), replace=False)
         return rng.choice(streets, size=n)
     # Most people live in the activity's place; some come from elsewhere in the ICS.

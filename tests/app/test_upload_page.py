@@ -4,10 +4,8 @@ and see it stored in the real database."""
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from tests.fixtures.ingest_files import counts, load_base_activities, rows
-from wpc.config import ROOT
 
 BROKEN = (
     "activity_id,participant_ref,postcode,age,ethnicity\n"
@@ -20,10 +18,9 @@ BROKEN = (
 
 
 @pytest.fixture
-def app(writable_reference_db, tmp_path, monkeypatch):
+def app(writable_reference_db, tmp_path, app_at):
     load_base_activities(writable_reference_db, tmp_path)
-    monkeypatch.setenv("WPC_DB_PATH", str(writable_reference_db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_at(writable_reference_db)
     at.run()
     at.switch_page("app_pages/upload.py")
     at.run()

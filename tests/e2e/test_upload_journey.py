@@ -6,29 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
+from tests.e2e.conftest import choose, running_app, screenshot, wait_for_app
 from tests.fixtures.ingest_files import counts, load_base_activities, rows
-from wpc.config import ROOT
 
 pytestmark = pytest.mark.e2e
 
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BROKEN = (
     "activity_id,participant_ref,postcode,age,sex,ethnicity\n"
     "ACT-1,P-1,SE1 7EH,34,F,Indian\n"
@@ -39,80 +24,22 @@ BROKEN = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def app_url(writable_reference_db, tmp_path):
     load_base_activities(writable_reference_db, tmp_path)
-    port = free_port()
-    env = {**os.environ, "WPC_DB_PATH": str(writable_reference_db)}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the app did not start"
-            time.sleep(0.3)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        yield context.new_page()
-        browser.close()
-
-
-def choose(page, label: str, option: str) -> None:
-    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
-    page.get_by_role("option", name=option).click()
+    with running_app(writable_reference_db) as base:
+        yield base
 
 
 def metric_value(page, label: str) -> str:
-    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue").inner_text()
+    box = page.get_by_test_id("stMetric").filter(has_text=label).first
+    return box.get_by_test_id("stMetricValue").inner_text().strip()
 
 
 def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path):
     page.goto(f"{app_url}/upload")
-    page.get_by_role("heading", name="Upload engagement data").wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.get_by_role("heading", name="Upload engagement data").wait_for()
     choose(
         page, "What does the file hold?", "Participants: equality monitoring, one row per person per activity"
     )
@@ -124,7 +51,7 @@ def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path)
     template_info.value.save_as(template)
     assert template.name == "wpc-participants-template.csv"
     assert template.read_bytes().decode("utf-8-sig").startswith("activity_id,participant_ref,postcode,lsoa_code,age")
-    page.screenshot(path=str(ARTIFACTS / "upload-0-templates.png"))
+    screenshot(page, "upload-0-templates")
     expander.click()
 
     broken = tmp_path / "monitoring.csv"
@@ -134,7 +61,7 @@ def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path)
     assert metric_value(page, "Rows read") == "5"
     assert metric_value(page, "Will be stored") == "2"
     assert metric_value(page, "Will be quarantined") == "3"
-    page.screenshot(path=str(ARTIFACTS / "upload-1-checked.png"), full_page=True)
+    screenshot(page, "upload-1-checked")
 
     page.get_by_role("button", name="Store 2 rows and quarantine 3").click()
     page.get_by_text("2 rows stored, 3 quarantined").wait_for(timeout=30_000)
@@ -153,7 +80,7 @@ def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path)
         ("5", "P-4"),
     ]
     assert table[0]["problems"] == "age: age 240 is not between 0 and 120"
-    page.screenshot(path=str(ARTIFACTS / "upload-2-stored.png"), full_page=True)
+    screenshot(page, "upload-2-stored")
 
     # Fix the cells the problems name, as a person would in a spreadsheet.
     table[0]["age"] = "24"
@@ -170,10 +97,11 @@ def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path)
     assert metric_value(page, "Will be stored") == "3"
     page.get_by_role("button", name="Store 3 rows and quarantine 0").click()
     page.get_by_text("3 rows stored, 0 quarantined").wait_for(timeout=30_000)
-    page.screenshot(path=str(ARTIFACTS / "upload-3-fixed.png"), full_page=True)
+    screenshot(page, "upload-3-fixed")
 
     assert counts(writable_reference_db)["participants"] == 5
     assert rows(
         writable_reference_db,
         "select rows_stored, rows_quarantined from uploads where kind = 'participants' order by upload_id",
     ) == [(2, 3), (3, 0)]
+    assert page.external_requests == []
