@@ -39,3 +39,23 @@ def tiny_db(tmp_path) -> Path:
     path = tmp_path / "tiny.duckdb"
     reference.build(path, folder, [toy_preset()], "toy")
     return path
+
+
+DEMO_END = "2025-09-30"  # the demo year's last day; tests judge "today" as the day after
+
+
+@pytest.fixture(scope="session")
+def demo_db(reference_db, tmp_path_factory) -> Path:
+    """The real reference database with each preset's synthetic demo year (ending DEMO_END)
+    loaded through ingest, as `wpc init --demo` does. Shared: tests must not write to it."""
+    import datetime as dt
+
+    from wpc import demo
+    from wpc.config import load_settings
+
+    path = tmp_path_factory.mktemp("demo_db") / "wpc.duckdb"
+    shutil.copy(reference_db, path)
+    settings = load_settings(db_path=path)
+    for preset in ("sel", "mse", "hw"):
+        demo.load_demo(settings, preset, path, end_date=dt.date.fromisoformat(DEMO_END))
+    return path

@@ -1,4 +1,5 @@
-"""Widgets every page uses the same way: charts (offline maps config) and number tables."""
+"""Widgets every page uses the same way: charts (offline maps config), number tables with the
+disclosure footnote, and the message shown when a filter leaves nothing to show."""
 
 from __future__ import annotations
 
@@ -7,20 +8,52 @@ import streamlit as st
 
 from wpc import figures
 
+SUPPRESSED = "*"
+
 
 def chart(fig, key: str) -> None:
     """A plotly chart drawn with wpc's offline config (no CDN fetches)."""
     st.plotly_chart(fig, width="stretch", key=key, config=figures.PLOTLY_CONFIG)
 
 
-def table(frame: pd.DataFrame, key: str, percent_columns: tuple[str, ...] = ()) -> None:
-    """A table with thousands separators on counts and percentages on share columns (0-1 fractions)."""
+def suppression_note(threshold: int) -> str:
+    return (
+        f"\\* Between 1 and {threshold} people: hidden to protect privacy, and where one number in a "
+        "table is hidden the next smallest is hidden too, so it cannot be worked out by subtraction. "
+        "Shares and intervals for hidden numbers are withheld."
+    )
+
+
+def has_suppressed(frame: pd.DataFrame) -> bool:
+    return bool(frame.astype(object).isin([SUPPRESSED]).any().any())
+
+
+def table(
+    frame: pd.DataFrame,
+    key: str,
+    percent_columns: tuple[str, ...] = (),
+    threshold: int | None = None,
+) -> None:
+    """A table with thousands separators on counts and percentages on share columns (0-1
+    fractions). Hidden counts show as "*"; if any do, the disclosure footnote follows
+    (`threshold` is the preset's suppression threshold)."""
     config = {}
     frame = frame.copy()
     for column in frame.columns:
         if column in percent_columns:
-            frame[column] = frame[column] * 100
+            frame[column] = pd.to_numeric(frame[column], errors="coerce") * 100
             config[column] = st.column_config.NumberColumn(column, format="%.1f%%")
         elif pd.api.types.is_integer_dtype(frame[column]) or pd.api.types.is_float_dtype(frame[column]):
             config[column] = st.column_config.NumberColumn(column, format="localized")
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key)
+    if threshold is not None and has_suppressed(frame):
+        st.caption(suppression_note(threshold))
+
+
+def nothing_to_show(what: str) -> None:
+    """Said instead of an empty chart or table when the scope and filters leave no data."""
+    st.info(
+        f"No {what} for this choice of place, period and filters. Widen the period or clear a "
+        "filter in the sidebar to see more.",
+        icon=":material/filter_alt_off:",
+    )
