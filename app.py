@@ -13,8 +13,14 @@ st.set_page_config(page_title="wpc: who are we reaching?", page_icon="📍", lay
 
 PAGES = {
     "Explore": [
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
+                default=True),
+        st.Page("app_pages/reach_gaps.py", title="Reach gaps", icon=":material/compare_arrows:",
+                url_path="reach-gaps"),
+        st.Page("app_pages/place_coverage.py", title="Place coverage", icon=":material/map:",
+                url_path="place-coverage"),
         st.Page("app_pages/population.py", title="Population context", icon=":material/groups:",
-                url_path="population", default=True),
+                url_path="population"),
     ],
     "Data": [
         st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"),

@@ -8,9 +8,12 @@ they draw with no internet.
 from __future__ import annotations
 
 import json
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from wpc.format import quarter as quarter_label
 
 # Okabe & Ito (2008) colour-blind-safe qualitative palette.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -31,7 +34,7 @@ def _layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.F
         title=title, font=FONT, height=height, margin=dict(l=10, r=10, t=50 if title else 10, b=10),
         paper_bgcolor="white", plot_bgcolor="white",
     )
-    return fig
+    return _dark_text(fig)
 
 
 def imd_decile_bars(deciles: pd.DataFrame, title: str | None = None) -> go.Figure:
@@ -99,10 +102,23 @@ def lsoa_map(
     colorbar_title: str = "IMD decile",
     discrete_deciles: bool = True,
     hover_value: str = "IMD decile %{z}",
+    classes: list[tuple[str, str]] | None = None,
+    hover_text: list[str] | None = None,
+    outline: pd.Series | None = None,
+    outline_name: str = "Cold spot",
+    line_colour: str = "white",
 ) -> go.Figure:
-    """LSOAs coloured by `value_column` (IMD decile by default), drawn with no base map tiles."""
+    """LSOAs coloured by `value_column` (IMD decile by default), drawn with no base map tiles.
+
+    `classes`: a classed scale instead, as (label, colour) pairs; `value_column` then holds each
+    area's class index (0 = first pair). `hover_text`: one line per area for the hover
+    (`hover_value` may name it as %{text}). `outline`: a boolean per area; those areas are
+    drawn again with a thick black edge (named `outline_name` in the hover). `line_colour`: the
+    areas' edges (a dark edge gives light fills 3:1 contrast against the white page)."""
     geojson = feature_collection(areas)
-    if discrete_deciles:
+    if classes:
+        colour_args = _class_scale(classes, colorbar_title)
+    elif discrete_deciles:
         steps = []
         for i, colour in enumerate(DECILE_COLOURS):
             steps += [(i / 10, colour), ((i + 1) / 10, colour)]
@@ -111,19 +127,261 @@ def lsoa_map(
                                          ticktext=["1 most deprived", *map(str, range(2, 10)), "10 least"]))
     else:
         colour_args = dict(colorscale="Viridis", reversescale=True, colorbar=dict(title=colorbar_title))
+    colour_args["colorbar"].update(tickfont=dict(color=TEXT_COLOUR), title_font=dict(color=TEXT_COLOUR))
     fig = go.Figure(
         go.Choropleth(
             geojson=geojson,
             locations=areas["lsoa21cd"],
             z=areas[value_column],
             featureidkey="id",
-            marker_line_color="white",
-            marker_line_width=0.3,
+            marker_line_color=line_colour,
+            marker_line_width=0.3 if line_colour == "white" else 0.5,
             customdata=areas[["lsoa21nm", "population"]],
+            text=hover_text,
             hovertemplate="%{customdata[0]} (%{location})<br>" + hover_value
             + "<br>%{customdata[1]:,} residents<extra></extra>",
             **colour_args,
         )
     )
+    if outline is not None and bool(outline.any()):
+        edged = areas[outline.to_numpy(dtype=bool)]
+        clear = "rgba(0,0,0,0)"
+        fig.add_trace(go.Choropleth(
+            geojson=feature_collection(edged), locations=edged["lsoa21cd"], z=[1] * len(edged),
+            featureidkey="id",
+            colorscale=[(0, clear), (1, clear)], showscale=False, marker_line_color=OUTLINE_COLOUR,
+            marker_line_width=2, customdata=edged[["lsoa21nm"]],
+            hovertemplate=f"%{{customdata[0]}} (%{{location}})<br>{outline_name}<extra></extra>",
+        ))
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     return _layout(fig, title, height)
+
+
+# ---------- reach, coverage and rates (Overview, Reach gaps, Place coverage)
+
+TEXT_COLOUR = "#212B32"  # body text: 14.4:1 on white
+MUTED_COLOUR = "#4C6272"  # secondary text and axis lines: 6.4:1
+GRID_COLOUR = "#E8EDEE"  # gridlines only: decorative, carry no information
+POPULATION_COLOUR = "#000000"
+OUTLINE_COLOUR = "#000000"
+# Engaged-share markers by flag (DESIGN 4.1), Okabe-Ito, each 3:1 or more on white, with a
+# different marker shape as well, so colour is never the only cue.
+FLAG_STYLES = {
+    "under": ("#D55E00", "triangle-left", "Below residents' share"),
+    "over": ("#0072B2", "triangle-right", "Above residents' share"),
+    "ok": ("#4C6272", "circle", "Interval includes residents' share"),
+    None: ("#4C6272", "circle", "Share of participants (no census baseline)"),
+}
+# Classed engagement-rate map: viridis from its mid teal to its darkest purple (all at least
+# 3:1 on white), vermillion for areas nobody was reached in, mid grey for withheld rates.
+RATE_COLOURS = ["#1F9D89", "#2A788E", "#3B518A", "#440154"]
+NO_PARTICIPANTS_COLOUR = "#D55E00"
+WITHHELD_COLOUR = "#8C8C8C"
+LABEL_WIDTH = 28  # characters per line of a category label beside a chart
+
+CHART_COLOURS = [TEXT_COLOUR, MUTED_COLOUR, POPULATION_COLOUR, *(c for c, _s, _n in FLAG_STYLES.values()),
+                 *RATE_COLOURS, NO_PARTICIPANTS_COLOUR, WITHHELD_COLOUR]
+
+
+def _dark_text(fig: go.Figure) -> go.Figure:
+    """Axis, tick, legend and hover text in dark colours (WCAG AA on white), whatever theme
+    the chart is drawn with."""
+    axis = dict(tickfont=dict(color=TEXT_COLOUR), title_font=dict(color=TEXT_COLOUR), linecolor=MUTED_COLOUR,
+                zerolinecolor=MUTED_COLOUR, tickcolor=MUTED_COLOUR)
+    fig.update_xaxes(**axis)
+    fig.update_yaxes(**axis)
+    fig.update_layout(legend=dict(font=dict(color=TEXT_COLOUR)), title_font=dict(color=TEXT_COLOUR),
+                      hoverlabel=dict(bgcolor="white", font=dict(color=TEXT_COLOUR)))
+    fig.update_annotations(font_color=TEXT_COLOUR)
+    return fig
+
+
+def _class_scale(classes: list[tuple[str, str]], title: str) -> dict:
+    """A stepped colour scale with one flat band per class, labelled on the colour bar."""
+    n = len(classes)
+    steps = []
+    for i, (_label, colour) in enumerate(classes):
+        steps += [(i / n, colour), ((i + 1) / n, colour)]
+    labels = [label for label, _colour in classes]
+    return dict(colorscale=steps, zmin=-0.5, zmax=n - 0.5,
+                colorbar=dict(title=title, tickvals=list(range(n)), ticktext=labels))
+
+
+def _pp(value) -> float | None:
+    """A 0-1 share as a percentage for plotting; None stays None (withheld is not zero)."""
+    return None if value is None or pd.isna(value) else 100 * float(value)
+
+
+def share_intervals(
+    rows: pd.DataFrame,
+    label_column: str = "label",
+    title: str | None = None,
+    highlight: str | None = None,
+    population_name: str = "Residents' share",
+    share_title: str = "Share of participants (%), with 95% interval",
+) -> go.Figure:
+    """One row per category (or place): the engaged share with its 95% Wilson interval,
+    shaped and coloured by its flag, beside a black tick at the residents' share.
+
+    `rows` has the reach columns (engaged_share, ci_low, ci_high, population_share, flag,
+    suppressed). Withheld shares are not drawn at all (a withheld share is not zero): their
+    label ends in " *". `highlight` (a label) is written in bold. An 'unknown' row (reach
+    tables end with one) is left out: unknowns are not a category of residents."""
+    if "category" in rows.columns:
+        rows = rows[rows["category"] != "unknown"]
+    labels = []
+    for label, share, hidden in zip(rows[label_column], rows["engaged_share"], rows["suppressed"],
+                                    strict=True):
+        text = "<br>".join(textwrap.wrap(str(label), LABEL_WIDTH))
+        text = f"<b>{text}</b>" if label == highlight else text
+        labels.append(f"{text} *" if hidden or pd.isna(share) else text)
+    frame = rows.assign(_label=labels).reset_index(drop=True)
+    fig = go.Figure()
+    # An invisible trace holds every label on the axis, drawn or not.
+    fig.add_trace(go.Scatter(x=[None] * len(frame), y=frame["_label"], mode="markers", showlegend=False,
+                             hoverinfo="skip"))
+    baseline = frame[frame["population_share"].notna()]
+    if not baseline.empty:
+        fig.add_trace(go.Scatter(
+            x=[_pp(v) for v in baseline["population_share"]], y=baseline["_label"], mode="markers",
+            name=population_name,
+            marker=dict(symbol="line-ns-open", size=22, color=POPULATION_COLOUR, line=dict(width=3)),
+            hovertemplate="%{y}<br>" + population_name + ": %{x:.1f}%<extra></extra>",
+        ))
+    for flag, (colour, symbol, name) in FLAG_STYLES.items():
+        chosen = frame[frame["engaged_share"].notna()
+                       & (frame["flag"].isna() if flag is None else frame["flag"].eq(flag))]
+        if chosen.empty:
+            continue
+        share = [_pp(v) for v in chosen["engaged_share"]]
+        fig.add_trace(go.Scatter(
+            x=share, y=chosen["_label"], mode="markers", name=name,
+            marker=dict(symbol=symbol, size=13, color=colour, line=dict(width=1, color=colour)),
+            error_x=dict(type="data", symmetric=False, color=colour, thickness=2, width=6,
+                         array=[_pp(h) - s for h, s in zip(chosen["ci_high"], share, strict=True)],
+                         arrayminus=[s - _pp(lo) for lo, s in zip(chosen["ci_low"], share, strict=True)]),
+            customdata=[[_pp(lo), _pp(hi)]
+                        for lo, hi in zip(chosen["ci_low"], chosen["ci_high"], strict=True)],
+            hovertemplate="%{y}<br>%{x:.1f}% of participants (95% CI %{customdata[0]:.1f}% to "
+            "%{customdata[1]:.1f}%)<extra></extra>",
+        ))
+    highest = [_pp(v) for v in (*frame["ci_high"], *frame["population_share"]) if _pp(v) is not None]
+    fig.update_xaxes(title=share_title, range=[0, max([*highest, 1.0]) * 1.08], gridcolor=GRID_COLOUR,
+                     ticksuffix="%")
+    fig.update_yaxes(title=None, type="category", categoryorder="array", categoryarray=list(frame["_label"]),
+                     autorange="reversed", automargin=True)
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
+    lines = sum(label.count("<br>") + 1 for label in frame["_label"])
+    return _layout(fig, title, height=max(260, 130 + 22 * lines + 14 * len(frame)))
+
+
+def reach_trend_chart(trend: pd.DataFrame, category_label: str, title: str | None = None) -> go.Figure:
+    """One category's share of participants by quarter, with 95% Wilson intervals, and the
+    residents' share as a dashed line. Withheld quarters are gaps (label ending ' *'), not zeros."""
+    labels = [f"{quarter_label(q)} *" if pd.isna(s) else quarter_label(q)
+              for q, s in zip(trend["quarter"], trend["engaged_share"], strict=True)]
+    share = [_pp(v) for v in trend["engaged_share"]]
+    colour = FLAG_STYLES["over"][0]
+    fig = go.Figure(go.Scatter(
+        x=labels, y=share, mode="lines+markers", name=f"{category_label}: share of participants",
+        connectgaps=False, line=dict(color=colour, width=2), marker=dict(size=9, color=colour),
+        error_y=dict(type="data", symmetric=False, color=colour, thickness=1.5, width=5,
+                     array=[None if s is None else _pp(h) - s
+                            for h, s in zip(trend["ci_high"], share, strict=True)],
+                     arrayminus=[None if s is None else s - _pp(lo)
+                                 for lo, s in zip(trend["ci_low"], share, strict=True)]),
+        hovertemplate="%{x}: %{y:.1f}% of participants<extra></extra>",
+    ))
+    population = [_pp(v) for v in trend["population_share"]]
+    if any(v is not None for v in population):
+        fig.add_trace(go.Scatter(
+            x=labels, y=population, mode="lines", name="Residents' share",
+            line=dict(color=POPULATION_COLOUR, width=2, dash="dash"),
+            hovertemplate="Residents: %{y:.1f}%<extra></extra>",
+        ))
+    highest = [v for v in (*[_pp(h) for h in trend["ci_high"]], *population) if v is not None]
+    fig.update_yaxes(title="Share of participants (%)", range=[0, max([*highest, 1.0]) * 1.1],
+                     gridcolor=GRID_COLOUR, ticksuffix="%")
+    fig.update_xaxes(title="Quarter of activity start date", type="category")
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
+    return _layout(fig, title, height=360)
+
+
+def rate_breaks(rates, classes: int = len(RATE_COLOURS)) -> list[float]:
+    """Class limits for engagement rates per 1,000 (pure): the quartiles of the positive rates
+    shown, rounded to whole numbers (to one decimal below 10), without repeats."""
+    shown = pd.to_numeric(pd.Series(rates), errors="coerce").dropna()
+    shown = shown[shown > 0]
+    if shown.nunique() < 2:
+        return []
+    limits = []
+    for q in [i / classes for i in range(1, classes)]:
+        value = float(shown.quantile(q))
+        value = round(value, 1) if value < 10 else float(round(value))
+        if value > 0 and value not in limits and value < shown.max():
+            limits.append(value)
+    return limits
+
+
+def rate_class_labels(breaks: list[float], threshold: int) -> list[tuple[str, str]]:
+    """(label, colour) of every class of the rate map, in class-index order."""
+    def fmt(v: float) -> str:
+        return f"{v:g}"
+
+    reached = []
+    if not breaks:
+        reached = [("Reached", RATE_COLOURS[-1])]
+    else:
+        edges = [None, *breaks, None]
+        colours = RATE_COLOURS[-len(edges) + 1:] if len(edges) - 1 < len(RATE_COLOURS) else RATE_COLOURS
+        for i in range(len(edges) - 1):
+            low, high = edges[i], edges[i + 1]
+            if low is None:
+                text = f"under {fmt(high)}"
+            elif high is None:
+                text = f"{fmt(low)} and over"
+            else:
+                text = f"{fmt(low)} to under {fmt(high)}"
+            reached.append((text, colours[i]))
+    return [("No participants", NO_PARTICIPANTS_COLOUR), (f"Withheld (1 to {threshold})", WITHHELD_COLOUR),
+            *reached]
+
+
+def rate_class(participants, rate, breaks: list[float]) -> int:
+    """An area's class index on the rate map: 0 nobody reached, 1 withheld, then rate classes."""
+    if participants == 0:
+        return 0
+    if rate is None or pd.isna(rate):
+        return 1
+    return 2 + sum(1 for limit in breaks if rate >= limit)
+
+
+def _rate_hover(participants, rate, threshold: int) -> str:
+    if participants == "*":
+        return f"1 to {threshold} participants: rate withheld"
+    if rate is None or pd.isna(rate):
+        return f"{participants:,} participants"
+    return f"{participants:,} participants, {rate:.1f} per 1,000 residents"
+
+
+def lsoa_rate_map(areas: pd.DataFrame, threshold: int, title: str | None = None,
+                  height: int = 560) -> go.Figure:
+    """LSOAs coloured by participants per 1,000 residents in classes (`dashboard.coverage_map`
+    rows): vermillion where nobody was reached, grey where the count is withheld (never drawn
+    as zero), cold spots outlined in black."""
+    breaks = rate_breaks(areas["rate_per_1000"])
+    classes = rate_class_labels(breaks, threshold)
+    pairs = list(zip(areas["participants"], areas["rate_per_1000"], strict=True))
+    coded = areas.assign(rate_class=[rate_class(n, r, breaks) for n, r in pairs])
+    hover = [_rate_hover(n, r, threshold) for n, r in pairs]
+    return lsoa_map(coded, "rate_class", title=title, height=height,
+                    colorbar_title="Participants<br>per 1,000", classes=classes, hover_text=hover,
+                    hover_value="%{text}", outline=areas["cold_spot"],
+                    outline_name="Cold spot: Core20, no participants")
+
+
+def imd_decile_map(areas: pd.DataFrame, title: str | None = None, height: int = 560) -> go.Figure:
+    """The same LSOAs coloured by national IMD decile, cold spots outlined in black. Edges are
+    dark so that the palest deciles (viridis yellow) still stand out from the white page."""
+    return lsoa_map(areas, title=title, height=height, outline=areas["cold_spot"],
+                    outline_name="Cold spot: Core20, no participants", line_colour=MUTED_COLOUR)

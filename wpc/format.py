@@ -27,3 +27,16 @@ def points(gap_pp: float | None, digits: int = 1) -> str:
         return "level with"
     direction = "above" if gap_pp > 0 else "below"
     return f"{abs(gap_pp):.{digits}f} points {direction}"
+
+
+def quarter(start) -> str:
+    """A calendar quarter from its first day: 2025-04-01 -> 'Apr–Jun 2025'."""
+    import pandas as pd
+
+    first = pd.Timestamp(start)
+    return f"{first:%b}–{first + pd.DateOffset(months=2):%b %Y}"
+
+
+def count(value) -> str:
+    """A count of people as shown to readers: '*' (hidden by disclosure control) stays '*'."""
+    return value if value == "*" else number(value)

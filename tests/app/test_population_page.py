@@ -6,6 +6,15 @@ from tests import reference_files as files
 from wpc.presets import load_preset
 
 
+POPULATION = "app_pages/population.py"
+
+
+def population_page(at):
+    """The Population context page (the app opens on the Overview)."""
+    at.run()
+    return at.switch_page(POPULATION).run()
+
+
 def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -16,8 +25,8 @@ def expected_core20(districts: list[str]) -> tuple[int, str]:
     return residents, f"{100 * rows['core20_residents'].sum() / residents:.1f}%"
 
 
-def test_default_view_is_the_default_preset_whole_ics(app_at, reference_db):
-    at = app_at(reference_db).run()
+def test_population_page_opens_on_the_default_preset_whole_ics(app_at, reference_db):
+    at = population_page(app_at(reference_db))
     assert not at.exception
     assert at.title[0].value == "Population context: South East London"
     sel = load_preset("sel")
@@ -28,7 +37,7 @@ def test_default_view_is_the_default_preset_whole_ics(app_at, reference_db):
 
 
 def test_choosing_preset_and_place_shows_thurrock(app_at, reference_db):
-    at = app_at(reference_db).run()
+    at = population_page(app_at(reference_db))
     at.selectbox(key="preset").set_value("mse").run()
     at.selectbox(key="place").set_value("Thurrock").run()
     assert not at.exception
@@ -42,7 +51,7 @@ def test_choosing_preset_and_place_shows_thurrock(app_at, reference_db):
 
 
 def test_the_url_reopens_the_same_view(app_at, reference_db):
-    at = app_at(reference_db, preset="hw", place="Herefordshire").run()
+    at = population_page(app_at(reference_db, preset="hw", place="Herefordshire"))
     assert not at.exception
     assert at.selectbox(key="preset").value == "hw"
     assert at.selectbox(key="place").value == "Herefordshire"
@@ -52,7 +61,7 @@ def test_the_url_reopens_the_same_view(app_at, reference_db):
 
 
 def test_a_place_from_another_preset_in_the_url_falls_back_to_the_whole_ics(app_at, reference_db):
-    at = app_at(reference_db, preset="hw", place="Lambeth").run()
+    at = population_page(app_at(reference_db, preset="hw", place="Lambeth"))
     assert not at.exception
     assert at.selectbox(key="place").value == "All places"
     assert at.title[0].value == "Population context: Herefordshire and Worcestershire"

@@ -27,7 +27,7 @@ def metric(page, label: str) -> str:
 
 
 def test_thurrock_from_a_shared_link_with_an_offline_map(page, app_url):
-    page.goto(f"{app_url}/?preset=mse&place=Thurrock")
+    page.goto(f"{app_url}/population?preset=mse&place=Thurrock")
     wait_for_app(page)
     page.get_by_role("heading", name="Population context: Thurrock").wait_for()
     assert metric(page, "Residents (Census 2021)") == "175,970"
@@ -40,7 +40,7 @@ def test_thurrock_from_a_shared_link_with_an_offline_map(page, app_url):
 
 
 def test_switching_ics_and_place_updates_numbers_and_url(page, app_url):
-    page.goto(app_url)
+    page.goto(f"{app_url}/population")
     wait_for_app(page)
     page.get_by_role("heading", name="Population context: South East London").wait_for()
     choose(page, "Integrated Care System", "Herefordshire and Worcestershire")

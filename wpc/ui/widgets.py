@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from wpc import figures
+from wpc.format import count
 
 SUPPRESSED = "*"
 
@@ -33,9 +34,11 @@ def table(
     key: str,
     percent_columns: tuple[str, ...] = (),
     threshold: int | None = None,
+    one_decimal_columns: tuple[str, ...] = (),
 ) -> None:
     """A table with thousands separators on counts and percentages on share columns (0-1
-    fractions). Hidden counts show as "*"; if any do, the disclosure footnote follows
+    fractions); `one_decimal_columns` (rates, gaps in points) are written with one decimal.
+    Hidden counts show as "*"; if any do, the disclosure footnote follows
     (`threshold` is the preset's suppression threshold)."""
     config = {}
     frame = frame.copy()
@@ -43,6 +46,12 @@ def table(
         if column in percent_columns:
             frame[column] = pd.to_numeric(frame[column], errors="coerce") * 100
             config[column] = st.column_config.NumberColumn(column, format="%.1f%%")
+        elif frame[column].dtype == object and frame[column].isin([SUPPRESSED]).any():
+            # counts with some hidden: written out as text ("1,490", "*") so Arrow gets one type
+            frame[column] = [count(v) for v in frame[column]]
+        elif column in one_decimal_columns:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+            config[column] = st.column_config.NumberColumn(column, format="%.1f")
         elif pd.api.types.is_integer_dtype(frame[column]) or pd.api.types.is_float_dtype(frame[column]):
             config[column] = st.column_config.NumberColumn(column, format="localized")
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key)

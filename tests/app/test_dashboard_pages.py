@@ -1,0 +1,299 @@
+"""AppTest of the Overview, Reach gaps and Place coverage pages.
+
+Two databases: the hand-made Toyshire engagement of tests/dashboard_data.py (values worked out
+by hand) and the demo database, where every number a page shows must equal what `wpc report`
+(build_report, or the CLI's --json) gives for the same scope.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io
+import pytest
+from typer.testing import CliRunner
+
+from tests.dashboard_data import N1, N2, N3, N4, N5, N6, fill
+from tests.engagement_rows import build_toy_db, measure, write
+from wpc.cli import app as cli
+from wpc.measures import Scope, build_report
+
+OVERVIEW, REACH, COVERAGE = "app_pages/overview.py", "app_pages/reach_gaps.py", "app_pages/place_coverage.py"
+EMPTY_PERIOD = {"from": "2020-01-01", "to": "2020-12-31"}
+
+
+@pytest.fixture(scope="module")
+def toy(tmp_path_factory):
+    path = build_toy_db(tmp_path_factory.mktemp("pages"))
+    write(path, fill)
+    return path
+
+
+def open_page(app_at, db_path, page: str, **params):
+    """The app opened with `params` in the URL, then on `page` (AppTest starts on the default page)."""
+    at = app_at(db_path, **params).run()
+    assert not at.exception
+    if page != OVERVIEW:
+        at.switch_page(page).run()
+        assert not at.exception
+    return at
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+# Streamlit gives read-only tables no key in AppTest, so each table is known by its columns.
+TABLES = {
+    "overview_core20_table": ("Area", "Share of participants"),
+    "reach_table": ("Category", "Share of participants"),
+    "reach_trend_table": ("Quarter", "Share of participants"),
+    "coverage_lsoa_table": ("LSOA", "Cold spot"),
+    "coverage_cold_spots": ("LSOA", "IMD rank"),
+    "coverage_msoa_table": ("Code", "Per 1,000 residents"),
+    "coverage_fatigue_table": ("Neighbourhood (MSOA)", "Activities in the window"),
+}
+
+
+def table(at, key: str):
+    """The table drawn with `key`, as the page sent it."""
+    columns = TABLES[key]
+    frames = [d.value for d in at.dataframe if all(c in d.value.columns for c in columns)]
+    if key == "coverage_cold_spots":
+        frames = [f for f in frames if "Cold spot" not in f.columns]
+    assert len(frames) == 1, f"{len(frames)} tables look like {key}"
+    return frames[0]
+
+
+def chart(at, key: str) -> go.Figure:
+    """The plotly figure of the chart drawn with `key`, as the browser receives it."""
+    element = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}"))
+    return plotly.io.from_json(element.proto.spec)
+
+
+def values(array) -> list:
+    """A plotly data array as a list: plotly sends numeric arrays base64-encoded."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def pct(share: float) -> str:
+    return f"{100 * share:.1f}%"
+
+
+def markdown(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+# ---------- hand-made Toyshire
+
+
+def test_overview_of_toyshire(app_at, toy):
+    at = open_page(app_at, toy, OVERVIEW)
+    assert at.title[0].value == "Overview: Toyshire"
+    assert metrics(at) == {
+        "Core20 reach": "20.0%",                 # 12 of 60 participants with a known home
+        "Residents in Core20 areas": "30.2%",    # 3,700 of 12,250
+        "Participants": "70",                    # 60 + 10 with no home area
+        "Activities": "3",
+        "Co-design or co-production": "66.7%",   # rungs 6 and 7 of 6, 3, 7
+        "Feedback closed on time": "33.3%",      # on time, late, overdue
+    }
+    places = table(at, "overview_core20_table").set_index("Area")
+    assert list(places.index) == ["Toyshire", "Northtown", "Southtown"]
+    assert places.loc["Northtown", "Participants"] == 12
+    assert places.loc["Northtown", "Share of participants"] == pytest.approx(100 * 12 / 45)
+    assert places.loc["Northtown", "Residents' share"] == pytest.approx(100 * 3700 / 7000)
+    assert places.loc["Northtown", "Flag"] == "Below residents' share"
+    assert "In Toyshire, 20.0% of participants whose home is known live in the most deprived fifth" in markdown(at)
+    assert "Home area (postcode or LSOA): unknown for 10 participant rows (14.3%)" in at.warning[-1].value
+    drawn = chart(at, "overview_core20_places")
+    assert list(drawn.layout.yaxis.categoryarray) == ["<b>Toyshire</b>", "Northtown", "Southtown"]
+
+
+def test_reach_gaps_on_toyshire_hides_small_counts_and_does_not_draw_them(app_at, toy):
+    at = open_page(app_at, toy, REACH, place="Northtown", reach_dimension="sex")
+    assert at.title[0].value == "Reach gaps: Northtown"
+    rows = table(at, "reach_table").set_index("Category")
+    # women 30 of the 50 with a known sex (60%, residents 50%); men (20) hidden beside the 5 unknown
+    assert rows.loc["Female", "Participants"] == "30"
+    assert rows.loc["Female", "Share of participants"] == pytest.approx(60.0)
+    assert rows.loc["Female", "Residents' share"] == pytest.approx(50.0)
+    assert rows.loc["Male", "Participants"] == "*" and rows["Share of participants"].isna()["Male"]
+    assert rows.loc["Unknown or not given", "Participants"] == "*"
+    assert metrics(at)["Unknown or not given"] == "*"
+    assert any("Between 1 and 7 people" in c.value for c in at.caption)
+    engaged = [t for t in chart(at, "reach_chart").data if t.error_x.array is not None]
+    assert [list(t.y) for t in engaged] == [["Female"]]  # nothing drawn for the withheld share
+    # trend for women: 20 of 40 in Apr-Jun; Jul-Sep hidden (10 women beside 5 unknown)
+    trend = table(at, "reach_trend_table")
+    assert list(trend["Quarter"]) == ["Apr–Jun 2025", "Jul–Sep 2025"]
+    assert trend["Share of participants"].iloc[0] == pytest.approx(50.0)
+    assert trend["Participants"].iloc[1] == "*" and trend["Share of participants"].isna().iloc[1]
+    points = chart(at, "reach_trend_chart").data[0]
+    assert points.y[0] == pytest.approx(50.0) and points.y[1] is None
+
+
+def test_place_coverage_on_toyshire(app_at, toy):
+    at = open_page(app_at, toy, COVERAGE, place="Northtown")
+    assert metrics(at)["Core20 neighbourhoods reached"] == "1 of 3"
+    assert metrics(at)["Share reached"] == "33.3%"
+    assert metrics(at)["Cold spots"] == "2"
+    assert metrics(at)["Participants per 1,000 residents"] == "6.4"  # 45 living in Northtown / 7,000
+    spots = table(at, "coverage_cold_spots")
+    assert list(spots["LSOA"]) == [N2, N3] and list(spots["Residents"]) == [1200, 1500]
+    drawn = chart(at, "coverage_map_rate").data
+    assert sorted(drawn[0].locations) == [N1, N2, N3, N4, N5, N6]
+    classes = dict(zip(drawn[0].locations, values(drawn[0].z), strict=True))
+    assert classes[N2] == classes[N3] == 0 and classes[N5] == classes[N6] == 1  # none; withheld
+    assert list(drawn[1].locations) == [N2, N3]  # cold spots outlined
+    lsoas = table(at, "coverage_lsoa_table").set_index("LSOA")
+    assert lsoas.loc[N1, "Per 1,000 residents"] == pytest.approx(12.0)
+    assert lsoas.loc[N6, "Participants"] == "*" and lsoas["Per 1,000 residents"].isna()[N6]
+    msoas = table(at, "coverage_msoa_table")
+    assert msoas["Participants"].tolist() == [45] and msoas["Per 1,000 residents"].tolist() == [6.4]
+
+
+def test_map_colouring_comes_from_the_url(app_at, toy):
+    at = open_page(app_at, toy, COVERAGE, place="Northtown", coverage_colour="imd_decile")
+    assert at.selectbox(key="coverage_colour").value == "imd_decile"
+    drawn = chart(at, "coverage_map_imd").data[0]
+    assert dict(zip(drawn.locations, values(drawn.z), strict=True)) == {N1: 1, N2: 1, N3: 2, N4: 5, N5: 8, N6: 10}
+    assert at.query_params["coverage_colour"] == "imd_decile"
+
+
+@pytest.mark.parametrize("page, message", [
+    (OVERVIEW, "No engagement activities"), (REACH, "No participants"), (COVERAGE, "No participants")])
+def test_a_period_with_no_activities_says_so(app_at, toy, page, message):
+    at = open_page(app_at, toy, page, **EMPTY_PERIOD)
+    assert at.info and at.info[0].value.startswith(message)
+    assert not at.dataframe and not at.get("plotly_chart") and not at.metric
+
+
+# ---------- demo data: the pages against wpc report
+
+
+def report(db_path, **scope) -> dict:
+    return measure(db_path, build_report, scope=Scope(**scope))
+
+
+def test_overview_matches_wpc_report(app_at, demo_db):
+    at = open_page(app_at, demo_db, OVERVIEW, preset="sel")
+    result = CliRunner().invoke(cli, ["report", "--db", str(demo_db), "--preset", "sel", "--json"])
+    assert result.exit_code == 0, result.output
+    whole = json.loads(result.stdout)
+    ladder = {row["rung"]: row["share"] for row in whole["ladder"]}
+    assert metrics(at) == {
+        "Core20 reach": pct(whole["core20"]["engaged_share"]),
+        "Residents in Core20 areas": pct(whole["core20"]["population_share"]),
+        "Participants": f"{whole['participants']['total']:,}",
+        "Activities": f"{whole['feedback']['activities']:,}",
+        "Co-design or co-production": pct(ladder[6] + ladder[7]),
+        "Feedback closed on time": pct(whole["feedback"]["share_closed_on_time"]),
+    }
+    places = table(at, "overview_core20_table").set_index("Area")
+    assert places.loc["South East London", "Participants"] == whole["core20"]["engaged"]
+    for place in ("Bexley", "Bromley", "Greenwich", "Lambeth", "Lewisham", "Southwark"):
+        expected = report(demo_db, preset="sel", place=place)["core20"]
+        row = places.loc[place]
+        assert row["Participants"] == expected["engaged"]
+        assert row["Share of participants"] == pytest.approx(100 * expected["engaged_share"])
+        assert (row["95% CI from"], row["95% CI to"]) == pytest.approx(
+            (100 * expected["ci_low"], 100 * expected["ci_high"]))
+        assert row["Residents' share"] == pytest.approx(100 * expected["population_share"])
+        assert row["Gap (points)"] == round(expected["gap_pp"], 1)
+
+
+def test_reach_gaps_matches_wpc_report(app_at, demo_db):
+    at = open_page(app_at, demo_db, REACH, preset="sel", place="Lambeth", reach_dimension="ethnicity_group")
+    expected = [r for r in report(demo_db, preset="sel", place="Lambeth")["reach"]
+                if r["dimension"] == "ethnicity_group"]
+    shown = table(at, "reach_table")
+    assert list(shown["Category"]) == [r["label"] for r in expected]
+    for (_i, row), want in zip(shown.iterrows(), expected, strict=True):
+        assert row["Participants"] == want["engaged"]
+        assert row["Share of participants"] == pytest.approx(100 * want["engaged_share"])
+        if want["population_share"] is not None:
+            assert row["Residents' share"] == pytest.approx(100 * want["population_share"])
+            assert (row["95% CI from"], row["95% CI to"]) == pytest.approx((100 * want["ci_low"], 100 * want["ci_high"]))
+    unknown = expected[-1]
+    assert metrics(at)["Unknown or not given"] == f"{unknown['engaged']:,}"
+    # the focus category is the largest shortfall; its quarters add up to its count in the report
+    focus = min((r for r in expected[:-1] if r["gap_pp"] is not None), key=lambda r: r["gap_pp"])
+    assert at.selectbox(key="reach_category").value == focus["category"]
+    quarters = table(at, "reach_trend_table")["Participants"]
+    assert sum(int(n) for n in quarters) == focus["engaged"]
+
+
+def test_place_coverage_matches_wpc_report(app_at, demo_db):
+    at = open_page(app_at, demo_db, COVERAGE, preset="sel", place="Lewisham", to="2025-09-30")
+    expected = report(demo_db, preset="sel", place="Lewisham", date_to=Scope.parse("sel", date_to="2025-09-30").date_to)
+    coverage = expected["coverage"]
+    shown = metrics(at)
+    assert shown["Core20 neighbourhoods reached"] == f"{coverage['core20_lsoas_reached']} of {coverage['core20_lsoas']}"
+    assert shown["Share reached"] == pct(coverage["share"])
+    assert shown["Cold spots"] == str(len(expected["cold_spots"]))
+    assert shown["Participants per 1,000 residents"] == f"{coverage['rate_per_1000']:.1f}"
+    spots = table(at, "coverage_cold_spots")
+    assert list(spots["LSOA"]) == [s["lsoa_code"] for s in expected["cold_spots"]]
+    assert list(spots["Residents"]) == [s["population"] for s in expected["cold_spots"]]
+    assert list(spots["IMD rank"]) == sorted(spots["IMD rank"])  # most deprived first
+    msoas = table(at, "coverage_msoa_table")
+    assert list(msoas["Code"]) == [r["area_code"] for r in expected["rates"]["msoa"]]
+    assert [str(n) for n in msoas["Participants"]] == [str(r["participants"]) for r in expected["rates"]["msoa"]]
+    fatigue = expected["fatigue"]
+    assert shown["Neighbourhoods at 4+ activities"] == str(fatigue["neighbourhoods_high"])
+    assert shown["People at 4+ activities"] == str(fatigue["repeat_participants"])
+    assert shown["Target groups with overlapping activities"] == str(len(fatigue["overlaps"]))
+    high = table(at, "coverage_fatigue_table")
+    assert list(high["Code"]) == [n["msoa_code"] for n in fatigue["neighbourhoods"] if n["high"]]
+    drawn = chart(at, "coverage_map_rate").data
+    assert sorted(drawn[0].locations) == sorted(r["area_code"] for r in expected["rates"]["lsoa"])
+    assert sorted(drawn[1].locations) == sorted(s["lsoa_code"] for s in expected["cold_spots"])
+
+
+def test_whole_ics_map_has_every_lsoa_of_the_ics(app_at, demo_db):
+    at = open_page(app_at, demo_db, COVERAGE, preset="hw")
+    drawn = chart(at, "coverage_map_rate").data[0]
+    assert len(drawn.locations) == len(report(demo_db, preset="hw")["rates"]["lsoa"]) == 491
+
+
+# ---------- shared links reopen the same view
+
+
+def test_a_reach_gaps_link_reopens_the_view_chosen_on_screen(app_at, demo_db):
+    at = open_page(app_at, demo_db, REACH, preset="sel")
+    at.selectbox(key="place").set_value("Lewisham").run()
+    at.selectbox(key="reach_dimension").set_value("age_band").run()
+    at.selectbox(key="reach_category").set_value("85+").run()
+    assert not at.exception
+    link = dict(at.query_params)
+    assert link["reach_dimension"] == "age_band" and link["place"] == "Lewisham" and link["reach_category"] == "85+"
+    numbers, trend = table(at, "reach_table"), table(at, "reach_trend_table")
+
+    again = open_page(app_at, demo_db, REACH, **link)
+    assert again.title[0].value == "Reach gaps: Lewisham"
+    assert again.selectbox(key="reach_dimension").value == "age_band"
+    assert again.selectbox(key="reach_category").value == "85+"
+    assert table(again, "reach_table").equals(numbers) and table(again, "reach_trend_table").equals(trend)
+    assert dict(again.query_params) == link
+
+
+def test_overview_and_coverage_links_reopen_the_same_view(app_at, demo_db):
+    at = open_page(app_at, demo_db, OVERVIEW, preset="mse")
+    at.selectbox(key="place").set_value("Thurrock").run()
+    link, shown = dict(at.query_params), metrics(at)
+    again = open_page(app_at, demo_db, OVERVIEW, **link)
+    assert again.title[0].value == "Overview: Thurrock" and metrics(again) == shown
+
+    at = open_page(app_at, demo_db, COVERAGE, preset="mse", place="Thurrock")
+    at.selectbox(key="coverage_colour").set_value("imd_decile").run()
+    link, spots = dict(at.query_params), table(at, "coverage_cold_spots")
+    again = open_page(app_at, demo_db, COVERAGE, **link)
+    assert again.selectbox(key="coverage_colour").value == "imd_decile"
+    assert len(chart(again, "coverage_map_imd").data[0].locations) == 100  # Thurrock's LSOAs
+    assert table(again, "coverage_cold_spots").equals(spots)

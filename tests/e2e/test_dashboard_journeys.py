@@ -1,0 +1,169 @@
+"""Two journeys through the dashboard in headless Chromium, on the demo database (one server):
+
+- a population health lead opens Reach gaps, changes dimension and place, sees the numbers
+  change to what `wpc report` gives, and shares the link;
+- a place lead opens Place coverage for Lewisham, finds the map drawn offline and the cold
+  spots listed most deprived first, and switches the map to IMD deciles.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.e2e.conftest import choose, running_app, screenshot, wait_for_app
+from tests.engagement_rows import measure
+from wpc.measures import Scope, build_report
+
+pytestmark = pytest.mark.e2e
+
+DARK_TEXT = "rgb(33, 43, 50)"  # #212B32, 14.4:1 on white
+TALL = {"width": 1400, "height": 2400}  # Streamlit scrolls inside the page: a tall window shows it all
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_db):
+    with running_app(demo_db) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def reports(demo_db):
+    """wpc report for the scopes the journeys visit (today = the day the test runs, as the app)."""
+    return {place: measure(demo_db, build_report, scope=Scope(preset="sel", place=place))
+            for place in (None, "Lambeth", "Lewisham")}
+
+
+def metric(page, label: str) -> str:
+    box = page.locator("[data-testid='stMetric']").filter(has_text=label).first
+    return box.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def wait_for_metric(page, label: str, value: str) -> None:
+    """Wait until the metric `label` shows `value` (a rerun replaces elements one by one)."""
+    page.wait_for_function(
+        """([label, value]) => [...document.querySelectorAll("[data-testid='stMetric']")].some(m =>
+            m.innerText.includes(label) && m.querySelector("[data-testid='stMetricValue']").innerText.trim() === value)""",
+        arg=[label, value])
+
+
+def tables(page) -> list[list[list[str]]]:
+    """Every table on the page as rows of cell texts, header first. Streamlit draws tables on a
+    canvas and mirrors the cells, unformatted (20.156..., not 20.2%), in an accessible grid for
+    screen readers, which is what is read here."""
+    return page.evaluate("""() => [...document.querySelectorAll("[data-testid='stDataFrame']")].map(frame =>
+        [...frame.querySelectorAll('tr')].map(row => [...row.querySelectorAll('th, td')].map(c => c.innerText.trim())))""")
+
+
+def table_with(page, *headers: str, without: str | None = None, first: str | None = None) -> list[dict[str, str]]:
+    """The rows (as header -> text) of the one table whose header has `headers` (and not `without`),
+    waiting until it is drawn (with `first` as its first cell, if given)."""
+    def matching():
+        return [t for t in tables(page) if len(t) > 1 and all(h in t[0] for h in headers) and without not in t[0]
+                and (first is None or t[1][:1] == [first])]
+
+    deadline = time.monotonic() + 30
+    while not matching() and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    found = matching()
+    assert len(found) == 1, f"{len(found)} tables with {headers}"
+    header, *rows = found[0]
+    return [dict(zip(header, row, strict=False)) for row in rows if row]
+
+
+def pct(share: float) -> str:
+    return f"{100 * share:.1f}%"
+
+
+def value(cell: str) -> float:
+    return float(cell.replace(",", ""))
+
+
+def reach_rows(report: dict, dimension: str) -> dict[str, dict]:
+    return {r["label"]: r for r in report["reach"] if r["dimension"] == dimension}
+
+
+def test_population_health_lead_changes_dimension_and_place(page, app_url, reports):
+    page.set_viewport_size(TALL)
+    page.goto(app_url)  # the app opens on the Overview
+    wait_for_app(page)
+    page.get_by_role("heading", name="Overview: South East London").wait_for()
+    wait_for_metric(page, "Core20 reach", pct(reports[None]["core20"]["engaged_share"]))
+    page.get_by_role("link", name="Reach gaps").click()
+    wait_for_app(page)
+    page.get_by_role("heading", name="Reach gaps: South East London").wait_for()
+    core20 = reports[None]["core20"]
+    first = table_with(page, "Category", "Share of participants", first="Most deprived 20% (Core20)")[0]
+    assert value(first["Share of participants"]) == pytest.approx(100 * core20["engaged_share"])
+    assert value(first["Residents' share"]) == pytest.approx(100 * core20["population_share"])
+
+    choose(page, "Dimension", "Ethnic group (5 groups)")
+    page.get_by_role("heading", name="Ethnic group (5 groups): participants against residents").wait_for()
+    whole = reach_rows(reports[None], "ethnicity_group")
+    shown = {row["Category"]: row for row in table_with(page, "Category", "Share of participants",
+                                                         first="Asian, Asian British or Asian Welsh")}
+    assert value(shown["White"]["Share of participants"]) == pytest.approx(100 * whole["White"]["engaged_share"])
+
+    choose(page, "Place", "Lambeth")
+    page.get_by_role("heading", name="Reach gaps: Lambeth").wait_for()
+    lambeth = reach_rows(reports["Lambeth"], "ethnicity_group")
+    wait_for_metric(page, "Unknown or not given", f"{lambeth['Unknown or not given']['engaged']:,}")
+    page.wait_for_function(
+        "count => [...document.querySelectorAll(\"[data-testid='stDataFrame'] td\")].some(c => c.innerText.trim() === count)",
+        arg=str(lambeth["White"]["engaged"]))
+    shown = {row["Category"]: row for row in table_with(page, "Category", "Share of participants")}
+    for label in ("White", "Black, Black British, Black Welsh, Caribbean or African", "Asian, Asian British or Asian Welsh"):
+        assert value(shown[label]["Participants"]) == lambeth[label]["engaged"]
+        assert value(shown[label]["Share of participants"]) == pytest.approx(100 * lambeth[label]["engaged_share"])
+        assert value(shown[label]["Residents' share"]) == pytest.approx(100 * lambeth[label]["population_share"])
+    assert lambeth["White"]["engaged_share"] != whole["White"]["engaged_share"]  # the numbers did change
+    assert metric(page, "Unknown or not given") == f"{lambeth['Unknown or not given']['engaged']:,}"
+    page.wait_for_selector(".scatterlayer .points path", state="attached")
+    ticks = page.evaluate("() => [...document.querySelectorAll('.ytick text, .xtick text')].map(t => getComputedStyle(t).fill)")
+    assert ticks and set(ticks) == {DARK_TEXT}
+    screenshot(page, "reach-gaps-lambeth-ethnicity")
+
+    page.wait_for_function("() => location.search.includes('reach_dimension=ethnicity_group')")
+    assert "place=Lambeth" in page.url and "preset=sel" in page.url
+    other = page.context.new_page()
+    other.goto(page.url)
+    wait_for_app(other)
+    other.get_by_role("heading", name="Reach gaps: Lambeth").wait_for()
+    other.get_by_role("heading", name="Ethnic group (5 groups): participants against residents").wait_for()
+    assert metric(other, "Unknown or not given") == f"{lambeth['Unknown or not given']['engaged']:,}"
+    other.close()
+    assert page.external_requests == []
+
+
+def test_place_lead_finds_cold_spots_on_the_map(page, app_url, reports):
+    page.set_viewport_size(TALL)
+    page.goto(f"{app_url}/place-coverage?preset=sel")
+    wait_for_app(page)
+    page.get_by_role("heading", name="Place coverage: South East London").wait_for()
+    choose(page, "Place", "Lewisham")
+    page.get_by_role("heading", name="Place coverage: Lewisham").wait_for()
+    lewisham = reports["Lewisham"]
+    spots = lewisham["cold_spots"]
+    coverage = lewisham["coverage"]
+    wait_for_metric(page, "Core20 neighbourhoods reached",
+                    f"{coverage['core20_lsoas_reached']} of {coverage['core20_lsoas']}")
+    assert metric(page, "Cold spots") == str(len(spots))
+
+    # one shape per Lewisham LSOA, and the cold spots drawn again with their black outline
+    lsoas = len(lewisham["rates"]["lsoa"])
+    page.wait_for_function(f"() => document.querySelectorAll('.choroplethlayer path').length === {lsoas + len(spots)}")
+    cold = table_with(page, "LSOA", "IMD rank", without="Cold spot", first=spots[0]["lsoa_code"])
+    assert [row["LSOA"] for row in cold] == [s["lsoa_code"] for s in spots]
+    ranks = [value(row["IMD rank"]) for row in cold]
+    assert ranks == sorted(ranks)  # most deprived first
+    assert [value(row["Residents"]) for row in cold] == [s["population"] for s in spots]
+    page.get_by_text(f"The most deprived not reached is {spots[0]['lsoa_name']}").wait_for()
+    screenshot(page, "place-coverage-lewisham-rate")
+
+    choose(page, "Colour the map by", "National IMD decile")
+    page.wait_for_function("() => location.search.includes('coverage_colour=imd_decile')")
+    page.locator(".colorbar").filter(has_text="1 most deprived").wait_for()
+    page.wait_for_function(f"() => document.querySelectorAll('.choroplethlayer path').length === {lsoas + len(spots)}")
+    screenshot(page, "place-coverage-lewisham-imd")
+    assert page.external_requests == []
