@@ -8,6 +8,7 @@ by hand) and the demo database, where every number a page shows must equal what 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 
 import numpy as np
@@ -268,12 +269,19 @@ def test_whole_ics_map_has_every_lsoa_of_the_ics(app_at, demo_db):
 def test_a_reach_gaps_link_reopens_the_view_chosen_on_screen(app_at, demo_db):
     at = open_page(app_at, demo_db, REACH, preset="sel")
     at.selectbox(key="place").set_value("Lewisham").run()
+    at.selectbox(key="method").set_value("survey").run()
+    at.date_input(key="from").set_value(dt.date(2025, 1, 1)).run()
     at.selectbox(key="reach_dimension").set_value("age_band").run()
     at.selectbox(key="reach_category").set_value("85+").run()
     assert not at.exception
     link = dict(at.query_params)
-    assert link["reach_dimension"] == "age_band" and link["place"] == "Lewisham" and link["reach_category"] == "85+"
+    assert link == {"preset": "sel", "place": "Lewisham", "method": "survey", "from": "2025-01-01",
+                    "reach_dimension": "age_band", "reach_category": "85+"}
     numbers, trend = table(at, "reach_table"), table(at, "reach_trend_table")
+    expected = [r for r in report(demo_db, preset="sel", place="Lewisham", method="survey",
+                                  date_from=dt.date(2025, 1, 1))["reach"] if r["dimension"] == "age_band"]
+    # counts are sent as text ("1,234", "*") when some are hidden, else as numbers
+    assert [str(n).replace(",", "") for n in numbers["Participants"]] == [str(r["engaged"]) for r in expected]
 
     again = open_page(app_at, demo_db, REACH, **link)
     assert again.title[0].value == "Reach gaps: Lewisham"
