@@ -224,3 +224,29 @@ def test_no_insights_uploaded_says_how_to_add_them(app_at, tmp_path):
     at = open_page(app_at, path)
     assert "No insights have been uploaded for Toyshire yet" in at.info[0].value
     assert cards(at) == []
+
+
+def test_an_insight_uploaded_on_the_upload_page_is_found_at_once(app_at, writable_reference_db, tmp_path):
+    from tests.fixtures.ingest_files import load_base_activities
+
+    load_base_activities(writable_reference_db, tmp_path)
+    at = open_page(app_at, writable_reference_db, q="wheelchair")
+    assert "No insights have been uploaded for South East London yet" in at.info[0].value
+    at.switch_page("app_pages/upload.py").run()
+    at.selectbox(key="upload_kind").set_value("insights")
+    insights = (
+        "insight_id,activity_id,date,themes,summary,quote\n"
+        "INS-1,ACT-1,14/03/2025,access,Wheelchair users could not reach the clinic,The lift was broken\n"
+    )
+    at.file_uploader(key="upload_file").set_value(("insights.csv", insights.encode(), "text/csv"))
+    at.run()
+    at.button(key="upload_confirm").click().run()
+    assert "1 rows stored, 0 quarantined" in at.success[0].value
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert escape_markdown(
+        "1 insight in South East London mentions wheelchair (or words from the same stem, such as plurals), "
+        "best matches first."
+    ) in sentences(at)
+    assert "<mark>Wheelchair</mark> users could not reach the clinic" in result_cards(at)[0]
+    assert "Lambeth" in result_cards(at)[0]  # the place of its activity
