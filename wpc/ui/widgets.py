@@ -48,7 +48,11 @@ def table(
         elif pd.api.types.is_integer_dtype(frame[column]) or pd.api.types.is_float_dtype(frame[column]):
             config[column] = st.column_config.NumberColumn(column, format="localized")
         elif pd.api.types.is_datetime64_any_dtype(frame[column]):
-            config[column] = st.column_config.DateColumn(column, format="D MMM YYYY")
+            stamps = frame[column].dropna()
+            if (stamps == stamps.dt.normalize()).all():  # dates: 14 Nov 2026
+                config[column] = st.column_config.DateColumn(column, format="D MMM YYYY")
+            else:
+                config[column] = st.column_config.DatetimeColumn(column, format="D MMM YYYY, HH:mm")
         elif frame[column].isin([SUPPRESSED]).any():
             # counts with some hidden: shown as text, so "*" sits beside "1,234" (Arrow needs one type)
             frame[column] = frame[column].map(_count_text)
