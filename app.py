@@ -22,8 +22,14 @@ PAGES = {
         st.Page("app_pages/population.py", title="Population context", icon=":material/groups:",
                 url_path="population"),
     ],
+    "Engagement": [
+        st.Page("app_pages/activities.py", title="Activity log and feedback loop", icon=":material/event_note:",
+                url_path="activities"),
+        st.Page("app_pages/insights.py", title="Insight library", icon=":material/search:", url_path="insights"),
+    ],
     "Data": [
-        st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"),
+        st.Page("app_pages/upload.py", title="Upload and data quality", icon=":material/upload_file:",
+                url_path="upload"),
     ],
     "About": [
         st.Page("app_pages/about.py", title="About wpc and its data", icon=":material/info:", url_path="about"),

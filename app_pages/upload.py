@@ -1,11 +1,13 @@
-"""Upload: check a file against the data standard, see what will be stored and what
-quarantined and why, then store it; download the quarantined rows to fix; templates."""
+"""Upload and data quality: check a file against the data standard, see what will be stored
+and what quarantined and why, then store it; download the quarantined rows to fix; templates.
+Then the quality of the data already stored for the scope chosen in the sidebar."""
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from wpc import db
+from wpc import db, figures, measures, narrative
 from wpc.config import load_settings
 from wpc.export.tables import to_csv_bytes
 from wpc.ingest import load, standard, templates, uploads
@@ -21,8 +23,11 @@ KIND_LABELS = {
 
 path = state.db_path()
 settings = load_settings()
+preset, place = state.scope()
+scope = state.measure_scope()
 
-st.title("Upload engagement data")
+st.title("Upload and data quality")
+st.header("Upload engagement data")
 st.caption(
     "Every row of your file is either stored or quarantined with the reason, so nothing is lost. "
     "Check the file first: nothing is stored until you confirm. Full postcodes and participant "
@@ -82,8 +87,102 @@ def show_recent_uploads() -> None:
     )
 
 
+def show_stored_quality() -> None:
+    """How much of the stored engagement data for the sidebar's scope can be measured (DESIGN 4.9)."""
+    scope_name = place or preset.name
+    st.header(f"Quality of the stored data: {scope_name}")
+    st.caption(
+        "The activities stored for the place, period and activity filters chosen in the sidebar, and "
+        "their participants."
+    )
+    quality = cache.call(measures.quality, path, scope=scope)
+    if not quality["activities"]:
+        widgets.nothing_to_show("activities")
+        return
+    activities, unmonitored, unusable, mismatched = st.columns(4)
+    activities.metric("Activities", f"{quality['activities']:,}")
+    unmonitored.metric(
+        "Without equality monitoring",
+        f"{quality['activities_without_equality_monitoring']:,}",
+        help="A headcount only, or no participants recorded at all.",
+    )
+    postcodes = [quality["invalid_postcodes"], quality["unmapped_postcodes"]]
+    unusable.metric(
+        "Postcodes invalid or not found",
+        "*" if "*" in postcodes else f"{sum(postcodes):,}",
+        help="Home area then unknown: not a valid postcode, or not in the postcode lookup.",
+    )
+    mismatched.metric(
+        "Headcounts that disagree",
+        f"{quality['headcount_mismatches'] + quality['return_mismatches']:,}",
+        help="An activity's headcount differs from its individual rows, or its returns' totals differ.",
+    )
+    widgets.sentence(narrative.quality(scope_name, quality))
+    widgets.table(
+        pd.DataFrame(
+            [
+                (
+                    "Individual equality-monitoring rows",
+                    quality["activities_with_individual_rows"],
+                    quality["participants_individual_rows"],
+                ),
+                (
+                    "Aggregated returns only",
+                    quality["activities_with_returns_only"],
+                    quality["participants_from_returns"],
+                ),
+                (
+                    "Headcount only",
+                    quality["activities_headcount_only"],
+                    quality["participants_headcount_only"],
+                ),
+                ("No participants recorded", quality["activities_without_participants"], 0),
+            ],
+            columns=["Participants recorded as", "Activities", "Participants"],
+        ),
+        key="upload_stored_sources",
+        threshold=preset.thresholds.suppression,
+    )
+    st.subheader("Answers left unknown")
+    if quality["participants_individual_rows"] in (0, None):
+        st.write("No individual participant rows are stored for this choice, so no field can be checked.")
+    else:
+        widgets.chart(
+            figures.unknown_by_field(quality["unknown_by_field"]), key="upload_stored_unknown_chart"
+        )
+        widgets.sentence(narrative.unknown_fields(scope_name, quality))
+        with st.expander("Numbers behind the chart"):
+            widgets.table(
+                pd.DataFrame(quality["unknown_by_field"])[["label", "unknown", "share_unknown"]].rename(
+                    columns={"label": "Field", "unknown": "Rows unknown", "share_unknown": "Share unknown"}
+                ),
+                key="upload_stored_unknown",
+                percent_columns=("Share unknown",),
+                threshold=preset.thresholds.suppression,
+            )
+    if quality["mismatched_activities"]:
+        st.subheader("Activities whose headcount disagrees")
+        widgets.table(
+            pd.DataFrame(quality["mismatched_activities"]).rename(
+                columns={
+                    "activity_id": "Activity ID",
+                    "title": "Title",
+                    "place": "Place",
+                    "source": "Recorded as",
+                    "participants_total": "Headcount given",
+                    "individual_rows": "Individual rows",
+                    "largest_return_total": "Largest return total",
+                    "returned_totals_differ": "Returns disagree",
+                }
+            ),
+            key="upload_stored_mismatches",
+            threshold=preset.thresholds.suppression,
+        )
+
+
 if uploaded is None:
     show_recent_uploads()
+    show_stored_quality()
     st.stop()
 
 content = uploaded.getvalue()
@@ -111,6 +210,7 @@ try:
     prepared: load.Prepared = st.session_state["upload_checked"][1]
 except FileRefused as exc:
     st.error(f"**This file cannot be uploaded:** {exc}. Nothing has been stored.")
+    show_stored_quality()
     st.stop()
 except db.DatabaseError as exc:
     st.error(str(exc))
@@ -213,3 +313,4 @@ if done is None and not prepared.earlier:
         st.rerun()
 
 show_recent_uploads()
+show_stored_quality()

@@ -385,3 +385,96 @@ def imd_decile_map(areas: pd.DataFrame, title: str | None = None, height: int = 
     dark so that the palest deciles (viridis yellow) still stand out from the white page."""
     return lsoa_map(areas, title=title, height=height, outline=areas["cold_spot"],
                     outline_name="Cold spot: Core20, no participants", line_colour=MUTED_COLOUR)
+# ---------- activity log, feedback loop, data quality, activity profile, insight library
+# Bars are one colour with their values written beside them; every colour below has at
+# least 3:1 contrast with the white background (WCAG 2.2 AA for graphics).
+BAR_COLOUR = "#005EB8"  # NHS blue, 6.4:1 on white
+UNKNOWN_COLOUR = "#768692"  # NHS mid grey, 3.8:1 on white
+FEEDBACK_COLOURS = {  # Okabe-Ito colours with >= 3:1 on white, and the grey
+    "closed on time": "#0072B2",
+    "closed late": "#CC79A7",
+    "overdue": "#D55E00",
+    "not yet due": UNKNOWN_COLOUR,
+}
+
+
+def _hbars(labels: list[str], values: list[float], text: list[str], colours, hover: str,
+           x_title: str, title: str | None) -> go.Figure:
+    """Horizontal bars, first label at the top, values written outside the bars."""
+    fig = go.Figure(
+        go.Bar(
+            x=values[::-1], y=labels[::-1], orientation="h", text=text[::-1], textposition="outside",
+            textfont=dict(color=FONT["color"]),
+            marker_color=colours[::-1] if isinstance(colours, list) else colours,
+            cliponaxis=False, hovertemplate=hover,
+        )
+    )
+    # the values are written on the bars, so the axis needs no numbers; room is left for the text
+    fig.update_xaxes(title=dict(text=x_title, font=dict(color=FONT["color"])),
+                     range=[0, 1.4 * max([*values, 1])], showticklabels=False,
+                     showgrid=False, zeroline=True, zerolinecolor="#4C6272")
+    fig.update_yaxes(title=None, automargin=True, tickfont=dict(color=FONT["color"]))
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, height=max(220, 80 + 38 * len(labels)))
+
+
+def steps_bars(steps: pd.DataFrame, step_column: str, title: str | None = None) -> go.Figure:
+    """Activities per rung of the ladder or stage of the cycle (measures.ladder / cycle), every
+    step listed with its count and share of the activities with a step recorded."""
+    recorded = steps[steps[step_column].notna()]
+    labels = [f"{int(step)} {name}" for step, name in zip(recorded[step_column], recorded["name"])]
+    text = [f"{int(n):,} ({100 * s:.0f}%)" if s is not None and pd.notna(s) else f"{int(n):,}"
+            for n, s in zip(recorded["activities"], recorded["share"])]
+    return _hbars(labels, [int(n) for n in recorded["activities"]], text, BAR_COLOUR,
+                  "%{y}: %{x:,} activities<extra></extra>", "Activities", title)
+
+
+def feedback_by_organisation(by_organisation: list[dict], title: str | None = None) -> go.Figure:
+    """Stacked bars per organisation (measures.feedback()['by_organisation']): activities whose
+    feedback was closed on time, closed late, is overdue, or is not yet due; most overdue first."""
+    rows = sorted(by_organisation, key=lambda r: (-r["overdue"], -r["activities"], r["organisation"]))[::-1]
+    fig = go.Figure()
+    for status, colour in FEEDBACK_COLOURS.items():
+        key = status.replace(" ", "_")
+        fig.add_trace(go.Bar(
+            name=status.capitalize(), y=[r["organisation"] for r in rows], x=[r[key] for r in rows],
+            orientation="h", marker=dict(color=colour, line=dict(color="white", width=1)),
+            hovertemplate="%{y}: %{x:,} " + status + "<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0,
+                                                   traceorder="normal", font=dict(color=FONT["color"])))
+    fig.update_xaxes(title=dict(text="Activities", font=dict(color=FONT["color"])), rangemode="tozero",
+                     gridcolor="#E8EDEE", tickformat=",d",
+                     tickfont=dict(color=FONT["color"]))
+    fig.update_yaxes(title=None, automargin=True, tickfont=dict(color=FONT["color"]))
+    return _layout(fig, title, height=max(260, 110 + 34 * len(rows)))
+
+
+def unknown_by_field(unknown: list[dict], title: str | None = None) -> go.Figure:
+    """Share of individual participant rows with each field unknown (measures.quality()
+    ['unknown_by_field']); a withheld share (few unknowns) is drawn as 0 and written '*'."""
+    labels = [r["label"] for r in unknown]
+    shares = [r["share_unknown"] for r in unknown]
+    text = ["*" if r["unknown"] == "*" else ("–" if s is None else f"{100 * s:.1f}%")
+            for r, s in zip(unknown, shares)]
+    return _hbars(labels, [0 if s is None else 100 * s for s in shares], text, BAR_COLOUR,
+                  "%{y}: %{x:.1f}% unknown<extra></extra>", "Participant rows with this unknown (%)", title)
+
+
+def profile_bars(profile: pd.DataFrame, dimension: str, title: str | None = None) -> go.Figure:
+    """One activity's participants per category of `dimension` (measures.log.activity_profile),
+    unknown in grey; hidden counts (1 to the threshold) drawn as 0 and written '*'."""
+    rows = profile[profile["dimension"] == dimension]
+    counts = [0 if n == "*" else int(n) for n in rows["participants"]]
+    text = ["*" if n == "*" else f"{int(n):,}" for n in rows["participants"]]
+    colours = [UNKNOWN_COLOUR if c == "unknown" else BAR_COLOUR for c in rows["category"]]
+    return _hbars(list(rows["label"]), counts, text, colours, "%{y}: %{x:,} participants<extra></extra>",
+                  "Participants", title)
+
+
+def theme_bars(counts: pd.DataFrame, top: int = 12, title: str | None = None) -> go.Figure:
+    """The themes most often named by a set of insights (wpc.insights.search.theme_counts)."""
+    shown = counts.head(top)
+    return _hbars(list(shown["theme"]), [int(n) for n in shown["insights"]],
+                  [f"{int(n):,}" for n in shown["insights"]], BAR_COLOUR,
+                  "%{y}: %{x:,} insights<extra></extra>", "Insights naming the theme", title)

@@ -39,7 +39,8 @@ def metric(at, label: str) -> str:
 
 def test_upload_journey(app, writable_reference_db):
     at = app
-    assert at.title[0].value == "Upload engagement data"
+    assert at.title[0].value == "Upload and data quality"
+    assert at.header[0].value == "Upload engagement data"
     at.selectbox(key="upload_kind").set_value("participants")
     at.file_uploader(key="upload_file").set_value(("monitoring.csv", BROKEN, "text/csv"))
     at.run()

@@ -4,7 +4,8 @@
 connection first, and caches the result on (database file, its version, function,
 arguments). The version is the database's modification time, so an upload from the app
 or from `wpc ingest` in another process is seen on the next rerun; `clear()` empties
-the cache at once after an upload in this app.
+the cache at once after an upload in this app. `resource` does the same for shared
+objects (the insight library's search index).
 """
 
 from __future__ import annotations
@@ -38,5 +39,22 @@ def call(function, db_path: Path, **kwargs):
     )
 
 
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=6 * 3600)
+def _cached_resource(db_path: str, version: int, module: str, name: str, kwargs: tuple):
+    function = getattr(importlib.import_module(module), name)
+    with db.reading(db_path) as con:
+        return function(con, **dict(kwargs))
+
+
+def resource(function, db_path: Path, **kwargs):
+    """Like `call`, for an object every session shares as it is (not a copy), such as a
+    search index: built once per database version."""
+    return _cached_resource(
+        str(db_path), database_version(Path(db_path)), function.__module__, function.__name__,
+        tuple(sorted(kwargs.items())),
+    )
+
+
 def clear() -> None:
     _cached_call.clear()
+    _cached_resource.clear()

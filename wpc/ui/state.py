@@ -145,3 +145,33 @@ def scope() -> tuple[Preset, str | None]:
 def measure_scope() -> Scope:
     """The full scope chosen in the sidebar (ICS, place, period, activity filters) for measures."""
     return st.session_state["_measure_scope"]
+
+
+def url_text(label: str, key: str, *, container=None, help: str | None = None,
+             placeholder: str | None = None, max_chars: int = 200) -> str:
+    """A text input kept in the URL query parameter `key` (absent while blank); returns it stripped."""
+    if key not in st.session_state:
+        st.session_state[key] = (st.query_params.get(key) or "")[:max_chars]
+    target = container if container is not None else st
+    value = target.text_input(label, key=key, help=help, placeholder=placeholder, max_chars=max_chars)
+    if value.strip():
+        st.query_params[key] = value
+    elif key in st.query_params:
+        del st.query_params[key]
+    return value.strip()
+
+
+def url_toggle(
+    label: str, key: str, *, default: bool = True, container=None, help: str | None = None
+) -> bool:
+    """A checkbox kept in the URL as 1 or 0 (absent while it is at its default)."""
+    if key not in st.session_state:
+        st.session_state[key] = {"1": True, "0": False}.get(st.query_params.get(key), default)
+    target = container if container is not None else st
+    value = target.checkbox(label, key=key, help=help)
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    else:
+        st.query_params[key] = "1" if value else "0"
+    return value

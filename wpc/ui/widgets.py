@@ -3,6 +3,8 @@ disclosure footnote, and the message shown when a filter leaves nothing to show.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -54,9 +56,26 @@ def table(
             config[column] = st.column_config.NumberColumn(column, format="%.1f")
         elif pd.api.types.is_integer_dtype(frame[column]) or pd.api.types.is_float_dtype(frame[column]):
             config[column] = st.column_config.NumberColumn(column, format="localized")
+        elif pd.api.types.is_datetime64_any_dtype(frame[column]):
+            stamps = frame[column].dropna()
+            if (stamps == stamps.dt.normalize()).all():  # dates: 14 Nov 2026
+                config[column] = st.column_config.DateColumn(column, format="D MMM YYYY")
+            else:
+                config[column] = st.column_config.DatetimeColumn(column, format="D MMM YYYY, HH:mm")
+        elif frame[column].isin([SUPPRESSED]).any():
+            # counts with some hidden: shown as text, so "*" sits beside "1,234" (Arrow needs one type)
+            frame[column] = frame[column].map(_count_text)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key)
     if threshold is not None and has_suppressed(frame):
         st.caption(suppression_note(threshold))
+
+
+def _count_text(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,.0f}"
+    return str(value)
 
 
 def nothing_to_show(what: str) -> None:
@@ -66,3 +85,18 @@ def nothing_to_show(what: str) -> None:
         "filter in the sidebar to see more.",
         icon=":material/filter_alt_off:",
     )
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from uploads (titles, organisations, themes) made inert in Markdown: every ASCII
+    punctuation mark is backslash-escaped, so nothing becomes a link, an image fetched from
+    the internet, a heading, LaTeX, colour or an icon, and it still reads the same."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def sentence(text: str) -> None:
+    """A plain-English sentence that may quote uploaded text, shown exactly as written."""
+    st.markdown(escape_markdown(text))

@@ -1,0 +1,1 @@
+"""The insight library: what people have already told us, searchable offline."""

@@ -1,0 +1,300 @@
+"""Full-text search over the insight library, offline: an in-memory SQLite FTS5 index.
+
+DuckDB's fts extension cannot be installed without the internet, so the index is built with
+Python's own sqlite3 (FTS5, porter stemmer): "appointment" finds "appointments", "waiting"
+finds "wait". Results are ranked by bm25 over summary, quote, themes and source title, with
+the matched words marked for highlighting.
+
+What people type is never passed to FTS5 as a query: `parse` keeps only the words (and
+"quoted phrases") and quotes each one, so operators (AND, OR, NOT, NEAR), stray quotes,
+asterisks, brackets and any other characters are searched as plain words or ignored, and
+can never raise.
+
+A search for several words first asks for insights containing all of them; if none do, it
+asks for any of them (best matches first) and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from wpc import db
+
+# Private-use characters mark matched words in FTS5 highlight() output; they are removed from
+# the indexed text, so they can only come from the index.
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+_MARKED = re.compile(f"{MARK_OPEN}(.*?){MARK_CLOSE}", re.DOTALL)
+_WORD = re.compile(r"\w+")
+_PHRASE = re.compile(r'"([^"]*)"')
+COLUMNS = ("summary", "quote", "themes", "source_title")
+THEME_SEPARATOR = "; "
+
+
+class SearchUnavailable(RuntimeError):
+    """This Python's SQLite was built without FTS5, so the library cannot be searched."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows the library. place None = every place of the ICS; insights given with no
+    place (tied to no ICS) are included while `include_unplaced`. Dates bound the insight
+    date, both inclusive (an insight with no date is left out once a bound is set)."""
+
+    place: str | None = None
+    include_unplaced: bool = True
+    theme: str | None = None
+    group: str | None = None
+    programme: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def params(self) -> dict:
+        return {
+            "place": self.place,
+            "include_unplaced": int(self.include_unplaced),
+            "theme": self.theme.strip().casefold() if self.theme else None,
+            "group_code": self.group,
+            "programme": self.programme,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+        }
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to look for: each term is one word or the words of one quoted phrase."""
+
+    terms: tuple[tuple[str, ...], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def expression(self, any_term: bool = False) -> str:
+        """The FTS5 query: every term as a quoted string (so nothing is read as an operator),
+        joined by AND (implicit) or OR."""
+        quoted = ['"' + " ".join(words) + '"' for words in self.terms]
+        return (" OR " if any_term else " ").join(quoted)
+
+    def describe(self) -> str:
+        """The terms as people read them: appointment, "waiting times"."""
+        return ", ".join(f'"{" ".join(w)}"' if len(w) > 1 else w[0] for w in self.terms)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """The words of `text`: runs of letters and digits (underscores split words, as FTS5 does)."""
+    return tuple(w for word in _WORD.findall(text) for w in word.split("_") if w)
+
+
+def parse(text: str | None) -> Query:
+    """What a person typed, as a Query: "quoted phrases" (balanced quotes only) and single
+    words; every other character is a separator. Repeated terms count once."""
+    text = (text or "")[:500]
+    terms: list[tuple[str, ...]] = []
+    for phrase in _PHRASE.findall(text):
+        words = _words(phrase)
+        if words:
+            terms.append(words)
+    for word in _words(_PHRASE.sub(" ", text)):
+        terms.append((word,))
+    unique = list(dict.fromkeys(tuple(w.casefold() for w in term) for term in terms))
+    return Query(tuple(unique))
+
+
+@dataclass
+class Results:
+    """What a search found. `matches`: every insight found, best first (plain rows, for counts,
+    themes and downloads); `hits`: the first `limit` of them with `score`, the *_marked text
+    and the `matched` words (only these are highlighted); `total` = len(matches); `match`:
+    "all" (every term), "any" (no insight had every term, so any of them), "none" (no words:
+    newest first)."""
+
+    hits: pd.DataFrame
+    total: int
+    query: Query
+    match: str
+    filters: Filters = field(default_factory=Filters)
+    matches: pd.DataFrame | None = None
+
+
+def _clean(value) -> str:
+    """Text to index: None -> '', the highlight marks removed."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value).replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+
+
+def _as_list(value) -> list[str]:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return []
+    return [str(v) for v in value if v is not None and str(v).strip()]
+
+
+def _iso(value) -> str | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date().isoformat()
+
+
+class InsightIndex:
+    """The insight rows of one ICS (wpc.insights.library.insight_rows) and their FTS5 index.
+    Safe to share between threads (one lock around the in-memory SQLite connection)."""
+
+    def __init__(self, rows: pd.DataFrame):
+        self.rows = rows.reset_index(drop=True).copy()
+        self.rows["themes"] = self.rows["themes"].map(_as_list)
+        self.rows["groups"] = self.rows["groups"].map(_as_list)
+        self._lock = threading.Lock()
+        self._con = sqlite3.connect(":memory:", check_same_thread=False)
+        try:
+            self._con.executescript(db.load_sql("insights/index_schema"))
+        except sqlite3.OperationalError as exc:
+            raise SearchUnavailable(
+                "the insight library needs SQLite's FTS5 full-text search, which this Python's "
+                f"sqlite3 does not have ({exc}); install Python from python.org or your distribution"
+            ) from exc
+        self._fill()
+
+    def _fill(self) -> None:
+        text, meta, themes, groups = [], [], [], []
+        for number, row in enumerate(self.rows.itertuples(index=False), start=1):
+            text.append(
+                (
+                    number,
+                    _clean(row.summary),
+                    _clean(row.quote),
+                    _clean(THEME_SEPARATOR.join(row.themes)),
+                    _clean(row.source_title),
+                )
+            )
+            meta.append(
+                (
+                    number,
+                    row.insight_id,
+                    _iso(row.insight_date),
+                    None if pd.isna(row.place) else row.place,
+                    None if pd.isna(row.programme) else row.programme,
+                )
+            )
+            themes += [(number, theme.strip().casefold()) for theme in dict.fromkeys(row.themes)]
+            groups += [(number, code) for code in dict.fromkeys(row.groups)]
+        with self._con:
+            self._con.executemany(
+                "insert into insight_text (rowid, summary, quote, themes, source_title) "
+                "values (?, ?, ?, ?, ?)",
+                text,
+            )
+            self._con.executemany("insert into insight values (?, ?, ?, ?, ?)", meta)
+            self._con.executemany("insert into insight_theme values (?, ?)", themes)
+            self._con.executemany("insert into insight_group values (?, ?)", groups)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _run(self, name: str, params: dict) -> list[tuple]:
+        with self._lock:
+            return self._con.execute(db.load_sql(name), params).fetchall()
+
+    def search(
+        self, text: str | None = None, filters: Filters | None = None, limit: int | None = None
+    ) -> Results:
+        """Insights matching `text` (see `parse`) and `filters`, best first; with no words,
+        every insight passing the filters, newest first. Only the first `limit` (all if None)
+        are highlighted in `hits`; `matches` and `total` cover them all."""
+        filters = filters or Filters()
+        query = parse(text)
+        params = filters.params()
+        if not query:
+            return self._results(self._run("insights/browse", params), query, "none", filters, limit, None)
+        expression = query.expression()
+        ranked = self._run("insights/search", {**params, "expression": expression})
+        match = "all"
+        if not ranked and len(query.terms) > 1:
+            expression = query.expression(any_term=True)
+            ranked = self._run("insights/search", {**params, "expression": expression})
+            match = "any"
+        return self._results(ranked, query, match, filters, limit, expression)
+
+    def _results(
+        self, ranked: list[tuple], query: Query, match: str, filters: Filters, limit: int | None,
+        expression: str | None,
+    ) -> Results:
+        numbers = [row_number for row_number, _score in ranked]
+        matches = self.rows.iloc[[n - 1 for n in numbers]].reset_index(drop=True)
+        shown = numbers if limit is None else numbers[: max(int(limit), 0)]
+        hits = matches.head(len(shown)).copy()
+        hits["score"] = [score for _number, score in ranked[: len(shown)]]
+        if expression is None:  # nothing to highlight: the text as indexed
+            for column in COLUMNS:
+                values = hits["themes"].map(THEME_SEPARATOR.join) if column == "themes" else hits[column]
+                hits[f"{column}_marked"] = [_clean(value) for value in values]
+        else:
+            marked = {
+                row[0]: row[1:]
+                for row in self._run("insights/highlight", {
+                    "expression": expression, "row_numbers": json.dumps(shown),
+                    "open": MARK_OPEN, "close": MARK_CLOSE,
+                })
+            }
+            for i, column in enumerate(COLUMNS):
+                hits[f"{column}_marked"] = [marked[n][i] for n in shown]
+        hits["matched"] = pd.Series(
+            [matched_words(*(hits[f"{c}_marked"].iloc[i] for c in COLUMNS)) for i in range(len(hits))],
+            index=hits.index, dtype=object,
+        )
+        return Results(hits=hits, total=len(matches), query=query, match=match, filters=filters,
+                       matches=matches)
+
+    def options(self) -> dict:
+        """The values each filter can take in this library: places, themes (most common
+        spelling, alphabetical), group codes, programmes, and the first and last dates."""
+        themes: dict[str, str] = {}
+        for theme_list in self.rows["themes"]:
+            for theme in theme_list:
+                themes.setdefault(theme.strip().casefold(), theme.strip())
+        dates = pd.to_datetime(self.rows["insight_date"]).dropna()
+        return {
+            "places": sorted(self.rows["place"].dropna().unique().tolist()),
+            "themes": sorted(themes.values(), key=str.casefold),
+            "groups": sorted({code for codes in self.rows["groups"] for code in codes}),
+            "programmes": sorted(self.rows["programme"].dropna().unique().tolist(), key=str.casefold),
+            "first_date": dates.min().date() if len(dates) else None,
+            "last_date": dates.max().date() if len(dates) else None,
+            "unplaced": int(self.rows["place"].isna().sum()),
+        }
+
+
+def matched_words(*marked: str | None) -> list[str]:
+    """The distinct words marked as matches in highlighted text, lower case, in order found."""
+    found = []
+    for text in marked:
+        found += [word.casefold() for word in _MARKED.findall(text or "")]
+    return list(dict.fromkeys(found))
+
+
+def to_html(marked: str | None) -> str:
+    """Highlighted text as safe HTML: everything escaped, matches in <mark>, line breaks kept."""
+    escaped = html.escape(marked or "", quote=True)
+    return escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>").replace("\n", "<br>")
+
+
+def plain_text(marked: str | None) -> str:
+    """Highlighted text with the marks removed."""
+    return (marked or "").replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+
+
+def theme_counts(hits: pd.DataFrame) -> pd.DataFrame:
+    """How many of the insights in `hits` name each theme (any case), most first, then A-Z."""
+    counts: dict[str, list] = {}
+    for themes in hits["themes"] if len(hits) else []:
+        for key, theme in {t.strip().casefold(): t.strip() for t in themes}.items():
+            counts.setdefault(key, [theme, 0])[1] += 1
+    ordered = sorted(counts.values(), key=lambda entry: (-entry[1], entry[0].casefold()))
+    return pd.DataFrame(ordered, columns=["theme", "insights"])
