@@ -9,6 +9,7 @@ Every row read is either stored or quarantined. The same file twice changes noth
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
@@ -91,7 +92,7 @@ STORED_COLUMNS = {
         "scrub_note",
     ],
 }
-SCRUBBED_FIELDS = ("summary", "quote")
+SCRUBBED_NOTES_SHOWN = 5  # cells listed in the note saying what scrubbing removed
 
 
 class StaleCheck(RuntimeError):
@@ -192,7 +193,8 @@ def prepare(
         checked = validate(kind, read, con)
         accepted = _accepted(checked)
         records = _records(
-            kind, checked.clean[accepted], read.lines[accepted], salt or secrets.token_bytes(32), checked
+            kind, checked.clean[accepted], read.lines[accepted], salt or secrets.token_bytes(32),
+            checked.scrubbed[accepted],
         )
         file_quality = quality.summarise(con, kind, records, checked.clean[accepted])
         earlier = _earlier(con, read.sha256, kind)
@@ -208,7 +210,7 @@ def prepare(
         rejected=_rejected_rows(read, problems, ~accepted),
         quarantine=_quarantine_rows(read, checked, problems),
         quality=file_quality,
-        notes=read.notes + checked.notes,
+        notes=read.notes + checked.notes + _scrub_notes(checked.scrubbed[accepted], read.lines[accepted], read),
         earlier=earlier,
         state=state,
     )
@@ -229,7 +231,7 @@ def _text(values: pd.Series) -> pd.Series:
 
 
 def _records(
-    kind: str, clean: pd.DataFrame, lines: np.ndarray, salt: bytes, checked: Validated
+    kind: str, clean: pd.DataFrame, lines: np.ndarray, salt: bytes, scrubbed: pd.DataFrame
 ) -> pd.DataFrame:
     frame = clean.reset_index(drop=True)
     if kind == "participants":
@@ -239,9 +241,8 @@ def _records(
     if kind == "insights":
         frame["insight_date"] = frame["date"]
         notes = pd.Series("", index=frame.index, dtype=object)
-        for name in SCRUBBED_FIELDS:
-            scrubbed, said = privacy.scrub(frame[name])
-            frame[name] = scrubbed.where(frame[name].notna(), None)
+        for name in scrubbed.columns:
+            said = scrubbed[name].to_numpy(dtype=object)
             notes = notes + np.where(said != "", "; " + name + ": " + said, "")
         notes = notes.str.removeprefix("; ")
         frame["scrub_note"] = ("removed from " + notes).where(notes != "", None)
@@ -249,6 +250,24 @@ def _records(
         small = frame[STORED_COLUMNS[kind]]
         return pd.DataFrame({c: _text(small[c]) for c in small.columns})
     return frame[STORED_COLUMNS[kind]]
+
+
+def _scrub_notes(scrubbed: pd.DataFrame, lines: np.ndarray, read: Sheet) -> list[str]:
+    """A note saying which cells of the rows to be stored had personal identifiers removed."""
+    said = []
+    for name in scrubbed.columns:
+        for line, removed in zip(lines, scrubbed[name].to_numpy(dtype=object)):
+            if removed:
+                said.append((line, name, removed))
+    if not said:
+        return []
+    said.sort()
+    shown = "; ".join(f"line {line} {name} ({removed})" for line, name, removed in said[:SCRUBBED_NOTES_SHOWN])
+    more = len(said) - SCRUBBED_NOTES_SHOWN
+    return [
+        f"Personal identifiers were removed from {len(said):,} cell(s) before storing: {shown}"
+        + (f"; and {more:,} more." if more > 0 else ".")
+    ]
 
 
 def _problems(read: Sheet, checked: Validated) -> pd.DataFrame:
@@ -293,14 +312,13 @@ def _rejected_rows(read: Sheet, problems: pd.DataFrame, rejected: np.ndarray) ->
 
 
 def _reduce(field_name: str | None, values: pd.Series) -> pd.Series:
-    """Values as the database may keep them: postcodes cut to their sector, refs withheld, quotes scrubbed."""
+    """Values as the database may keep them: postcodes cut to their sector, refs withheld, and
+    everything else scrubbed of personal identifiers (whatever column they were typed in)."""
     if field_name == "postcode":
         return postcodes.sectors(values)
     if field_name == "participant_ref":
         return pd.Series(None, index=values.index, dtype=object)
-    if field_name in SCRUBBED_FIELDS:
-        return privacy.scrub(values)[0]
-    return values
+    return pd.Series(privacy.scrub_column(values)[0], index=values.index, dtype=object)
 
 
 def _quarantine_rows(read: Sheet, checked: Validated, problems: pd.DataFrame) -> pd.DataFrame:
@@ -318,9 +336,9 @@ def _quarantine_rows(read: Sheet, checked: Validated, problems: pd.DataFrame) ->
     return pd.DataFrame(
         {
             "line": problems["line"].to_numpy(),
-            "column_name": problems["column"].to_numpy(),
+            "column_name": privacy.scrub_column(problems["column"])[0],
             "value": value.to_numpy(),
-            "reason": problems["reason"].to_numpy(),
+            "reason": privacy.scrub_column(problems["reason"])[0],
             "row_json": row_json.reindex(problems["row"].to_numpy()).to_numpy(),
         }
     )
@@ -385,7 +403,7 @@ def commit(prepared: Prepared, db_path: Path, source: str = "cli", uploaded_by: 
                 upload_id=upload_id,
                 uploaded_at=datetime.now().replace(microsecond=0),
                 kind=prepared.kind,
-                file_name=prepared.file_name,
+                file_name=privacy.scrub_column([prepared.file_name])[0][0],
                 sha256=prepared.sha256,
                 rows_read=prepared.rows_read,
                 rows_stored=prepared.stored,
@@ -394,9 +412,15 @@ def commit(prepared: Prepared, db_path: Path, source: str = "cli", uploaded_by: 
                 uploaded_by=uploaded_by,
             )
             _pause_if_testing(con, upload_id)
+        except duckdb.Error as exc:
+            # A check that let through a row the schema refuses: say so; the transaction rolls back.
+            raise db.DatabaseError(
+                f"the upload could not be stored ({str(exc).splitlines()[0]}); nothing was written"
+            ) from exc
         finally:
-            con.unregister(staged)
-            con.unregister("staged_quarantine")
+            with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses even these
+                con.unregister(staged)
+                con.unregister("staged_quarantine")
     outcome.upload_id = upload_id
     return outcome
 
