@@ -92,6 +92,7 @@ STORED_COLUMNS = {
         "scrub_note",
     ],
 }
+CHECKS = 5  # times a file is checked again when the database keeps changing under it
 SCRUBBED_NOTES_SHOWN = 5  # cells listed in the note saying what scrubbing removed
 
 
@@ -380,7 +381,8 @@ def commit(prepared: Prepared, db_path: Path, source: str = "cli", uploaded_by: 
     """Store the prepared rows and quarantine the rest, in one transaction. Raises StaleCheck if the
     database changed since `prepare` (check the file again)."""
     outcome = _outcome(prepared)
-    with db.writing(db_path) as con:
+    stored_name = privacy.scrub_column([prepared.file_name])[0][0]
+    with db.writing(db_path, doing=f"an upload of {stored_name}") as con:
         if _state(con) != prepared.state:
             raise StaleCheck("the database changed while the file was being checked: check it again")
         earlier = _earlier(con, prepared.sha256, prepared.kind)
@@ -403,7 +405,7 @@ def commit(prepared: Prepared, db_path: Path, source: str = "cli", uploaded_by: 
                 upload_id=upload_id,
                 uploaded_at=datetime.now().replace(microsecond=0),
                 kind=prepared.kind,
-                file_name=privacy.scrub_column([prepared.file_name])[0][0],
+                file_name=stored_name,
                 sha256=prepared.sha256,
                 rows_read=prepared.rows_read,
                 rows_stored=prepared.stored,
@@ -476,20 +478,22 @@ def ingest(
     sheet: str | None = None,
     file_name: str | None = None,
 ) -> Outcome:
-    """Prepare and (unless a dry run) commit one file; checks again once if the database moved on."""
+    """Prepare and (unless a dry run) commit one file. Uploads queue behind each other (so one
+    is never checked against a database another is about to change); if something else changed
+    the database meanwhile (a rebuild, an upload from the app), the file is checked again."""
     uploaded_by = _user() if source == "cli" else None
-    for attempt in (1, 2):
-        prepared = prepare(
-            path, db_path, settings, kind=kind, sheet=sheet, file_name=file_name, create_salt=not dry_run
-        )
-        if dry_run:
-            outcome = _outcome(prepared, dry_run=True)
-            return _already(outcome, prepared.earlier) if prepared.earlier else outcome
-        try:
-            return commit(prepared, db_path, source=source, uploaded_by=uploaded_by)
-        except StaleCheck:
-            if attempt == 2:
-                raise
+    if dry_run:
+        prepared = prepare(path, db_path, settings, kind=kind, sheet=sheet, file_name=file_name, create_salt=False)
+        outcome = _outcome(prepared, dry_run=True)
+        return _already(outcome, prepared.earlier) if prepared.earlier else outcome
+    with db.upload_queue(db_path):
+        for attempt in range(1, CHECKS + 1):
+            prepared = prepare(path, db_path, settings, kind=kind, sheet=sheet, file_name=file_name)
+            try:
+                return commit(prepared, db_path, source=source, uploaded_by=uploaded_by)
+            except StaleCheck:
+                if attempt == CHECKS:
+                    raise
     raise AssertionError("unreachable")
 
 
