@@ -170,9 +170,8 @@ def test_a_reader_kept_waiting_is_told_an_upload_is_in_progress(busy_db, tmp_pat
         while not marker.exists() and upload.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
         assert marker.exists(), upload.stderr.read().decode()[-2000:]
-        with pytest.raises(database.DatabaseBusy) as busy:
-            with database.reading(busy_db, wait_seconds=1):
-                pass
+        with pytest.raises(database.DatabaseBusy) as busy, database.reading(busy_db, wait_seconds=1):
+            pass
         message = str(busy.value)
         assert f"an upload of {path.name} is in progress (process {upload.pid}" in message
         assert "try again in a moment" in message

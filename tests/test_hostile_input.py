@@ -28,8 +28,8 @@ import duckdb
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis.control import currently_in_test_context, event
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context, event
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from tests.fixtures import hostile_files
@@ -37,7 +37,7 @@ from tests.fixtures.fingerprints import table_fingerprints
 from tests.fixtures.ingest_files import ENGAGEMENT_TABLES, load_base_activities, settings_for
 from wpc.export.tables import to_csv_bytes
 from wpc.ingest import load, privacy, standard
-from wpc.ingest.read import FileRefused, read_bytes
+from wpc.ingest.read import FileRefused
 
 # Bounded and repeatable in CI: fixed examples (derandomize), no example database, and a
 # deadline far above a normal example (~0.1 s) that still catches anything pathological.
@@ -261,7 +261,7 @@ def damaged(draw, files):
 @st.composite
 def xlsx_files(draw):
     kind, header, rows = draw(tables(max_rows=6))
-    clean = lambda cell: ILLEGAL_CHARACTERS_RE.sub("", str(cell))  # noqa: E731  (openpyxl refuses them)
+    clean = lambda cell: ILLEGAL_CHARACTERS_RE.sub("", str(cell))
     header = [clean(c) for c in header]
     rows = [[clean(c) for c in row] for row in rows]
     data = hostile_files.workbook_bytes([header, *rows])
@@ -387,9 +387,9 @@ def test_a_huge_cell_is_refused_by_either_parser(hostile_db, irregular):
 
 def test_control_characters_quarantine_their_row(hostile_db):
     data = (
-        "activity_id,title,start_date,place\n"
-        "C-1,\x1b[31mred,2025-05-01,Lambeth\nC-2,bell\x07,2025-05-01,Lambeth\nC-3,fine,2025-05-01,Lambeth\n"
-    ).encode()
+        b"activity_id,title,start_date,place\n"
+        b"C-1,\x1b[31mred,2025-05-01,Lambeth\nC-2,bell\x07,2025-05-01,Lambeth\nC-3,fine,2025-05-01,Lambeth\n"
+    )
     outcome = attempt(hostile_db, data, "activities", expected_rows=3)
     assert (outcome.stored, outcome.quarantined) == (1, 2)
     reasons = list(outcome.problems["reason"])
@@ -413,8 +413,8 @@ def test_duplicate_headers_are_refused_naming_both_columns(hostile_db):
 
 def test_mixed_encodings_read_each_line_as_written(hostile_db):
     data = (
-        "activity_id,title,start_date,place\n".encode()
-        + "M-1,Café (UTF-8),2025-05-01,Lambeth\n".encode("utf-8")
+        b"activity_id,title,start_date,place\n"
+        + "M-1,Café (UTF-8),2025-05-01,Lambeth\n".encode()
         + "M-2,Café (Windows-1252) £5,2025-05-01,Lambeth\n".encode("cp1252")
     )
     outcome = attempt(hostile_db, data, "activities", expected_rows=2)
@@ -433,10 +433,10 @@ def test_old_mac_line_endings(hostile_db):
 
 def test_formulas_are_stored_as_text_and_exported_harmless(hostile_db):
     data = (
-        "activity_id,title,start_date,place,organisation\n"
-        'F-1,"=HYPERLINK(""http://x.example"",""go"")",2025-05-01,Lambeth,+cmd|\' /C calc\'!A0\n'
-        "F-2,@SUM(A1:A9),not a date,Lambeth,-2+3\n"
-    ).encode()
+        b"activity_id,title,start_date,place,organisation\n"
+        b'F-1,"=HYPERLINK(""http://x.example"",""go"")",2025-05-01,Lambeth,+cmd|\' /C calc\'!A0\n'
+        b"F-2,@SUM(A1:A9),not a date,Lambeth,-2+3\n"
+    )
     outcome = attempt(hostile_db, data, "activities", expected_rows=2)
     assert (outcome.stored, outcome.quarantined) == (1, 1)
     con = duckdb.connect(str(hostile_db), read_only=True)

@@ -60,8 +60,10 @@ def init(
         named = {p.id for p in presets}
         everything = presets + [p for p in builtin_presets() if p.id not in named]
         summary = reference.build(settings.db_path, settings.reference_dir, everything, presets[0].id)
-    except (PresetError, reference.ReferenceDataError, database.DatabaseError) as exc:
+    except (PresetError, reference.ReferenceDataError) as exc:
         fail(str(exc))
+    except database.DatabaseError as exc:
+        fail(f"{exc}. The database was not changed.")
     typer.echo(f"Built {summary.db_path}: {summary.lsoas:,} LSOAs in England.")
     for preset_id in summary.presets:
         marker = " (default)" if preset_id == summary.default_preset else ""

@@ -24,6 +24,7 @@ SQL lives in `wpc/sql/<folder>/<name>.sql`, one statement per file, with values 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import threading
@@ -116,15 +117,15 @@ def explain(exc: BaseException, path: Path) -> str:
     text = str(exc)
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     if "No space left on device" in text or "Disk quota exceeded" in text:
-        return f"the disk holding the database {path} is full: nothing was written; free some space and try again"
+        return f"the disk holding the database {path} is full: free some space and try again"
     if "File too large" in text:
-        return f"the database {path} cannot grow any larger (the system's file size limit): nothing was written"
+        return f"the database {path} cannot grow any larger (the system's file size limit)"
     if "Read-only file system" in text:
-        return f"the database {path} is on a read-only file system: nothing can be written to it"
+        return f"the database {path} is on a read-only file system: it can be read but not written"
     if "Permission denied" in text or "Operation not permitted" in text:
         return (
             f"the database {path} (or its folder) cannot be written by this user (permission denied): "
-            "nothing was written; ask whoever runs wpc to make it writable"
+            "ask whoever runs wpc to make it writable"
         )
     return f"cannot use database {path}: {first}"
 
@@ -279,6 +280,21 @@ def writing(
                 raise DatabaseError(explain(exc, path)) from exc
         finally:
             con.close()
+
+# Set only by the kill tests: a write writes `facts` to this file, inside its open
+# transaction, then waits to be killed (proving a kill mid-write leaves nothing behind).
+PAUSE_ENV = "WPC_TEST_PAUSE_IN_TRANSACTION"
+
+
+def pause_if_testing(facts: dict) -> None:
+    marker = os.environ.get(PAUSE_ENV)
+    if not marker:
+        return
+    partial = Path(marker + ".partial")
+    partial.write_text(json.dumps(facts, default=str))
+    os.replace(partial, marker)
+    time.sleep(600)
+
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     rows = con.execute("select value from meta where key = $key", {"key": key}).fetchall()

@@ -176,6 +176,7 @@ def build(
             ).fetchall()
         )
         total = con.execute("select count(*) from ref_lsoa").fetchall()[0][0]
+        db.pause_if_testing({"default_preset": db.get_meta(con, "default_preset"), "lsoas": total})
     return BuildSummary(
         db_path=Path(db_path),
         default_preset=default_preset,

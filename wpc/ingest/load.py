@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import json
 import os
 import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,9 +27,7 @@ from wpc.ingest import postcodes, privacy, quality, standard
 from wpc.ingest.read import FileRefused, Sheet, read_bytes, read_file
 from wpc.ingest.validate import Validated, infer_kind, validate
 
-# Set only by the kill test: the commit writes what it holds to this file, inside the open
-# transaction, then waits to be killed (proving a kill mid-upload leaves nothing behind).
-PAUSE_ENV = "WPC_TEST_PAUSE_IN_TRANSACTION"
+PAUSE_ENV = db.PAUSE_ENV  # the kill test pauses the commit here (see db.pause_if_testing)
 
 STORED_COLUMNS = {
     "activities": [
@@ -414,11 +410,11 @@ def commit(prepared: Prepared, db_path: Path, source: str = "cli", uploaded_by: 
                 uploaded_by=uploaded_by,
             )
             _pause_if_testing(con, upload_id)
+        except duckdb.IOException as exc:  # a full disk, a read-only file...
+            raise db.DatabaseError(db.explain(exc, db_path)) from exc
         except duckdb.Error as exc:
             # A check that let through a row the schema refuses: say so; the transaction rolls back.
-            raise db.DatabaseError(
-                f"the upload could not be stored ({str(exc).splitlines()[0]}); nothing was written"
-            ) from exc
+            raise db.DatabaseError(f"the upload could not be stored ({str(exc).splitlines()[0]})") from exc
         finally:
             with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses even these
                 con.unregister(staged)
@@ -455,14 +451,9 @@ def _already(outcome: Outcome, earlier: dict) -> Outcome:
 
 
 def _pause_if_testing(con, upload_id: int) -> None:
-    marker = os.environ.get(PAUSE_ENV)
-    if not marker:
-        return
-    counts = db.query(con, "ingest/table_rows").iloc[0].to_dict()
-    partial = Path(marker + ".partial")
-    partial.write_text(json.dumps({"upload_id": upload_id, **{k: int(v) for k, v in counts.items()}}))
-    os.replace(partial, marker)
-    time.sleep(600)
+    if os.environ.get(PAUSE_ENV):
+        counts = db.query(con, "ingest/table_rows").iloc[0].to_dict()
+        db.pause_if_testing({"upload_id": upload_id, **{k: int(v) for k, v in counts.items()}})
 
 
 # Both steps ---------------------------------------------------------------------------------
