@@ -88,6 +88,7 @@ STORED_COLUMNS = {
         "scrub_note",
     ],
 }
+APP_COMMIT_WAIT = 20.0  # seconds the app's Store button waits for another upload before saying so
 CHECKS = 5  # times a file is checked again when the database keeps changing under it
 SCRUBBED_NOTES_SHOWN = 5  # cells listed in the note saying what scrubbing removed
 
@@ -373,12 +374,16 @@ def _state(con) -> tuple:
 # Commit -------------------------------------------------------------------------------------
 
 
-def commit(prepared: Prepared, db_path: Path, source: str = "cli", uploaded_by: str | None = None) -> Outcome:
+def commit(
+    prepared: Prepared, db_path: Path, source: str = "cli", uploaded_by: str | None = None,
+    wait_seconds: float = 120.0,
+) -> Outcome:
     """Store the prepared rows and quarantine the rest, in one transaction. Raises StaleCheck if the
-    database changed since `prepare` (check the file again)."""
+    database changed since `prepare` (check the file again), DatabaseBusy if another write holds
+    the database longer than `wait_seconds`."""
     outcome = _outcome(prepared)
     stored_name = privacy.scrub_column([prepared.file_name])[0][0]
-    with db.writing(db_path, doing=f"an upload of {stored_name}") as con:
+    with db.writing(db_path, wait_seconds=wait_seconds, doing=f"an upload of {stored_name}") as con:
         if _state(con) != prepared.state:
             raise StaleCheck("the database changed while the file was being checked: check it again")
         earlier = _earlier(con, prepared.sha256, prepared.kind)
