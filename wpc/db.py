@@ -104,7 +104,8 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyCo
             if "lock" not in message.lower() and "different configuration" not in message:
                 raise DatabaseError(explain(exc, path)) from exc
             if time.monotonic() >= deadline:
-                raise DatabaseBusy(_busy(path, "another process is writing to it")) from exc
+                using = "writing to it" if read_only else "using it"
+                raise DatabaseBusy(_busy(path, f"another process is {using}")) from exc
         except duckdb.ConnectionException as exc:
             if time.monotonic() >= deadline:
                 raise DatabaseBusy(_busy(path, "another part of this program is writing to it")) from exc
