@@ -297,7 +297,7 @@ if done is None and not prepared.earlier:
     if confirm:
         try:
             with st.spinner("Storing..."):
-                outcome = load.commit(prepared, path, source="upload")
+                outcome = load.commit(prepared, path, source="upload", wait_seconds=load.APP_COMMIT_WAIT)
         except load.StaleCheck:
             st.session_state.pop("upload_checked", None)
             st.warning(
@@ -306,7 +306,10 @@ if done is None and not prepared.earlier:
             )
             st.rerun()
         except db.DatabaseError as exc:
-            st.error(f"Nothing was stored: {exc}")
+            st.error(
+                f"**Nothing was stored:** {exc}. Your file is still checked and nothing of it was "
+                "written: press the button again to store it."
+            )
             st.stop()
         st.session_state["upload_done"] = (check_key, outcome)
         cache.clear()

@@ -62,6 +62,8 @@ def init(
         summary = reference.build(settings.db_path, settings.reference_dir, everything, presets[0].id)
     except (PresetError, reference.ReferenceDataError) as exc:
         fail(str(exc))
+    except database.DatabaseError as exc:
+        fail(f"{exc}. The database was not changed.")
     typer.echo(f"Built {summary.db_path}: {summary.lsoas:,} LSOAs in England.")
     for preset_id in summary.presets:
         marker = " (default)" if preset_id == summary.default_preset else ""
@@ -136,6 +138,50 @@ def ingest(
     else:
         typer.echo(load.describe(outcome, rejects if wrote_rejects else None))
     raise typer.Exit(outcome.exit_code)
+
+
+@app.command("delete-upload")
+def delete_upload(
+    upload_ids: Annotated[
+        Optional[list[int]],
+        typer.Argument(help="Numbers of the uploads to delete (as the Upload page lists them).", show_default=False),
+    ] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Delete every upload of synthetic demo data.")] = False,
+    db: DbOption = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Delete without asking for confirmation.")] = False,
+) -> None:
+    """Delete uploads: every row they stored, their quarantined rows and their audit records.
+
+    Deleting an activities upload also deletes the participants, returns and insights of its
+    activities. Without upload numbers (or --demo), lists the recent uploads."""
+    from wpc.ingest import delete, uploads
+
+    settings = load_settings(db_path=db)
+    try:
+        wanted = sorted(set(upload_ids or []) | set(delete.demo_uploads(settings.db_path) if demo else []))
+        if not wanted:
+            with database.reading(settings.db_path) as con:
+                recent = uploads.recent(con, limit=20)
+            typer.echo(recent.to_string(index=False) if len(recent) else "Nothing has been uploaded.")
+            fail("name the uploads to delete (or --demo for the demo data)")
+        found = delete.summary(settings.db_path, wanted)
+        missing = sorted(set(wanted) - set(found["upload_id"]))
+        if missing:
+            fail(f"no upload {', '.join(map(str, missing))} in {settings.db_path}; nothing was deleted")
+        for row in found.itertuples(index=False):
+            typer.echo(
+                f"upload {row.upload_id} ({row.kind}, {row.file_name}, {row.uploaded_at}, from {row.source}): "
+                f"{row.activities:,} activities, {row.participants:,} participants, {row.returns:,} returns, "
+                f"{row.insights:,} insights, {row.quarantine:,} quarantined rows"
+            )
+        if not yes:
+            if not sys.stdin.isatty():
+                fail("add --yes to delete without being asked; nothing was deleted")
+            typer.confirm(f"Delete {'this upload' if len(wanted) == 1 else f'these {len(wanted)} uploads'}?", abort=True)
+        removed = delete.delete_uploads(settings.db_path, wanted)
+    except database.DatabaseError as exc:
+        fail(f"{exc}. Nothing was deleted.")
+    typer.echo("Deleted: " + ", ".join(f"{n:,} {table}" for table, n in removed.items()) + ".")
 
 
 @app.command()

@@ -1,9 +1,22 @@
 """The database: connections, SQL files and short transactions.
 
-DuckDB allows one writing process or many reading ones per file, so wpc never holds a
+DuckDB allows one writing process or many reading ones per file (and inside one process
+a read-only and a read-write connection cannot be open at once), so wpc never holds a
 connection longer than one piece of work: `reading()` opens a read-only connection and
-`writing()` a read-write one inside a single transaction (all or nothing). Both wait a
-little for a lock held by another process instead of failing at once.
+`writing()` a read-write one inside a single transaction (all or nothing).
+
+Concurrency: writers go first. Left to DuckDB's own lock, a writer waiting for a gap
+between readers could wait for ever while app sessions keep reading, so every writer
+first takes an exclusive lock on `<database>.lock` (flock: it works between processes and
+between the threads of the Streamlit server alike) and writes there what it is doing.
+Readers pass that gate only while no writer holds it, so new readers queue behind a
+writer, the readers already in finish their short queries, and the writer gets in. An
+upload holds the write connection only for its commit (well under a second for 200,000
+rows; the file is checked before, on a read-only connection), so readers wait briefly and
+see the database either before the upload or after it, never part of it. A reader that
+has waited `wait_seconds` gets DatabaseBusy, whose message says what is writing; writers
+queue behind each other the same way. Where `fcntl` does not exist (Windows) only DuckDB's
+lock applies: the data stay safe, but writers are not put first.
 
 SQL lives in `wpc/sql/<folder>/<name>.sql`, one statement per file, with values as
 `$named` bound parameters; `query(con, "queries/name", place=...)` runs one.
@@ -11,16 +24,25 @@ SQL lives in `wpc/sql/<folder>/<name>.sql`, one statement per file, with values 
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 SCHEMA_VERSION = "1"
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -80,26 +102,155 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyCo
         except duckdb.IOException as exc:
             message = str(exc)
             if "lock" not in message.lower() and "different configuration" not in message:
-                raise DatabaseError(f"cannot open database {path}: {message}") from exc
+                raise DatabaseError(explain(exc, path)) from exc
             if time.monotonic() >= deadline:
-                raise DatabaseBusy(
-                    f"database {path} is busy: another process is writing to it "
-                    "(an upload or a rebuild is in progress); try again shortly"
-                ) from exc
+                using = "writing to it" if read_only else "using it"
+                raise DatabaseBusy(_busy(path, f"another process is {using}")) from exc
         except duckdb.ConnectionException as exc:
             if time.monotonic() >= deadline:
-                raise DatabaseBusy(f"database {path} is busy: {exc}") from exc
+                raise DatabaseBusy(_busy(path, "another part of this program is writing to it")) from exc
         time.sleep(delay)
         delay = min(delay * 2, 0.25)
 
 
+def explain(exc: BaseException, path: Path) -> str:
+    """A DuckDB or file-system error as a message saying what is wrong and what to do."""
+    text = str(exc)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    if "No space left on device" in text or "Disk quota exceeded" in text:
+        return f"the disk holding the database {path} is full: free some space and try again"
+    if "File too large" in text:
+        return f"the database {path} cannot grow any larger (the system's file size limit)"
+    if "Read-only file system" in text:
+        return f"the database {path} is on a read-only file system: it can be read but not written"
+    if "Permission denied" in text or "Operation not permitted" in text:
+        return (
+            f"the database {path} (or its folder) cannot be written by this user (permission denied): "
+            "ask whoever runs wpc to make it writable"
+        )
+    return f"cannot use database {path}: {first}"
+
+
+# The write gate ------------------------------------------------------------------------------
+
+_writing_here = threading.local()  # the databases this thread holds the write gate of
+
+
+def lock_file(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def _busy(path: Path, fallback: str) -> str:
+    doing = _what_is_writing(path) or fallback
+    return f"the database {path} is busy: {doing}. Nothing is lost: try again in a moment"
+
+
+def _what_is_writing(path: Path) -> str | None:
+    try:
+        return lock_file(path).read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 @contextmanager
-def reading(path: Path | str, wait_seconds: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-only connection to a database built by `wpc init`."""
+def _write_gate(path: Path, wait_seconds: float, doing: str) -> Iterator[None]:
+    """Hold the exclusive write lock, saying in the lock file what is being written."""
+    if fcntl is None:
+        yield
+        return
+    try:
+        handle = os.open(lock_file(path), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise DatabaseError(explain(exc, path)) from exc
+    try:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise DatabaseBusy(_busy(path, "another upload or rebuild is in progress")) from None
+                time.sleep(0.05)
+        note = f"{doing} is in progress (process {os.getpid()}, since {datetime.now():%H:%M:%S})"
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, note.encode("utf-8"), 0)
+        held = getattr(_writing_here, "paths", frozenset())
+        _writing_here.paths = held | {path.resolve()}
+        try:
+            yield
+        finally:
+            _writing_here.paths = held
+            os.ftruncate(handle, 0)
+    finally:
+        os.close(handle)  # closing releases the lock (and so does the process ending, even killed)
+
+
+def _wait_for_writers(path: Path, deadline: float) -> None:
+    """Return once no writer holds the gate (new readers queue behind a waiting writer)."""
+    if fcntl is None:
+        return
+    if path.resolve() in getattr(_writing_here, "paths", frozenset()):
+        raise RuntimeError(f"reading {path} while this thread writes to it: use the write connection")
+    try:
+        handle = os.open(lock_file(path), os.O_RDONLY)
+    except OSError:
+        return  # never written through wpc, or not readable: there is no writer to wait for
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise DatabaseBusy(_busy(path, "an upload or rebuild is in progress")) from None
+                time.sleep(0.05)
+    finally:
+        os.close(handle)
+
+
+@contextmanager
+def upload_queue(path: Path | str, wait_seconds: float = 600.0) -> Iterator[None]:
+    """Uploads from the command line one at a time: each checks its file and stores it while
+    holding `<database>.queue`, so no upload's check is overtaken by another's commit. Readers
+    never wait for this lock, only for the write gate."""
+    path = Path(path)
+    if fcntl is None:
+        yield
+        return
+    try:
+        handle = os.open(path.with_name(path.name + ".queue"), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise DatabaseError(explain(exc, path)) from exc
+    try:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise DatabaseBusy(_busy(path, "other uploads are queued")) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(handle)
+
+
+# Connections ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def reading(path: Path | str, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-only connection to a database built by `wpc init`; waits (up to
+    `wait_seconds`) for an upload or rebuild in progress to finish first."""
     path = Path(path)
     if not path.exists():
         raise DatabaseError(f"no database at {path}: build one with `wpc init --db {path}`")
-    con = _open(path, read_only=True, wait_seconds=wait_seconds)
+    deadline = time.monotonic() + wait_seconds
+    _wait_for_writers(path, deadline)
+    con = _open(path, read_only=True, wait_seconds=max(deadline - time.monotonic(), 1.0))
     try:
         yield con
     finally:
@@ -107,21 +258,43 @@ def reading(path: Path | str, wait_seconds: float = 10.0) -> Iterator[duckdb.Duc
 
 
 @contextmanager
-def writing(path: Path | str, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection inside one transaction: committed on success, else rolled back."""
+def writing(
+    path: Path | str, wait_seconds: float = 120.0, doing: str = "a change to the database"
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection inside one transaction: committed on success, else rolled back.
+    `doing` says what is being written (readers that wait too long are told)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open(path, read_only=False, wait_seconds=wait_seconds)
-    try:
-        con.execute("begin transaction")
+    with _write_gate(path, wait_seconds, doing):
+        con = _open(path, read_only=False, wait_seconds=wait_seconds)
         try:
-            yield con
-        except BaseException:
-            con.execute("rollback")
-            raise
-        con.execute("commit")
-    finally:
-        con.close()
+            con.execute("begin transaction")
+            try:
+                yield con
+            except BaseException:
+                with suppress(duckdb.Error):  # a failed write may have aborted it already
+                    con.execute("rollback")
+                raise
+            try:
+                con.execute("commit")
+            except duckdb.Error as exc:
+                raise DatabaseError(explain(exc, path)) from exc
+        finally:
+            con.close()
+
+# Set only by the kill tests: a write writes `facts` to this file, inside its open
+# transaction, then waits to be killed (proving a kill mid-write leaves nothing behind).
+PAUSE_ENV = "WPC_TEST_PAUSE_IN_TRANSACTION"
+
+
+def pause_if_testing(facts: dict) -> None:
+    marker = os.environ.get(PAUSE_ENV)
+    if not marker:
+        return
+    partial = Path(marker + ".partial")
+    partial.write_text(json.dumps(facts, default=str))
+    os.replace(partial, marker)
+    time.sleep(600)
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

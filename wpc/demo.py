@@ -654,7 +654,7 @@ def _insights(rng, world: _World, activities: pd.DataFrame) -> pd.DataFrame:
 def remove_demo(db_path: Path, preset_id: str) -> None:
     """Remove this preset's demo data (and its upload records), in one transaction."""
     prefix = file_prefix(preset_id)
-    with db.writing(db_path) as con:
+    with db.writing(db_path, doing="a replacement of the demo data") as con:
         for step in ("participants", "returns", "insights", "activities", "quarantine", "uploads"):
             params = {"file_prefix": prefix}
             if step in ("participants", "returns", "activities"):

@@ -148,7 +148,7 @@ def build(
     lad_shapes = _boundary_frame(paths["lad_boundaries"], "lad24_code", with_label_point=False)
     sql_paths = {f"{key}_path": str(path) for key, path in paths.items()}
 
-    with db.writing(db_path) as con:
+    with db.writing(db_path, doing="a rebuild of the reference data (wpc init)") as con:
         db.execute_script(con, "schema/engagement")
         registered = _merge_presets(con, presets)
         if default_preset not in registered:
@@ -176,6 +176,7 @@ def build(
             ).fetchall()
         )
         total = con.execute("select count(*) from ref_lsoa").fetchall()[0][0]
+        db.pause_if_testing({"default_preset": db.get_meta(con, "default_preset"), "lsoas": total})
     return BuildSummary(
         db_path=Path(db_path),
         default_preset=default_preset,

@@ -9,11 +9,10 @@ Every row read is either stored or quarantined. The same file twice changes noth
 
 from __future__ import annotations
 
+import contextlib
 import getpass
-import json
 import os
 import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,9 +27,7 @@ from wpc.ingest import postcodes, privacy, quality, standard
 from wpc.ingest.read import FileRefused, Sheet, read_bytes, read_file
 from wpc.ingest.validate import Validated, infer_kind, validate
 
-# Set only by the kill test: the commit writes what it holds to this file, inside the open
-# transaction, then waits to be killed (proving a kill mid-upload leaves nothing behind).
-PAUSE_ENV = "WPC_TEST_PAUSE_IN_TRANSACTION"
+PAUSE_ENV = db.PAUSE_ENV  # the kill test pauses the commit here (see db.pause_if_testing)
 
 STORED_COLUMNS = {
     "activities": [
@@ -91,7 +88,9 @@ STORED_COLUMNS = {
         "scrub_note",
     ],
 }
-SCRUBBED_FIELDS = ("summary", "quote")
+APP_COMMIT_WAIT = 20.0  # seconds the app's Store button waits for another upload before saying so
+CHECKS = 5  # times a file is checked again when the database keeps changing under it
+SCRUBBED_NOTES_SHOWN = 5  # cells listed in the note saying what scrubbing removed
 
 
 class StaleCheck(RuntimeError):
@@ -192,7 +191,8 @@ def prepare(
         checked = validate(kind, read, con)
         accepted = _accepted(checked)
         records = _records(
-            kind, checked.clean[accepted], read.lines[accepted], salt or secrets.token_bytes(32), checked
+            kind, checked.clean[accepted], read.lines[accepted], salt or secrets.token_bytes(32),
+            checked.scrubbed[accepted],
         )
         file_quality = quality.summarise(con, kind, records, checked.clean[accepted])
         earlier = _earlier(con, read.sha256, kind)
@@ -208,7 +208,7 @@ def prepare(
         rejected=_rejected_rows(read, problems, ~accepted),
         quarantine=_quarantine_rows(read, checked, problems),
         quality=file_quality,
-        notes=read.notes + checked.notes,
+        notes=read.notes + checked.notes + _scrub_notes(checked.scrubbed[accepted], read.lines[accepted], read),
         earlier=earlier,
         state=state,
     )
@@ -229,7 +229,7 @@ def _text(values: pd.Series) -> pd.Series:
 
 
 def _records(
-    kind: str, clean: pd.DataFrame, lines: np.ndarray, salt: bytes, checked: Validated
+    kind: str, clean: pd.DataFrame, lines: np.ndarray, salt: bytes, scrubbed: pd.DataFrame
 ) -> pd.DataFrame:
     frame = clean.reset_index(drop=True)
     if kind == "participants":
@@ -239,9 +239,8 @@ def _records(
     if kind == "insights":
         frame["insight_date"] = frame["date"]
         notes = pd.Series("", index=frame.index, dtype=object)
-        for name in SCRUBBED_FIELDS:
-            scrubbed, said = privacy.scrub(frame[name])
-            frame[name] = scrubbed.where(frame[name].notna(), None)
+        for name in scrubbed.columns:
+            said = scrubbed[name].to_numpy(dtype=object)
             notes = notes + np.where(said != "", "; " + name + ": " + said, "")
         notes = notes.str.removeprefix("; ")
         frame["scrub_note"] = ("removed from " + notes).where(notes != "", None)
@@ -249,6 +248,24 @@ def _records(
         small = frame[STORED_COLUMNS[kind]]
         return pd.DataFrame({c: _text(small[c]) for c in small.columns})
     return frame[STORED_COLUMNS[kind]]
+
+
+def _scrub_notes(scrubbed: pd.DataFrame, lines: np.ndarray, read: Sheet) -> list[str]:
+    """A note saying which cells of the rows to be stored had personal identifiers removed."""
+    said = []
+    for name in scrubbed.columns:
+        for line, removed in zip(lines, scrubbed[name].to_numpy(dtype=object)):
+            if removed:
+                said.append((line, name, removed))
+    if not said:
+        return []
+    said.sort()
+    shown = "; ".join(f"line {line} {name} ({removed})" for line, name, removed in said[:SCRUBBED_NOTES_SHOWN])
+    more = len(said) - SCRUBBED_NOTES_SHOWN
+    return [
+        f"Personal identifiers were removed from {len(said):,} cell(s) before storing: {shown}"
+        + (f"; and {more:,} more." if more > 0 else ".")
+    ]
 
 
 def _problems(read: Sheet, checked: Validated) -> pd.DataFrame:
@@ -293,14 +310,13 @@ def _rejected_rows(read: Sheet, problems: pd.DataFrame, rejected: np.ndarray) ->
 
 
 def _reduce(field_name: str | None, values: pd.Series) -> pd.Series:
-    """Values as the database may keep them: postcodes cut to their sector, refs withheld, quotes scrubbed."""
+    """Values as the database may keep them: postcodes cut to their sector, refs withheld, and
+    everything else scrubbed of personal identifiers (whatever column they were typed in)."""
     if field_name == "postcode":
         return postcodes.sectors(values)
     if field_name == "participant_ref":
         return pd.Series(None, index=values.index, dtype=object)
-    if field_name in SCRUBBED_FIELDS:
-        return privacy.scrub(values)[0]
-    return values
+    return pd.Series(privacy.scrub_column(values)[0], index=values.index, dtype=object)
 
 
 def _quarantine_rows(read: Sheet, checked: Validated, problems: pd.DataFrame) -> pd.DataFrame:
@@ -318,9 +334,9 @@ def _quarantine_rows(read: Sheet, checked: Validated, problems: pd.DataFrame) ->
     return pd.DataFrame(
         {
             "line": problems["line"].to_numpy(),
-            "column_name": problems["column"].to_numpy(),
+            "column_name": privacy.scrub_column(problems["column"])[0],
             "value": value.to_numpy(),
-            "reason": problems["reason"].to_numpy(),
+            "reason": privacy.scrub_column(problems["reason"])[0],
             "row_json": row_json.reindex(problems["row"].to_numpy()).to_numpy(),
         }
     )
@@ -358,11 +374,16 @@ def _state(con) -> tuple:
 # Commit -------------------------------------------------------------------------------------
 
 
-def commit(prepared: Prepared, db_path: Path, source: str = "cli", uploaded_by: str | None = None) -> Outcome:
+def commit(
+    prepared: Prepared, db_path: Path, source: str = "cli", uploaded_by: str | None = None,
+    wait_seconds: float = 120.0,
+) -> Outcome:
     """Store the prepared rows and quarantine the rest, in one transaction. Raises StaleCheck if the
-    database changed since `prepare` (check the file again)."""
+    database changed since `prepare` (check the file again), DatabaseBusy if another write holds
+    the database longer than `wait_seconds`."""
     outcome = _outcome(prepared)
-    with db.writing(db_path) as con:
+    stored_name = privacy.scrub_column([prepared.file_name])[0][0]
+    with db.writing(db_path, wait_seconds=wait_seconds, doing=f"an upload of {stored_name}") as con:
         if _state(con) != prepared.state:
             raise StaleCheck("the database changed while the file was being checked: check it again")
         earlier = _earlier(con, prepared.sha256, prepared.kind)
@@ -385,7 +406,7 @@ def commit(prepared: Prepared, db_path: Path, source: str = "cli", uploaded_by: 
                 upload_id=upload_id,
                 uploaded_at=datetime.now().replace(microsecond=0),
                 kind=prepared.kind,
-                file_name=prepared.file_name,
+                file_name=stored_name,
                 sha256=prepared.sha256,
                 rows_read=prepared.rows_read,
                 rows_stored=prepared.stored,
@@ -394,9 +415,15 @@ def commit(prepared: Prepared, db_path: Path, source: str = "cli", uploaded_by: 
                 uploaded_by=uploaded_by,
             )
             _pause_if_testing(con, upload_id)
+        except duckdb.IOException as exc:  # a full disk, a read-only file...
+            raise db.DatabaseError(db.explain(exc, db_path)) from exc
+        except duckdb.Error as exc:
+            # A check that let through a row the schema refuses: say so; the transaction rolls back.
+            raise db.DatabaseError(f"the upload could not be stored ({str(exc).splitlines()[0]})") from exc
         finally:
-            con.unregister(staged)
-            con.unregister("staged_quarantine")
+            with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses even these
+                con.unregister(staged)
+                con.unregister("staged_quarantine")
     outcome.upload_id = upload_id
     return outcome
 
@@ -429,14 +456,9 @@ def _already(outcome: Outcome, earlier: dict) -> Outcome:
 
 
 def _pause_if_testing(con, upload_id: int) -> None:
-    marker = os.environ.get(PAUSE_ENV)
-    if not marker:
-        return
-    counts = db.query(con, "ingest/table_rows").iloc[0].to_dict()
-    partial = Path(marker + ".partial")
-    partial.write_text(json.dumps({"upload_id": upload_id, **{k: int(v) for k, v in counts.items()}}))
-    os.replace(partial, marker)
-    time.sleep(600)
+    if os.environ.get(PAUSE_ENV):
+        counts = db.query(con, "ingest/table_rows").iloc[0].to_dict()
+        db.pause_if_testing({"upload_id": upload_id, **{k: int(v) for k, v in counts.items()}})
 
 
 # Both steps ---------------------------------------------------------------------------------
@@ -452,20 +474,22 @@ def ingest(
     sheet: str | None = None,
     file_name: str | None = None,
 ) -> Outcome:
-    """Prepare and (unless a dry run) commit one file; checks again once if the database moved on."""
+    """Prepare and (unless a dry run) commit one file. Uploads queue behind each other (so one
+    is never checked against a database another is about to change); if something else changed
+    the database meanwhile (a rebuild, an upload from the app), the file is checked again."""
     uploaded_by = _user() if source == "cli" else None
-    for attempt in (1, 2):
-        prepared = prepare(
-            path, db_path, settings, kind=kind, sheet=sheet, file_name=file_name, create_salt=not dry_run
-        )
-        if dry_run:
-            outcome = _outcome(prepared, dry_run=True)
-            return _already(outcome, prepared.earlier) if prepared.earlier else outcome
-        try:
-            return commit(prepared, db_path, source=source, uploaded_by=uploaded_by)
-        except StaleCheck:
-            if attempt == 2:
-                raise
+    if dry_run:
+        prepared = prepare(path, db_path, settings, kind=kind, sheet=sheet, file_name=file_name, create_salt=False)
+        outcome = _outcome(prepared, dry_run=True)
+        return _already(outcome, prepared.earlier) if prepared.earlier else outcome
+    with db.upload_queue(db_path):
+        for attempt in range(1, CHECKS + 1):
+            prepared = prepare(path, db_path, settings, kind=kind, sheet=sheet, file_name=file_name)
+            try:
+                return commit(prepared, db_path, source=source, uploaded_by=uploaded_by)
+            except StaleCheck:
+                if attempt == CHECKS:
+                    raise
     raise AssertionError("unreachable")
 
 

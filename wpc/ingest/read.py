@@ -8,6 +8,12 @@ a formula cell with no saved value is reported as a problem for its row.
 
 Every cell comes back as stripped text ("" when empty), with the row's line in the file
 (header = line 1). Wholly empty rows are skipped: they are not rows of data.
+
+Hostile files are refused before they can use much time or memory: more than
+MAX_COLUMNS columns, a line of more than MAX_CELLS_PER_LINE cells, and a workbook whose
+parts would unpack to far more than real spreadsheets do (a "zip bomb"). A cell holding a
+control character (other than tab and line breaks) is a problem for its row, which is
+quarantined: such characters are never text a person typed.
 """
 
 from __future__ import annotations
@@ -43,6 +49,18 @@ _MAGIC_REFUSALS = (
     (b"GIF8", "is an image, not a CSV or XLSX file"),
     (b"\x1f\x8b", "is a compressed (gzip) file: unpack it first"),
 )
+
+
+# Limits for files that are not tables of engagement data (see the module docstring).
+MAX_COLUMNS = 1_000  # the standard has at most 20; survey exports have a few hundred
+MAX_CELLS_PER_LINE = 16_384  # Excel's own column limit
+MAX_CELL_CHARACTERS = 131_072  # Python's csv limit; Excel's own is 32,767
+# A workbook part may unpack to at most this many times its packed size once it is larger
+# than ZIP_RATIO_FROM bytes (real sheets unpack 5-20 times; zip bombs about 1,000 times).
+ZIP_RATIO_LIMIT = 100
+ZIP_RATIO_FROM = 10 * 1024 * 1024
+# Control characters are never typed text (tab, line feed and carriage return aside).
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
 class FileRefused(ValueError):
@@ -142,18 +160,44 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError as exc:
-        raise FileRefused(
-            f"{file_name} is not text in UTF-8 or Windows-1252 (byte {exc.start:,} cannot be read): "
-            "save it from Excel as 'CSV UTF-8'"
-        ) from exc
+    return _decode_lines(data.removeprefix(b"\xef\xbb\xbf"), file_name)
+
+
+def _decode_lines(data: bytes, file_name: str) -> tuple[str, str]:
+    """Windows-1252, except lines that are valid UTF-8 with accented letters: files pasted
+    together from two sources mix the two, and each line is read as it was written."""
+    texts, utf8_lines = [], 0
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            texts.append(line.decode("ascii"))
+            continue
+        try:
+            texts.append(line.decode("utf-8"))
+            utf8_lines += 1
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            texts.append(line.decode("cp1252"))
+        except UnicodeDecodeError as exc:
+            raise FileRefused(
+                f"{file_name} is not text in UTF-8 or Windows-1252 (line {number:,} holds byte "
+                f"0x{line[exc.start]:02X}, which neither can read): save it from Excel as 'CSV UTF-8'"
+            ) from exc
+    encoding = "Windows-1252"
+    if utf8_lines:
+        encoding = f"mixed UTF-8 ({utf8_lines:,} line{'s' if utf8_lines > 1 else ''}) and Windows-1252"
+    return "\n".join(texts), encoding
+
+
+def first_line(text: str) -> str:
+    """The header line, whichever line ending the file uses (old Macs end lines with CR alone)."""
+    return re.split(r"\r\n|\n|\r", text, maxsplit=1)[0]
 
 
 def sniff_delimiter(text: str) -> str:
     """Comma, semicolon or tab: whichever the header line holds most of (outside quotes)."""
-    first = text.split("\n", 1)[0]
+    first = first_line(text)
     unquoted = re.sub(r'"[^"]*"', "", first)
     counts = {d: unquoted.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
@@ -165,7 +209,13 @@ def _read_csv(data: bytes, file_name: str, sha256: str) -> Sheet:
     if not text.strip():
         raise FileRefused(f"{file_name} is empty")
     delimiter = sniff_delimiter(text)
-    rows = _parse_fast(text, delimiter) or _parse_exact(text, delimiter)
+    columns = first_line(text).count(delimiter) + 1
+    if columns > MAX_COLUMNS:
+        raise FileRefused(
+            f"{file_name} has {columns:,} columns in its header line; wpc reads files of up to "
+            f"{MAX_COLUMNS:,} columns (the data standard has at most 20): delete the columns it does not need"
+        )
+    rows = _parse_fast(text, delimiter) or _parse_exact(text, delimiter, file_name)
     del text  # the parsed columns are all that is needed from here
     header, columns, lines, problems = rows
     sheet = _assemble(file_name, sha256, "csv", header, columns, lines, problems)
@@ -215,20 +265,35 @@ def _parse_fast(text: str, delimiter: str):
 
 
 def _all_text(text: str, delimiter: str) -> dict:
-    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter), [])
+    try:
+        first = next(csv.reader(io.StringIO(first_line(text), newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        first = []
     return {f"f{i}": pa.string() for i in range(max(len(first), 1) + 64)}
 
 
-def _parse_exact(text: str, delimiter: str):
+def _guarded_lines(text: str, delimiter: str, file_name: str):
+    """The file's lines, refusing one with more cells than any spreadsheet has before the csv
+    module holds them all in memory."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if line.count(delimiter) >= MAX_CELLS_PER_LINE:
+            raise FileRefused(
+                f"line {number:,} of {file_name} has more than {MAX_CELLS_PER_LINE:,} cells, more than "
+                "any spreadsheet holds: this is not a table wpc can read"
+            )
+        yield line
+
+
+def _parse_exact(text: str, delimiter: str, file_name: str = "the file"):
     """Python's csv module: slower, but knows where each row starts, and copes with rows that
     have too few cells (the rest read as empty) or too many (the row is quarantined)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_guarded_lines(text, delimiter, file_name), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         header = []
     except csv.Error as exc:
-        raise FileRefused(f"the header line cannot be read as CSV: {exc}") from exc
+        raise FileRefused(f"the header line of {file_name} cannot be read as CSV: {exc}") from exc
     width = len(header)
     rows, lines, problems = [], [], []
     start = reader.line_num + 1
@@ -247,7 +312,12 @@ def _parse_exact(text: str, delimiter: str):
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise FileRefused(f"line {start} cannot be read as CSV: {exc}") from exc
+        if "field larger than field limit" in str(exc):
+            raise FileRefused(
+                f"line {start:,} of {file_name} has a cell of more than {MAX_CELL_CHARACTERS:,} "
+                "characters (a spreadsheet cell holds at most 32,767): check the file"
+            ) from exc
+        raise FileRefused(f"line {start:,} cannot be read as CSV: {exc}") from exc
     columns = [pa.array([row[i] for row in rows], type=pa.string()) for i in range(width)]
     return header, columns, np.array(lines, dtype="int64"), problems
 
@@ -268,8 +338,7 @@ def _read_xlsx(data: bytes, file_name: str, sha256: str, max_mb: int, sheet_name
         raise FileRefused(
             f"{file_name} is a zip file but not an Excel workbook (.xlsx): save it as .xlsx or CSV"
         )
-    if unpacked > 10 * max_mb * 1024 * 1024:
-        raise FileRefused(f"{file_name} unpacks to {unpacked / 1024 / 1024:,.0f} MB, more than wpc will read")
+    _check_unpacking(archive, file_name, unpacked, max_mb)
     try:
         values_book = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False
@@ -278,7 +347,7 @@ def _read_xlsx(data: bytes, file_name: str, sha256: str, max_mb: int, sheet_name
             io.BytesIO(data), read_only=True, data_only=False, keep_links=False
         )
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise FileRefused(f"{file_name} cannot be read as an Excel workbook: {exc}") from exc
+        raise FileRefused(f"{file_name} cannot be read as an Excel workbook: {_first_line(exc)}") from exc
     try:
         sheets = values_book.sheetnames
         if sheet_name is None:
@@ -297,6 +366,11 @@ def _read_xlsx(data: bytes, file_name: str, sha256: str, max_mb: int, sheet_name
         while header and header[-1] == "":
             header.pop()
         width = len(header)
+        if width > MAX_COLUMNS:
+            raise FileRefused(
+                f"sheet {chosen!r} of {file_name} has {width:,} columns; wpc reads sheets of up to "
+                f"{MAX_COLUMNS:,} columns (the data standard has at most 20): delete the columns it does not need"
+            )
         cells: list[list[str]] = [[] for _ in range(width)]
         lines, problems = [], []
         formula_cells = 0
@@ -324,7 +398,7 @@ def _read_xlsx(data: bytes, file_name: str, sha256: str, max_mb: int, sheet_name
     except FileRefused:
         raise
     except Exception as exc:  # a damaged sheet fails part way, with whatever openpyxl raises
-        raise FileRefused(f"{file_name} cannot be read as an Excel workbook: {exc}") from exc
+        raise FileRefused(f"{file_name} cannot be read as an Excel workbook: {_first_line(exc)}") from exc
     finally:
         values_book.close()
         formula_book.close()
@@ -343,6 +417,39 @@ def _read_xlsx(data: bytes, file_name: str, sha256: str, max_mb: int, sheet_name
     return result
 
 
+def _check_unpacking(archive: zipfile.ZipFile, file_name: str, unpacked: int, max_mb: int) -> None:
+    """Refuse a workbook that would unpack to far more than its size (a "zip bomb") before any
+    of it is unpacked. The sizes checked are those the zip declares; Python's zipfile never
+    unpacks a part beyond its declared size (a part that lies fails its checksum)."""
+    if unpacked > 10 * max_mb * 1024 * 1024:
+        raise FileRefused(
+            f"{file_name} would unpack to {unpacked / 1024 / 1024:,.0f} MB, more than wpc will read "
+            f"(10 times the {max_mb} MB upload limit)"
+        )
+    for info in archive.infolist():
+        packed = max(info.compress_size, 1)
+        if info.file_size > ZIP_RATIO_FROM and info.file_size > ZIP_RATIO_LIMIT * packed:
+            raise FileRefused(
+                f"{file_name} is not a workbook wpc will open: its part {info.filename} would unpack "
+                f"from {packed / 1024:,.0f} KB to {info.file_size / 1024 / 1024:,.0f} MB "
+                f"({info.file_size // packed:,} times), which real spreadsheets never do (a 'zip bomb')"
+            )
+
+
+def _first_line(exc: BaseException) -> str:
+    """What went wrong, in one line; XML entity definitions (refused by defusedxml, which
+    openpyxl uses) named as such rather than as openpyxl's "invalid XML"."""
+    cause = exc
+    while cause is not None:
+        if type(cause).__module__.startswith("defusedxml"):
+            return "it defines XML entities, which spreadsheets never need and wpc does not read (an 'XML bomb')"
+        if isinstance(cause, zipfile.BadZipFile):
+            return f"it is damaged ({cause})"
+        cause = cause.__cause__ or cause.__context__
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def sheet_names(data: bytes) -> list[str]:
     """The sheets of an XLSX file, in order ([] for anything that is not a readable workbook)."""
     if not data.startswith(b"PK\x03\x04"):
@@ -350,8 +457,10 @@ def sheet_names(data: bytes) -> list[str]:
     import openpyxl
 
     try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        _check_unpacking(archive, "upload", sum(i.file_size for i in archive.infolist()), 1 << 20)
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, keep_links=False)
-    except Exception:  # not a workbook: read_bytes will say why
+    except Exception:  # not a workbook, or one wpc will not open: read_bytes will say why
         return []
     try:
         return list(book.sheetnames)
@@ -388,6 +497,8 @@ def _assemble(file_name, sha256, fmt, header, columns, lines, problems) -> Sheet
     header = [str(h).strip() for h in header]
     if not any(header):
         raise FileRefused(f"{file_name} has no column names in its first row")
+    if max(len(h) for h in header) > MAX_CELL_CHARACTERS:
+        raise FileRefused(f"the header of {file_name} has a column name of more than {MAX_CELL_CHARACTERS:,} characters")
     folded, labels, letters, frame_columns = [], {}, {}, {}
     for i, label in enumerate(header):
         name = fold(label) or f"column_{column_letter(i)}"
@@ -398,13 +509,17 @@ def _assemble(file_name, sha256, fmt, header, columns, lines, problems) -> Sheet
         labels[name] = label
         letters[name] = column_letter(i)
         column = columns[i] if isinstance(columns[i], pa.ChunkedArray) else pa.chunked_array([columns[i]])
+        _check_cell_lengths(column, file_name, lines)
+        problems = problems + _control_characters(column, i)
         frame_columns[name] = _clean(column.to_pandas())
     frame = pd.DataFrame(frame_columns)
     blank = np.ones(len(frame), dtype=bool)
     for name in folded:
         blank &= (frame[name] == "").to_numpy()
-    cell_problems = pd.DataFrame(problems, columns=["row", "column", "reason"])
-    cell_problems["column"] = [folded[c] if c is not None else None for c in cell_problems["column"]]
+    named = [(row, folded[c] if c is not None else None, reason) for row, c, reason in problems]
+    cell_problems = pd.DataFrame(named, columns=["row", "column", "reason"]).astype({"row": "int64"})
+    # A row with a problem is not blank, even if its named cells are (cells beyond the header).
+    blank[cell_problems["row"].to_numpy(dtype="int64")] = False
     if blank.any():
         keep = ~blank
         renumber = np.cumsum(keep) - 1
@@ -429,6 +544,34 @@ def _assemble(file_name, sha256, fmt, header, columns, lines, problems) -> Sheet
         letters=letters,
         cell_problems=cell_problems,
     )
+
+
+def _check_cell_lengths(column: pa.ChunkedArray, file_name: str, lines: np.ndarray) -> None:
+    """Refuse a file with a cell longer than MAX_CELL_CHARACTERS, as the exact CSV parser does."""
+    lengths = pa_compute.utf8_length(column)
+    if len(column) and pa_compute.max(lengths).as_py() > MAX_CELL_CHARACTERS:
+        row = int(np.argmax(lengths.to_numpy(zero_copy_only=False) > MAX_CELL_CHARACTERS))
+        where = "the header" if row >= len(lines) else f"line {lines[row]:,}"
+        raise FileRefused(
+            f"{where} of {file_name} has a cell of more than {MAX_CELL_CHARACTERS:,} characters "
+            "(a spreadsheet cell holds at most 32,767): check the file"
+        )
+
+
+def _control_characters(column: pa.ChunkedArray, index: int) -> list[tuple]:
+    """A problem for each cell holding a control character (found in Arrow: whole columns at once)."""
+    found = pa_compute.match_substring_regex(column, CONTROL_CHARACTERS)
+    if not pa_compute.any(found).as_py():
+        return []
+    rows = np.flatnonzero(found.to_numpy(zero_copy_only=False))
+    problems = []
+    for row in rows:
+        character = re.search(CONTROL_CHARACTERS, column[int(row)].as_py()).group()
+        problems.append(
+            (int(row), index, f"this cell holds a control character (U+{ord(character):04X}), which is "
+             "not text: delete it")
+        )
+    return problems
 
 
 def _clean(column: pd.Series) -> pd.Series:

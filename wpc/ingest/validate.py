@@ -8,6 +8,7 @@ look-ups against the database), never a Python loop over rows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import duckdb
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from wpc import db, vocab
-from wpc.ingest import normalise, postcodes, standard
+from wpc.ingest import normalise, postcodes, privacy, standard
 from wpc.ingest.read import EXCEL_ERRORS, FileRefused, Sheet, fold
 from wpc.presets import Preset
 
@@ -29,6 +30,7 @@ class Validated:
     clean: pd.DataFrame  # one row per sheet row: normalised fields and derived ones
     problems: pd.DataFrame  # row, column (field or None for the whole row), reason
     notes: list[str] = field(default_factory=list)
+    scrubbed: pd.DataFrame = field(default_factory=pd.DataFrame)  # field -> what was removed, per row
 
 
 class Problems:
@@ -70,6 +72,13 @@ def _names_for(spec: standard.FieldSpec) -> list[str]:
     return [spec.name, *(fold(a) for a in spec.rule.aliases)]
 
 
+def listing(sheet: Sheet, most: int = 30) -> str:
+    """The file's column names for a message: the first `most`, each cut to 40 characters."""
+    labels = [label if len(label) <= 40 else label[:39] + "…" for label in sheet.labels.values()]
+    more = len(labels) - most
+    return ", ".join(labels[:most]) + (f" and {more:,} more" if more > 0 else "")
+
+
 def infer_kind(sheet: Sheet) -> str:
     """The kind whose own columns (those no other kind has) the file holds most of."""
     present = set(sheet.frame.columns)
@@ -83,7 +92,7 @@ def infer_kind(sheet: Sheet) -> str:
     if scores[best] == 0 or scores[best] == scores[second]:
         raise FileRefused(
             f"cannot tell which kind of file {sheet.file_name} is from its columns "
-            f"({', '.join(sheet.labels.values())}): name it with --kind "
+            f"({listing(sheet)}): name it with --kind "
             f"({' | '.join(standard.KINDS)})"
         )
     return best
@@ -95,6 +104,14 @@ def match_columns(kind: str, sheet: Sheet) -> tuple[dict[str, str], list[str]]:
     columns, missing = {}, []
     for spec in standard.fields(kind):
         found = [name for name in _names_for(spec) if name in present]
+        repeated = [n for name in found for n in present if re.fullmatch(re.escape(name) + r"__\d+", n)]
+        if repeated:
+            shown = " and ".join(
+                f"{sheet.labels[n]!r} (column {sheet.letters[n]})" for n in [found[0], *repeated]
+            )
+            raise FileRefused(
+                f"{sheet.file_name} has more than one column for {spec.name}: {shown}; keep one"
+            )
         if len(found) > 1:
             shown = " and ".join(f"{sheet.labels[n]!r} (column {sheet.letters[n]})" for n in found)
             raise FileRefused(f"{sheet.file_name} has two columns for {spec.name}: {shown}; keep one")
@@ -105,7 +122,7 @@ def match_columns(kind: str, sheet: Sheet) -> tuple[dict[str, str], list[str]]:
     if missing:
         message = (
             f"{sheet.file_name} is missing required column(s) for {kind}: {', '.join(missing)} "
-            f"(its columns are: {', '.join(sheet.labels.values())})"
+            f"(its columns are: {listing(sheet)})"
         )
         try:
             guess = infer_kind(sheet)
@@ -281,9 +298,10 @@ def validate(kind: str, sheet: Sheet, con: duckdb.DuckDBPyConnection) -> Validat
     problems = Problems()
     read_problems = sheet.cell_problems
     for column in read_problems["column"].unique():
-        rows = read_problems[
-            read_problems["column"].isna() if column is None else read_problems["column"] == column
-        ]
+        whole_row = pd.isna(column)  # None, or NaN once a text column holds it
+        rows = read_problems[read_problems["column"].isna() if whole_row else read_problems["column"] == column]
+        if whole_row:
+            column = None
         field_name = next((f for f, c in columns.items() if c == column), column)
         mask = np.zeros(sheet.rows, dtype=bool)
         mask[rows["row"].to_numpy()] = True
@@ -292,7 +310,7 @@ def validate(kind: str, sheet: Sheet, con: duckdb.DuckDBPyConnection) -> Validat
         problems.add(mask, field_name, reasons)
 
     vocabularies = normalise.Vocabularies(preset_groups(con))
-    clean, raw = {}, {}
+    clean, raw, scrubbed = {}, {}, {}
     for spec in standard.fields(kind):
         text = (
             sheet.frame[columns[spec.name]]
@@ -308,6 +326,10 @@ def validate(kind: str, sheet: Sheet, con: duckdb.DuckDBPyConnection) -> Validat
         raw[spec.name] = text
         values, reasons = _parse(spec, text, vocabularies)
         problems.add_reasons(reasons, spec.name)
+        if spec.rule.read == "text" or spec.rule.vocabulary == "theme":
+            values, scrubbed[spec.name] = privacy.scrub_column(values)
+        elif spec.rule.read in ("id", "url"):
+            problems.add_reasons(privacy.identifier_problems(values), spec.name)
         if spec.required:
             problems.add(_is_blank(values) & pd.isna(reasons), spec.name, "required: this cell is empty")
         clean[spec.name] = values
@@ -335,6 +357,7 @@ def validate(kind: str, sheet: Sheet, con: duckdb.DuckDBPyConnection) -> Validat
         clean=clean,
         notes=notes,
         problems=found.drop(columns="_at").reset_index(drop=True),
+        scrubbed=pd.DataFrame(scrubbed, index=sheet.frame.index),
     )
 
 
