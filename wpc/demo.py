@@ -631,7 +631,7 @@ def _insights(rng, world: _World, activities: pd.DataFrame) -> pd.DataFrame:
                 "programme": activity["programme"],
                 "themes": "; ".join(picked),
                 "summary": (
-                    f"People told us about {picked[0]} in {activity['place']}: {quote.lower().rstrip('.')}."
+                    f"People told us about {picked[0]} in {activity['place']}: {_run_on(quote)}."
                 ),
                 "quote": quote,
                 "groups": targets,
@@ -703,3 +703,9 @@ def load_demo(
     return Loaded(
         preset_id, counts["activities"], counts["participants"], counts["returns"], counts["insights"]
     )
+
+
+def _run_on(quote: str) -> str:
+    """A quote continuing a sentence: first letter lower-cased unless it is "I", no full stop."""
+    text = quote.rstrip(".")
+    return text if text.startswith(("I ", "I'")) else text[:1].lower() + text[1:]
