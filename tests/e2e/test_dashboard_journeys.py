@@ -56,12 +56,15 @@ def tables(page) -> list[list[list[str]]]:
         [...frame.querySelectorAll('tr')].map(row => [...row.querySelectorAll('th, td')].map(c => c.innerText.trim())))""")
 
 
-def table_with(page, *headers: str, without: str | None = None, first: str | None = None) -> list[dict[str, str]]:
+def table_with(page, *headers: str, without: str | None = None, first: str | None = None,
+               rows: int | None = None) -> list[dict[str, str]]:
     """The rows (as header -> text) of the one table whose header has `headers` (and not `without`),
-    waiting until it is drawn (with `first` as its first cell, if given)."""
+    waiting until it is drawn (with `first` as its first cell and `rows` rows, if given): a table
+    still showing the previous selection can share its first row with the new one."""
     def matching():
         return [t for t in tables(page) if len(t) > 1 and all(h in t[0] for h in headers) and without not in t[0]
-                and (first is None or t[1][:1] == [first])]
+                and (first is None or t[1][:1] == [first])
+                and (rows is None or len([r for r in t[1:] if r]) == rows)]
 
     deadline = time.monotonic() + 30
     while not matching() and time.monotonic() < deadline:
@@ -153,7 +156,7 @@ def test_place_lead_finds_cold_spots_on_the_map(page, app_url, reports):
     # one shape per Lewisham LSOA, and the cold spots drawn again with their black outline
     lsoas = len(lewisham["rates"]["lsoa"])
     page.wait_for_function(f"() => document.querySelectorAll('.choroplethlayer path').length === {lsoas + len(spots)}")
-    cold = table_with(page, "LSOA", "IMD rank", without="Cold spot", first=spots[0]["lsoa_code"])
+    cold = table_with(page, "LSOA", "IMD rank", without="Cold spot", first=spots[0]["lsoa_code"], rows=len(spots))
     assert [row["LSOA"] for row in cold] == [s["lsoa_code"] for s in spots]
     ranks = [value(row["IMD rank"]) for row in cold]
     assert ranks == sorted(ranks)  # most deprived first
