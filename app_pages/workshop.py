@@ -73,8 +73,9 @@ question = cache.call(questions.question, path, scope=scope, key=screen, dimensi
 st.title(f"{question.title}: {name}")
 st.subheader(question.ask)
 figure = question.figure
-figure.update_layout(font=dict(size=PROJECTOR_FONT), height=PROJECTOR_HEIGHT)
-widgets.chart(figure, key=f"workshop_chart_{screen}", download_name=f"{question.title} {name}")
+figure.update_layout(font=dict(size=PROJECTOR_FONT), height=PROJECTOR_HEIGHT, margin=dict(b=30))
+figure.update_xaxes(automargin=True)
+widgets.chart(figure, key=f"workshop_chart_{screen}", download_name=f"{question.title} {name}", own_fonts=True)
 for sentence in question.sentences:
     widgets.sentence(sentence)
 if question.caption:

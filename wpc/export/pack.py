@@ -80,7 +80,8 @@ def _numbered(pack: Pack) -> list[tuple[str, questions.Question]]:
 def slide_figure(fig: go.Figure) -> go.Figure:
     """A copy of a chart for a slide: larger type and no title (the slide has one)."""
     copy = go.Figure(fig)
-    copy.update_layout(font=dict(size=CHART_FONT), title=None, margin=dict(l=10, r=10, t=40, b=10))
+    copy.update_layout(font=dict(size=CHART_FONT), title=None, margin=dict(l=10, r=10, t=40, b=30))
+    copy.update_xaxes(automargin=True)
     return copy
 
 

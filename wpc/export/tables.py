@@ -65,14 +65,22 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
+def _as_text_cell(value):
+    """Lists (e.g. target groups) joined with '; ', and text without the control characters a
+    workbook cannot hold."""
+    if isinstance(value, (list, tuple)) or (hasattr(value, "ndim") and getattr(value, "ndim", 0) == 1):
+        value = "; ".join(str(v) for v in value)
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _without_control_characters(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells without the control characters a workbook cannot hold (before neutralising,
-    so that '\x01=1+1' cannot turn into a formula once the \x01 is gone)."""
+    """Cells a workbook can hold, made before neutralising, so that neither '\x01=1+1' (once
+    the \x01 is gone) nor a list whose first item starts with = can turn into a formula."""
     clean = frame.copy()
     for column in clean.columns:
         values = clean[column]
         if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
-            clean[column] = values.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
+            clean[column] = values.map(_as_text_cell)
     clean.columns = [ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in clean.columns]
     return clean
 

@@ -21,9 +21,12 @@ from wpc.format import count
 SUPPRESSED = "*"
 
 
-def chart(fig, key: str, download_name: str | None = None) -> None:
-    """A plotly chart drawn with wpc's offline config (no CDN fetches), with a PNG download."""
-    st.plotly_chart(fig, width="stretch", key=key, config=figures.PLOTLY_CONFIG)
+def chart(fig, key: str, download_name: str | None = None, own_fonts: bool = False) -> None:
+    """A plotly chart drawn with wpc's offline config (no CDN fetches), with a PNG download.
+    `own_fonts`: keep the figure's font sizes (large type in workshop mode) instead of
+    Streamlit's chart theme."""
+    st.plotly_chart(fig, width="stretch", key=key, config=figures.PLOTLY_CONFIG,
+                    theme=None if own_fonts else "streamlit")
     height = fig.layout.height or 600
 
     def png() -> bytes:
