@@ -27,6 +27,10 @@ PAGES = {
                 url_path="activities"),
         st.Page("app_pages/insights.py", title="Insight library", icon=":material/search:", url_path="insights"),
     ],
+    "Workshop": [
+        st.Page("app_pages/workshop.py", title="Workshop mode and place pack", icon=":material/co_present:",
+                url_path="workshop"),
+    ],
     "Data": [
         st.Page("app_pages/upload.py", title="Upload and data quality", icon=":material/upload_file:",
                 url_path="upload"),

@@ -5,7 +5,6 @@ changed ("you said, we did"), and who took part in each one."""
 import streamlit as st
 
 from wpc import figures, measures, narrative
-from wpc.export.tables import to_csv_bytes
 from wpc.format import number, pct
 from wpc.measures import log
 from wpc.ui import cache, state, widgets
@@ -82,14 +81,7 @@ else:
     if place:
         columns.pop("place")
     table = shown[list(columns)].rename(columns=columns)
-    widgets.table(table, key="activities_log", threshold=threshold)
-    st.download_button(
-        "Download this list (CSV)",
-        to_csv_bytes(table),
-        file_name="wpc-activity-log.csv",
-        mime="text/csv",
-        key="activities_log_csv",
-    )
+    widgets.table(table, key="activities_log", threshold=threshold, download_name="activity log")
 
 # ---------- one activity
 st.header("Activity detail")

@@ -59,3 +59,14 @@ def demo_db(reference_db, tmp_path_factory) -> Path:
     for preset in ("sel", "mse", "hw"):
         demo.load_demo(settings, preset, path, end_date=dt.date.fromisoformat(DEMO_END))
     return path
+
+
+@pytest.fixture(scope="session")
+def chart_renderer():
+    """The process's one headless Chromium for chart images (wpc.export.charts.shared), shared
+    by every test that draws a chart, closed at the end of the session."""
+    from wpc.export import charts
+
+    renderer = charts.shared()
+    yield renderer
+    renderer.close()

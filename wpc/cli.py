@@ -324,5 +324,82 @@ def report(
         typer.echo(render_text(result), nl=False)
 
 
+class ExportFormat(str, Enum):
+    pptx = "pptx"
+    pdf = "pdf"
+    csv = "csv"
+    png = "png"
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="pptx or pdf (the place pack), csv (a zip of its tables) or "
+                                   "png (a zip of its charts).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="File to write; with no --place, a folder for one file per place "
+                           "and one for the whole ICS.")
+    ],
+    place: Annotated[
+        Optional[str], typer.Option("--place", help="A place of the ICS; omitted: every place and the whole ICS.")
+    ] = None,
+    db: DbOption = None,
+    preset: Annotated[
+        Optional[str], typer.Option("--preset", help="The ICS preset; default: the database's default preset.")
+    ] = None,
+    dimension: Annotated[
+        str, typer.Option("--dimension", help="The dimension of the reach-gaps slide (e.g. ethnicity_group, "
+                          "age_band, sex, disability, carer).")
+    ] = "ethnicity_group",
+    date_from: Annotated[
+        Optional[str], typer.Option("--from", help="First activity start date (YYYY-MM-DD or DD/MM/YYYY).")
+    ] = None,
+    date_to: Annotated[
+        Optional[str], typer.Option("--to", help="Last activity start date (YYYY-MM-DD or DD/MM/YYYY).")
+    ] = None,
+    today: Annotated[
+        Optional[str], typer.Option("--today", help="The date the pack is made as (default: today).")
+    ] = None,
+    no_suppress: Annotated[
+        bool,
+        typer.Option("--no-suppress", help="Turn disclosure control off (local analysis only; the pack says so)."),
+    ] = False,
+) -> None:
+    """Write the place pack (the workshop's six questions, methods and sources) as slides, PDF,
+    tables or charts, in publication mode: counts of 1 to 7 hidden, others rounded to 5."""
+    from wpc.export import charts, pack
+    from wpc.measures import Scope, ScopeError, resolve
+    from wpc.measures.scope import default_preset, parse_date
+    from wpc.questions import REACH_DIMENSIONS
+
+    if dimension not in REACH_DIMENSIONS:
+        fail(f"--dimension {dimension!r} is not one of {', '.join(REACH_DIMENSIONS)}")
+    settings = load_settings(db_path=db)
+    mode = "off" if no_suppress else "publish"
+    try:
+        with database.reading(settings.db_path) as con:
+            scope = Scope.parse(preset or default_preset(con) or settings.default_preset, place,
+                                date_from=parse_date(date_from, "--from date"),
+                                date_to=parse_date(date_to, "--to date"), today=parse_date(today, "--today date"))
+            resolved = resolve(con, scope)
+            places = [resolved.scope.place] if place else [None, *resolved.preset.place_names]
+            packs = [pack.build(con, Scope(**{**resolved.scope.__dict__, "place": p, "today": resolved.today}),
+                                dimension, mode) for p in places]
+        if place and not out.is_dir():
+            targets = [out]
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            targets = [out / pack.file_name(p.about.name, p.about.today, fmt.value) for p in packs]
+        for one, target in zip(packs, targets, strict=True):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(pack.render(one, fmt.value))
+            typer.echo(f"Wrote {target}")
+    except (ScopeError, database.DatabaseError, charts.ChartError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"could not write {exc.filename or out}: {exc.strerror or exc}")
+
+
 if __name__ == "__main__":
     app()

@@ -94,6 +94,12 @@ def presets() -> list[Preset]:
     return cache.call(_registered_presets, db_path())
 
 
+def place_choices(preset: Preset) -> list[str]:
+    """What the place selector offers for `preset` (ALL_PLACES first). Workshop mode's own
+    place switch offers the same list, so whatever limits one limits the other."""
+    return [ALL_PLACES, *preset.place_names]
+
+
 def choose_scope(container=None) -> tuple[Preset, str | None]:
     """The preset and place selectors (in the sidebar by default); place None = whole ICS."""
     target = container if container is not None else st.sidebar
@@ -105,7 +111,7 @@ def choose_scope(container=None) -> tuple[Preset, str | None]:
     )
     preset = available[preset_id]
     place = url_selectbox(
-        "Place", [ALL_PLACES, *preset.place_names], key="place", container=target,
+        "Place", place_choices(preset), key="place", container=target,
         help="A borough or group of districts within the ICS.",
     )
     return preset, None if place == ALL_PLACES else place

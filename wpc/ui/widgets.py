@@ -1,5 +1,10 @@
-"""Widgets every page uses the same way: charts (offline maps config), number tables with the
-disclosure footnote, and the message shown when a filter leaves nothing to show."""
+"""Widgets every page uses the same way: charts (offline maps config) with a PNG download,
+number tables with the disclosure footnote and CSV and XLSX downloads, and the message shown
+when a filter leaves nothing to show.
+
+Downloads hold exactly what the page shows (the same disclosure control as the screen) and
+are made only when the button is pressed, so pages stay fast: a chart's PNG is drawn then by
+the shared headless browser (wpc.export.charts)."""
 
 from __future__ import annotations
 
@@ -9,14 +14,45 @@ import pandas as pd
 import streamlit as st
 
 from wpc import figures
+from wpc.export import charts
+from wpc.export.tables import for_download, to_csv_bytes, to_xlsx_bytes
 from wpc.format import count
 
 SUPPRESSED = "*"
 
 
-def chart(fig, key: str) -> None:
-    """A plotly chart drawn with wpc's offline config (no CDN fetches)."""
-    st.plotly_chart(fig, width="stretch", key=key, config=figures.PLOTLY_CONFIG)
+def chart(fig, key: str, download_name: str | None = None, own_fonts: bool = False) -> None:
+    """A plotly chart drawn with wpc's offline config (no CDN fetches), with a PNG download.
+    `own_fonts`: keep the figure's font sizes (large type in workshop mode) instead of
+    Streamlit's chart theme."""
+    st.plotly_chart(fig, width="stretch", key=key, config=figures.PLOTLY_CONFIG,
+                    theme=None if own_fonts else "streamlit")
+    height = fig.layout.height or 600
+
+    def png() -> bytes:
+        return charts.to_png_bytes(fig, width=1200, height=height)
+
+    st.download_button("PNG", png, file_name=f"{_file_stem(download_name or key)}.png", mime="image/png",
+                       key=f"{key}_png", on_click="ignore", icon=":material/image:",
+                       help="Download this chart as an image.")
+
+
+def _file_stem(name: str) -> str:
+    return "wpc-" + re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+
+
+def downloads(frame: pd.DataFrame, key: str, percent_columns: tuple[str, ...] = (),
+              download_name: str | None = None) -> None:
+    """CSV and XLSX buttons for a table (formula-safe; shares written as percentages)."""
+    stem = _file_stem(download_name or key)
+    row = st.container(horizontal=True)
+    row.download_button("CSV", lambda: to_csv_bytes(for_download(frame, percent_columns)),
+                        file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
+                        icon=":material/download:", help="Download this table as CSV.")
+    row.download_button("XLSX", lambda: to_xlsx_bytes(for_download(frame, percent_columns)),
+                        file_name=f"{stem}.xlsx", key=f"{key}_xlsx", on_click="ignore",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        icon=":material/download:", help="Download this table as an Excel workbook.")
 
 
 def suppression_note(threshold: int) -> str:
@@ -37,11 +73,13 @@ def table(
     percent_columns: tuple[str, ...] = (),
     threshold: int | None = None,
     one_decimal_columns: tuple[str, ...] = (),
+    download_name: str | None = None,
 ) -> None:
     """A table with thousands separators on counts and percentages on share columns (0-1
     fractions); `one_decimal_columns` (rates, gaps in points) are written with one decimal.
     Hidden counts show as "*"; if any do, the disclosure footnote follows
-    (`threshold` is the preset's suppression threshold)."""
+    (`threshold` is the preset's suppression threshold). CSV and XLSX buttons follow."""
+    original = frame
     config = {}
     frame = frame.copy()
     for column in frame.columns:
@@ -68,6 +106,7 @@ def table(
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key)
     if threshold is not None and has_suppressed(frame):
         st.caption(suppression_note(threshold))
+    downloads(original, key, percent_columns, download_name)
 
 
 def _count_text(value) -> str:

@@ -1,0 +1,106 @@
+"""Workshop mode: one question per screen for a projector, in large type, with the sentence a
+speaker reads under each chart; next and previous (the screen is kept in the URL), a place
+switch on the page, and the place pack (PowerPoint or PDF) to take away.
+
+The sidebar is hidden on this page only (CSS injected here), but it still runs: the place
+switch below writes to the sidebar's own place choice, so the scope, and any limit on the
+places a user may see, comes from the frame exactly as on every other page.
+"""
+
+import datetime as dt
+
+import streamlit as st
+
+from wpc import questions, vocab
+from wpc.export import pack
+from wpc.ui import cache, state, widgets
+
+PROJECTOR_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="stSidebarNav"] { display: none !important; }
+.stMainBlockContainer { max-width: 100%; padding-top: 2rem; }
+.stMainBlockContainer h1 { font-size: 2.6rem; line-height: 1.15; padding-bottom: 0.2rem; }
+.stMainBlockContainer h2 { font-size: 1.7rem; font-weight: 500; padding-top: 0; }
+.stMainBlockContainer [data-testid="stMarkdown"] p { font-size: 1.6rem; line-height: 1.45; }
+.stMainBlockContainer [data-testid="stExpander"] [data-testid="stMarkdown"] p { font-size: 1rem; }
+</style>
+"""
+PROJECTOR_FONT = 19
+PROJECTOR_HEIGHT = 470  # the chart, its sentence and the controls fit one 1080p screen
+KEYS = list(questions.QUESTIONS)
+
+st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+
+preset, place = state.scope()
+scope = state.measure_scope()
+path = state.db_path()
+name = place or preset.name
+threshold = preset.thresholds.suppression
+
+
+def _step(offset: int) -> None:
+    position = KEYS.index(st.session_state.get("screen", KEYS[0]))
+    st.session_state["screen"] = KEYS[(position + offset) % len(KEYS)]
+
+
+def _switch_place() -> None:
+    # ask the sidebar's place selector for the place; the frame checks it on the rerun
+    st.session_state["place"] = st.session_state["workshop_place"]
+
+
+previous, chooser, following, place_column, dimension_column = st.columns([1, 3, 1, 2, 2],
+                                                                          vertical_alignment="bottom")
+previous.button("Previous", on_click=_step, args=(-1,), icon=":material/arrow_back:", key="workshop_previous",
+                width="stretch")
+following.button("Next", on_click=_step, args=(1,), icon=":material/arrow_forward:", key="workshop_next",
+                 width="stretch")
+with chooser:
+    screen = state.url_selectbox(
+        "Question", KEYS, key="screen",
+        format_func=lambda k: f"{KEYS.index(k) + 1} of {len(KEYS)}: {questions.QUESTIONS[k][0]}",
+    )
+choices = state.place_choices(preset)
+st.session_state["workshop_place"] = place or state.ALL_PLACES
+place_column.selectbox("Place", choices, key="workshop_place", on_change=_switch_place,
+                       format_func=lambda p: preset.name if p == state.ALL_PLACES else p)
+with dimension_column:
+    dimension = state.url_selectbox("Reach gaps on", list(questions.REACH_DIMENSIONS), key="dimension",
+                                    default=questions.DEFAULT_DIMENSION, format_func=vocab.DIMENSION_LABELS.get,
+                                    omit_default=True)
+
+question = cache.call(questions.question, path, scope=scope, key=screen, dimension=dimension)
+st.title(f"{question.title}: {name}")
+st.subheader(question.ask)
+figure = question.figure
+figure.update_layout(font=dict(size=PROJECTOR_FONT), height=PROJECTOR_HEIGHT, margin=dict(b=30))
+figure.update_xaxes(automargin=True)
+widgets.chart(figure, key=f"workshop_chart_{screen}", download_name=f"{question.title} {name}", own_fonts=True)
+for sentence in question.sentences:
+    widgets.sentence(sentence)
+if question.caption:
+    st.caption(question.caption)
+with st.expander("Numbers behind the chart"):
+    for table in question.tables:
+        st.markdown(f"**{widgets.escape_markdown(table.title)}**")
+        widgets.table(table.frame, key=f"workshop_table_{table.name}", percent_columns=table.percent_columns,
+                      threshold=threshold, one_decimal_columns=table.one_decimal_columns,
+                      download_name=f"{table.name} {name}")
+
+st.divider()
+st.markdown("**Take it away: the place pack**")
+st.caption(
+    f"Every question above for {name} (period and filters as chosen), with the methods and data sources. "
+    "The pack uses publication mode: counts of 1 to "
+    f"{threshold} people are shown as *, every other count is rounded to the nearest 5 and shares are "
+    "worked out from the rounded counts, so figures can differ slightly from the screen."
+)
+today = scope.today or dt.date.today()
+buttons = st.container(horizontal=True)
+for fmt, label in (("pptx", "Download the pack (PowerPoint)"), ("pdf", "Download the pack (PDF)")):
+    buttons.download_button(
+        label, lambda fmt=fmt: pack.make(path, scope, fmt, dimension)[1],
+        file_name=pack.file_name(name, today, fmt), mime=pack.MIME[fmt], key=f"workshop_pack_{fmt}",
+        on_click="ignore", icon=":material/download:", type="primary",
+    )
+st.page_link("app_pages/overview.py", label="Leave workshop mode", icon=":material/close_fullscreen:")

@@ -1,0 +1,389 @@
+"""The place pack: the six workshop questions for one scope as slides (PPTX), pages (PDF),
+tables (a zip of CSV files) or chart images (a zip of PNG files).
+
+Every form holds the same content: a title (scope, period, data date, disclosure), one
+slide per question (chart, the speaker's sentence, a small table), and a methods and
+sources slide. Numbers come from `wpc.questions` in one disclosure mode, by default
+publication mode (DESIGN 4.10: counts of 1 to the threshold shown as *, the next smallest
+hidden too, every other count rounded to the nearest 5, shares from the rounded counts),
+and every slide says so. The app's "download the pack" and `wpc export` both call `make`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import plotly.graph_objects as go
+
+from wpc import db, questions
+from wpc.export import charts
+from wpc.export.tables import as_text, for_download, to_csv_bytes, zip_bytes
+from wpc.measures.scope import Scope
+from wpc.sources import ATTRIBUTION, SOURCES
+
+FORMATS = ("pptx", "pdf", "csv", "png")
+MIME = {
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "pdf": "application/pdf",
+    "csv": "application/zip",
+    "png": "application/zip",
+}
+EXTENSIONS = {"pptx": "pptx", "pdf": "pdf", "csv": "zip", "png": "zip"}
+# Charts on slides: drawn this size (CSS pixels) at twice the resolution, larger type than on screen.
+CHART_WIDTH, CHART_HEIGHT, CHART_FONT = 960, 600, 17
+SYNTHETIC = ("SYNTHETIC DEMO DATA: the engagement records were generated to demonstrate wpc and describe "
+             "no real people or activities. Population, deprivation and boundary data are real.")
+# XML 1.0 cannot hold most control characters; uploaded text could carry them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass(frozen=True)
+class Pack:
+    about: questions.About
+    questions: tuple[questions.Question, ...]
+    dimension: str
+
+
+def build(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = questions.DEFAULT_DIMENSION,
+          disclosure: str = "publish") -> Pack:
+    """Gather the pack's content for `scope` (nothing drawn yet)."""
+    return Pack(questions.about(con, scope, disclosure),
+                tuple(questions.all_questions(con, scope, dimension, disclosure)), dimension)
+
+
+# ---------- names
+
+
+def slug(text: str) -> str:
+    """'South East London' -> 'south-east-london' (file names)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "scope"
+
+
+def file_name(name: str, today: dt.date, fmt: str) -> str:
+    """wpc-pack-lambeth-2025-10-01.pptx for the scope called `name`; csv and png packs are zip files."""
+    kind = {"csv": "tables", "png": "charts"}.get(fmt, "pack")
+    return f"wpc-{kind}-{slug(name)}-{today.isoformat()}.{EXTENSIONS[fmt]}"
+
+
+def _numbered(pack: Pack) -> list[tuple[str, questions.Question]]:
+    return [(f"{i:02d}-{q.key.replace('_', '-')}", q) for i, q in enumerate(pack.questions, start=1)]
+
+
+# ---------- charts
+
+
+def slide_figure(fig: go.Figure) -> go.Figure:
+    """A copy of a chart for a slide: larger type and no title (the slide has one)."""
+    copy = go.Figure(fig)
+    copy.update_layout(font=dict(size=CHART_FONT), title=None, margin=dict(l=10, r=10, t=40, b=30))
+    copy.update_xaxes(automargin=True)
+    return copy
+
+
+def chart_images(pack: Pack, renderer: charts.ChartRenderer | None = None) -> dict[str, bytes]:
+    """Each question's chart as PNG bytes (key -> image), drawn by one browser."""
+    renderer = renderer or charts.shared()
+    return {q.key: renderer.png(slide_figure(q.figure), width=CHART_WIDTH, height=CHART_HEIGHT, scale=2)
+            for q in pack.questions}
+
+
+# ---------- the words every form shares
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub("", str(text))
+
+
+def title_lines(pack: Pack) -> list[str]:
+    a = pack.about
+    lines = [
+        f"Scope: {a.name}" + (f", a place of {a.ics}" if a.place else " (the whole Integrated Care System)"),
+        f"Period: {a.period}. Activity filters: {a.filters}.",
+        f"Data: {a.data_date}",
+        f"Made on {a.today.day} {a.today:%B %Y} with wpc.",
+        a.disclosure_note,
+    ]
+    return [*lines, SYNTHETIC] if a.synthetic else lines
+
+
+def footer(pack: Pack) -> str:
+    a = pack.about
+    words = f"{a.name} · made {a.today.isoformat()} · {a.short_disclosure}"
+    return ("SYNTHETIC DEMO DATA · " + words) if a.synthetic else words
+
+
+def methods_lines(pack: Pack) -> list[str]:
+    a = pack.about
+    return [
+        "Core20 reach: the share of participants with a known home who live in the most deprived 20% of "
+        "neighbourhoods (LSOAs) in England (IMD 2025 deciles 1 and 2), against the share of residents who "
+        "do (Census 2021), with a 95% Wilson score interval.",
+        "Reach gaps: each category's share of the participants whose answer is known, against its share of "
+        "residents. 'Below' or 'above' only when the whole 95% interval lies beyond the residents' share.",
+        "Coverage and cold spots: a Core20 neighbourhood is reached when at least one participant lives there "
+        "in the period; cold spots are those with none. Rates are participants per 1,000 residents with "
+        "Byar's 95% interval.",
+        "Feedback loop: due on the activity's feedback_due date, else its end (or start) date plus the "
+        "ICS's feedback window; on time = closed by then; overdue = not closed and past due on the day the "
+        "pack was made.",
+        "Ladder of participation: activities by rung, 1 Coercion to 7 Co-production; shares are of the "
+        "activities with a rung recorded.",
+        "Participants are counted once per activity; people living outside the ICS are left out of "
+        "area-based shares. Full definitions: docs/methods.md.",
+        a.disclosure_note,
+    ]
+
+
+def sources_lines() -> list[str]:
+    return [f"{s.name}. {s.publisher}, {s.vintage}. {s.licence}." for s in SOURCES] + [ATTRIBUTION]
+
+
+def _slide_table(question: questions.Question):
+    """(header, rows as text, rows left out) of the table beside a question's chart."""
+    table = question.table
+    shown = table.on_slide()
+    text = as_text(shown, table.percent_columns, table.one_decimal_columns)
+    left_out = len(table.frame) - len(shown)
+    return list(text.columns), text.to_numpy().tolist(), left_out
+
+
+# ---------- PowerPoint
+
+
+def to_pptx(pack: Pack, images: dict[str, bytes]) -> bytes:
+    """The pack as a 16:9 PowerPoint deck: title, one slide per question, methods and sources."""
+    from pptx import Presentation
+    from pptx.dml.color import RGBColor
+    from pptx.util import Inches, Pt
+
+    dark, muted, blue = RGBColor(0x21, 0x2B, 0x32), RGBColor(0x4C, 0x62, 0x72), RGBColor(0x00, 0x5E, 0xB8)
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
+    title_only = deck.slide_layouts[5]
+
+    def set_title(slide, text: str, size: int = 28) -> None:
+        shape = slide.shapes.title
+        shape.left, shape.top, shape.width, shape.height = Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.9)
+        shape.text_frame.text = _clean(text)
+        shape.text_frame.word_wrap = True
+        paragraph = shape.text_frame.paragraphs[0]
+        paragraph.alignment = 1  # left
+        for run in paragraph.runs:
+            run.font.size, run.font.bold, run.font.color.rgb = Pt(size), True, blue
+
+    def text_box(slide, lines: list[str], left, top, width, height, size: int, colour=dark,
+                 bold_first: bool = False) -> None:
+        frame = slide.shapes.add_textbox(left, top, width, height).text_frame
+        frame.word_wrap = True
+        for i, line in enumerate(lines):
+            paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            paragraph.text = _clean(line)
+            paragraph.space_after = Pt(4)
+            for run in paragraph.runs:
+                run.font.size, run.font.color.rgb = Pt(size), colour
+                run.font.bold = bold_first and i == 0
+
+    def add_footer(slide) -> None:
+        text_box(slide, [footer(pack)], Inches(0.5), Inches(6.95), Inches(12.3), Inches(0.45), 9, muted)
+
+    # title slide
+    slide = deck.slides.add_slide(title_only)
+    set_title(slide, f"Who are we reaching? {pack.about.name}", 36)
+    text_box(slide, ["Working with people and communities: a place pack", *title_lines(pack)],
+             Inches(0.5), Inches(1.5), Inches(12.3), Inches(5.2), 16, bold_first=True)
+
+    for question in pack.questions:
+        slide = deck.slides.add_slide(title_only)
+        set_title(slide, question.title)
+        text_box(slide, [question.ask, *question.sentences], Inches(0.5), Inches(1.15), Inches(12.3),
+                 Inches(1.25), 14, bold_first=True)
+        picture = slide.shapes.add_picture(io.BytesIO(images[question.key]), Inches(0.5), Inches(2.45),
+                                           width=Inches(7.2), height=Inches(4.5))
+        picture._element.nvPicPr.cNvPr.set("descr", _clean(f"{question.title}. {question.sentences[0]}"))
+        header, rows, left_out = _slide_table(question)
+        if rows:
+            shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(7.9), Inches(2.5), Inches(4.95),
+                                           Inches(0.3) * (len(rows) + 1))
+            grid = shape.table
+            for c, name in enumerate(header):
+                grid.cell(0, c).text = _clean(name)
+            for r, row in enumerate(rows, start=1):
+                for c, value in enumerate(row):
+                    grid.cell(r, c).text = _clean(value)
+            for cell in (grid.cell(r, c) for r in range(len(rows) + 1) for c in range(len(header))):
+                for paragraph in cell.text_frame.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.size = Pt(10)
+                cell.margin_left = cell.margin_right = Inches(0.04)
+            notes = [question.table.title]
+            if left_out:
+                notes.append(f"First {len(rows)} of {len(question.table.frame)} rows; all in the CSV tables.")
+        else:
+            notes = [question.table.title, "Nothing to list for this choice."]
+        if question.caption:
+            notes.append(question.caption)
+        text_box(slide, notes, Inches(7.9), Inches(2.5) + Inches(0.3) * (len(rows) + 1) + Inches(0.1),
+                 Inches(4.95), Inches(1.2), 10, muted)
+        add_footer(slide)
+
+    slide = deck.slides.add_slide(title_only)
+    set_title(slide, "Methods and sources")
+    text_box(slide, methods_lines(pack), Inches(0.5), Inches(1.15), Inches(6.0), Inches(5.7), 11)
+    text_box(slide, ["Data sources", *sources_lines()], Inches(6.8), Inches(1.15), Inches(6.0), Inches(5.7), 9,
+             bold_first=True)
+    add_footer(slide)
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+# ---------- PDF
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def to_pdf(pack: Pack, images: dict[str, bytes]) -> bytes:
+    """The pack as an A4 landscape PDF with the same pages as the slides."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(12, 12, 12)
+    pdf.set_title(f"Who are we reaching? {pack.about.name}")
+    pdf.set_author("wpc")
+    family = _pdf_font(pdf)
+    dark, muted, blue = (0x21, 0x2B, 0x32), (0x4C, 0x62, 0x72), (0x00, 0x5E, 0xB8)
+    text = _clean if family != "helvetica" else _latin1
+
+    def heading(words: str, size: float = 20) -> None:
+        pdf.set_xy(12, 12)
+        pdf.set_font(family, "B", size)
+        pdf.set_text_color(*blue)
+        pdf.multi_cell(273, size * 0.45, text(words), align="L")
+
+    def lines(items: list[str], size: float, width: float = 273, colour=dark, bold_first=False,
+              x: float | None = None) -> None:
+        for i, item in enumerate(items):
+            if x is not None:
+                pdf.set_x(x)
+            pdf.set_font(family, "B" if bold_first and i == 0 else "", size)
+            pdf.set_text_color(*colour)
+            pdf.multi_cell(width, size * 0.45, text(item), align="L")
+            pdf.ln(1.2)
+
+    def page_footer() -> None:
+        pdf.set_xy(12, 197)
+        pdf.set_font(family, "", 7.5)
+        pdf.set_text_color(*muted)
+        pdf.multi_cell(273, 3.4, text(footer(pack)), align="L")
+
+    pdf.add_page()
+    heading(f"Who are we reaching? {pack.about.name}", 26)
+    pdf.ln(4)
+    lines(["Working with people and communities: a place pack", *title_lines(pack)], 13, bold_first=True)
+
+    for question in pack.questions:
+        pdf.add_page()
+        heading(question.title)
+        pdf.ln(1)
+        lines([question.ask, *question.sentences], 10.5, bold_first=True)
+        top = max(pdf.get_y() + 2, 48)
+        pdf.image(io.BytesIO(images[question.key]), x=12, y=top, w=160, h=100)
+        header, rows, left_out = _slide_table(question)
+        pdf.set_xy(178, top)
+        pdf.set_font(family, "", 7.5)
+        pdf.set_text_color(*dark)
+        notes = [question.table.title]
+        if rows:
+            with pdf.table(width=107, align="RIGHT", text_align="LEFT", line_height=3.4,
+                           headings_style=FontFace(emphasis="BOLD"), padding=0.8) as table:
+                for row in [header, *rows]:
+                    cells = table.row()
+                    for value in row:
+                        cells.cell(text(value))
+            if left_out:
+                notes.append(f"First {len(rows)} of {len(question.table.frame)} rows; all in the CSV tables.")
+        else:
+            notes.append("Nothing to list for this choice.")
+        if question.caption:
+            notes.append(question.caption)
+        pdf.set_y(pdf.get_y() + 2)
+        lines(notes, 7.5, width=107, colour=muted, x=178)
+        page_footer()
+
+    pdf.add_page()
+    heading("Methods and sources")
+    pdf.ln(2)
+    start = pdf.get_y()
+    lines(methods_lines(pack), 9, width=132)
+    pdf.set_y(start)
+    lines(["Data sources", *sources_lines()], 7.5, width=132, bold_first=True, x=153)
+    page_footer()
+    return bytes(pdf.output())
+
+
+def _pdf_font(pdf) -> str:
+    """DejaVu Sans (any character an upload may hold) when installed, else Helvetica."""
+    regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
+    if regular.exists() and bold.exists():
+        pdf.add_font("dejavu", "", str(regular))
+        pdf.add_font("dejavu", "B", str(bold))
+        return "dejavu"
+    return "helvetica"
+
+
+def _latin1(words: str) -> str:
+    cleaned = _clean(words).replace("–", "-").replace("·", "-").replace("’", "'").replace("…", "...")
+    return cleaned.encode("latin-1", "replace").decode("latin-1")
+
+
+# ---------- tables and charts as files
+
+
+def tables_zip(pack: Pack) -> bytes:
+    """Every table of the pack as a formula-safe CSV (full tables, not only the rows on the
+    slides), with about.txt saying what they are and how they were protected."""
+    files = {}
+    for stem, question in _numbered(pack):
+        for table in question.tables:
+            name = f"{stem[:2]}-{table.name}.csv"
+            files[name] = to_csv_bytes(for_download(table.frame, table.percent_columns))
+    about = [f"Who are we reaching? {pack.about.name}", *title_lines(pack), "", "Files:"]
+    about += [f"{stem}: {q.title}" for stem, q in _numbered(pack)]
+    files["about.txt"] = "\r\n".join(about).encode("utf-8-sig")
+    return zip_bytes(files)
+
+
+def charts_zip(pack: Pack, images: dict[str, bytes]) -> bytes:
+    """Every chart of the pack as PNG, as on the slides, with about.txt."""
+    files = {f"{stem}.png": images[q.key] for stem, q in _numbered(pack)}
+    about = [f"Who are we reaching? {pack.about.name}", *title_lines(pack), "", "Charts:"]
+    about += [f"{stem}.png: {q.title}. {q.sentences[0]}" for stem, q in _numbered(pack)]
+    files["about.txt"] = "\r\n".join(about).encode("utf-8-sig")
+    return zip_bytes(files)
+
+
+def render(pack: Pack, fmt: str, renderer: charts.ChartRenderer | None = None) -> bytes:
+    """The pack in one format (pptx, pdf, csv or png)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown pack format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if fmt == "csv":
+        return tables_zip(pack)
+    images = chart_images(pack, renderer)
+    if fmt == "png":
+        return charts_zip(pack, images)
+    return to_pptx(pack, images) if fmt == "pptx" else to_pdf(pack, images)
+
+
+def make(db_path: Path | str, scope: Scope, fmt: str, dimension: str = questions.DEFAULT_DIMENSION,
+         disclosure: str = "publish", renderer: charts.ChartRenderer | None = None) -> tuple[str, bytes]:
+    """(file name, bytes) of the pack for `scope`, read on a short-lived connection."""
+    with db.reading(db_path) as con:
+        pack = build(con, scope, dimension, disclosure)
+    return file_name(pack.about.name, pack.about.today, fmt), render(pack, fmt, renderer)
