@@ -59,3 +59,15 @@ def demo_db(reference_db, tmp_path_factory) -> Path:
     for preset in ("sel", "mse", "hw"):
         demo.load_demo(settings, preset, path, end_date=dt.date.fromisoformat(DEMO_END))
     return path
+
+
+@pytest.fixture(autouse=True)
+def _scope_tables_not_shared():
+    """The app keeps measures' scope tables between connections (wpc.measures.shared), keyed on
+    the database's state; tests that write rows directly, not through ingest, could change a
+    database within one file-timestamp tick, so sharing is off unless a test turns it on."""
+    from wpc.measures import shared
+
+    shared.disable()
+    yield
+    shared.disable()

@@ -4,6 +4,8 @@ Every measure reads a few small temporary tables instead of the raw engagement t
 
 - int_scope_lsoas              the scope's LSOAs and residents
 - int_scope_population         the scope's residents by census dimension and category
+- int_scope_participants       the participant rows the scope's measures may read: the one scan
+                               of the (large) participants table
 - int_scope_activities         the ICS's activities passing the filters, flagged place/period/window
 - int_scope_homes              participants by activity x home area (people who belong to the scope)
 - int_scope_dimension_counts   the reach population by quarter x dimension x category
@@ -12,6 +14,9 @@ They are temporary (private to the connection, so read-only connections can buil
 built only when a measure needs them. A connection remembers, for as long as it is open,
 which scope they were built for, so a report running every measure builds each one once;
 connections are short-lived (`wpc.db.reading`), so they never outlive the data they describe.
+A process that opens many connections (the app) can keep the tables between them
+(`wpc.measures.shared`): then a table already built for the same scope on the same database,
+unchanged since, is registered instead of built again.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from wpc import db, vocab
+from wpc.measures import shared
 from wpc.measures.disclosure import Policy
 from wpc.measures.scope import ResolvedScope, Scope, resolve
 
@@ -29,7 +35,8 @@ from wpc.measures.scope import ResolvedScope, Scope, resolve
 STEPS: dict[str, tuple[str, ...]] = {
     "int_scope_lsoas": (),
     "int_scope_population": ("int_scope_lsoas",),
-    "int_scope_activities": (),
+    "int_scope_participants": ("int_scope_lsoas",),
+    "int_scope_activities": ("int_scope_participants",),
     "int_scope_homes": ("int_scope_activities", "int_scope_lsoas"),
     "int_scope_dimension_counts": ("int_scope_lsoas", "int_scope_homes"),
 }
@@ -62,6 +69,7 @@ def prepare(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, *tables: str) 
     memo = _memo(con)
     if memo["key"] != scope.key:
         memo["key"], memo["built"] = scope.key, set()
+        memo["database"] = shared.database_state(con)
     built: set[str] = memo["built"]
     params = scope.sql_params()
 
@@ -70,15 +78,32 @@ def prepare(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, *tables: str) 
             return
         for needed in STEPS[table]:
             build(needed)
-        if table == "int_scope_dimension_counts":
-            con.register("vocab_ethnicity", _vocab_ethnicity())
-        db.execute(con, f"intermediate/{table}", **params)
+        key = None if memo["database"] is None else (memo["database"], scope.key, table)
+        kept = shared.get(key)
+        _forget(con, table)
+        if kept is not None:
+            con.register(table, kept)
+        else:
+            if table == "int_scope_dimension_counts":
+                con.register("vocab_ethnicity", _vocab_ethnicity())
+            db.execute(con, f"intermediate/{table}", **params)
+            if key is not None:
+                shared.put(key, con.table(table).to_arrow_table())
         built.add(table)
 
     for table in tables:
         if table not in STEPS:
             raise ValueError(f"unknown scope table {table!r}")
         build(table)
+
+
+def _forget(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop a scope table built or registered for another scope, so the name is free."""
+    try:
+        con.unregister(table)
+    except duckdb.Error:
+        pass
+    con.execute(f"drop table if exists temp.main.{table}")  # names come from STEPS only
 
 
 def begin(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str, *tables: str
