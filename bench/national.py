@@ -293,6 +293,44 @@ def _load(db_path, load_tables):
         return load_tables(con)
 
 
+# The measures a dashboard page of several panels asks for, one call (and connection) each.
+PAGE_OF_MEASURES = (("participants", {}), ("core20", {}), ("reach_all", {}), ("coverage", {}),
+                    ("cold_spots", {}), ("area_rates", {"level": "msoa"}), ("gradient", {}),
+                    ("fatigue", {}), ("ladder", {}), ("feedback", {}))
+
+
+def worker_measures_page(db_path: str, scopes: dict, runs: int) -> dict:
+    """A page of ten measures, each on its own short connection as wpc.ui.cache runs a cache
+    miss: with the scope tables built on every connection, and kept between them
+    (wpc.measures.shared, as the app does): the first visit to a scope, and later ones."""
+    from wpc import db, measures
+    from wpc.measures import Scope, shared
+
+    def page(scope) -> float:
+        started = time.perf_counter()
+        for name, kwargs in PAGE_OF_MEASURES:
+            with db.reading(db_path) as con:
+                getattr(measures, name)(con, scope, **kwargs)
+        return time.perf_counter() - started
+
+    out = {}
+    for label, (preset, place) in scopes.items():
+        scope = Scope(preset=preset, place=place, today=dt.date(2026, 4, 1))
+        page(scope)
+        times: dict[str, list[float]] = {"each_builds": [], "kept_first": [], "kept_again": []}
+        for _ in range(runs):
+            shared.disable()
+            times["each_builds"].append(page(scope))
+            shared.enable()
+            times["kept_first"].append(page(scope))
+            times["kept_again"].append(page(scope))
+        shared.disable()
+        out[label] = {f"{k}_seconds": statistics.median(v) for k, v in times.items()}
+    out["measures"] = [name for name, _ in PAGE_OF_MEASURES]
+    out["worker_peak_mb"] = _peak_mb()
+    return out
+
+
 def worker_pages(db_path: str, preset: str, scopes: list, runs: int) -> dict:
     from bench.pages import measure_pages
 
@@ -303,7 +341,8 @@ def worker_pages(db_path: str, preset: str, scopes: list, runs: int) -> dict:
 
 
 WORKERS = {"describe": worker_describe, "presets": worker_presets, "generate": worker_generate,
-           "report": worker_report, "compare": worker_compare, "pages": worker_pages}
+           "report": worker_report, "compare": worker_compare, "measures_page": worker_measures_page,
+           "pages": worker_pages}
 
 
 # The run --------------------------------------------------------------------------------------
@@ -381,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
         + ", run in turn")
     results["compare"] = worker("compare", db_path=str(db_path), scopes=scopes, runs=runs,
                                 load_runs=max(1, min(3, runs)), with_pandas=with_pandas)
+    log("A page of ten measures, one connection each: scope tables built each time, or kept")
+    results["measures_page"] = worker("measures_page", db_path=str(db_path), scopes=scopes, runs=runs)
     if "pages" not in args.skip:
         log("App pages under AppTest (cold and warm cache)")
         results["pages"] = worker("pages", db_path=str(db_path), preset=preset, scopes=[place, None], runs=runs)
@@ -420,6 +461,7 @@ def summarise(results: dict) -> dict:
         summary["page_errors"] = [f"{p['page']} ({p['scope']}): {p['error']}" for p in results["pages"]["pages"]
                                   if "error" in p]
         peaks["app"] = results["pages"]["peak_mb"]
+    peaks["measures_page"] = results["measures_page"]["peak_mb"]
     summary["peak_mb"] = peaks
     summary["peak_memory_mb"] = max(peaks.values())
     compare = results["compare"]

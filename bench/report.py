@@ -102,6 +102,13 @@ def print_results(results: dict) -> None:
         for difference in compare[label].get("differences", []):
             print(f"  {label}: {difference}")
 
+    page = results["measures_page"]
+    print()
+    print(f"A page of {len(page['measures'])} measures ({', '.join(page['measures'])}), one connection each:")
+    print(_table(["scope", "tables built per measure", "kept: first visit", "kept: again"],
+                 [[label, _s(page[label]["each_builds_seconds"]), _s(page[label]["kept_first_seconds"]),
+                   _s(page[label]["kept_again_seconds"])] for label in ("place", "ics")]))
+
     if "pages" in results:
         print()
         page_rows = []

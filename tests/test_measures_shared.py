@@ -32,7 +32,8 @@ def toy(tiny_db, tmp_path):
 
 @pytest.fixture
 def built(monkeypatch):
-    """The scope tables each connection builds (rather than registers)."""
+    """The scope tables each connection builds (rather than registers); int_scope_rows is the
+    scan of participants."""
     seen: list[str] = []
     execute = wpc.db.execute
 
@@ -55,7 +56,7 @@ def test_off_unless_enabled(toy, built):
     report(db_path)
     report(db_path)
     assert shared.kept() == 0
-    assert built.count("int_scope_participants") == 2
+    assert built.count("int_scope_rows") == 2
 
 
 def test_kept_tables_give_the_same_report_without_a_second_scan(toy, built):
@@ -63,7 +64,7 @@ def test_kept_tables_give_the_same_report_without_a_second_scan(toy, built):
     afresh = report(db_path, "Northtown")
     shared.enable()
     first = report(db_path, "Northtown")
-    assert built.count("int_scope_participants") == 2  # afresh, and the first shared run
+    assert built.count("int_scope_rows") == 2  # afresh, and the first shared run
     built.clear()
     again = report(db_path, "Northtown")
     assert built == []  # every scope table registered from the first connection's
@@ -80,7 +81,7 @@ def test_another_scope_builds_its_own(toy, built):
     shared.enable()
     northtown = report(db_path, "Northtown")
     southtown = report(db_path, "Southtown")
-    assert built.count("int_scope_participants") == 2
+    assert built.count("int_scope_rows") == 2
     assert northtown != southtown
     shared.disable()
     assert report(db_path, "Southtown") == southtown
@@ -94,7 +95,7 @@ def test_an_upload_makes_kept_tables_unreachable(toy, built):
     assert outcome.stored == 300
     built.clear()
     after = json.loads(report(db_path))
-    assert "int_scope_participants" in built
+    assert "int_scope_rows" in built
     assert after["participants"]["total"] > before["participants"]["total"]
     shared.disable()
     assert json.loads(report(db_path)) == after

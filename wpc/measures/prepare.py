@@ -4,8 +4,10 @@ Every measure reads a few small temporary tables instead of the raw engagement t
 
 - int_scope_lsoas              the scope's LSOAs and residents
 - int_scope_population         the scope's residents by census dimension and category
-- int_scope_participants       the participant rows the scope's measures may read: the one scan
-                               of the (large) participants table
+- int_scope_rows               the participant rows the scope's measures may read, narrow (row,
+                               activity, home): the one scan of the (large) participants table
+- int_scope_participants       the same rows with every answer, for measures of people's answers
+- int_scope_refs               the same rows' hashed participant refs, for repeat participants
 - int_scope_activities         the ICS's activities passing the filters, flagged place/period/window
 - int_scope_homes              participants by activity x home area (people who belong to the scope)
 - int_scope_dimension_counts   the reach population by quarter x dimension x category
@@ -31,14 +33,20 @@ from wpc.measures import shared
 from wpc.measures.disclosure import Policy
 from wpc.measures.scope import ResolvedScope, Scope, resolve
 
-# table -> the tables it is built from
+# table -> the tables it is built from, in the order they are built. int_scope_activities
+# needs to know which activities have any individual rows: it reads them from int_scope_rows
+# when that is built (or being built) for the same measure, and otherwise from the
+# participants table itself, so that activity measures (ladder, cycle, feedback) do not pay
+# for the scope's scan of participants.
 STEPS: dict[str, tuple[str, ...]] = {
     "int_scope_lsoas": (),
     "int_scope_population": ("int_scope_lsoas",),
-    "int_scope_participants": ("int_scope_lsoas",),
-    "int_scope_activities": ("int_scope_participants",),
-    "int_scope_homes": ("int_scope_activities", "int_scope_lsoas"),
-    "int_scope_dimension_counts": ("int_scope_lsoas", "int_scope_homes"),
+    "int_scope_rows": ("int_scope_lsoas",),
+    "int_scope_participants": ("int_scope_rows",),
+    "int_scope_refs": ("int_scope_rows",),
+    "int_scope_activities": (),
+    "int_scope_homes": ("int_scope_lsoas", "int_scope_rows", "int_scope_activities"),
+    "int_scope_dimension_counts": ("int_scope_lsoas", "int_scope_homes", "int_scope_participants"),
 }
 
 # connection -> {"resolved": {Scope: ResolvedScope}, "key": scope key, "built": set of tables}
@@ -72,18 +80,25 @@ def prepare(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, *tables: str) 
         memo["database"] = shared.database_state(con)
     built: set[str] = memo["built"]
     params = scope.sql_params()
+    for table in tables:
+        if table not in STEPS:
+            raise ValueError(f"unknown scope table {table!r}")
+    needed = set(tables)
+    for table in reversed(STEPS):  # a table's inputs come before it in STEPS
+        if table in needed:
+            needed.update(STEPS[table])
 
-    def build(table: str) -> None:
-        if table in built:
-            return
-        for needed in STEPS[table]:
-            build(needed)
+    for table in STEPS:
+        if table not in needed or table in built:
+            continue
         key = None if memo["database"] is None else (memo["database"], scope.key, table)
         kept = shared.get(key)
         _forget(con, table)
         if kept is not None:
             con.register(table, kept)
         else:
+            if table == "int_scope_activities":
+                _activity_rows_from(con, "int_scope_rows" if "int_scope_rows" in built else "participants")
             if table == "int_scope_dimension_counts":
                 con.register("vocab_ethnicity", _vocab_ethnicity())
             db.execute(con, f"intermediate/{table}", **params)
@@ -91,10 +106,14 @@ def prepare(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, *tables: str) 
                 shared.put(key, con.table(table).to_arrow_table())
         built.add(table)
 
-    for table in tables:
-        if table not in STEPS:
-            raise ValueError(f"unknown scope table {table!r}")
-        build(table)
+
+def _activity_rows_from(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """Point the view int_scope_activities reads individual rows from at `source`: the scope's
+    rows when they are built (they hold every row of the activities it asks about), else
+    the participants table."""
+    if source not in ("int_scope_rows", "participants"):
+        raise ValueError(f"not a participants source: {source!r}")
+    con.execute(f"create or replace temp view int_scope_activity_rows as select activity_id from {source}")
 
 
 def _forget(con: duckdb.DuckDBPyConnection, table: str) -> None:

@@ -8,8 +8,7 @@
 -- int_scope_homes (home LSOA, or a return's quintile).
 -- inclusion_group is multi-valued: a person counts once in each group they name, and is
 -- 'unknown' when they name none.
--- inputs: int_scope_activities, int_scope_homes, int_scope_lsoas, int_scope_participants, returns,
--- vocab_ethnicity
+-- inputs: int_scope_activities, int_scope_homes, int_scope_participants, returns, vocab_ethnicity
 create or replace temp table int_scope_dimension_counts as
 with acts as (
     select activity_id, in_place, source, headcount, quarter

@@ -1,46 +1,10 @@
--- grain: one row per individual participant row a measure of the scope may read (with
--- lives_in_scope: the home LSOA is one of the scope's): the rows of
--- the ICS's activities of people living in the scope or at an activity held in it, and every
--- row of the ICS's activities that also have a headcount or aggregated returns (whether such an
--- activity has individual rows at all decides where its participants come from).
--- The one scan of the participants table a scope makes: every other scope table reads this
--- (much smaller) one, and applies the period, window and activity filters itself.
--- Two steps: the rows are chosen on two narrow columns, then their other columns are read by
--- rowid, so that row groups holding none of them (other ICSs' uploads) are never decompressed.
--- inputs: activities, returns, participants, int_scope_lsoas
+-- grain: one row per row of int_scope_rows, with every answer of the participant row (not the
+-- upload, line or hashed ref: see int_scope_refs) and lives_in_scope: what measures of people's
+-- answers read (reach, data quality).
+-- Read by rowid, so that row groups of participants holding none of the scope's rows (other
+-- ICSs' uploads) are never decompressed.
+-- inputs: participants, int_scope_rows
 create or replace temp table int_scope_participants as
-with ics_activities as (
-    select
-        activity_id,
-        ($place is null or place = $place) as in_place,
-        participants_total is not null as has_headcount
-    from activities
-    where preset = $preset
-),
-
-wanted as (
-    select activity_id
-    from ics_activities
-    where in_place
-       or has_headcount
-       or activity_id in (select activity_id from returns)
-),
-
-home_in_scope as (
-    select
-        rowid as row_id,
-        activity_id,
-        coalesce(lsoa21cd in (select lsoa21cd from int_scope_lsoas), false) as lives_in_scope
-    from participants
-    where activity_id in (select activity_id from ics_activities)
-),
-
-chosen as (
-    select row_id, lives_in_scope
-    from home_in_scope
-    where lives_in_scope or activity_id in (select activity_id from wanted)
-)
-
-select participants.* exclude (upload_id, source_line), chosen.lives_in_scope
+select participants.* exclude (upload_id, source_line, participant_hash), int_scope_rows.lives_in_scope
 from participants
-inner join chosen on participants.rowid = chosen.row_id
+inner join int_scope_rows on participants.rowid = int_scope_rows.row_id
