@@ -70,3 +70,15 @@ def chart_renderer():
     renderer = charts.shared()
     yield renderer
     renderer.close()
+
+
+@pytest.fixture(autouse=True)
+def _scope_tables_not_shared():
+    """The app keeps measures' scope tables between connections (wpc.measures.shared), keyed on
+    the database's state; tests that write rows directly, not through ingest, could change a
+    database within one file-timestamp tick, so sharing is off unless a test turns it on."""
+    from wpc.measures import shared
+
+    shared.disable()
+    yield
+    shared.disable()

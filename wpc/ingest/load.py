@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from wpc import db
 from wpc.config import Settings
@@ -382,6 +383,7 @@ def commit(
     database changed since `prepare` (check the file again), DatabaseBusy if another write holds
     the database longer than `wait_seconds`."""
     outcome = _outcome(prepared)
+    _release_memory()
     stored_name = privacy.scrub_column([prepared.file_name])[0][0]
     with db.writing(db_path, wait_seconds=wait_seconds, doing=f"an upload of {stored_name}") as con:
         if _state(con) != prepared.state:
@@ -426,6 +428,13 @@ def commit(
                 con.unregister("staged_quarantine")
     outcome.upload_id = upload_id
     return outcome
+
+
+def _release_memory() -> None:
+    """Hand back to the system the memory Arrow's allocator kept from checking the file (the CSV
+    reader's buffers, text columns): it keeps freed memory for its own reuse, which DuckDB's
+    allocator cannot use, so a million-row commit would otherwise peak about 300 MB higher."""
+    pa.default_memory_pool().release_unused()
 
 
 def _outcome(prepared: Prepared, dry_run: bool = False) -> Outcome:

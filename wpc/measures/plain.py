@@ -10,9 +10,16 @@ import math
 import numpy as np
 import pandas as pd
 
+_ALREADY_PLAIN = (str, int, bool)
+
 
 def plain(value):
     """One value as JSON-ready Python."""
+    kind = type(value)
+    if kind in _ALREADY_PLAIN:  # most values of a report: nothing to do
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, dict):
@@ -35,4 +42,6 @@ def plain(value):
 
 def records(frame: pd.DataFrame) -> list[dict]:
     """A DataFrame as a list of JSON-ready dicts (NaN -> None)."""
-    return [plain(row) for row in frame.to_dict("records")]
+    names = [str(name) for name in frame.columns]
+    columns = [frame.iloc[:, i].tolist() for i in range(frame.shape[1])]  # numpy values -> Python
+    return [{name: plain(value) for name, value in zip(names, row)} for row in zip(*columns)]

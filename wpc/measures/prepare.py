@@ -4,6 +4,10 @@ Every measure reads a few small temporary tables instead of the raw engagement t
 
 - int_scope_lsoas              the scope's LSOAs and residents
 - int_scope_population         the scope's residents by census dimension and category
+- int_scope_rows               the participant rows the scope's measures may read, narrow (row,
+                               activity, home): the one scan of the (large) participants table
+- int_scope_participants       the same rows with every answer, for measures of people's answers
+- int_scope_refs               the same rows' hashed participant refs, for repeat participants
 - int_scope_activities         the ICS's activities passing the filters, flagged place/period/window
 - int_scope_homes              participants by activity x home area (people who belong to the scope)
 - int_scope_dimension_counts   the reach population by quarter x dimension x category
@@ -12,6 +16,9 @@ They are temporary (private to the connection, so read-only connections can buil
 built only when a measure needs them. A connection remembers, for as long as it is open,
 which scope they were built for, so a report running every measure builds each one once;
 connections are short-lived (`wpc.db.reading`), so they never outlive the data they describe.
+A process that opens many connections (the app) can keep the tables between them
+(`wpc.measures.shared`): then a table already built for the same scope on the same database,
+unchanged since, is registered instead of built again.
 """
 
 from __future__ import annotations
@@ -22,16 +29,24 @@ import duckdb
 import pandas as pd
 
 from wpc import db, vocab
+from wpc.measures import shared
 from wpc.measures.disclosure import Policy
 from wpc.measures.scope import ResolvedScope, Scope, resolve
 
-# table -> the tables it is built from
+# table -> the tables it is built from, in the order they are built. int_scope_activities
+# needs to know which activities have any individual rows: it reads them from int_scope_rows
+# when that is built (or being built) for the same measure, and otherwise from the
+# participants table itself, so that activity measures (ladder, cycle, feedback) do not pay
+# for the scope's scan of participants.
 STEPS: dict[str, tuple[str, ...]] = {
     "int_scope_lsoas": (),
     "int_scope_population": ("int_scope_lsoas",),
+    "int_scope_rows": ("int_scope_lsoas",),
+    "int_scope_participants": ("int_scope_rows",),
+    "int_scope_refs": ("int_scope_rows",),
     "int_scope_activities": (),
-    "int_scope_homes": ("int_scope_activities", "int_scope_lsoas"),
-    "int_scope_dimension_counts": ("int_scope_lsoas", "int_scope_homes"),
+    "int_scope_homes": ("int_scope_lsoas", "int_scope_rows", "int_scope_activities"),
+    "int_scope_dimension_counts": ("int_scope_lsoas", "int_scope_homes", "int_scope_participants"),
 }
 
 # connection -> {"resolved": {Scope: ResolvedScope}, "key": scope key, "built": set of tables}
@@ -62,23 +77,52 @@ def prepare(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, *tables: str) 
     memo = _memo(con)
     if memo["key"] != scope.key:
         memo["key"], memo["built"] = scope.key, set()
+        memo["database"] = shared.database_state(con)
     built: set[str] = memo["built"]
     params = scope.sql_params()
-
-    def build(table: str) -> None:
-        if table in built:
-            return
-        for needed in STEPS[table]:
-            build(needed)
-        if table == "int_scope_dimension_counts":
-            con.register("vocab_ethnicity", _vocab_ethnicity())
-        db.execute(con, f"intermediate/{table}", **params)
-        built.add(table)
-
     for table in tables:
         if table not in STEPS:
             raise ValueError(f"unknown scope table {table!r}")
-        build(table)
+    needed = set(tables)
+    for table in reversed(STEPS):  # a table's inputs come before it in STEPS
+        if table in needed:
+            needed.update(STEPS[table])
+
+    for table in STEPS:
+        if table not in needed or table in built:
+            continue
+        key = None if memo["database"] is None else (memo["database"], scope.key, table)
+        kept = shared.get(key)
+        _forget(con, table)
+        if kept is not None:
+            con.register(table, kept)
+        else:
+            if table == "int_scope_activities":
+                _activity_rows_from(con, "int_scope_rows" if "int_scope_rows" in built else "participants")
+            if table == "int_scope_dimension_counts":
+                con.register("vocab_ethnicity", _vocab_ethnicity())
+            db.execute(con, f"intermediate/{table}", **params)
+            if key is not None:
+                shared.put(key, con.table(table).to_arrow_table())
+        built.add(table)
+
+
+def _activity_rows_from(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """Point the view int_scope_activities reads individual rows from at `source`: the scope's
+    rows when they are built (they hold every row of the activities it asks about), else
+    the participants table."""
+    if source not in ("int_scope_rows", "participants"):
+        raise ValueError(f"not a participants source: {source!r}")
+    con.execute(f"create or replace temp view int_scope_activity_rows as select activity_id from {source}")
+
+
+def _forget(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop a scope table built or registered for another scope, so the name is free."""
+    try:
+        con.unregister(table)
+    except duckdb.Error:
+        pass
+    con.execute(f"drop table if exists temp.main.{table}")  # names come from STEPS only
 
 
 def begin(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str, *tables: str

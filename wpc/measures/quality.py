@@ -33,7 +33,8 @@ FIELDS = {
 def quality(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
     """Data quality for the scope (see the module docstring). Unknown shares are over the
     individual participant rows; a field's share is withheld when its unknown count is small."""
-    _resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes")
+    _resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes",
+                              "int_scope_participants")
     fields = db.query(con, "measures/quality_fields").iloc[0]
     acts = db.query(con, "measures/quality_activities").iloc[0]
     rows = int(fields["participants"])

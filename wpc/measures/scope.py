@@ -161,6 +161,13 @@ def registered_presets(con: duckdb.DuckDBPyConnection) -> dict[str, Preset]:
     return {preset_id: Preset.model_validate_json(config) for preset_id, config in rows}
 
 
+def registered_preset(con: duckdb.DuckDBPyConnection, preset_id: str) -> Preset | None:
+    """One registered preset (None if there is none by that id): a national database holds
+    dozens, and a scope needs only its own."""
+    rows = con.execute("select config_json from ref_preset where preset = $preset", {"preset": preset_id}).fetchall()
+    return Preset.model_validate_json(rows[0][0]) if rows else None
+
+
 def default_preset(con: duckdb.DuckDBPyConnection) -> str | None:
     return db.get_meta(con, "default_preset")
 
@@ -172,9 +179,9 @@ def resolve(con: duckdb.DuckDBPyConnection, scope: Scope) -> ResolvedScope:
     spelling (place name as in the preset; clinical area, method and target group as codes).
     """
     scope.check_dates()
-    presets = registered_presets(con)
-    preset = presets.get(scope.preset)
+    preset = registered_preset(con, scope.preset)
     if preset is None:
+        presets = registered_presets(con)
         raise ScopeError(
             f"no preset {scope.preset!r} in this database: registered presets are "
             f"{', '.join(sorted(presets)) or 'none'}"

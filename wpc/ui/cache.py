@@ -5,7 +5,8 @@ connection first, and caches the result on (database file, its version, function
 arguments). The version is the database's modification time, so an upload from the app
 or from `wpc ingest` in another process is seen on the next rerun; `clear()` empties
 the cache at once after an upload in this app. `resource` does the same for shared
-objects (the insight library's search index).
+objects (the insight library's search index). Measures' scope tables are kept between
+connections too (wpc.measures.shared), under the same kind of database version.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ from pathlib import Path
 import streamlit as st
 
 from wpc import db
+from wpc.measures import shared
+
+# Pages ask for measures one at a time, each on its own short connection: keep each scope's
+# intermediate tables between those connections, so a page builds them once, not per measure.
+shared.enable()
 
 
 def database_version(path: Path) -> int:
@@ -58,3 +64,4 @@ def resource(function, db_path: Path, **kwargs):
 def clear() -> None:
     _cached_call.clear()
     _cached_resource.clear()
+    shared.clear()

@@ -6,7 +6,8 @@
 -- participants_total). headcount: participants of a returns or headcount activity (for
 -- returns, the largest dimension total or participants_total, whichever is greater);
 -- individual rows are counted from int_scope_homes.
--- inputs: activities, participants, returns
+-- inputs: activities, int_scope_activity_rows (a view of the participants' activity ids, made by
+-- wpc.measures.prepare), returns
 create or replace temp table int_scope_activities as
 with filtered as (
     select *
@@ -44,7 +45,7 @@ returned as (
 with_rows as (
     -- only activities with returns or a headcount need to know whether rows exist
     select distinct activity_id
-    from participants
+    from int_scope_activity_rows
     where activity_id in (
         select activity_id from filtered where participants_total is not null
         union

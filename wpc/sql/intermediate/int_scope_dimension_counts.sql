@@ -8,7 +8,7 @@
 -- int_scope_homes (home LSOA, or a return's quintile).
 -- inclusion_group is multi-valued: a person counts once in each group they name, and is
 -- 'unknown' when they name none.
--- inputs: int_scope_activities, int_scope_homes, int_scope_lsoas, participants, returns, vocab_ethnicity
+-- inputs: int_scope_activities, int_scope_homes, int_scope_participants, returns, vocab_ethnicity
 create or replace temp table int_scope_dimension_counts as
 with acts as (
     select activity_id, in_place, source, headcount, quarter
@@ -17,25 +17,26 @@ with acts as (
 ),
 
 people as (
+    -- the individual rows of the reach population, counted by every answer they give at once
+    -- (one pass over the rows; every count below sums these)
     select
         acts.quarter,
-        participants.ethnicity,
-        participants.age_band,
-        participants.sex,
-        participants.disability,
-        participants.carer,
-        participants.inclusion_groups
-    from participants
+        rows.ethnicity,
+        rows.age_band,
+        rows.sex,
+        rows.disability,
+        rows.carer,
+        rows.inclusion_groups,
+        count(*) as participants
+    from int_scope_participants as rows
     inner join acts using (activity_id)
     where acts.source = 'individual'
-      and (
-          participants.lsoa21cd in (select lsoa21cd from int_scope_lsoas)
-          or (acts.in_place and participants.lsoa21cd is null)
-      )
+      and (rows.lives_in_scope or (acts.in_place and rows.lsoa21cd is null))
+    group by all
 ),
 
 combinations as (
-    select quarter, ethnicity, age_band, sex, disability, carer, count(*) as participants
+    select quarter, ethnicity, age_band, sex, disability, carer, sum(participants) as participants
     from people
     group by all
 ),
@@ -62,14 +63,17 @@ individual_ethnic_groups as (
 ),
 
 individual_inclusion as (
-    select quarter, 'inclusion_group' as dimension, category, count(*) as participants
+    select quarter, 'inclusion_group' as dimension, category, sum(participants) as participants
     from (
-        select quarter, unnest(list_filter(inclusion_groups, lambda g: g not in ('none', 'unknown'))) as category
+        select
+            quarter,
+            participants,
+            unnest(list_filter(inclusion_groups, lambda g: g not in ('none', 'unknown'))) as category
         from people
     )
     group by all
     union all
-    select quarter, 'inclusion_group' as dimension, 'unknown' as category, count(*) as participants
+    select quarter, 'inclusion_group' as dimension, 'unknown' as category, sum(participants) as participants
     from people
     where len(list_filter(coalesce(inclusion_groups, []), lambda g: g <> 'unknown')) = 0
     group by all

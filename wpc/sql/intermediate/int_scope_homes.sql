@@ -5,7 +5,7 @@
 -- or unknown. home: scope | unknown | ics (another place of the ICS) | out (outside the ICS).
 -- Aggregated returns give homes through their lsoa_code rows (else their imd_quintile rows);
 -- whoever a return or a headcount does not place has an unknown home.
--- inputs: int_scope_activities, int_scope_lsoas, participants, returns, ref_lsoa
+-- inputs: int_scope_activities, int_scope_rows, returns, ref_lsoa
 create or replace temp table int_scope_homes as
 with acts as (
     select activity_id, in_place, in_period, in_window, source, headcount, returned_lsoa, returned_lsoa_known
@@ -16,10 +16,10 @@ with acts as (
 individual_rows as (
     -- the rows that can belong to the scope: residents, and anyone at the scope's activities
     select activity_id, lsoa21cd as home_lsoa, count(*) as participants
-    from participants
+    from int_scope_rows
     where activity_id in (select activity_id from acts where source = 'individual')
       and (
-          lsoa21cd in (select lsoa21cd from int_scope_lsoas)
+          lives_in_scope
           or activity_id in (select activity_id from acts where in_place and source = 'individual')
       )
     group by all

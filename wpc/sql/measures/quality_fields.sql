@@ -1,9 +1,9 @@
 -- grain: one row: the individual participant rows of the scope's activities in the period,
 -- how many are unknown on each field, and postcodes that were invalid or not found (DESIGN 4.9).
--- inputs: int_scope_activities, participants
+-- inputs: int_scope_activities, int_scope_participants
 with rows as (
     select *
-    from participants
+    from int_scope_participants
     where activity_id in (
         select activity_id
         from int_scope_activities

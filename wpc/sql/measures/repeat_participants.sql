@@ -1,16 +1,15 @@
 -- grain: one row: people with a participant ref who took part in activities starting in the
 -- fatigue window (living in the scope, or at the scope's activities), and how many of them
 -- took part in at least $fatigue_limit distinct activities (DESIGN 4.5).
--- inputs: int_scope_activities, int_scope_lsoas, participants
+-- inputs: int_scope_activities, int_scope_refs
 with per_person as (
     select participant_hash, count(distinct activity_id) as activities
-    from participants
-    where participant_hash is not null
-      and activity_id in (
+    from int_scope_refs
+    where activity_id in (
           select activity_id from int_scope_activities where in_window and source = 'individual'
       )
       and (
-          lsoa21cd in (select lsoa21cd from int_scope_lsoas)
+          lives_in_scope
           or activity_id in (select activity_id from int_scope_activities where in_window and in_place)
       )
     group by participant_hash

@@ -1,0 +1,133 @@
+"""The benchmark's results as a readable table (bench/run prints it; the JSON has everything)."""
+
+from __future__ import annotations
+
+# DESIGN 6, at national scale
+TARGETS = {
+    "place_report_seconds": 0.5,
+    "page_rerun_seconds": 1.0,
+    "ingest_1m_seconds": 30.0,
+    "peak_memory_mb": 2048.0,
+    "pandas_ratio": 10.0,  # pandas time / wpc time, at least
+    "floor_ratio": 3.0,  # wpc time / floor time, at most
+}
+
+
+def _s(seconds) -> str:
+    if seconds is None:
+        return "-"
+    return f"{seconds * 1000:,.0f} ms" if seconds < 1 else f"{seconds:,.2f} s"
+
+
+def _mark(ok: bool | None) -> str:
+    return "" if ok is None else ("met" if ok else "MISSED")
+
+
+def _table(headers: list[str], rows: list[list]) -> str:
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    line = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in cells)])
+
+
+def print_results(results: dict) -> None:
+    m, s, b = results["machine"], results["summary"], results["build"]
+    scope = results["scope"]
+    print()
+    print(f"wpc national benchmark ({results['mode']}), {results['when']}")
+    print(f"Machine: {m['cpus']} cores ({m['cpu']}), {m['memory_gb']} GB; Python {m['python']}, DuckDB "
+          f"{m['duckdb']}, pandas {m['pandas']}; load average {m['load_average_at_start'][0]:.1f} at start, "
+          f"{m['load_average_at_end'][0]:.1f} at end")
+    c = b["counts"]
+    print(f"Data: {c['lsoas']:,} LSOAs ({c['lsoas_in_an_ics']:,} in {c['presets']} ICSs), {c['activities']:,} "
+          f"activities, {c['participants']:,} participant rows; database {b['database_mb']:,.0f} MB")
+    print(f"Scopes: place {scope['place']!r}; ICS {scope['preset']!r}. Medians of {results['runs']} runs.")
+    print()
+
+    rows = []
+    if "ingest" in results:
+        i = results["ingest"]
+        judged = i["rows"] >= 1_000_000
+        rows.append([f"ingest {i['rows']:,} rows (wpc ingest, one CSV)", _s(i["seconds"]),
+                     f"{i['peak_mb']:,.0f} MB", "< 30 s" if judged else "(1M rows)",
+                     _mark(i["seconds"] < TARGETS["ingest_1m_seconds"] if judged else None)])
+    for label, name in (("place", f"place ({scope['place']})"), ("ics", "whole ICS")):
+        r = results["report"][label]
+        ok = r["in_process"]["seconds"] < TARGETS["place_report_seconds"] if label == "place" else None
+        rows.append([f"report, {name}: build_report (CPU {_s(r['in_process']['cpu_seconds'])})",
+                     _s(r["in_process"]["seconds"]),
+                     f"{r['in_process']['peak_mb']:,.0f} MB", "< 0.5 s" if label == "place" else "", _mark(ok)])
+        rows.append([f"report, {name}: wpc report --json (CLI)", _s(r["cli"]["seconds"]),
+                     f"{r['cli']['peak_mb']:,.0f} MB", "", ""])
+    if "pages" in results:
+        rows.append(["app: slowest page rerun, cold cache", _s(s["page_rerun_cold_seconds"]),
+                     f"{results['pages']['peak_mb']:,.0f} MB", "< 1 s",
+                     _mark(s["page_rerun_cold_seconds"] is not None and s["page_rerun_cold_seconds"] < 1)])
+        rows.append(["app: slowest page rerun, warm cache", _s(s["page_rerun_warm_seconds"]), "", "< 1 s",
+                     _mark(s["page_rerun_warm_seconds"] is not None and s["page_rerun_warm_seconds"] < 1)])
+    rows.append(["peak memory of any wpc process", f"{s['peak_memory_mb']:,.0f} MB", "", "< 2 GB",
+                 _mark(s["peak_memory_mb"] < TARGETS["peak_memory_mb"])])
+    print(_table(["measure", "median", "peak RSS", "target", ""], rows))
+    print()
+
+    compare = results["compare"]
+    pandas = "pandas_load_seconds" in compare
+    print("wpc against the alternatives (run in turn in one process; CPU time in brackets):")
+    rows = []
+    for label, name in (("place", f"place ({scope['place']})"), ("ics", "whole ICS")):
+        c = compare[label]
+        rows.append([f"{name}: wpc build_report", f"{_s(c['wpc_seconds'])} ({_s(c['wpc_cpu_seconds'])})", ""])
+        rows.append([f"{name}: floor, one DuckDB scan", f"{_s(c['floor_seconds'])} ({_s(c['floor_cpu_seconds'])})",
+                     f"{c['floor_cells']:,} cells"])
+        if pandas:
+            rows.append([f"{name}: pandas, tables in memory", _s(c["pandas_seconds"]),
+                         "same numbers as wpc" if c["same_as_wpc"] else "DIFFERENT NUMBERS"])
+    if pandas:
+        rows.append(["pandas: read the tables into DataFrames", _s(compare["pandas_load_seconds"]),
+                     f"peak {compare['peak_mb']:,.0f} MB"])
+    print(_table(["", "median", ""], rows))
+    print()
+    ratios = []
+    for label in ("place", "ics"):
+        ratios.append([f"{label}: wpc / floor", f"{s[f'{label}_floor_ratio']:.1f}x",
+                       f"{s[f'{label}_floor_cpu_ratio']:.1f}x", "<= 3x",
+                       _mark(s[f"{label}_floor_ratio"] <= TARGETS["floor_ratio"])])
+        if f"{label}_pandas_ratio" in s:
+            ratios.append([f"{label}: pandas (tables in memory) / wpc", f"{s[f'{label}_pandas_ratio']:.1f}x", "",
+                           ">= 10x", _mark(s[f"{label}_pandas_ratio"] >= TARGETS["pandas_ratio"])])
+            ratios.append([f"{label}: pandas (read + compute) / wpc", f"{s[f'{label}_pandas_with_load_ratio']:.1f}x",
+                           "", ">= 10x", _mark(s[f"{label}_pandas_with_load_ratio"] >= TARGETS["pandas_ratio"])])
+    print(_table(["ratio", "wall", "CPU", "target", ""], ratios))
+    for label in ("place", "ics"):
+        for difference in compare[label].get("differences", []):
+            print(f"  {label}: {difference}")
+
+    page = results["measures_page"]
+    print()
+    print(f"A page of {len(page['measures'])} measures ({', '.join(page['measures'])}), one connection each:")
+    print(_table(["scope", "tables built per measure", "kept: first visit", "kept: again"],
+                 [[label, _s(page[label]["each_builds_seconds"]), _s(page[label]["kept_first_seconds"]),
+                   _s(page[label]["kept_again_seconds"])] for label in ("place", "ics")]))
+
+    if "pages" in results:
+        print()
+        page_rows = []
+        for p in results["pages"]["pages"]:
+            if "error" in p:
+                page_rows.append([p["page"], p["scope"], "ERROR", p["error"][:60], "", ""])
+                continue
+            slowest = max(p["calls"], key=lambda c: c["alone_seconds"], default=None)
+            page_rows.append([p["page"], p["scope"], _s(p["cold_seconds"]), _s(p["warm_seconds"]),
+                              len(p["calls"]),
+                              f"{slowest['function'].rsplit('.', 1)[-1]} {_s(slowest['alone_seconds'])}"
+                              if slowest else ""])
+        print(_table(["page", "scope", "rerun cold", "rerun warm", "wpc calls", "slowest call (alone)"],
+                     page_rows))
+
+    print()
+    statements = results["report"]["place"]["in_process"]["statements"]
+    print(f"Where a place report's time goes (one run, {len(statements) - 1} SQL files):")
+    print(_table(["statement", "calls", "time"],
+                 [[r["statement"], r["calls"] or "", _s(r["seconds"])] for r in statements[:8]]))
+    print()
+    print(f"Total benchmark time {results['total_seconds'] / 60:.1f} minutes.")

@@ -1,0 +1,99 @@
+"""Scope tables kept between connections, for a process that opens many (the app).
+
+A page asks for its measures one at a time, each on its own short read-only connection
+(`wpc.ui.cache`), and every measure starts by building the scope's intermediate tables
+(`wpc.measures.prepare`): at national scale that is a scan of millions of participant rows
+per measure. When sharing is on, each table is kept, once built, as an Arrow table in this
+process, and the next connection to the same database, in the same state, for the same scope
+registers it instead of building it again.
+
+A kept table is found only under the database file's identity and state (path; modification
+time and size of the file and its write-ahead log; how far the uploads audit has got, which
+every upload moves on) and the scope's key (scope, today and thresholds), so an upload or a
+rebuild makes every kept table unreachable at once.
+Off unless `enable()` is called (the CLI opens one connection per report and gains nothing);
+the oldest tables are dropped beyond a memory budget.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from wpc import db
+
+_LOCK = threading.Lock()
+_TABLES: OrderedDict[tuple, pa.Table] = OrderedDict()  # (database state, scope key, table) -> rows
+_SETTINGS = {"enabled": False, "max_bytes": 0}
+
+
+def enable(max_mb: int = 512) -> None:
+    """Keep scope tables between connections, within `max_mb` megabytes."""
+    with _LOCK:
+        _SETTINGS.update(enabled=True, max_bytes=max_mb * 1024 * 1024)
+
+
+def disable() -> None:
+    with _LOCK:
+        _SETTINGS.update(enabled=False, max_bytes=0)
+        _TABLES.clear()
+
+
+def clear() -> None:
+    """Drop every kept table (they are unreachable after an upload anyway; this frees them)."""
+    with _LOCK:
+        _TABLES.clear()
+
+
+def database_state(con: duckdb.DuckDBPyConnection) -> tuple | None:
+    """What identifies the database file as it is now (None: sharing off, or not a file)."""
+    if not _SETTINGS["enabled"]:
+        return None
+    rows = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchall()
+    if not rows or not rows[0][0]:
+        return None
+    path = Path(rows[0][0]).resolve()
+    stamps = []
+    for part in (path, path.with_name(path.name + ".wal")):
+        try:
+            stat = part.stat()
+        except FileNotFoundError:
+            stamps.append(None)
+            continue
+        stamps.append((stat.st_mtime_ns, stat.st_size))
+    uploads = tuple(int(v) for v in db.query(con, "ingest/state_token").iloc[0])
+    return str(path), tuple(stamps), uploads
+
+
+def get(key: tuple | None) -> pa.Table | None:
+    if key is None:
+        return None
+    with _LOCK:
+        table = _TABLES.get(key)
+        if table is not None:
+            _TABLES.move_to_end(key)
+        return table
+
+
+def put(key: tuple | None, table: pa.Table) -> None:
+    if key is None:
+        return
+    with _LOCK:
+        if not _SETTINGS["enabled"]:
+            return
+        _TABLES[key] = table
+        _TABLES.move_to_end(key)
+        while _TABLES and sum(t.nbytes for t in _TABLES.values()) > _SETTINGS["max_bytes"]:
+            _TABLES.popitem(last=False)
+
+
+def kept() -> int:
+    """How many tables are kept (for tests and the benchmark)."""
+    with _LOCK:
+        return len(_TABLES)
