@@ -537,3 +537,11 @@ def test_a_link_to_a_place_that_does_not_exist_says_so(app_at, access_db):
     assert at.info[0].value == "Atlantis is not a place of South East London: showing all places instead."
     assert not [w for w in at.warning if w.value.startswith("You cannot open")]
     assert at.selectbox(key="place").value == "All places"
+
+
+def test_nobody_logged_in_learns_nothing_of_the_installation(session, tmp_path):
+    at = session(tmp_path / "no-database-here.duckdb", None)
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Log in"]
+    assert not at.error  # not even that there is no database, or where

@@ -51,9 +51,10 @@ def _log_out_button(container=None) -> None:
         st.logout()
 
 
-def current_access(catalogue: dict[str, list[str]]) -> rules.Access:
-    """Who is using the app and what they may see. Stops the run with a clear message (and no
-    data) when they must log in, cannot be identified, or may see nothing."""
+def logged_in_email() -> str | None:
+    """The e-mail address of the person logged in; None in single-user mode (no login). Stops
+    the run with a clear message (and nothing else) when they must log in or cannot be
+    identified, before anything about this installation is shown."""
     section = login_section()
     if section is None:
         address = server_address()
@@ -68,7 +69,7 @@ def current_access(catalogue: dict[str, list[str]]) -> rules.Access:
             ":material/person: **Single-user mode**: no login is configured, so wpc serves only this "
             "computer (127.0.0.1) and shows every place."
         )
-        return rules.Access.everything(catalogue)
+        return None
 
     problems = rules.login_problems(section)
     if problems:
@@ -88,6 +89,15 @@ def current_access(catalogue: dict[str, list[str]]) -> rules.Access:
         )
         _log_out_button()
         st.stop()
+    return email
+
+
+def current_access(email: str | None, catalogue: dict[str, list[str]]) -> rules.Access:
+    """What `email` (None: single-user mode) may see among `catalogue` ({preset: places}).
+    Stops the run with a clear message (and no data) when the access config cannot be
+    trusted or gives them nothing; otherwise shows who is logged in, with a log-out button."""
+    if email is None:
+        return rules.Access.everything(catalogue)
     settings = load_settings()
     try:
         config = access_rules(settings.access_path)
@@ -104,7 +114,7 @@ def current_access(catalogue: dict[str, list[str]]) -> rules.Access:
         _log_out_button()
         st.stop()
     allowed = config.for_user(email, catalogue)
-    name = str(user.get("name") or "").strip()
+    name = str(st.user.get("name") or "").strip()
     if not allowed.sees_anything():
         st.warning(
             f"You are logged in as **{escape_markdown(email)}**, but wpc's access config gives you no "

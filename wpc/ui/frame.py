@@ -11,7 +11,9 @@ from wpc.ui import auth, cache, state
 
 
 def render(page) -> None:
-    """Stop with a clear message if there is no database; otherwise draw the sidebar."""
+    """Stop with a clear message if the person must log in, or there is no database; otherwise
+    draw the sidebar."""
+    email = auth.logged_in_email()
     path = state.db_path()
     if not path.exists():
         st.error(
@@ -20,7 +22,7 @@ def render(page) -> None:
         )
         st.stop()
     try:
-        st.session_state["_access"] = auth.current_access(state.catalogue())
+        st.session_state["_access"] = auth.current_access(email, state.catalogue())
         preset, place = state.choose_scope()
         filters = state.choose_filters(preset)
         data = cache.call(status.data_status, path)
