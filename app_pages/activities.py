@@ -14,6 +14,8 @@ preset, place = state.scope()
 path = state.db_path()
 threshold = preset.thresholds.suppression
 scope_name = place or preset.name
+listed_name = state.records_name()  # the place(s) whose activities may be listed here
+whole_ics = state.current_access().whole_ics(preset.id)
 
 st.title(f"Activity log and feedback loop: {scope_name}")
 st.caption(
@@ -54,14 +56,15 @@ title_filter = state.url_text(
     placeholder="e.g. maternity",
     help="Narrows this list and the activity chooser below; the charts keep every activity in the scope.",
 )
-shown = (
+shown = state.only_my_places(
     cache.call(log.activity_log, path, scope=scope, title_contains=title_filter)
     if title_filter
     else everything
 )
-widgets.sentence(narrative.activity_log(scope_name, shown, title_filter))
+widgets.sentence(narrative.activity_log(listed_name, shown, title_filter))
 if shown.empty:
-    widgets.nothing_to_show(f'activities with "{title_filter}" in the title')
+    widgets.nothing_to_show(f'activities with "{title_filter}" in the title' if title_filter
+                            else f"activities of {listed_name}")
 else:
     columns = {
         "start_date": "Start",
@@ -86,13 +89,20 @@ else:
 # ---------- one activity
 st.header("Activity detail")
 if shown.empty:
-    st.info("Clear the title search to choose an activity.")
+    st.info("Clear the title search to choose an activity." if title_filter else "No activity to choose.")
 else:
     titles = dict(
         zip(shown["activity_id"], shown["title"] + " · " + shown["start_date"].dt.strftime("%d/%m/%Y"))
     )
     asked = st.query_params.get("activity")
-    if "activity" not in st.session_state and asked and asked not in titles:
+    if "activity" not in st.session_state and asked and asked not in titles and not whole_ics:
+        st.warning(
+            f"You cannot open the activity this link names: it is not an activity of your places "
+            f"({listed_name}) in this choice of place, period and filters, so nothing of it is shown. "
+            "Showing the newest of yours instead.",
+            icon=":material/lock:",
+        )
+    elif "activity" not in st.session_state and asked and asked not in titles:
         st.info(
             f"Activity {widgets.escape_markdown(asked)} is not in this list (place, period, filters or title "
             "search); showing the newest activity instead."
@@ -235,9 +245,12 @@ if place is None and loop["by_place"]:
             percent_columns=("Share closed on time",),
         )
 st.subheader("Overdue feedback, longest overdue first")
-if loop["overdue_activities"]:
-    overdue = log.overdue_table(loop["overdue_activities"], with_place=place is None)
+overdue_activities = state.only_my_rows(loop["overdue_activities"])
+if overdue_activities:
+    overdue = log.overdue_table(overdue_activities, with_place=place is None)
     widgets.table(overdue, key="activities_overdue")
+elif loop["overdue_activities"]:
+    st.success(f"No activity of {listed_name} has overdue feedback.")
 else:
     st.success("No activity's feedback is overdue.")
 st.caption(loop["due_rule"].capitalize() + ".")

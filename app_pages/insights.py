@@ -17,6 +17,8 @@ preset, place = state.scope()
 path = state.db_path()
 threshold = preset.thresholds.suppression
 scope_name = place or preset.name
+my_places = state.record_places()  # None, or the only places whose insights this person may see
+listed_name = state.records_name()
 
 
 def group_label(code: str) -> str:
@@ -42,7 +44,7 @@ if not len(index):
         icon=":material/library_books:",
     )
     st.stop()
-options = index.options()
+options = index.options(None if my_places is None else tuple(sorted(my_places)))
 
 # ---------- search
 text = state.url_text(
@@ -91,6 +93,7 @@ if options["unplaced"]:
 
 filters = search.Filters(
     place=place,
+    places=None if my_places is None else tuple(sorted(my_places)),
     include_unplaced=include_unplaced,
     theme=None if theme == ANY else theme,
     group=None if group == ANY else group,
@@ -99,7 +102,7 @@ filters = search.Filters(
     date_to=heard_to,
 )
 results = index.search(text, filters, limit=RESULTS_SHOWN)
-found = narrative.search(scope_name, results)
+found = narrative.search(listed_name, results)
 if not results.total:
     st.info(widgets.escape_markdown(found), icon=":material/search_off:")
 else:
@@ -142,9 +145,10 @@ groups = list(dict.fromkeys(["core20", *preset.plus_groups, *options["groups"]])
 engage_group = state.url_selectbox(
     "Group to engage", groups, key="engage_group", format_func=group_label, omit_default=True
 )
-known = index.search("", search.Filters(place=place, include_unplaced=False, group=engage_group), limit=5)
-recent = cache.call(log.recent_activities, path, scope=scope, target_group=engage_group)
-widgets.sentence(narrative.before_you_engage(scope_name, group_label(engage_group), known.total, recent))
+known = index.search("", search.Filters(place=place, places=filters.places, include_unplaced=False,
+                                        group=engage_group), limit=5)
+recent = state.only_my_places(cache.call(log.recent_activities, path, scope=scope, target_group=engage_group))
+widgets.sentence(narrative.before_you_engage(listed_name, group_label(engage_group), known.total, recent))
 told_column, done_column = st.columns(2)
 with told_column:
     st.subheader("What they told us")

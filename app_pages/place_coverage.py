@@ -14,6 +14,7 @@ scope = state.measure_scope()
 path = state.db_path()
 name = place or preset.name
 threshold = preset.thresholds.suppression
+listed_name = state.records_name()  # neighbourhoods are listed for the person's own places only
 
 st.title(f"Place coverage: {name}")
 st.markdown(
@@ -37,11 +38,12 @@ cold.metric("Cold spots", number(len(spots)),
 rate.metric("Participants per 1,000 residents",
             "–" if coverage["rate_per_1000"] is None else f"{coverage['rate_per_1000']:.1f}")
 st.markdown(narrative.coverage_summary(name, coverage, spots))
+spots = state.only_my_places(spots)
 
 st.subheader("Map of neighbourhoods")
 colouring = state.url_selectbox("Colour the map by", list(COLOURINGS), key="coverage_colour",
                                 format_func=COLOURINGS.get)
-areas = cache.call(dashboard.coverage_map, path, scope=scope)
+areas = state.only_my_places(cache.call(dashboard.coverage_map, path, scope=scope))
 if colouring == "rate":
     widgets.chart(figures.lsoa_rate_map(areas, threshold), key="coverage_map_rate")
     st.markdown(
@@ -59,21 +61,26 @@ with st.expander("Numbers behind the map"):
     widgets.table(dashboard.coverage_display(areas), key="coverage_lsoa_table", threshold=threshold,
                   one_decimal_columns=dashboard.ONE_DECIMAL_COLUMNS)
 
-st.subheader("Cold spots: Core20 neighbourhoods not reached")
+st.subheader("Cold spots: Core20 neighbourhoods not reached"
+             + ("" if listed_name == name else f" in {listed_name}"))
 st.markdown(narrative.cold_spots_first(spots))
 if not spots.empty:
     widgets.table(dashboard.cold_spots_display(spots), key="coverage_cold_spots")
 
 st.subheader("Neighbourhoods (MSOAs)")
-msoas = cache.call(measures.area_rates, path, scope=scope, level="msoa")
-st.markdown(narrative.neighbourhood_rates(name, msoas))
+msoas = state.only_my_places(cache.call(measures.area_rates, path, scope=scope, level="msoa"))
+st.markdown(narrative.neighbourhood_rates(listed_name, msoas))
 widgets.table(dashboard.rates_display(msoas), key="coverage_msoa_table", threshold=threshold,
               one_decimal_columns=dashboard.ONE_DECIMAL_COLUMNS)
 
 st.subheader("Engagement fatigue")
 fatigue = cache.call(measures.fatigue, path, scope=scope)
 st.markdown(narrative.fatigue_summary(name, fatigue))
-tables = dashboard.fatigue_tables(fatigue, preset)
+tables = dashboard.fatigue_tables(
+    {**fatigue, "neighbourhoods": state.only_my_rows(fatigue["neighbourhoods"]),
+     "overlaps": state.only_my_rows(fatigue["overlaps"])},
+    preset,
+)
 high, repeat, overlapping = st.columns(3)
 high.metric(f"Neighbourhoods at {fatigue['limit']}+ activities", number(fatigue["neighbourhoods_high"]))
 repeat.metric(f"People at {fatigue['limit']}+ activities", count(fatigue["repeat_participants"]),

@@ -25,6 +25,7 @@ path = state.db_path()
 settings = load_settings()
 preset, place = state.scope()
 scope = state.measure_scope()
+allowed = state.current_access()
 
 st.title("Upload and data quality")
 st.header("Upload engagement data")
@@ -33,6 +34,11 @@ st.caption(
     "Check the file first: nothing is stored until you confirm. Full postcodes and participant "
     "references are never stored."
 )
+if not allowed.every_upload:
+    st.caption(
+        f":material/lock: You may upload for the places your access covers ({allowed.describe()}); rows for "
+        "any other place are quarantined with the reason."
+    )
 
 kind = st.selectbox(
     "What does the file hold?", standard.KINDS, format_func=KIND_LABELS.get, key="upload_kind"
@@ -66,9 +72,14 @@ uploaded = st.file_uploader(
 
 def show_recent_uploads() -> None:
     st.subheader("Recent uploads")
-    recent = cache.call(uploads.recent, path, limit=20)
+    if allowed.every_upload:
+        recent = cache.call(uploads.recent, path, limit=20)
+    else:  # file names can say whom a file is about: people see their own uploads only
+        st.caption("Your own uploads.")
+        recent = cache.call(uploads.recent, path, limit=20, uploaded_by=allowed.user)
     if recent.empty:
-        st.write("Nothing has been uploaded yet.")
+        st.write("Nothing has been uploaded yet." if allowed.every_upload
+                 else "You have uploaded nothing yet.")
         return
     widgets.table(
         recent.rename(
@@ -160,10 +171,11 @@ def show_stored_quality() -> None:
                 percent_columns=("Share unknown",),
                 threshold=preset.thresholds.suppression,
             )
-    if quality["mismatched_activities"]:
+    mismatched = state.only_my_rows(quality["mismatched_activities"])
+    if mismatched:
         st.subheader("Activities whose headcount disagrees")
         widgets.table(
-            pd.DataFrame(quality["mismatched_activities"]).rename(
+            pd.DataFrame(mismatched).rename(
                 columns={
                     "activity_id": "Activity ID",
                     "title": "Title",
@@ -198,10 +210,11 @@ if len(sheets) > 1:
 
 
 def check() -> load.Prepared:
-    return load.prepare(content, path, settings, kind=kind, file_name=uploaded.name, sheet=sheet)
+    return load.prepare(content, path, settings, kind=kind, file_name=uploaded.name, sheet=sheet,
+                        access=None if allowed.single_user else allowed)
 
 
-check_key = (uploaded.file_id, kind, sheet)
+check_key = (uploaded.file_id, kind, sheet, allowed.user)
 try:
     if st.session_state.get("upload_checked", (None,))[0] != check_key:
         with st.spinner("Checking every row against the data standard..."):
@@ -297,7 +310,8 @@ if done is None and not prepared.earlier:
     if confirm:
         try:
             with st.spinner("Storing..."):
-                outcome = load.commit(prepared, path, source="upload", wait_seconds=load.APP_COMMIT_WAIT)
+                outcome = load.commit(prepared, path, source="upload", uploaded_by=allowed.user,
+                                      wait_seconds=load.APP_COMMIT_WAIT)
         except load.StaleCheck:
             st.session_state.pop("upload_checked", None)
             st.warning(

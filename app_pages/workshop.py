@@ -37,6 +37,7 @@ scope = state.measure_scope()
 path = state.db_path()
 name = place or preset.name
 threshold = preset.thresholds.suppression
+mine = state.record_places()  # lists of neighbourhoods and activities: only the person's places
 
 
 def _step(offset: int) -> None:
@@ -69,7 +70,7 @@ with dimension_column:
                                     default=questions.DEFAULT_DIMENSION, format_func=vocab.DIMENSION_LABELS.get,
                                     omit_default=True)
 
-question = cache.call(questions.question, path, scope=scope, key=screen, dimension=dimension)
+question = cache.call(questions.question, path, scope=scope, key=screen, dimension=dimension, record_places=mine)
 st.title(f"{question.title}: {name}")
 st.subheader(question.ask)
 figure = question.figure
@@ -99,7 +100,7 @@ today = scope.today or dt.date.today()
 buttons = st.container(horizontal=True)
 for fmt, label in (("pptx", "Download the pack (PowerPoint)"), ("pdf", "Download the pack (PDF)")):
     buttons.download_button(
-        label, lambda fmt=fmt: pack.make(path, scope, fmt, dimension)[1],
+        label, lambda fmt=fmt: pack.make(path, scope, fmt, dimension, record_places=mine)[1],
         file_name=pack.file_name(name, today, fmt), mime=pack.MIME[fmt], key=f"workshop_pack_{fmt}",
         on_click="ignore", icon=":material/download:", type="primary",
     )

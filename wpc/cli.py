@@ -240,13 +240,36 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8501,
     address: Annotated[
         str,
-        typer.Option("--address", help="Address to bind; 127.0.0.1 keeps the app on this machine only."),
+        typer.Option(
+            "--address",
+            help="Address to bind; 127.0.0.1 keeps the app on this machine only. Any other address is "
+            "refused unless login is configured in .streamlit/secrets.toml.",
+        ),
     ] = "127.0.0.1",
 ) -> None:
     """Serve the dashboard (Streamlit) on http://127.0.0.1:PORT."""
+    from wpc import access
+
     settings = load_settings(db_path=db)
     if not settings.db_path.exists():
         fail(f"no database at {settings.db_path}: build one with `wpc init --db {settings.db_path}`")
+    files = access.secrets_files(ROOT)
+    try:
+        section = access.auth_section(files)
+    except access.AccessConfigError as exc:
+        fail(str(exc))
+    missing = access.login_problems(section)
+    if missing:
+        fail(f"login is set up in [auth] of {', '.join(str(f) for f in files if f.is_file())} but is "
+             f"incomplete: missing {'; '.join(missing)}")
+    if section is None and not access.is_loopback(address):
+        fail(
+            f"refusing to serve on {address}: no login is configured, so wpc is in single-user mode and "
+            "serves this computer only (127.0.0.1). To serve others, configure login (an [auth] section "
+            "in .streamlit/secrets.toml) and the access config: see the README, 'Login and access'"
+        )
+    if section is not None:
+        _check_access_config(settings)
     env = {**os.environ, "WPC_DB_PATH": str(settings.db_path)}
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
@@ -255,8 +278,64 @@ def serve(
         "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
     ]
-    typer.echo(f"Serving wpc on http://{address}:{port} (Ctrl+C to stop)")
+    mode = "login required" if section is not None else "single-user mode"
+    typer.echo(f"Serving wpc on http://{address}:{port} ({mode}; Ctrl+C to stop)")
     raise typer.Exit(subprocess.call(command, env=env))
+
+
+def _check_access_config(settings) -> None:
+    """Warn (the app refuses everyone until it is fixed) if the access config has problems."""
+    from wpc import access
+    from wpc.measures.scope import registered_presets
+
+    try:
+        rules = access.AccessRules.load(settings.access_path)
+        with database.reading(settings.db_path) as con:
+            problems = rules.problems(access.catalogue(registered_presets(con).values()))
+    except (access.AccessConfigError, database.DatabaseError) as exc:
+        problems = [str(exc)]
+    for problem in problems:
+        typer.echo(f"wpc: warning: {problem}; nobody can see data until it is fixed", err=True)
+
+
+@app.command("access")
+def access_command(
+    email: Annotated[
+        Optional[str], typer.Argument(help="An e-mail address: say what this person may see.")
+    ] = None,
+    db: DbOption = None,
+    config: Annotated[
+        Optional[Path],
+        typer.Option("--config", help="Access config file (default: the access_path setting)."),
+    ] = None,
+) -> None:
+    """Check the access config (who may see which places once login is on); say what one person may see."""
+    from wpc import access
+    from wpc.measures.scope import registered_presets
+
+    settings = load_settings(db_path=db, access_path=config)
+    try:
+        rules = access.AccessRules.load(settings.access_path)
+        with database.reading(settings.db_path) as con:
+            presets = access.catalogue(registered_presets(con).values())
+    except (access.AccessConfigError, database.DatabaseError) as exc:
+        fail(str(exc))
+    problems = rules.problems(presets)
+    for problem in problems:
+        typer.echo(f"problem: {problem}", err=True)
+    if email:
+        allowed = rules.for_user(email, presets)
+        typer.echo(f"{email.strip().lower()} may see: {allowed.describe()}")
+        if allowed.sees_anything() and not allowed.every_upload:
+            typer.echo(
+                "  ICS-wide totals of those ICSs too (with small numbers hidden); their own uploads only."
+            )
+    if problems:
+        fail(f"{settings.access_path} has {len(problems)} problem(s): the app shows no data to anyone until "
+             "they are fixed")
+    typer.echo(
+        f"{settings.access_path}: {len(rules.users)} people and {len(rules.domains)} domains; no problems."
+    )
 
 
 @app.command()

@@ -31,6 +31,11 @@ class Settings:
     )
     max_upload_mb: int = _setting(200, "Uploads larger than this many megabytes are refused.")
     default_preset: str = _setting("sel", "Preset used when none is named.")
+    access_path: Path = _setting(
+        ROOT / "data" / "access.toml",
+        "The access config: which places each person (e-mail address) or e-mail domain may see. "
+        "Read only when login is configured in .streamlit/secrets.toml; see 'Login and access'.",
+    )
 
     @property
     def reference_dir(self) -> Path:
@@ -51,7 +56,7 @@ def load_settings(**overrides) -> Settings:
         if env is not None and env != "":
             values[f.name] = _coerce(f.type, env)
     values.update({k: v for k, v in overrides.items() if v is not None})
-    for name in ("data_dir", "db_path", "salt_path"):
+    for name in ("data_dir", "db_path", "salt_path", "access_path"):
         if values.get(name) is not None:
             values[name] = Path(values[name]).expanduser().resolve()
     return Settings(**values)

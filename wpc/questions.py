@@ -79,12 +79,25 @@ class Context:
     threshold: int
     disclosure: str
     preset: object = field(repr=False)
+    # the places whose records (neighbourhoods, activities) may be listed; None = all of the
+    # scope's (see wpc.access: aggregates follow disclosure control, lists follow access)
+    record_places: frozenset[str] | None = None
+
+    def records(self, frame: pd.DataFrame, column: str = "place") -> pd.DataFrame:
+        if self.record_places is None:
+            return frame
+        return frame[frame[column].isin(self.record_places).fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
+
+    def record_rows(self, rows: list[dict], key: str = "place") -> list[dict]:
+        return rows if self.record_places is None else [r for r in rows if r.get(key) in self.record_places]
 
 
-def context(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str) -> Context:
+def context(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str,
+            record_places: frozenset[str] | None = None) -> Context:
     resolved = measures.resolve(con, scope)
     return Context(scope=resolved.scope, name=resolved.name, ics=resolved.preset.name,
-                   threshold=resolved.threshold, disclosure=disclosure, preset=resolved.preset)
+                   threshold=resolved.threshold, disclosure=disclosure, preset=resolved.preset,
+                   record_places=None if record_places is None else frozenset(record_places))
 
 
 def _core20(con, c: Context, dimension: str) -> Question:
@@ -132,7 +145,7 @@ def _coverage_numbers(coverage: dict, spots: pd.DataFrame) -> pd.DataFrame:
 def _coverage(con, c: Context, dimension: str) -> Question:
     coverage = measures.coverage(con, c.scope, c.disclosure)
     spots = measures.cold_spots(con, c.scope, c.disclosure)
-    areas = dashboard.coverage_map(con, c.scope, c.disclosure)
+    areas = c.records(dashboard.coverage_map(con, c.scope, c.disclosure))
     tables = (
         Table("coverage-summary", "Coverage of Core20 neighbourhoods", _coverage_numbers(coverage, spots)),
         Table("coverage-by-lsoa", "Every neighbourhood (LSOA): residents, participants and rate",
@@ -146,8 +159,8 @@ def _coverage(con, c: Context, dimension: str) -> Question:
 
 
 def _cold_spots(con, c: Context, dimension: str) -> Question:
-    spots = measures.cold_spots(con, c.scope, c.disclosure)
-    areas = dashboard.coverage_map(con, c.scope, c.disclosure)
+    spots = c.records(measures.cold_spots(con, c.scope, c.disclosure))
+    areas = c.records(dashboard.coverage_map(con, c.scope, c.disclosure))
     table = Table("cold-spots", "Cold spots: Core20 neighbourhoods with no participants, most deprived first",
                   dashboard.cold_spots_display(spots),
                   slide_columns=("LSOA", "Name", "IMD rank", "Residents"))
@@ -176,7 +189,7 @@ def _feedback(con, c: Context, dimension: str) -> Question:
               percent_columns=("Share closed on time",),
               slide_columns=("Organisation", "Activities", "Closed on time", "Overdue")),
         Table("feedback-overdue", "Activities whose feedback is overdue, longest overdue first",
-              log.overdue_table(loop["overdue_activities"], with_place=c.scope.place is None)),
+              log.overdue_table(c.record_rows(loop["overdue_activities"]), with_place=c.scope.place is None)),
     )
     return Question("feedback", *QUESTIONS["feedback"],
                     figures.feedback_by_organisation(loop["by_organisation"]),
@@ -200,19 +213,20 @@ BUILDERS = {"core20": _core20, "reach": _reach, "coverage": _coverage, "cold_spo
 
 
 def question(con: duckdb.DuckDBPyConnection, scope: Scope, key: str, dimension: str = DEFAULT_DIMENSION,
-             disclosure: str = "suppress") -> Question:
-    """One question answered for `scope` (key: one of QUESTIONS; dimension: for 'reach')."""
+             disclosure: str = "suppress", record_places: frozenset[str] | None = None) -> Question:
+    """One question answered for `scope` (key: one of QUESTIONS; dimension: for 'reach'), its
+    lists of neighbourhoods and activities limited to `record_places` (None: no limit)."""
     if key not in BUILDERS:
         raise ValueError(f"no question {key!r}: the questions are {', '.join(QUESTIONS)}")
     if dimension not in vocab.DIMENSIONS:
         raise ValueError(f"no dimension {dimension!r}: use one of {', '.join(vocab.DIMENSIONS)}")
-    return BUILDERS[key](con, context(con, scope, disclosure), dimension)
+    return BUILDERS[key](con, context(con, scope, disclosure, record_places), dimension)
 
 
 def all_questions(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = DEFAULT_DIMENSION,
-                  disclosure: str = "publish") -> list[Question]:
+                  disclosure: str = "publish", record_places: frozenset[str] | None = None) -> list[Question]:
     """Every question, in workshop order, on one connection (so scope tables are built once)."""
-    c = context(con, scope, disclosure)
+    c = context(con, scope, disclosure, record_places)
     return [BUILDERS[key](con, c, dimension) for key in QUESTIONS]
 
 

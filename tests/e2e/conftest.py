@@ -35,14 +35,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(db_path: Path, extra_env: dict | None = None):
-    """Start the real app on a free port, wait for /_stcore/health, yield its base URL, stop it."""
-    port = free_port()
+def running_app(db_path: Path, extra_env: dict | None = None, args: list[str] | None = None,
+                port: int | None = None):
+    """Start the real app on a free port, wait for /_stcore/health, yield its base URL, stop it.
+    `args`: more `streamlit run` options (e.g. --secrets.files PATH)."""
+    port = port or free_port()
     env = {**os.environ, "WPC_DB_PATH": str(db_path), **(extra_env or {})}
     log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         *(args or [])],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"

@@ -50,10 +50,11 @@ class Pack:
 
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = questions.DEFAULT_DIMENSION,
-          disclosure: str = "publish") -> Pack:
-    """Gather the pack's content for `scope` (nothing drawn yet)."""
+          disclosure: str = "publish", record_places: frozenset[str] | None = None) -> Pack:
+    """Gather the pack's content for `scope` (nothing drawn yet), its lists of neighbourhoods
+    and activities limited to `record_places` (None: no limit; see wpc.access)."""
     return Pack(questions.about(con, scope, disclosure),
-                tuple(questions.all_questions(con, scope, dimension, disclosure)), dimension)
+                tuple(questions.all_questions(con, scope, dimension, disclosure, record_places)), dimension)
 
 
 # ---------- names
@@ -382,8 +383,9 @@ def render(pack: Pack, fmt: str, renderer: charts.ChartRenderer | None = None) -
 
 
 def make(db_path: Path | str, scope: Scope, fmt: str, dimension: str = questions.DEFAULT_DIMENSION,
-         disclosure: str = "publish", renderer: charts.ChartRenderer | None = None) -> tuple[str, bytes]:
+         disclosure: str = "publish", renderer: charts.ChartRenderer | None = None,
+         record_places: frozenset[str] | None = None) -> tuple[str, bytes]:
     """(file name, bytes) of the pack for `scope`, read on a short-lived connection."""
     with db.reading(db_path) as con:
-        pack = build(con, scope, dimension, disclosure)
+        pack = build(con, scope, dimension, disclosure, record_places)
     return file_name(pack.about.name, pack.about.today, fmt), render(pack, fmt, renderer)

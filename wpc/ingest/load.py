@@ -24,7 +24,8 @@ import pyarrow as pa
 
 from wpc import db
 from wpc.config import Settings
-from wpc.ingest import postcodes, privacy, quality, standard
+from wpc.access import Access
+from wpc.ingest import permitted, postcodes, privacy, quality, standard
 from wpc.ingest.read import FileRefused, Sheet, read_bytes, read_file
 from wpc.ingest.validate import Validated, infer_kind, validate
 
@@ -169,8 +170,11 @@ def prepare(
     file_name: str | None = None,
     sheet: str | None = None,
     create_salt: bool = True,
+    access: Access | None = None,
 ) -> Prepared:
     """Read and check a file against the standard and the database; writes nothing to the database.
+    Given `access` (someone logged in to the app), rows for places it does not cover are
+    quarantined too (wpc.ingest.permitted).
 
     Raises FileRefused (the whole file cannot be taken, nothing will be written) with a clear message.
     """
@@ -190,6 +194,8 @@ def prepare(
         if kind == "participants":
             salt = privacy.load_salt(settings.salt_file(db_path), create=create_salt)
         checked = validate(kind, read, con)
+        if access is not None:
+            checked.problems = permitted.problems(kind, checked, con, access)
         accepted = _accepted(checked)
         records = _records(
             kind, checked.clean[accepted], read.lines[accepted], salt or secrets.token_bytes(32),

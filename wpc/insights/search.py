@@ -45,10 +45,13 @@ class SearchUnavailable(RuntimeError):
 @dataclass(frozen=True)
 class Filters:
     """What narrows the library. place None = every place of the ICS; insights given with no
-    place (tied to no ICS) are included while `include_unplaced`. Dates bound the insight
+    place (tied to no ICS) are included while `include_unplaced`. `places` (None = no limit)
+    keeps only insights of those places, and none given with no place: what a person whose
+    access covers some places of the ICS may see (wpc.access). Dates bound the insight
     date, both inclusive (an insight with no date is left out once a bound is set)."""
 
     place: str | None = None
+    places: tuple[str, ...] | None = None
     include_unplaced: bool = True
     theme: str | None = None
     group: str | None = None
@@ -59,7 +62,8 @@ class Filters:
     def params(self) -> dict:
         return {
             "place": self.place,
-            "include_unplaced": int(self.include_unplaced),
+            "places": None if self.places is None else json.dumps(sorted(self.places)),
+            "include_unplaced": int(self.include_unplaced and self.places is None),
             "theme": self.theme.strip().casefold() if self.theme else None,
             "group_code": self.group,
             "programme": self.programme,
@@ -252,22 +256,24 @@ class InsightIndex:
         return Results(hits=hits, total=len(matches), query=query, match=match, filters=filters,
                        matches=matches)
 
-    def options(self) -> dict:
-        """The values each filter can take in this library: places, themes (most common
-        spelling, alphabetical), group codes, programmes, and the first and last dates."""
+    def options(self, places: tuple[str, ...] | None = None) -> dict:
+        """The values each filter can take in this library (or, given `places`, in those
+        places' insights): places, themes (most common spelling, alphabetical), group codes,
+        programmes, and the first and last dates."""
+        rows = self.rows if places is None else self.rows[self.rows["place"].isin(places)]
         themes: dict[str, str] = {}
-        for theme_list in self.rows["themes"]:
+        for theme_list in rows["themes"]:
             for theme in theme_list:
                 themes.setdefault(theme.strip().casefold(), theme.strip())
-        dates = pd.to_datetime(self.rows["insight_date"]).dropna()
+        dates = pd.to_datetime(rows["insight_date"]).dropna()
         return {
-            "places": sorted(self.rows["place"].dropna().unique().tolist()),
+            "places": sorted(rows["place"].dropna().unique().tolist()),
             "themes": sorted(themes.values(), key=str.casefold),
-            "groups": sorted({code for codes in self.rows["groups"] for code in codes}),
-            "programmes": sorted(self.rows["programme"].dropna().unique().tolist(), key=str.casefold),
+            "groups": sorted({code for codes in rows["groups"] for code in codes}),
+            "programmes": sorted(rows["programme"].dropna().unique().tolist(), key=str.casefold),
             "first_date": dates.min().date() if len(dates) else None,
             "last_date": dates.max().date() if len(dates) else None,
-            "unplaced": int(self.rows["place"].isna().sum()),
+            "unplaced": int(rows["place"].isna().sum()),
         }
 
 

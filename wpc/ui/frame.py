@@ -1,4 +1,5 @@
-"""The frame around every page: database check, scope selectors and the synthetic-data label."""
+"""The frame around every page: database check, login and access, scope selectors and the
+synthetic-data label."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import streamlit as st
 
 from wpc import db, status
 from wpc.measures.scope import Scope
-from wpc.ui import cache, state
+from wpc.ui import auth, cache, state
 
 
 def render(page) -> None:
-    """Stop with a clear message if there is no database; otherwise draw the sidebar."""
+    """Stop with a clear message if the person must log in, or there is no database; otherwise
+    draw the sidebar."""
+    email = auth.logged_in_email()
     path = state.db_path()
     if not path.exists():
         st.error(
@@ -19,6 +22,7 @@ def render(page) -> None:
         )
         st.stop()
     try:
+        st.session_state["_access"] = auth.current_access(email, state.catalogue())
         preset, place = state.choose_scope()
         filters = state.choose_filters(preset)
         data = cache.call(status.data_status, path)
@@ -30,6 +34,13 @@ def render(page) -> None:
         st.sidebar.error("The period is reversed: 'Activities from' is after 'Activities to'.")
         filters["date_to"] = None
     st.session_state["_measure_scope"] = Scope(preset=preset.id, place=place, **filters)
+    if place is None and state.record_places() is not None:
+        st.info(
+            f"**{preset.name} as a whole**: totals, shares and comparisons between places cover every "
+            "place, with small numbers hidden. Lists of activities, neighbourhoods, insights and uploads "
+            f"show only your places: {state.records_name()}.",
+            icon=":material/lock:",
+        )
     if data["demo"]:
         st.warning(
             "**Synthetic demo data.** The engagement records shown here were generated to "

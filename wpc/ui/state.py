@@ -14,11 +14,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from wpc import db, vocab
+from wpc import access, db, vocab
 from wpc.config import load_settings
 from wpc.measures.scope import FILTERS, Scope, filter_options, parse_date
 from wpc.presets import Preset
-from wpc.ui import cache
+from wpc.ui import cache, widgets
 
 ALL_PLACES = "All places"
 ANY = "Any"
@@ -94,25 +94,56 @@ def presets() -> list[Preset]:
     return cache.call(_registered_presets, db_path())
 
 
-def place_choices(preset: Preset) -> list[str]:
-    """What the place selector offers for `preset` (ALL_PLACES first). Workshop mode's own
-    place switch offers the same list, so whatever limits one limits the other."""
-    return [ALL_PLACES, *preset.place_names]
+def catalogue() -> dict[str, list[str]]:
+    """{preset id: place names} of every registered preset (what access rules are checked against)."""
+    return access.catalogue(presets())
 
 
-def choose_scope(container=None) -> tuple[Preset, str | None]:
-    """The preset and place selectors (in the sidebar by default); place None = whole ICS."""
+def _refuse(what: str) -> None:
+    st.warning(
+        f"You cannot open {widgets.escape_markdown(what)}: it is not one of the places your access covers, "
+        "so nothing of it is shown. Choose one of yours in the sidebar.",
+        icon=":material/lock:",
+    )
+
+
+def place_choices(preset: Preset, allowed: access.Access | None = None) -> list[str]:
+    """What the place selector offers for `preset` (ALL_PLACES first, then the places `allowed`,
+    default this run's access, lets the person open). Workshop mode's own place switch offers
+    the same list, so whatever limits one limits the other."""
+    allowed = allowed or current_access()
+    return [ALL_PLACES, *(name for name in preset.place_names if allowed.may_open(preset.id, name))]
+
+
+def choose_scope(container=None, allowed: access.Access | None = None) -> tuple[Preset, str | None]:
+    """The preset and place selectors (in the sidebar by default); place None = whole ICS.
+
+    Only what `allowed` (default: this run's access) lets the person open is offered; a link
+    naming another ICS or place is refused with a message, never shown."""
+    allowed = allowed or current_access()
     target = container if container is not None else st.sidebar
-    available = {p.id: p for p in presets()}
+    registered = {p.id: p for p in presets()}
+    available = {pid: registered[pid] for pid in allowed.presets() if pid in registered}
+    asked_preset, asked_place = st.query_params.get("preset"), st.query_params.get("place")
+    if "preset" not in st.session_state and asked_preset in registered and asked_preset not in available:
+        _refuse(registered[asked_preset].name)
     default = cache.call(_default_preset, db_path())
     preset_id = url_selectbox(
         "Integrated Care System", list(available), key="preset", default=default,
         format_func=lambda pid: available[pid].name, container=target,
     )
     preset = available[preset_id]
+    places = place_choices(preset, allowed)[1:]
+    if "place" not in st.session_state and asked_place not in (None, ALL_PLACES, *places):
+        if asked_place in preset.place_names:
+            _refuse(asked_place)
+        else:
+            st.info(f"{widgets.escape_markdown(asked_place)} is not a place of {preset.name}: showing all "
+                    "places instead.")
     place = url_selectbox(
-        "Place", place_choices(preset), key="place", container=target,
-        help="A borough or group of districts within the ICS.",
+        "Place", [ALL_PLACES, *places], key="place", container=target,
+        help="A borough or group of districts within the ICS."
+        + ("" if allowed.whole_ics(preset.id) else " Only the places your access covers are offered."),
     )
     return preset, None if place == ALL_PLACES else place
 
@@ -181,3 +212,42 @@ def url_toggle(
     else:
         st.query_params[key] = "1" if value else "0"
     return value
+
+
+# ---------- what this person may see (set by the frame on every run; see wpc.access)
+
+
+def current_access() -> access.Access:
+    """Who is using the app and what they may see, for this run."""
+    return st.session_state["_access"]
+
+
+def record_places() -> frozenset[str] | None:
+    """The places whose records (activities, neighbourhoods, insights, uploads) may be listed in
+    this run's view; None = every record of the ICS (whole-ICS access). Every page that lists
+    records passes them through `only_my_places` / `only_my_rows`."""
+    preset, place = scope()
+    return current_access().record_places(preset.id, place)
+
+
+def only_my_places(frame, column: str = "place"):
+    """The rows of `frame` whose `column` is a place whose records this person may see here."""
+    preset, place = scope()
+    return current_access().limit(frame, preset.id, place, column)
+
+
+def only_my_rows(rows: list[dict], key: str = "place") -> list[dict]:
+    """`only_my_places` for a list of records (dicts)."""
+    preset, place = scope()
+    return current_access().limit_rows(rows, preset.id, place, key)
+
+
+def records_name() -> str:
+    """What the listed records cover, in words: the place or ICS, or the person's own places
+    when the whole ICS is chosen but their access covers only some of it."""
+    preset, place = scope()
+    places = record_places()
+    if place or places is None:
+        return place or preset.name
+    names = [name for name in preset.place_names if name in places]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

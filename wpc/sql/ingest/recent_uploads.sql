@@ -1,4 +1,5 @@
--- grain: one row per upload, newest first (the audit shown on the Upload page).
+-- grain: one row per upload, newest first (the audit shown on the Upload page); only those
+-- made by $uploaded_by when it is given (people whose access covers only some places).
 -- inputs: uploads
 select
     upload_id,
@@ -10,5 +11,6 @@ select
     rows_quarantined,
     source
 from uploads
+where $uploaded_by is null or lower(uploaded_by) = lower($uploaded_by)
 order by upload_id desc
 limit $limit

@@ -15,6 +15,7 @@ chosen as (
     from insight
     where ((insight.place is null and :include_unplaced)
            or (insight.place is not null and (:place is null or insight.place = :place)))
+      and (:places is null or insight.place in (select value from json_each(:places)))
       and (:programme is null or insight.programme = :programme)
       and (:date_from is null or insight.insight_date >= :date_from)
       and (:date_to is null or insight.insight_date <= :date_to)

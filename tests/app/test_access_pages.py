@@ -1,0 +1,559 @@
+"""Login and access in the app (AppTest's user simulation: `at.user`, `at.secrets`).
+
+A place lead logged in for Lambeth cannot see Southwark's record-level data on any page
+registered in app.py (so pages added later are covered), through any URL (place=Southwark,
+activity=<a Southwark activity>, insight search and filters) or any download, while the
+ICS-wide aggregates stay visible under disclosure control. An unknown person sees only a
+message; without login the app says it is in single-user mode.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from unittest import mock
+
+import duckdb
+import pytest
+from google.protobuf.json_format import MessageToDict
+from streamlit.elements.widgets import button
+from streamlit.testing.v1 import AppTest
+
+from tests.fixtures.ingest_files import settings_for, write
+from wpc.config import ROOT
+from wpc.ingest import load
+from wpc.ui import auth
+from wpc.ui.widgets import escape_markdown
+
+LEAD = "lead@lambeth.gov.uk"
+ADMIN = "admin@selondonics.nhs.uk"
+ACCESS = f"""
+[users."{LEAD}"]
+sel = ["Lambeth"]
+
+[users."{ADMIN}"]
+"*" = ["*"]
+"""
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret-" + "x" * 32,
+    "client_id": "wpc",
+    "client_secret": "not-a-real-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+# Pages that show only public reference data (census, IMD, boundaries): their neighbourhood
+# names and codes are open data for the whole ICS, not engagement records.
+PUBLIC_REFERENCE_PAGES = {"app_pages/population.py", "app_pages/about.py"}
+
+SECRET_ACTIVITIES = (
+    "activity_id,title,start_date,place,organisation,method,you_said,we_did,feedback_due\n"
+    "SWK-SECRET-1,Zebra crossing listening circle,2025-06-01,Southwark,Peckham Voices,listening event,"
+    "Quokka ferry timetable,Nothing yet,2025-07-01\n"
+)
+SECRET_PEOPLE = (
+    "activity_id,participant_ref,age,sex\n"
+    "SWK-SECRET-1,SP-1,34,female\nSWK-SECRET-1,SP-2,71,male\nSWK-SECRET-1,SP-3,19,female\n"
+)
+SECRET_INSIGHTS = (
+    "insight_id,place,date,themes,summary,quote\n"
+    "INS-SECRET-1,Southwark,2025-06-02,Quokka theme,Narwhal lanterns on the estate,"
+    "The narwhal mural makes me feel at home\n"
+)
+LEAD_ACTIVITIES = (
+    "activity_id,title,start_date,place,method\n"
+    "LAM-OWN-1,Lambeth own coffee morning,2025-06-03,Lambeth,listening event\n"
+)
+
+
+def registered_pages() -> list[str]:
+    """Every page app.py registers with st.navigation."""
+    return re.findall(r'st\.Page\(\s*"([^"]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+
+
+PAGES = registered_pages()
+
+
+@pytest.fixture(scope="module")
+def access_db(demo_db, tmp_path_factory):
+    """The demo database plus, through the real ingest, a Southwark activity (with participants
+    and an insight) uploaded by the ICS team, and a Lambeth activity uploaded by the lead."""
+    folder = tmp_path_factory.mktemp("access_db")
+    path = folder / "wpc.duckdb"
+    shutil.copy(demo_db, path)
+    settings = settings_for(path)
+    for name, text, who in (
+        ("southwark-secret-listening.csv", SECRET_ACTIVITIES, ADMIN),
+        ("southwark-secret-people.csv", SECRET_PEOPLE, ADMIN),
+        ("southwark-secret-insights.csv", SECRET_INSIGHTS, ADMIN),
+        ("lambeth-own-upload.csv", LEAD_ACTIVITIES, LEAD),
+    ):
+        prepared = load.prepare(write(folder / name, text), path, settings)
+        assert prepared.quarantined == 0, prepared.problems
+        load.commit(prepared, path, source="upload", uploaded_by=who)
+    return path
+
+
+@pytest.fixture(scope="module")
+def southwark(access_db) -> dict:
+    """What must never reach the Lambeth lead: Southwark's record-level data."""
+    con = duckdb.connect(str(access_db), read_only=True)
+    try:
+
+        def column(sql):
+            return {row[0] for row in con.execute(sql).fetchall()}
+
+        return {
+            "activity ids": column("select activity_id from activities where place = 'Southwark'"),
+            "titles": column("select title from activities where place = 'Southwark'"),
+            "insights": column("select summary from insights where place = 'Southwark'"),
+            "lsoa codes": column(
+                "select lsoa21cd from ref_lsoa where preset = 'sel' and place = 'Southwark'"
+            ),
+            "file names": column(
+                f"select file_name from uploads where uploaded_by is distinct from '{LEAD}'"
+            ),
+        }
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def access_file(tmp_path):
+    path = tmp_path / "access.toml"
+    path.write_text(ACCESS, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def session(monkeypatch, access_file):
+    """session(db, user, **query_params) -> an AppTest of app.py with login configured and
+    `user` logged in (None: nobody logged in; a dict: those claims), not yet run."""
+
+    def make(db_path, user: str | dict | None, **params) -> AppTest:
+        monkeypatch.setenv("WPC_DB_PATH", str(db_path))
+        monkeypatch.setenv("WPC_ACCESS_PATH", str(access_file))
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.secrets["auth"] = dict(AUTH)
+        if user is None:
+            at.user = {"is_logged_in": False}
+        elif isinstance(user, dict):
+            at.user = user
+        else:
+            at.user = {"is_logged_in": True, "email": user, "name": user.split("@")[0].title()}
+        for key, value in params.items():
+            at.query_params[key] = value
+        return at
+
+    return make
+
+
+# ---------- everything a run shows, and everything its download buttons would hand out
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def file_text(data: bytes) -> str:
+    """The text inside a downloaded file: CSV as is; XLSX/PPTX/DOCX (zip) member by member; PDF
+    through pdftotext (poppler)."""
+    if data.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "\n".join(archive.read(name).decode("utf-8", "ignore") for name in archive.namelist())
+    if data.startswith(b"%PDF"):
+        return subprocess.run(
+            ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+        ).stdout.decode()
+    return data.decode("utf-8", "ignore")
+
+
+def unescape(text: str) -> str:
+    """Markdown escapes undone (widgets.escape_markdown writes 'DEMO\\-SEL\\-0002')."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+class Downloads:
+    """Records the bytes of every download button drawn (however a page or widget draws it)."""
+
+    def __init__(self):
+        self.files: dict[str, bytes] = {}
+        self._original = button.marshall_file
+
+    def __call__(self, coordinates, data, proto, mimetype, file_name=None, **kwargs):
+        content = data() if callable(data) else data
+        if hasattr(content, "read"):
+            content = content.read()
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        self.files[file_name or coordinates] = content
+        return self._original(coordinates, content, proto, mimetype, file_name, **kwargs)
+
+
+def run_page(at: AppTest, page: str, **params) -> tuple[str, dict[str, bytes]]:
+    """Open the app (a new session, on its default page), go to `page` with `params` in the URL,
+    and return all text shown on either run, and the downloads offered."""
+    downloads = Downloads()
+    texts = []
+    with mock.patch.object(button, "marshall_file", downloads):
+        at.run()
+        assert not at.exception, at.exception
+        texts.append(shown_text(at))
+        at.switch_page(page)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, at.exception
+        texts.append(shown_text(at))
+    texts += [file_text(data) for data in downloads.files.values()]
+    return "\n".join(texts), downloads.files
+
+
+def shown_text(at: AppTest) -> str:
+    """Every string in every element of the page and sidebar: tables cell by cell, charts'
+    specs, metrics, markdown, HTML, widget labels and options."""
+    parts = []
+    for block in (at.main, at.sidebar):
+        for node in block:
+            if type(node).__name__ == "Dataframe":
+                parts.append(node.value.to_csv(index=False))
+            proto = getattr(node, "proto", None)
+            if proto is not None:
+                parts.extend(_strings(MessageToDict(proto)))
+    return unescape("\n".join(parts))
+
+
+def leaks(text: str, southwark: dict, page: str) -> dict[str, set[str]]:
+    """Southwark's record-level data found in `text`."""
+    found = {
+        "activity ids": set(re.findall(r"(?:DEMO-SEL-\d{4}|SWK-SECRET-\d+)", text))
+        & southwark["activity ids"],
+        "titles": {t for t in southwark["titles"] if t in text},
+        "insights": {s for s in southwark["insights"] if s in text},
+        "file names": {f for f in southwark["file names"] if f in text},
+        # (the organisation's name is a label of ICS-wide aggregates, like a place's: not looked for)
+        "markers": {m for m in ("Zebra crossing", "Quokka", "Narwhal", "narwhal mural") if m in text},
+    }
+    if page not in PUBLIC_REFERENCE_PAGES:
+        found["lsoa codes"] = set(re.findall(r"E0\d{7}", text)) & southwark["lsoa codes"]
+        found["neighbourhood names"] = set(re.findall(r"Southwark \d{3}[A-Z]?", text))
+    return {kind: values for kind, values in found.items() if values}
+
+
+# ---------- the tests
+
+
+def test_every_page_file_is_registered_so_the_leak_test_covers_it():
+    assert len(PAGES) >= 8
+    assert set(PAGES) == {f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py")}
+
+
+VIEWS = {
+    # the whole ICS, opened by a link naming Southwark, a Southwark activity and insight search
+    "whole ICS by a Southwark link": dict(
+        place="Southwark", activity="SWK-SECRET-1", q="mural", theme="Quokka theme"
+    ),
+    # their own place, with a Southwark activity in the URL
+    "Lambeth": dict(place="Lambeth", activity="SWK-SECRET-1", q="lanterns estate"),
+}
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("page", PAGES)
+def test_a_lambeth_lead_sees_no_southwark_records_on_any_page(session, access_db, southwark, page, view):
+    params = VIEWS[view]
+    at = session(access_db, LEAD, place=params["place"])
+    text, _downloads = run_page(at, page, **{k: v for k, v in params.items() if k != "place"})
+    assert leaks(text, southwark, page) == {}
+    # the person and the place actually shown
+    assert f"({LEAD})" in text
+    assert at.selectbox(key="place").value == ("Lambeth" if view == "Lambeth" else "All places")
+    assert at.selectbox(key="place").options == ["All places", "Lambeth"]
+    assert at.selectbox(key="preset").options == ["South East London"]
+
+
+def test_the_leak_check_finds_southwark_records_when_they_are_shown(session, access_db, southwark):
+    """The same check on the ICS team's view finds every kind of record it looks for, so an
+    empty result above means nothing was shown, not that nothing was looked at."""
+    found: dict[str, set] = {}
+    for page in PAGES:
+        text, _downloads = run_page(session(access_db, ADMIN), page, **VIEWS["whole ICS by a Southwark link"])
+        for kind, values in leaks(text, southwark, page).items():
+            found.setdefault(kind, set()).update(values)
+    assert set(found) == {
+        "activity ids",
+        "titles",
+        "insights",
+        "file names",
+        "markers",
+        "lsoa codes",
+        "neighbourhood names",
+    }
+    assert "SWK-SECRET-1" in found["activity ids"] and "southwark-secret-listening.csv" in found["file names"]
+
+
+def test_links_to_southwark_are_refused_with_a_message(session, access_db):
+    at = session(access_db, LEAD, place="Southwark", preset="sel")
+    run_page(at, "app_pages/activities.py", activity="SWK-SECRET-1")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "You cannot open the activity this link names" in warnings
+    # the newest of theirs instead
+    con = duckdb.connect(str(access_db), read_only=True)
+    try:
+        newest = con.execute(
+            "select activity_id, title from activities where place = 'Lambeth' "
+            "order by start_date desc, activity_id limit 1"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    assert at.selectbox(key="activity").value == newest[0]
+    assert at.subheader[0].value == escape_markdown(newest[1])
+    at = session(access_db, LEAD, place="Southwark", preset="mse")
+    at.run()
+    refused = [w.value for w in at.warning if w.value.startswith("You cannot open")]
+    assert refused == [
+        "You cannot open Mid and South Essex: it is not one of the places your access covers, so nothing of "
+        "it is shown. Choose one of yours in the sidebar.",
+        "You cannot open Southwark: it is not one of the places your access covers, so nothing of it is "
+        "shown. Choose one of yours in the sidebar.",
+    ]
+    assert "show only your places: Lambeth" in at.info[0].value
+
+
+def test_the_lead_downloads_only_lambeth_records(session, access_db, southwark):
+    _text, files = run_page(session(access_db, LEAD), "app_pages/activities.py")
+    log = files["wpc-activity-log.csv"].decode("utf-8-sig")
+    assert "LAM-OWN-1" in log and "DEMO-SEL-" in log
+    assert set(re.findall(r"DEMO-SEL-\d{4}", log)).isdisjoint(southwark["activity ids"])
+    assert ",Southwark," not in log
+    _text, files = run_page(session(access_db, LEAD), "app_pages/insights.py")
+    insights = files["wpc-insights.csv"].decode("utf-8-sig")
+    assert "Lambeth" in insights and "Southwark" not in insights
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def table(at, first_column: str):
+    return next(d.value for d in at.dataframe if list(d.value.columns)[0] == first_column)
+
+
+def test_ics_wide_aggregates_stay_visible_with_disclosure_control(session, access_db):
+    views = {}
+    for who in (LEAD, ADMIN):
+        shown = {}
+        for page in (
+            "app_pages/overview.py",
+            "app_pages/place_coverage.py",
+            "app_pages/activities.py",
+            "app_pages/reach_gaps.py",
+        ):
+            at = session(access_db, who)
+            run_page(at, page)
+            shown[page] = at
+        views[who] = shown
+    lead, admin = views[LEAD], views[ADMIN]
+    # The same ICS-wide numbers for both: the aggregates are not cut down to Lambeth.
+    for page in lead:
+        shown = metrics(lead[page])
+        if page == "app_pages/activities.py":  # the headlines, not the chosen activity's own
+            shown = {
+                k: shown[k]
+                for k in (
+                    "Activities",
+                    "At co-design or co-production",
+                    "Feedback closed on time",
+                    "Feedback overdue",
+                )
+            }
+        assert shown == {k: metrics(admin[page])[k] for k in shown}, page
+    by_place = table(lead["app_pages/overview.py"], "Area")
+    assert by_place.equals(table(admin["app_pages/overview.py"], "Area"))
+    assert {"Southwark", "Lambeth", "South East London"} <= set(by_place["Area"])
+    reach = table(lead["app_pages/reach_gaps.py"], "Category")
+    assert reach.equals(table(admin["app_pages/reach_gaps.py"], "Category"))
+    # disclosure control: no count of 1 to 7 people is shown anywhere in the table
+    counts = [v for column in reach.columns if column.startswith("Participants") for v in reach[column]]
+    shown_counts = [int(str(v).replace(",", "")) for v in counts if str(v) not in ("*", "", "nan", "None")]
+    assert shown_counts and not [n for n in shown_counts if 1 <= n <= 7]
+    # while the lists are cut down: the lead's activity log is Lambeth's only
+    lead_log, admin_log = (table(v["app_pages/activities.py"], "Start") for v in (lead, admin))
+    assert set(lead_log["Place"]) == {"Lambeth"} and "Southwark" in set(admin_log["Place"])
+    assert len(lead_log) == (admin_log["Place"] == "Lambeth").sum()
+    lead_spots = table(lead["app_pages/place_coverage.py"], "LSOA")
+    assert set(lead_spots["Place"]) <= {"Lambeth"}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_an_unknown_person_sees_only_a_message(session, access_db, page):
+    at = session(access_db, "someone@example.org")
+    _text, files = run_page(at, page)
+    assert [w.value for w in at.warning] == [
+        "You are logged in as **someone\\@example\\.org**, but wpc's access config gives you no places, "
+        "so there is nothing to show. Ask your wpc administrator to add your e-mail address (or your "
+        "organisation's domain) to it."
+    ]
+    assert (
+        not at.dataframe and not at.metric and not at.get("plotly_chart") and not at.selectbox and not files
+    )
+    assert [b.label for b in at.button] == ["Log out"]
+
+
+def test_nobody_logged_in_sees_the_login_button_only(session, access_db):
+    at = session(access_db, None)
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Log in"]
+    assert not at.dataframe and not at.metric and not at.selectbox and not at.warning
+
+
+def test_an_unverified_email_is_not_trusted(session, access_db):
+    at = session(access_db, {"is_logged_in": True, "email": LEAD, "email_verified": False})
+    at.run()
+    assert "did not give wpc a verified e-mail address" in at.error[0].value
+    assert not at.dataframe and not at.selectbox
+
+
+def test_the_logged_in_person_and_a_log_out_button_are_shown(session, access_db):
+    at = session(access_db, LEAD)
+    at.run()
+    assert at.sidebar.caption[0].value == (
+        f":material/person: Logged in as **Lead** ({escape_markdown(LEAD)})"
+    )
+    at.sidebar.button(key="auth_log_out").click().run()
+    assert at.user == {"is_logged_in": False}
+    at.run()
+    assert [b.label for b in at.button] == ["Log in"] and not at.dataframe
+
+
+def test_without_login_the_app_says_it_is_in_single_user_mode(app_at, access_db):
+    at = app_at(access_db)
+    at.run()
+    assert not at.exception
+    assert "Single-user mode" in at.sidebar.caption[0].value
+    assert at.selectbox(key="place").options == [
+        "All places",
+        "Bexley",
+        "Bromley",
+        "Greenwich",
+        "Lambeth",
+        "Lewisham",
+        "Southwark",
+    ]
+    assert not at.button  # no log-in or log-out
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "", "192.168.1.20"])
+def test_without_login_the_app_shows_nothing_on_a_network_address(app_at, access_db, address):
+    at = app_at(access_db)
+    with mock.patch.object(auth, "server_address", return_value=address):
+        at.run()
+    assert not at.exception
+    assert at.error[0].value.startswith(
+        "wpc is in single-user mode (no login is configured), so it only serves "
+        f"this computer, but this server listens on {address or 'every network'}"
+    )
+    assert not at.dataframe and not at.metric and not at.selectbox
+
+
+@pytest.mark.parametrize(
+    ("problem", "message"),
+    [
+        ("incomplete login", "Login is set up in `.streamlit/secrets.toml` but is incomplete"),
+        ("no access config", "No data can be shown: there is no access config at"),
+        ("a misspelt place", "No data can be shown: the access config has 1 problem(s)"),
+    ],
+)
+def test_a_broken_login_or_access_config_shows_nobody_anything(
+    session, access_db, access_file, problem, message
+):
+    at = session(access_db, ADMIN)
+    if problem == "incomplete login":
+        del at.secrets["auth"]["cookie_secret"]
+    elif problem == "no access config":
+        access_file.unlink()
+    else:
+        access_file.write_text(ACCESS.replace('"Lambeth"', '"Lambth"'), encoding="utf-8")
+    at.run()
+    assert not at.exception
+    assert message in at.error[0].value
+    assert not at.dataframe and not at.metric and not at.selectbox
+
+
+MIXED = (
+    "activity_id,title,start_date,place,method\n"
+    "LAM-NEW-1,Lambeth walk and talk,2025-06-10,Lambeth,listening event\n"
+    "SWK-NEW-1,Southwark walk and talk,2025-06-11,Southwark,listening event\n"
+).encode()
+
+
+def test_a_lead_uploads_for_lambeth_only_and_sees_only_their_uploads(session, demo_db, tmp_path):
+    path = tmp_path / "wpc.duckdb"
+    shutil.copy(demo_db, path)
+    at = session(path, LEAD)
+    at.run()
+    at.switch_page("app_pages/upload.py").run()
+    assert "rows for any other place are quarantined" in " ".join(c.value for c in at.caption)
+    assert "You have uploaded nothing yet." in [m.value for m in at.markdown]
+    at.selectbox(key="upload_kind").set_value("activities")
+    at.file_uploader(key="upload_file").set_value(("walks.csv", MIXED, "text/csv"))
+    at.run()
+    problems = table(at, "Line")
+    assert problems.to_dict("list") == {
+        "Line": [3],
+        "Column": ["place"],
+        "Value": ["Southwark"],
+        "Problem": ["not a place you may upload for (your access covers sel: Lambeth)"],
+    }
+    at.button(key="upload_confirm").click().run()
+    assert not at.exception
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        assert con.execute(
+            "select activity_id from activities where activity_id like '%-NEW-%'"
+        ).fetchall() == [("LAM-NEW-1",)]
+        assert con.execute(
+            "select uploaded_by, rows_stored, rows_quarantined from uploads where file_name = 'walks.csv'"
+        ).fetchall() == [(LEAD, 1, 1)]
+    finally:
+        con.close()
+    recent = table(at, "Upload")
+    assert recent["File"].tolist() == ["walks.csv"]  # the demo uploads are not theirs
+
+
+def test_a_link_to_a_place_that_does_not_exist_says_so(app_at, access_db):
+    at = app_at(access_db, place="Atlantis")
+    at.run()
+    assert at.info[0].value == "Atlantis is not a place of South East London: showing all places instead."
+    assert not [w for w in at.warning if w.value.startswith("You cannot open")]
+    assert at.selectbox(key="place").value == "All places"
+
+
+def test_nobody_logged_in_learns_nothing_of_the_installation(session, tmp_path):
+    at = session(tmp_path / "no-database-here.duckdb", None)
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Log in"]
+    assert not at.error  # not even that there is no database, or where
+
+
+@pytest.mark.parametrize("screen", ["coverage", "cold_spots", "feedback"])
+def test_workshop_screens_list_only_lambeth_records(session, access_db, southwark, screen):
+    """Workshop mode's screens that list neighbourhoods or activities (and the pack they hand
+    out) keep to the lead's places in the ICS-wide view, as the pages do."""
+    text, files = run_page(session(access_db, LEAD), "app_pages/workshop.py", screen=screen)
+    assert leaks(text, southwark, "app_pages/workshop.py") == {}
+    assert {name.rsplit(".", 1)[1] for name in files if name.endswith((".pptx", ".pdf"))} == {"pptx", "pdf"}
+    admin_text, _files = run_page(session(access_db, ADMIN), "app_pages/workshop.py", screen=screen)
+    if screen != "feedback" or "SWK-SECRET-1" in admin_text:
+        assert leaks(admin_text, southwark, "app_pages/workshop.py") != {}  # the check can see them
