@@ -15,7 +15,7 @@ import pandas as pd
 
 from wpc import population
 from wpc.format import quarter
-from wpc.measures import area_rates, core20, feedback, ladder, participants, quality, resolve
+from wpc.measures import area_rates, core20, core20_places, feedback, ladder, participants, quality, resolve
 from wpc.measures.scope import Scope
 from wpc.presets import Preset
 
@@ -33,10 +33,9 @@ def core20_by_place(con: duckdb.DuckDBPyConnection, scope: Scope,
     period and activity filters (the scope's own place is ignored, so places can be compared).
     One row per area: area (display name), place (None for the ICS) and the core20 keys."""
     preset = resolve(con, scope).preset
-    rows = []
-    for place in [None, *preset.place_names]:
-        rows.append({"area": place or preset.name, "place": place,
-                     **core20(con, replace(scope, place=place), disclosure)})
+    rows = [{"area": preset.name, "place": None, **core20(con, whole_ics(scope), disclosure)}]
+    places = core20_places(con, scope, disclosure)
+    rows += [{"area": place, "place": place, **places[place]} for place in preset.place_names]
     return pd.DataFrame(rows, columns=CORE20_COLUMNS)
 
 

@@ -11,13 +11,13 @@ from wpc.measures.areas import area_rates, cold_spots, coverage, gradient
 from wpc.measures.disclosure import Policy
 from wpc.measures.fatigue import fatigue, fatigue_neighbourhoods, overlaps, repeat_participants
 from wpc.measures.quality import quality
-from wpc.measures.reach import core20, participants, reach, reach_all, reach_trend
+from wpc.measures.reach import core20, core20_places, participants, reach, reach_all, reach_trend
 from wpc.measures.report import build_report, render_text
 from wpc.measures.scope import ResolvedScope, Scope, ScopeError, resolve
 
 __all__ = [
     "Policy", "ResolvedScope", "Scope", "ScopeError", "area_rates", "build_report", "cold_spots",
-    "core20", "cost", "coverage", "cycle", "fatigue", "fatigue_neighbourhoods", "feedback", "gradient",
+    "core20", "core20_places", "cost", "coverage", "cycle", "fatigue", "fatigue_neighbourhoods", "feedback", "gradient",
     "ladder", "overlaps", "participants", "quality", "reach", "reach_all", "reach_trend", "render_text",
     "repeat_participants", "resolve", "what_works",
 ]

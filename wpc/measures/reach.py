@@ -7,6 +7,8 @@ activities counts three times, because most monitoring has no participant ref to
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -187,6 +189,27 @@ def reach_all(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "s
 def core20(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
     """DESIGN 4.2: reach on national IMD quintile 1 (the most deprived 20% of England)."""
     return core20_from(reach(con, scope, "imd_quintile", disclosure))
+
+
+def core20_places(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict[str, dict]:
+    """`core20` of every place of the scope's ICS ({place: core20 keys}), with the scope's period
+    and activity filters, from one build of the whole ICS's scope tables rather than one per
+    place (the Overview compares every place, and a place's build scans the participants)."""
+    resolved, policy = begin(con, replace(scope, place=None), disclosure, "int_scope_homes")
+    preset = resolved.preset
+    counts = db.query(con, "measures/core20_place_counts", preset=preset.id)
+    population = db.query(con, "measures/core20_place_population", preset=preset.id)
+    categories = categories_for("imd_quintile")
+    places = {}
+    for place in preset.place_names:
+        mine = counts[counts["place"] == place]
+        residents = population[population["place"] == place]
+        table = reach_table(
+            "imd_quintile", categories, dict(zip(mine["category"], mine["participants"].astype(int))),
+            dict(zip(residents["category"], residents["population"].astype(int))), policy,
+        )
+        places[place] = core20_from(table)
+    return places
 
 
 def core20_from(reach_rows: pd.DataFrame) -> dict:
