@@ -220,27 +220,16 @@ widgets.sentence(narrative.feedback(scope_name, loop))
 st.subheader("By organisation")
 widgets.chart(figures.feedback_by_organisation(loop["by_organisation"]), key="activities_feedback_chart")
 widgets.sentence(narrative.overdue_by_organisation(loop))
-feedback_columns = {
-    "organisation": "Organisation",
-    "activities": "Activities",
-    "closed_on_time": "Closed on time",
-    "closed_late": "Closed late",
-    "overdue": "Overdue",
-    "not_yet_due": "Not yet due",
-    "share_closed_on_time": "Share closed on time",
-}
 with st.expander("Numbers behind the chart", expanded=True):
     widgets.table(
-        log.feedback_table(loop["by_organisation"], "organisation").rename(columns=feedback_columns),
+        log.feedback_table(loop["by_organisation"], "organisation").rename(columns=log.FEEDBACK_TITLES),
         key="activities_feedback_table",
         percent_columns=("Share closed on time",),
     )
 if place is None and loop["by_place"]:
     with st.expander("By place"):
         widgets.table(
-            log.feedback_table(loop["by_place"], "place").rename(
-                columns={**feedback_columns, "place": "Place"}
-            ),
+            log.feedback_table(loop["by_place"], "place").rename(columns=log.FEEDBACK_TITLES),
             key="activities_feedback_places",
             percent_columns=("Share closed on time",),
         )

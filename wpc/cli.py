@@ -29,6 +29,15 @@ app = typer.Typer(
 DbOption = Annotated[
     Optional[Path], typer.Option("--db", help="Database file (default: data/wpc.duckdb or $WPC_DB_PATH).")
 ]
+PresetOption = Annotated[
+    Optional[str], typer.Option("--preset", help="The ICS preset; default: the database's default preset.")
+]
+FromOption = Annotated[
+    Optional[str], typer.Option("--from", help="First activity start date (YYYY-MM-DD or DD/MM/YYYY).")
+]
+ToOption = Annotated[
+    Optional[str], typer.Option("--to", help="Last activity start date (YYYY-MM-DD or DD/MM/YYYY).")
+]
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -342,12 +351,8 @@ def access_command(
 def report(
     db: DbOption = None,
     place: Annotated[Optional[str], typer.Option("--place", help="A place of the ICS; default: the whole ICS.")] = None,
-    date_from: Annotated[
-        Optional[str], typer.Option("--from", help="First activity start date (YYYY-MM-DD or DD/MM/YYYY).")
-    ] = None,
-    date_to: Annotated[
-        Optional[str], typer.Option("--to", help="Last activity start date (YYYY-MM-DD or DD/MM/YYYY).")
-    ] = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
     programme: Annotated[Optional[str], typer.Option("--programme", help="Only activities of this programme.")] = None,
     clinical_area: Annotated[
         Optional[str], typer.Option("--clinical-area", help="Only activities for this clinical area (e.g. maternity).")
@@ -367,9 +372,7 @@ def report(
         bool,
         typer.Option("--no-suppress", help="Turn disclosure control off (local analysis only; the output says so)."),
     ] = False,
-    preset: Annotated[
-        Optional[str], typer.Option("--preset", help="The ICS preset; default: the database's default preset.")
-    ] = None,
+    preset: PresetOption = None,
     today: Annotated[
         Optional[str], typer.Option("--today", help="The date the report is made as (default: today).")
     ] = None,
@@ -424,19 +427,13 @@ def export(
         Optional[str], typer.Option("--place", help="A place of the ICS; omitted: every place and the whole ICS.")
     ] = None,
     db: DbOption = None,
-    preset: Annotated[
-        Optional[str], typer.Option("--preset", help="The ICS preset; default: the database's default preset.")
-    ] = None,
+    preset: PresetOption = None,
     dimension: Annotated[
         str, typer.Option("--dimension", help="The dimension of the reach-gaps slide (e.g. ethnicity_group, "
                           "age_band, sex, disability, carer).")
     ] = "ethnicity_group",
-    date_from: Annotated[
-        Optional[str], typer.Option("--from", help="First activity start date (YYYY-MM-DD or DD/MM/YYYY).")
-    ] = None,
-    date_to: Annotated[
-        Optional[str], typer.Option("--to", help="Last activity start date (YYYY-MM-DD or DD/MM/YYYY).")
-    ] = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
     today: Annotated[
         Optional[str], typer.Option("--today", help="The date the pack is made as (default: today).")
     ] = None,

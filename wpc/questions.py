@@ -170,22 +170,11 @@ def _cold_spots(con, c: Context, dimension: str) -> Question:
                     (narrative.cold_spots_first(spots),), (table,), caption)
 
 
-FEEDBACK_COLUMNS = {
-    "organisation": "Organisation",
-    "activities": "Activities",
-    "closed_on_time": "Closed on time",
-    "closed_late": "Closed late",
-    "overdue": "Overdue",
-    "not_yet_due": "Not yet due",
-    "share_closed_on_time": "Share closed on time",
-}
-
-
 def _feedback(con, c: Context, dimension: str) -> Question:
     loop = measures.feedback(con, c.scope, c.disclosure)
     tables = (
         Table("feedback-by-organisation", "Feedback loop by organisation (activities), most overdue first",
-              log.feedback_table(loop["by_organisation"], "organisation").rename(columns=FEEDBACK_COLUMNS),
+              log.feedback_table(loop["by_organisation"], "organisation").rename(columns=log.FEEDBACK_TITLES),
               percent_columns=("Share closed on time",),
               slide_columns=("Organisation", "Activities", "Closed on time", "Overdue")),
         Table("feedback-overdue", "Activities whose feedback is overdue, longest overdue first",

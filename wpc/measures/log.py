@@ -223,6 +223,17 @@ FEEDBACK_COLUMNS = [
     "not_yet_due",
     "share_closed_on_time",
 ]
+# feedback_table's columns as people read them (pages, workshop screens, packs)
+FEEDBACK_TITLES = {
+    "organisation": "Organisation",
+    "place": "Place",
+    "activities": "Activities",
+    "closed_on_time": "Closed on time",
+    "closed_late": "Closed late",
+    "overdue": "Overdue",
+    "not_yet_due": "Not yet due",
+    "share_closed_on_time": "Share closed on time",
+}
 
 
 def feedback_table(rows: list[dict], name: str) -> pd.DataFrame:
