@@ -152,6 +152,19 @@ def _what_is_writing(path: Path) -> str | None:
         return None
 
 
+def _flock(handle: int, mode: int, deadline: float, path: Path, what: str, pause: float = 0.05) -> None:
+    """Take the lock `mode` on `handle`, trying again until `deadline`; then DatabaseBusy saying
+    `what` (flock with LOCK_NB, because a blocking wait could not give up)."""
+    while True:
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(_busy(path, what)) from None
+            time.sleep(pause)
+
+
 @contextmanager
 def _write_gate(path: Path, wait_seconds: float, doing: str) -> Iterator[None]:
     """Hold the exclusive write lock, saying in the lock file what is being written."""
@@ -163,15 +176,8 @@ def _write_gate(path: Path, wait_seconds: float, doing: str) -> Iterator[None]:
     except OSError as exc:
         raise DatabaseError(explain(exc, path)) from exc
     try:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise DatabaseBusy(_busy(path, "another upload or rebuild is in progress")) from None
-                time.sleep(0.05)
+        _flock(handle, fcntl.LOCK_EX, time.monotonic() + wait_seconds, path,
+               "another upload or rebuild is in progress")
         note = f"{doing} is in progress (process {os.getpid()}, since {datetime.now():%H:%M:%S})"
         os.ftruncate(handle, 0)
         os.pwrite(handle, note.encode("utf-8"), 0)
@@ -197,15 +203,8 @@ def _wait_for_writers(path: Path, deadline: float) -> None:
     except OSError:
         return  # never written through wpc, or not readable: there is no writer to wait for
     try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                fcntl.flock(handle, fcntl.LOCK_UN)
-                return
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise DatabaseBusy(_busy(path, "an upload or rebuild is in progress")) from None
-                time.sleep(0.05)
+        _flock(handle, fcntl.LOCK_SH, deadline, path, "an upload or rebuild is in progress")
+        fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
         os.close(handle)
 
@@ -224,15 +223,7 @@ def upload_queue(path: Path | str, wait_seconds: float = 600.0) -> Iterator[None
     except OSError as exc:
         raise DatabaseError(explain(exc, path)) from exc
     try:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise DatabaseBusy(_busy(path, "other uploads are queued")) from None
-                time.sleep(0.1)
+        _flock(handle, fcntl.LOCK_EX, time.monotonic() + wait_seconds, path, "other uploads are queued", pause=0.1)
         yield
     finally:
         os.close(handle)
