@@ -182,14 +182,7 @@ with ladder_column:
     widgets.sentence(narrative.ladder(scope_name, ladder))
     with st.expander("Numbers behind the chart"):
         widgets.table(
-            ladder.rename(
-                columns={
-                    "rung": "Rung",
-                    "name": "Name",
-                    "activities": "Activities",
-                    "share": "Share of those recorded",
-                }
-            ),
+            ladder.rename(columns=log.STEP_TITLES),
             key="activities_ladder_table",
             percent_columns=("Share of those recorded",),
         )
@@ -199,14 +192,7 @@ with cycle_column:
     widgets.sentence(narrative.cycle(scope_name, cycle))
     with st.expander("Numbers behind the chart"):
         widgets.table(
-            cycle.rename(
-                columns={
-                    "stage": "Stage",
-                    "name": "Name",
-                    "activities": "Activities",
-                    "share": "Share of those recorded",
-                }
-            ),
+            cycle.rename(columns=log.STEP_TITLES),
             key="activities_cycle_table",
             percent_columns=("Share of those recorded",),
         )

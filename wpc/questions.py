@@ -189,8 +189,7 @@ def _feedback(con, c: Context, dimension: str) -> Question:
 def _ladder(con, c: Context, dimension: str) -> Question:
     rungs = measures.ladder(con, c.scope, c.disclosure)
     table = Table("ladder", "Activities by rung of the ladder of participation",
-                  rungs.rename(columns={"rung": "Rung", "name": "Name", "activities": "Activities",
-                                        "share": "Share of those recorded"}),
+                  rungs.rename(columns=log.STEP_TITLES),
                   percent_columns=("Share of those recorded",))
     return Question("ladder", *QUESTIONS["ladder"], figures.steps_bars(rungs, "rung"),
                     (narrative.ladder(c.name, rungs),), (table,),

@@ -235,6 +235,15 @@ FEEDBACK_TITLES = {
     "share_closed_on_time": "Share closed on time",
 }
 
+# ladder and cycle tables' columns as people read them
+STEP_TITLES = {
+    "rung": "Rung",
+    "stage": "Stage",
+    "name": "Name",
+    "activities": "Activities",
+    "share": "Share of those recorded",
+}
+
 
 def feedback_table(rows: list[dict], name: str) -> pd.DataFrame:
     """measures.feedback()'s by_organisation or by_place rows as a table, most overdue first."""

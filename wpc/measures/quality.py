@@ -36,6 +36,7 @@ def quality(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "sup
     _resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes",
                               "int_scope_participants")
     fields = db.query(con, "measures/quality_fields").iloc[0]
+    db.execute(con, "measures/quality_scope_activities")
     acts = db.query(con, "measures/quality_activities").iloc[0]
     rows = int(fields["participants"])
     denominator = policy.total(rows)

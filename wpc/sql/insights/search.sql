@@ -1,7 +1,7 @@
 -- SQLite FTS5 on the in-memory index (wpc.insights.search), not DuckDB.
 -- grain: one row per insight passing the filters whose text matches :expression, best first:
 -- bm25 with themes weighted 2, summary and quote 1, source title 0.5 (lower score = better),
--- ties newest first.
+-- ties newest first. The filters are browse.sql's too: change them together.
 with matched as (
     select
         rowid as row_number,

@@ -1,22 +1,6 @@
 -- grain: one row per activity of the scope in the period whose headcount disagrees with its
 -- individual rows, or whose aggregated returns disagree with each other or with the headcount.
--- inputs: int_scope_activities, int_scope_homes
-with individual_rows as (
-    select activity_id, sum(participants) as individual_rows
-    from int_scope_homes
-    where in_place and in_period
-    group by activity_id
-),
-
-acts as (
-    select
-        int_scope_activities.*,
-        coalesce(individual_rows.individual_rows, 0) as individual_rows
-    from int_scope_activities
-    left join individual_rows using (activity_id)
-    where int_scope_activities.in_place and int_scope_activities.in_period
-)
-
+-- inputs: quality_scope_activities
 select
     activity_id,
     title,
@@ -26,8 +10,6 @@ select
     case when source = 'individual' then individual_rows end as individual_rows,
     case when source = 'returns' then returned_total end as largest_return_total,
     returned_totals_differ
-from acts
-where (source = 'individual' and participants_total is not null and participants_total <> individual_rows)
-   or (source = 'returns'
-       and (returned_totals_differ or (participants_total is not null and participants_total <> returned_total)))
+from quality_scope_activities
+where headcount_mismatch or return_mismatch
 order by activity_id
