@@ -31,7 +31,8 @@ from wpc.config import ROOT
 from wpc.export.tables import to_csv_bytes
 from wpc.ingest import load, privacy
 from wpc.ingest.read import FileRefused
-from wpc.measures import Scope, build_report, render_text
+from wpc.measures import Scope, build_report
+from wpc.views.report import render_text
 
 # Detectors ---------------------------------------------------------------------------------
 

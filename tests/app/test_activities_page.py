@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from tests.engagement_rows import build_toy_db, write
 from tests.test_activity_log import fill
 from wpc.cli import app as cli
-from wpc.format import pct
+from wpc.views.format import pct
 from wpc.ui.widgets import escape_markdown
 
-PAGE = "app_pages/activities.py"
+PAGE = "pages/activities.py"
 
 
 def open_page(app_at, db_path, **params):

@@ -134,7 +134,7 @@ def as_text(frame: pd.DataFrame, percent_columns: tuple[str, ...] = (),
             one_decimal_columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """Every cell as people read it on a slide or page: counts with thousands separators ('*'
     kept), shares as percentages to one decimal, rates and gaps to one decimal, '–' for none."""
-    from wpc.format import count, pct
+    from wpc.views.format import count, pct
 
     def one(value, column) -> str:
         if isinstance(value, str):

@@ -45,6 +45,25 @@ def ladder(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "supp
     return _steps(db.query(con, "measures/ladder"), "rung", vocab.LADDER)
 
 
+# The top two rungs of the ladder (docs/methods.md section 6): co-design and co-production.
+CO_DESIGN_RUNGS = (6, 7)
+
+
+def co_design_share(rungs: pd.DataFrame) -> dict:
+    """Activities at co-design or co-production, from a `ladder` table (pure): all activities,
+    those with a rung recorded, those at rung 6 or 7, and their share of those recorded (None
+    if none is), as every ladder share is; so it equals the sum of rungs 6 and 7's shares."""
+    recorded = rungs[rungs["rung"].notna()]
+    top = int(recorded.loc[recorded["rung"].isin(CO_DESIGN_RUNGS), "activities"].sum())
+    with_rung = int(recorded["activities"].sum())
+    return {
+        "activities": int(rungs["activities"].sum()),
+        "with_rung": with_rung,
+        "co_production": top,
+        "share": top / with_rung if with_rung else None,
+    }
+
+
 def cycle(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> pd.DataFrame:
     """Activities by stage of the engagement cycle (1 Identify needs .. 5 Monitor and share)."""
     begin(con, scope, disclosure, "int_scope_activities")

@@ -1,0 +1,109 @@
+"""Activity log and feedback loop: what the scope's activities were, how far up the ladder of
+participation they went, where they sit in the engagement cycle, whether people were told what
+changed ("you said, we did"), and who took part in each one. Lists of activities show only the
+person's own places (wpc.views.activity applies their access)."""
+
+import streamlit as st
+
+from wpc.ui import cache, state, widgets
+from wpc.views import activity
+
+scope = state.measure_scope()
+path = state.db_path()
+access = state.current_access()
+
+st.title(f"Activity log and feedback loop: {state.scope_name()}")
+st.caption(
+    "What engagement happened here, how much power it shared with people, and whether they were told "
+    "what changed because of what they said. The sidebar's place, period and activity filters apply."
+)
+top = cache.call(activity.headlines, path, scope=scope)
+if top.empty:
+    widgets.nothing_to_show("activities")
+    st.stop()
+widgets.metrics(top.metrics)
+
+# ---------- the log
+st.header("Activity log")
+title_filter = state.url_text(
+    "Search activity titles", "title", placeholder="e.g. maternity",
+    help="Narrows this list and the activity chooser below; the charts keep every activity in the scope.",
+)
+view = cache.call(activity.activities, path, scope=scope, access=access, title=title_filter or None)
+widgets.sentence(view.sentence)
+if view.log.empty:
+    widgets.nothing_to_show(f'activities with "{title_filter}" in the title' if title_filter
+                            else f"activities of {view.listed_name}")
+else:
+    widgets.show_table(view.log, key="activities_log", download_name="activity log")
+
+# ---------- one activity
+st.header("Activity detail")
+if view.log.empty:
+    st.info("Clear the title search to choose an activity." if title_filter else "No activity to choose.")
+else:
+    note = None if "activity" in st.session_state else view.link_note(st.query_params.get("activity"))
+    if note and note[0] == "warning":
+        st.warning(note[1], icon=":material/lock:")
+    elif note:
+        st.info(widgets.escape_markdown(note[1]))
+    # always in the URL, so a shared link keeps its activity after newer ones are uploaded
+    activity_id = state.url_selectbox("Choose an activity", list(view.choices), key="activity",
+                                      format_func=view.choices.get)
+    one = cache.call(activity.detail, path, scope=scope, activity_id=activity_id)
+    st.subheader(widgets.escape_markdown(one.title))
+    st.caption(widgets.escape_markdown(one.facts))
+    widgets.metrics(one.metrics)
+    widgets.show_table(one.table, key="activities_detail_facts")
+    said, did = st.columns(2)
+    said.markdown("**You said**")
+    said.text(one.you_said)
+    did.markdown("**We did**")
+    did.text(one.we_did)
+
+    st.subheader("Who took part")
+    dimension = "imd_quintile"
+    if one.monitored:
+        dimension = state.url_selectbox("Show participants by", list(activity.PROFILE_DIMENSIONS), key="profile",
+                                        format_func=activity.PROFILE_LABELS.get, omit_default=True)
+    who = cache.call(activity.profile, path, scope=scope, activity_id=activity_id, dimension=dimension)
+    if who.chart is not None:
+        widgets.chart(who.chart, key="activities_profile_chart")
+    widgets.sentence(who.sentence)
+    if who.table is not None:
+        widgets.show_table(who.table, key="activities_profile_table")
+        st.caption("Everyone who took part, wherever they live. Deprivation is the national IMD 2025 quintile "
+                   "of their home neighbourhood.")
+
+# ---------- ladder and cycle
+st.header("Ladder of participation and engagement cycle")
+for column, (heading, build, key) in zip(st.columns(2), (
+        ("Ladder of participation", activity.ladder_steps, "activities_ladder"),
+        ("Engagement cycle", activity.cycle_steps, "activities_cycle"))):
+    steps = cache.call(build, path, scope=scope)
+    with column:
+        st.subheader(heading)
+        widgets.chart(steps.chart, key=f"{key}_chart")
+        widgets.sentence(steps.sentence)
+        with st.expander("Numbers behind the chart"):
+            widgets.show_table(steps.table, key=f"{key}_table")
+st.caption(activity.STEPS_CAPTION)
+
+# ---------- feedback loop
+loop = cache.call(activity.feedback_loop, path, scope=scope, access=access)
+st.header("You said, we did: the feedback loop")
+widgets.sentence(loop.sentence)
+st.subheader("By organisation")
+widgets.chart(loop.chart, key="activities_feedback_chart")
+widgets.sentence(loop.overdue_sentence)
+with st.expander("Numbers behind the chart", expanded=True):
+    widgets.show_table(loop.by_organisation, key="activities_feedback_table")
+if loop.by_place is not None:
+    with st.expander("By place"):
+        widgets.show_table(loop.by_place, key="activities_feedback_places")
+st.subheader("Overdue feedback, longest overdue first")
+if loop.all_on_time:
+    st.success(loop.all_on_time)
+else:
+    widgets.show_table(loop.overdue, key="activities_overdue")
+st.caption(loop.due_rule)

@@ -1,0 +1,42 @@
+"""Overview: the ICS or place at a glance. Core20 reach against residents by place, who took
+part, how deeply, whether people were told what changed, and how far the data can be trusted."""
+
+import streamlit as st
+
+from wpc.ui import cache, state, widgets
+from wpc.views import core20, overview
+
+scope = state.measure_scope()
+path = state.db_path()
+view = cache.call(overview.build, path, scope=scope)
+
+st.title(f"Overview: {view.name}")
+st.markdown(
+    "Whom does our work with people and communities reach, and does it reach those who face the worst "
+    "health inequalities? Core20 = the most deprived 20% of neighbourhoods in England (IMD 2025)."
+)
+if view.empty:
+    widgets.nothing_to_show("engagement activities")
+    st.stop()
+
+places = cache.call(core20.places, path, scope=scope)
+st.subheader("Core20 reach")
+headline, sentence = st.columns([1, 3])
+for figure in view.core20:
+    headline.metric(figure.label, figure.value, help=figure.help)
+sentence.markdown(view.core20_sentence)
+widgets.chart(places.chart, key="overview_core20_places")
+st.markdown(places.sentences[1])
+with st.expander("Numbers behind the chart", expanded=False):
+    widgets.show_table(places.table, key="overview_core20_table")
+
+st.subheader("Engagement at a glance")
+for column, (figure, words) in zip(st.columns(len(view.glance)), view.glance):
+    column.metric(figure.label, figure.value, help=figure.help)
+    column.markdown(words)
+
+st.subheader("Data quality")
+if view.warnings:
+    st.warning("\n".join(f"- {w}" for w in view.warnings), icon=":material/warning:")
+else:
+    st.success("No data-quality warnings for this choice.", icon=":material/check_circle:")

@@ -1,0 +1,54 @@
+"""Place coverage: which neighbourhoods engagement reaches, the most deprived ones it has not
+reached (cold spots), rates by neighbourhood, and who is being asked too often. Lists of
+neighbourhoods show only the person's own places (wpc.views.coverage applies their access)."""
+
+import streamlit as st
+
+from wpc.ui import cache, state, widgets
+from wpc.views import coverage
+
+scope = state.measure_scope()
+path = state.db_path()
+access = state.current_access()
+view = cache.call(coverage.build, path, scope=scope, access=access)
+
+st.title(f"Place coverage: {view.name}")
+st.markdown(
+    "Which of our most deprived neighbourhoods have we not reached, and who is asked again and again? "
+    "Participants are counted where they live."
+)
+if view.empty:
+    widgets.nothing_to_show("participants")
+    st.stop()
+
+widgets.metrics(view.metrics)
+st.markdown(view.sentence)
+
+st.subheader("Map of neighbourhoods")
+colouring = state.url_selectbox("Colour the map by", list(coverage.COLOURINGS), key="coverage_colour",
+                                format_func=coverage.COLOURINGS.get)
+shown = cache.call(coverage.coverage_map, path, scope=scope, colouring=colouring, access=access)
+widgets.chart(shown.chart, key=f"coverage_map_{'rate' if colouring == 'rate' else 'imd'}")
+st.markdown(shown.caption)
+with st.expander("Numbers behind the map"):
+    widgets.show_table(shown.table, key="coverage_lsoa_table")
+
+st.subheader("Cold spots: Core20 neighbourhoods not reached"
+             + ("" if view.listed_name == view.name else f" in {view.listed_name}"))
+st.markdown(view.spots_sentence)
+if not view.spots.empty:
+    widgets.show_table(view.spots, key="coverage_cold_spots")
+
+st.subheader("Neighbourhoods (MSOAs)")
+st.markdown(view.msoa_sentence)
+widgets.show_table(view.msoas, key="coverage_msoa_table")
+
+st.subheader("Engagement fatigue")
+st.markdown(view.fatigue_sentence)
+widgets.metrics(view.fatigue_metrics)
+if view.fatigue_warning:
+    st.warning(view.fatigue_warning, icon=":material/warning:")
+    widgets.show_table(view.fatigue_neighbourhoods, key="coverage_fatigue_table")
+if not view.overlaps.empty:
+    st.markdown("Activities in the same place aimed at the same group in the window:")
+    widgets.show_table(view.overlaps, key="coverage_overlaps_table")

@@ -1,0 +1,51 @@
+"""Reach gaps: on one dimension, each category's share of participants against its share of
+residents, with 95% intervals, the unknowns beside it, and how one category moved by quarter."""
+
+import streamlit as st
+
+from wpc.ui import cache, state, widgets
+from wpc.views import reach
+
+scope = state.measure_scope()
+path = state.db_path()
+
+st.title(f"Reach gaps: {state.scope_name()}")
+st.markdown(
+    "Are the people we engage like the people who live here? Each marker is a category's share of "
+    "participants, with its 95% interval; the black tick is its share of residents (Census 2021, IMD 2025). "
+    "An orange triangle pointing left: the whole interval is below the residents' share, so the gap is "
+    "beyond chance; a blue one pointing right: above. Choose the place and period in the sidebar."
+)
+dimension = state.url_selectbox(
+    "Dimension", list(reach.DIMENSIONS), key="reach_dimension", default=reach.DEFAULT_DIMENSION,
+    format_func=reach.DIMENSIONS.get,
+)
+view = cache.call(reach.gaps, path, scope=scope, dimension=dimension)
+if view.empty:
+    widgets.nothing_to_show("participants")
+    st.stop()
+
+st.subheader(view.heading)
+chart, side = st.columns([3, 1])
+with chart:
+    widgets.chart(view.chart, key="reach_chart")
+for figure in view.unknown:
+    side.metric(figure.label, figure.value, help=figure.help)
+side.markdown(view.unknown_sentence)
+st.markdown(view.sentence)
+with st.expander("Numbers behind the chart", expanded=True):
+    widgets.show_table(view.table, key="reach_table")
+
+st.subheader("Trend by quarter")
+category = state.url_selectbox(
+    "Category", list(view.categories), key="reach_category", default=view.focus,
+    format_func=view.categories.get,
+)
+trend = cache.call(reach.trend, path, scope=scope, dimension=dimension, category=category)
+if trend.empty:
+    widgets.nothing_to_show("quarters with participants")
+else:
+    widgets.chart(trend.chart, key="reach_trend_chart")
+    st.markdown(trend.sentence)
+    with st.expander("Numbers behind the chart"):
+        widgets.show_table(trend.table, key="reach_trend_table")
