@@ -1,9 +1,11 @@
 """wpc dashboard: the router (st.navigation) and the frame every page shares.
 
-Page scripts live in pages/, one question each: they read the chosen scope from `wpc.ui.state`,
-build their views (`wpc.views`) through `wpc.ui.cache` and draw them with `wpc.ui.widgets`.
-Because this entrypoint calls st.navigation, Streamlit serves only the pages registered here
-and ignores the pages/ folder's own listing.
+Page scripts live in app_pages/, one question each: they read the chosen scope from
+`wpc.ui.state`, build their views (`wpc.views`) through `wpc.ui.cache` and draw them with
+`wpc.ui.widgets`. Streamlit serves only the pages registered here. The folder is not called
+pages/: with a pages/ folder beside the entrypoint, Streamlit (1.67) runs a fresh server's first
+request, and every AppTest run, as a legacy multipage app, so a first link to /activities ran
+the page script without this frame (no login or access check) under a menu of every file.
 """
 
 import streamlit as st
@@ -14,30 +16,30 @@ st.set_page_config(page_title="wpc: who are we reaching?", page_icon="📍", lay
 
 PAGES = {
     "Explore": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
                 default=True),
-        st.Page("pages/reach_gaps.py", title="Reach gaps", icon=":material/compare_arrows:",
+        st.Page("app_pages/reach_gaps.py", title="Reach gaps", icon=":material/compare_arrows:",
                 url_path="reach-gaps"),
-        st.Page("pages/place_coverage.py", title="Place coverage", icon=":material/map:",
+        st.Page("app_pages/place_coverage.py", title="Place coverage", icon=":material/map:",
                 url_path="place-coverage"),
-        st.Page("pages/population.py", title="Population context", icon=":material/groups:",
+        st.Page("app_pages/population.py", title="Population context", icon=":material/groups:",
                 url_path="population"),
     ],
     "Engagement": [
-        st.Page("pages/activities.py", title="Activity log and feedback loop", icon=":material/event_note:",
+        st.Page("app_pages/activities.py", title="Activity log and feedback loop", icon=":material/event_note:",
                 url_path="activities"),
-        st.Page("pages/insights.py", title="Insight library", icon=":material/search:", url_path="insights"),
+        st.Page("app_pages/insights.py", title="Insight library", icon=":material/search:", url_path="insights"),
     ],
     "Workshop": [
-        st.Page("pages/workshop.py", title="Workshop mode and place pack", icon=":material/co_present:",
+        st.Page("app_pages/workshop.py", title="Workshop mode and place pack", icon=":material/co_present:",
                 url_path="workshop"),
     ],
     "Data": [
-        st.Page("pages/upload.py", title="Upload and data quality", icon=":material/upload_file:",
+        st.Page("app_pages/upload.py", title="Upload and data quality", icon=":material/upload_file:",
                 url_path="upload"),
     ],
     "About": [
-        st.Page("pages/about.py", title="About wpc and its data", icon=":material/info:", url_path="about"),
+        st.Page("app_pages/about.py", title="About wpc and its data", icon=":material/info:", url_path="about"),
     ],
 }
 

@@ -1,6 +1,6 @@
 """Page reruns and the wpc calls behind them, measured with Streamlit's AppTest.
 
-The pages are found in app.py (every `st.Page("pages/...")`), so pages added later are
+The pages are found in app.py (every `st.Page("app_pages/...")`), so pages added later are
 measured too. Each page is run through the real router (app.py: frame, sidebar, page) for a
 place and for the whole ICS: cold (every st.cache_data cache cleared first, as after an
 upload, so nothing is cached) and warm (a rerun with the caches full, as when someone comes

@@ -1,4 +1,4 @@
-"""Who may see what (DESIGN 6): the access config that maps people and e-mail domains to the
+"""Who may see what (README, Login and access): the access config that maps people and e-mail domains to the
 places they may see, and the rules every page, download and upload applies with it.
 
 The config is a TOML file (the `access_path` setting), read only when login is configured:

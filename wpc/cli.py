@@ -1,4 +1,4 @@
-"""The `wpc` command line (DESIGN 5.2). Commands are thin: they parse options and call
+"""The `wpc` command line (README, Command line). Commands are thin: they parse options and call
 the wpc function that does the work, then print or exit with the contract's codes."""
 
 from __future__ import annotations
@@ -377,7 +377,7 @@ def report(
         Optional[str], typer.Option("--today", help="The date the report is made as (default: today).")
     ] = None,
 ) -> None:
-    """Print the measures of DESIGN section 4 for the ICS or one place (text, or JSON with --json)."""
+    """Print the measures of docs/methods.md for the ICS or one place (text, or JSON with --json)."""
     from wpc.measures import Scope, ScopeError, build_report
     from wpc.measures.scope import parse_date
     from wpc.presets import default_id as default_preset

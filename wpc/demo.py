@@ -1,4 +1,4 @@
-"""Synthetic demo engagement (DESIGN 5.3): a realistic year for one ICS, in the upload standard.
+"""Synthetic demo engagement (README, Quick start): a realistic year for one ICS, in the upload standard.
 
 `write_demo` writes the four standard CSV files; `load_demo` loads them through the same
 ingest path as any upload (uploads.source = 'demo'), so the app labels them as synthetic.

@@ -46,7 +46,7 @@ AUTH = {
 }
 # Pages that show only public reference data (census, IMD, boundaries): their neighbourhood
 # names and codes are open data for the whole ICS, not engagement records.
-PUBLIC_REFERENCE_PAGES = {"pages/population.py", "pages/about.py"}
+PUBLIC_REFERENCE_PAGES = {"app_pages/population.py", "app_pages/about.py"}
 
 SECRET_ACTIVITIES = (
     "activity_id,title,start_date,place,organisation,method,you_said,we_did,feedback_due\n"
@@ -254,7 +254,7 @@ def leaks(text: str, southwark: dict, page: str) -> dict[str, set[str]]:
 
 def test_every_page_file_is_registered_so_the_leak_test_covers_it():
     assert len(PAGES) >= 8
-    assert set(PAGES) == {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
+    assert set(PAGES) == {f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py")}
 
 
 VIEWS = {
@@ -303,7 +303,7 @@ def test_the_leak_check_finds_southwark_records_when_they_are_shown(session, acc
 
 def test_links_to_southwark_are_refused_with_a_message(session, access_db):
     at = session(access_db, LEAD, place="Southwark", preset="sel")
-    run_page(at, "pages/activities.py", activity="SWK-SECRET-1")
+    run_page(at, "app_pages/activities.py", activity="SWK-SECRET-1")
     warnings = " ".join(w.value for w in at.warning)
     assert "You cannot open the activity this link names" in warnings
     # the newest of theirs instead
@@ -330,12 +330,12 @@ def test_links_to_southwark_are_refused_with_a_message(session, access_db):
 
 
 def test_the_lead_downloads_only_lambeth_records(session, access_db, southwark):
-    _text, files = run_page(session(access_db, LEAD), "pages/activities.py")
+    _text, files = run_page(session(access_db, LEAD), "app_pages/activities.py")
     log = files["wpc-activity-log.csv"].decode("utf-8-sig")
     assert "LAM-OWN-1" in log and "DEMO-SEL-" in log
     assert set(re.findall(r"DEMO-SEL-\d{4}", log)).isdisjoint(southwark["activity ids"])
     assert ",Southwark," not in log
-    _text, files = run_page(session(access_db, LEAD), "pages/insights.py")
+    _text, files = run_page(session(access_db, LEAD), "app_pages/insights.py")
     insights = files["wpc-insights.csv"].decode("utf-8-sig")
     assert "Lambeth" in insights and "Southwark" not in insights
 
@@ -353,10 +353,10 @@ def test_ics_wide_aggregates_stay_visible_with_disclosure_control(session, acces
     for who in (LEAD, ADMIN):
         shown = {}
         for page in (
-            "pages/overview.py",
-            "pages/place_coverage.py",
-            "pages/activities.py",
-            "pages/reach_gaps.py",
+            "app_pages/overview.py",
+            "app_pages/place_coverage.py",
+            "app_pages/activities.py",
+            "app_pages/reach_gaps.py",
         ):
             at = session(access_db, who)
             run_page(at, page)
@@ -366,7 +366,7 @@ def test_ics_wide_aggregates_stay_visible_with_disclosure_control(session, acces
     # The same ICS-wide numbers for both: the aggregates are not cut down to Lambeth.
     for page in lead:
         shown = metrics(lead[page])
-        if page == "pages/activities.py":  # the headlines, not the chosen activity's own
+        if page == "app_pages/activities.py":  # the headlines, not the chosen activity's own
             shown = {
                 k: shown[k]
                 for k in (
@@ -377,20 +377,20 @@ def test_ics_wide_aggregates_stay_visible_with_disclosure_control(session, acces
                 )
             }
         assert shown == {k: metrics(admin[page])[k] for k in shown}, page
-    by_place = table(lead["pages/overview.py"], "Area")
-    assert by_place.equals(table(admin["pages/overview.py"], "Area"))
+    by_place = table(lead["app_pages/overview.py"], "Area")
+    assert by_place.equals(table(admin["app_pages/overview.py"], "Area"))
     assert {"Southwark", "Lambeth", "South East London"} <= set(by_place["Area"])
-    reach = table(lead["pages/reach_gaps.py"], "Category")
-    assert reach.equals(table(admin["pages/reach_gaps.py"], "Category"))
+    reach = table(lead["app_pages/reach_gaps.py"], "Category")
+    assert reach.equals(table(admin["app_pages/reach_gaps.py"], "Category"))
     # disclosure control: no count of 1 to 7 people is shown anywhere in the table
     counts = [v for column in reach.columns if column.startswith("Participants") for v in reach[column]]
     shown_counts = [int(str(v).replace(",", "")) for v in counts if str(v) not in ("*", "", "nan", "None")]
     assert shown_counts and not [n for n in shown_counts if 1 <= n <= 7]
     # while the lists are cut down: the lead's activity log is Lambeth's only
-    lead_log, admin_log = (table(v["pages/activities.py"], "Start") for v in (lead, admin))
+    lead_log, admin_log = (table(v["app_pages/activities.py"], "Start") for v in (lead, admin))
     assert set(lead_log["Place"]) == {"Lambeth"} and "Southwark" in set(admin_log["Place"])
     assert len(lead_log) == (admin_log["Place"] == "Lambeth").sum()
-    lead_spots = table(lead["pages/place_coverage.py"], "LSOA")
+    lead_spots = table(lead["app_pages/place_coverage.py"], "LSOA")
     assert set(lead_spots["Place"]) <= {"Lambeth"}
 
 
@@ -502,7 +502,7 @@ def test_a_lead_uploads_for_lambeth_only_and_sees_only_their_uploads(session, de
     shutil.copy(demo_db, path)
     at = session(path, LEAD)
     at.run()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("app_pages/upload.py").run()
     assert "rows for any other place are quarantined" in " ".join(c.value for c in at.caption)
     assert "You have uploaded nothing yet." in [m.value for m in at.markdown]
     at.selectbox(key="upload_kind").set_value("activities")
@@ -551,9 +551,9 @@ def test_nobody_logged_in_learns_nothing_of_the_installation(session, tmp_path):
 def test_workshop_screens_list_only_lambeth_records(session, access_db, southwark, screen):
     """Workshop mode's screens that list neighbourhoods or activities (and the pack they hand
     out) keep to the lead's places in the ICS-wide view, as the pages do."""
-    text, files = run_page(session(access_db, LEAD), "pages/workshop.py", screen=screen)
-    assert leaks(text, southwark, "pages/workshop.py") == {}
+    text, files = run_page(session(access_db, LEAD), "app_pages/workshop.py", screen=screen)
+    assert leaks(text, southwark, "app_pages/workshop.py") == {}
     assert {name.rsplit(".", 1)[1] for name in files if name.endswith((".pptx", ".pdf"))} == {"pptx", "pdf"}
-    admin_text, _files = run_page(session(access_db, ADMIN), "pages/workshop.py", screen=screen)
+    admin_text, _files = run_page(session(access_db, ADMIN), "app_pages/workshop.py", screen=screen)
     if screen != "feedback" or "SWK-SECRET-1" in admin_text:
-        assert leaks(admin_text, southwark, "pages/workshop.py") != {}  # the check can see them
+        assert leaks(admin_text, southwark, "app_pages/workshop.py") != {}  # the check can see them

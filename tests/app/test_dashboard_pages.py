@@ -22,7 +22,7 @@ from tests.engagement_rows import build_toy_db, measure, write
 from wpc.cli import app as cli
 from wpc.measures import Scope, build_report
 
-OVERVIEW, REACH, COVERAGE = "pages/overview.py", "pages/reach_gaps.py", "pages/place_coverage.py"
+OVERVIEW, REACH, COVERAGE = "app_pages/overview.py", "app_pages/reach_gaps.py", "app_pages/place_coverage.py"
 EMPTY_PERIOD = {"from": "2020-01-01", "to": "2020-12-31"}
 
 

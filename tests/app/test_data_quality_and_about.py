@@ -30,7 +30,7 @@ def table(at, first_column: str):
 def test_stored_quality_equals_wpc_report(app_at, demo_db):
     result = CliRunner().invoke(cli, ["report", "--db", str(demo_db), "--place", "Bromley", "--json"])
     quality = json.loads(result.stdout)["quality"]
-    at = open_page(app_at, demo_db, "pages/upload.py", place="Bromley")
+    at = open_page(app_at, demo_db, "app_pages/upload.py", place="Bromley")
     assert at.title[0].value == "Upload and data quality"
     assert "Quality of the stored data: Bromley" in [h.value for h in at.header]
     assert {
@@ -70,7 +70,7 @@ def test_mismatched_headcounts_are_listed_with_small_counts_hidden(app_at, tmp_p
 
     path = build_toy_db(tmp_path)
     write(path, fill)
-    at = open_page(app_at, path, "pages/upload.py")
+    at = open_page(app_at, path, "app_pages/upload.py")
     assert metrics(at)["Headcounts that disagree"] == "2"
     listed = table(at, "Activity ID").set_index("Activity ID")
     assert listed.loc["A1", "Individual rows"] == "9" and listed.loc["A2", "Individual rows"] == "*"
@@ -79,12 +79,12 @@ def test_mismatched_headcounts_are_listed_with_small_counts_hidden(app_at, tmp_p
 
 
 def test_stored_quality_with_no_activities_says_so(app_at, tmp_path):
-    at = open_page(app_at, build_toy_db(tmp_path), "pages/upload.py")
+    at = open_page(app_at, build_toy_db(tmp_path), "app_pages/upload.py")
     assert "No activities for this choice" in at.info[0].value
 
 
 def test_about_shows_methods_and_the_synthetic_label(app_at, demo_db, reference_db):
-    at = open_page(app_at, demo_db, "pages/about.py", preset="mse")
+    at = open_page(app_at, demo_db, "app_pages/about.py", preset="mse")
     headers = [h.value for h in at.header]
     assert {"Data sources", "How wpc measures", "Synthetic demo data"} <= set(headers)
     methods = next(e for e in at.expander if "The methods in full" in e.label)
@@ -94,5 +94,5 @@ def test_about_shows_methods_and_the_synthetic_label(app_at, demo_db, reference_
     summary = next(m.value for m in at.markdown if m.value.lstrip().startswith("Every page, export"))
     assert "Mid and South Essex's settings" in summary and "any count of 1 to 7 people" in summary
     assert "This database holds synthetic demo data" in at.warning[-1].value
-    real = open_page(app_at, reference_db, "pages/about.py")
+    real = open_page(app_at, reference_db, "app_pages/about.py")
     assert "holds no synthetic demo data" in real.success[0].value

@@ -12,7 +12,7 @@ import pytest
 from tests.engagement_rows import build_toy_db, write
 from wpc.ui.widgets import escape_markdown
 
-PAGE = "pages/insights.py"
+PAGE = "app_pages/insights.py"
 # the searchable text of an insight, for counting matches independently of the FTS index
 TEXT = "lower(concat_ws(' ', summary, quote, array_to_string(themes, ' '), source_title))"
 # South East London's insights: placed in it, or given no place in its demo file
@@ -232,7 +232,7 @@ def test_an_insight_uploaded_on_the_upload_page_is_found_at_once(app_at, writabl
     load_base_activities(writable_reference_db, tmp_path)
     at = open_page(app_at, writable_reference_db, q="wheelchair")
     assert "No insights have been uploaded for South East London yet" in at.info[0].value
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("app_pages/upload.py").run()
     at.selectbox(key="upload_kind").set_value("insights")
     insights = (
         "insight_id,activity_id,date,themes,summary,quote\n"

@@ -6,7 +6,7 @@ from tests import reference_files as files
 from wpc.presets import load_preset
 
 
-POPULATION = "pages/population.py"
+POPULATION = "app_pages/population.py"
 
 
 def population_page(at):
@@ -77,7 +77,7 @@ def test_changing_preset_resets_a_place_it_does_not_have(app_at, reference_db):
 
 def test_about_page_lists_sources_and_licence(app_at, reference_db):
     at = app_at(reference_db).run()
-    at.switch_page("pages/about.py").run()
+    at.switch_page("app_pages/about.py").run()
     assert not at.exception
     assert at.title[0].value == "About wpc and its data"
     sources = at.dataframe[0].value

@@ -22,7 +22,7 @@ def app(writable_reference_db, tmp_path, app_at):
     load_base_activities(writable_reference_db, tmp_path)
     at = app_at(writable_reference_db)
     at.run()
-    at.switch_page("pages/upload.py")
+    at.switch_page("app_pages/upload.py")
     at.run()
     assert not at.exception
     return at

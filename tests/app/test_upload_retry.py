@@ -21,7 +21,7 @@ def test_a_store_that_failed_can_be_pressed_again(writable_reference_db, tmp_pat
     load_base_activities(db, tmp_path)
     at = app_at(db)
     at.run()
-    at.switch_page("pages/upload.py")
+    at.switch_page("app_pages/upload.py")
     at.run()
     at.selectbox(key="upload_kind").set_value("activities")
     at.file_uploader(key="upload_file").set_value(("retry.csv", GOOD, "text/csv"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from wpc.views import workshop as questions
 
-WORKSHOP = "pages/workshop.py"
+WORKSHOP = "app_pages/workshop.py"
 KEYS = list(questions.QUESTIONS)
 
 

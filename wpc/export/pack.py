@@ -4,7 +4,7 @@ tables (a zip of CSV files) or chart images (a zip of PNG files).
 Every form holds the same content: a title (scope, period, data date, disclosure), one
 slide per question (chart, the speaker's sentence, a small table), and a methods and
 sources slide. Numbers come from `wpc.views.workshop` in one disclosure mode, by default
-publication mode (DESIGN 4.10: counts of 1 to the threshold shown as *, the next smallest
+publication mode (docs/methods.md section 10: counts of 1 to the threshold shown as *, the next smallest
 hidden too, every other count rounded to the nearest 5, shares from the rounded counts),
 and every slide says so. The app's "download the pack" and `wpc export` both call `make`.
 """

@@ -1,6 +1,6 @@
 """Tables as files people open in a spreadsheet (CSV, XLSX), and as text for slides.
 
-CSV is written formula-safe (DESIGN 6): a cell starting with = + - @, a tab or a carriage
+CSV is written formula-safe (SECURITY.md): a cell starting with = + - @, a tab or a carriage
 return would be run as a formula by Excel, so it gets a leading apostrophe, which Excel
 shows as text and wpc's own reader removes again. UTF-8 with a byte-order mark, so that
 Excel shows £ and accented letters correctly. XLSX gets the same apostrophe and stores every

@@ -1,4 +1,4 @@
-"""The measures of DESIGN 4, computed once for every screen, export and `wpc report`.
+"""The measures of docs/methods.md, computed once for every screen, export and `wpc report`.
 
 Every function takes a DuckDB connection first, then a `Scope` and plain values, so pages
 can call it through `wpc.ui.cache.call(fn, db_path, scope=..., ...)`. Counts come from SQL

@@ -1,4 +1,4 @@
-"""Activity-based measures (DESIGN 4.6-4.8b): the ladder of participation, the engagement
+"""Activity-based measures (docs/methods.md sections 6 to 8): the ladder of participation, the engagement
 cycle, the feedback loop, cost, and what works.
 
 These take the activities held in the scope's places that start in the period and pass the

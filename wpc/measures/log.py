@@ -1,4 +1,4 @@
-"""The activity log (DESIGN 5.1): the scope's activities one per row, one activity's detail,
+"""The activity log (docs/methods.md section 14): the scope's activities one per row, one activity's detail,
 and the profile of one activity's participants.
 
 Like the other activity-based measures these take the activities held in the scope's places

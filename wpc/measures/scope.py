@@ -1,4 +1,4 @@
-"""The scope of a measure (DESIGN 4): an ICS, optionally one place, a period and activity filters.
+"""The scope of a measure (docs/methods.md section 1): an ICS, optionally one place, a period and activity filters.
 
 `Scope` is plain, frozen and hashable, so pages can pass it through `cache.call`. It is
 checked twice: `Scope.parse` reads what people type (dates in ISO or UK form, blanks as

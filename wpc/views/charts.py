@@ -164,7 +164,7 @@ MUTED_COLOUR = "#4C6272"  # secondary text and axis lines: 6.4:1
 GRID_COLOUR = "#E8EDEE"  # gridlines only: decorative, carry no information
 POPULATION_COLOUR = "#000000"
 OUTLINE_COLOUR = "#000000"
-# Engaged-share markers by flag (DESIGN 4.1), Okabe-Ito, each 3:1 or more on white, with a
+# Engaged-share markers by flag (docs/methods.md section 2), Okabe-Ito, each 3:1 or more on white, with a
 # different marker shape as well, so colour is never the only cue.
 FLAG_STYLES = {
     "under": ("#D55E00", "triangle-left", "Below residents' share"),

@@ -74,7 +74,7 @@ def interval_words(row: dict) -> str:
 
 
 def core20_reach(scope_name: str, core20: dict) -> str:
-    """DESIGN 5.1: 'In Lambeth, 24.0% of participants whose home is known live in the most
+    """docs/dashboard.md: 'In Lambeth, 24.0% of participants whose home is known live in the most
     deprived fifth of England, against 31.0% of residents: 7.0 points short.', and what its
     95% interval says about the gap."""
     share = core20.get("engaged_share")

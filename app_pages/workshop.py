@@ -92,4 +92,4 @@ st.caption(
     "worked out from the rounded counts, so figures can differ slightly from the screen."
 )
 widgets.pack_buttons(path, scope, dimension, access, name)
-st.page_link("pages/overview.py", label="Leave workshop mode", icon=":material/close_fullscreen:")
+st.page_link("app_pages/overview.py", label="Leave workshop mode", icon=":material/close_fullscreen:")
