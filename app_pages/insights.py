@@ -52,7 +52,7 @@ include_unplaced = not lib.unplaced or state.url_toggle(
     f"Include the {lib.unplaced} insights given with no place", "unplaced", default=True,
     help="Insights uploaded with neither a place nor an activity belong to no place or ICS.",
 )
-found = insights.find(index, lib, preset, place, text, theme, group, programme, heard_from, heard_to,
+found = insights.find(index, preset, place, access, text, theme, group, programme, heard_from, heard_to,
                       include_unplaced)
 if not found.total:
     st.info(widgets.escape_markdown(found.sentence), icon=":material/search_off:")
@@ -82,7 +82,7 @@ st.caption(
 engage_group = state.url_selectbox("Group to engage", list(lib.engage_groups), key="engage_group",
                                    format_func=label, omit_default=True)
 recent = cache.call(activity.recent, path, scope=scope, group=engage_group, access=access)
-before = insights.engage(index, lib, preset, place, engage_group, recent)
+before = insights.engage(index, preset, place, engage_group, recent, access)
 widgets.sentence(before.sentence)
 told_column, done_column = st.columns(2)
 with told_column:

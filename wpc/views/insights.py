@@ -32,7 +32,6 @@ class Library:
 
     name: str
     listed_name: str
-    places: tuple[str, ...] | None  # None, or the only places whose insights this person may see
     empty: bool  # nothing uploaded for the ICS
     themes: tuple[str, ...]
     groups: tuple[str, ...]
@@ -73,24 +72,29 @@ def group_label(preset: Preset):
     return lambda code: code if code == ANY else preset.group_label(code)
 
 
-def choices(found: InsightIndex, preset: Preset, place: str | None, access: Access | None = None) -> Library:
+def _places(preset: Preset, place: str | None, access: Access | None) -> tuple[str, ...] | None:
+    """None, or the only places whose insights the person may see (then none given no place)."""
     places = None if access is None else access.record_places(preset.id, place)
-    mine = None if places is None else tuple(sorted(places))
-    options = found.options(mine)
+    return None if places is None else tuple(sorted(places))
+
+
+def choices(found: InsightIndex, preset: Preset, place: str | None, access: Access | None = None) -> Library:
+    """What the filters offer, from the insights the person may see."""
+    options = found.options(_places(preset, place, access))
     return Library(
-        name=place or preset.name, listed_name=records_name(access, preset, place), places=mine,
+        name=place or preset.name, listed_name=records_name(access, preset, place),
         empty=not len(found), themes=tuple(options["themes"]), groups=tuple(options["groups"]),
         programmes=tuple(options["programmes"]), unplaced=options["unplaced"],
         engage_groups=tuple(dict.fromkeys([presets.CORE20, *preset.plus_groups, *options["groups"]])),
     )
 
 
-def find(found: InsightIndex, lib: Library, preset: Preset, place: str | None, text: str = "",
+def find(found: InsightIndex, preset: Preset, place: str | None, access: Access | None = None, text: str = "",
          theme: str = ANY, group: str = ANY, programme: str = ANY, heard_from: dt.date | None = None,
          heard_to: dt.date | None = None, include_unplaced: bool = True) -> Found:
     """Search the insights the person may see ("Any" leaves a filter off)."""
     filters = search.Filters(
-        place=place, places=lib.places, include_unplaced=include_unplaced,
+        place=place, places=_places(preset, place, access), include_unplaced=include_unplaced,
         theme=None if theme == ANY else theme, group=None if group == ANY else group,
         programme=None if programme == ANY else programme, date_from=heard_from, date_to=heard_to,
     )
@@ -99,7 +103,7 @@ def find(found: InsightIndex, lib: Library, preset: Preset, place: str | None, t
     shown = min(RESULTS_SHOWN, results.total)
     themes = search.theme_counts(results.matches) if results.total else pd.DataFrame(columns=["theme", "insights"])
     return Found(
-        total=results.total, sentence=search_sentence(lib.listed_name, results),
+        total=results.total, sentence=search_sentence(records_name(access, preset, place), results),
         cards=tuple(cards.card_html(hit, label) for hit in results.hits.to_dict("records")),
         caption=(f"Showing {'the best ' if results.match != 'none' else ''}{shown} of {results.total:,}. "
                  "Download them all as a CSV, or narrow the search."),
@@ -111,15 +115,15 @@ def find(found: InsightIndex, lib: Library, preset: Preset, place: str | None, t
     )
 
 
-def engage(found: InsightIndex, lib: Library, preset: Preset, place: str | None, group: str,
-           activities: pd.DataFrame) -> BeforeYouEngage:
+def engage(found: InsightIndex, preset: Preset, place: str | None, group: str, activities: pd.DataFrame,
+           access: Access | None = None) -> BeforeYouEngage:
     """What a group in the place already told us, and the activities that targeted them in the
-    last 12 months (`recent`, already limited to the person's places)."""
-    known = found.search("", search.Filters(place=place, places=lib.places, include_unplaced=False, group=group),
-                         limit=KNOWN_SHOWN)
+    last 12 months (`activities`: wpc.views.activity.recent, limited to the person's places)."""
+    known = found.search("", search.Filters(place=place, places=_places(preset, place, access),
+                                            include_unplaced=False, group=group), limit=KNOWN_SHOWN)
     label = group_label(preset)
     return BeforeYouEngage(
-        sentence=before_you_engage(lib.listed_name, label(group), known.total, activities),
+        sentence=before_you_engage(records_name(access, preset, place), label(group), known.total, activities),
         cards=tuple(cards.card_html(hit, label) for hit in known.hits.head(KNOWN_SHOWN).to_dict("records")),
         more=(f"The newest {KNOWN_SHOWN} of {known.total:,}: choose this group in the Group filter above to see "
               "them all.") if known.total > KNOWN_SHOWN else None,
