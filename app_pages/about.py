@@ -5,8 +5,8 @@ import streamlit as st
 from wpc.ui import cache, state
 from wpc.views import about
 
-preset, _place = state.scope()
-view = cache.call(about.build, state.db_path(), preset=preset.id)
+here = state.here()
+view = cache.call(about.build, here.path, preset=here.preset.id)
 
 st.title("About wpc and its data")
 st.markdown(

@@ -8,16 +8,13 @@ import streamlit as st
 from wpc.ui import cache, state, widgets
 from wpc.views import activity
 
-scope = state.measure_scope()
-path = state.db_path()
-access = state.current_access()
-
-st.title(f"Activity log and feedback loop: {state.scope_name()}")
+here = state.here()
+st.title(f"Activity log and feedback loop: {here.name}")
 st.caption(
     "What engagement happened here, how much power it shared with people, and whether they were told "
     "what changed because of what they said. The sidebar's place, period and activity filters apply."
 )
-top = cache.call(activity.headlines, path, scope=scope)
+top = cache.call(activity.headlines, here.path, scope=here.scope)
 if top.empty:
     widgets.nothing_to_show("activities")
     st.stop()
@@ -29,7 +26,7 @@ title_filter = state.url_text(
     "Search activity titles", "title", placeholder="e.g. maternity",
     help="Narrows this list and the activity chooser below; the charts keep every activity in the scope.",
 )
-view = cache.call(activity.activities, path, scope=scope, access=access, title=title_filter or None)
+view = cache.call(activity.activities, here.path, scope=here.scope, access=here.access, title=title_filter or None)
 widgets.sentence(view.sentence)
 if view.log.empty:
     widgets.nothing_to_show(f'activities with "{title_filter}" in the title' if title_filter
@@ -50,7 +47,7 @@ else:
     # always in the URL, so a shared link keeps its activity after newer ones are uploaded
     activity_id = state.url_selectbox("Choose an activity", list(view.choices), key="activity",
                                       format_func=view.choices.get)
-    one = cache.call(activity.detail, path, scope=scope, activity_id=activity_id)
+    one = cache.call(activity.detail, here.path, scope=here.scope, activity_id=activity_id)
     st.subheader(widgets.escape_markdown(one.title))
     st.caption(widgets.escape_markdown(one.facts))
     widgets.metrics(one.metrics)
@@ -66,7 +63,7 @@ else:
     if one.monitored:
         dimension = state.url_selectbox("Show participants by", list(activity.PROFILE_DIMENSIONS), key="profile",
                                         format_func=activity.PROFILE_LABELS.get, omit_default=True)
-    who = cache.call(activity.profile, path, scope=scope, activity_id=activity_id, dimension=dimension)
+    who = cache.call(activity.profile, here.path, scope=here.scope, activity_id=activity_id, dimension=dimension)
     if who.chart is not None:
         widgets.chart(who.chart, key="activities_profile_chart")
     widgets.sentence(who.sentence)
@@ -77,20 +74,17 @@ else:
 
 # ---------- ladder and cycle
 st.header("Ladder of participation and engagement cycle")
-for column, (heading, build, key) in zip(st.columns(2), (
-        ("Ladder of participation", activity.ladder_steps, "activities_ladder"),
-        ("Engagement cycle", activity.cycle_steps, "activities_cycle"))):
-    steps = cache.call(build, path, scope=scope)
+for column, (heading, kind) in zip(st.columns(2), (("Ladder of participation", "ladder"),
+                                                    ("Engagement cycle", "cycle"))):
+    steps = cache.call(activity.steps, here.path, scope=here.scope, kind=kind)
+    key = f"activities_{kind}"
     with column:
         st.subheader(heading)
-        widgets.chart(steps.chart, key=f"{key}_chart")
-        widgets.sentence(steps.sentence)
-        with st.expander("Numbers behind the chart"):
-            widgets.show_table(steps.table, key=f"{key}_table")
+        widgets.explained(steps.chart, steps.sentence, steps.table, f"{key}_chart", f"{key}_table")
 st.caption(activity.STEPS_CAPTION)
 
 # ---------- feedback loop
-loop = cache.call(activity.feedback_loop, path, scope=scope, access=access)
+loop = cache.call(activity.feedback_loop, here.path, scope=here.scope, access=here.access)
 st.header("You said, we did: the feedback loop")
 widgets.sentence(loop.sentence)
 st.subheader("By organisation")

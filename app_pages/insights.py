@@ -7,20 +7,18 @@ import streamlit as st
 from wpc.ui import cache, state, widgets
 from wpc.views import activity, insights
 
-scope = state.measure_scope()
-preset, place = state.scope()
-path = state.db_path()
-access = state.current_access()
+here = state.here()
+preset, place, access = here.preset, here.place, here.access
 label = insights.group_label(preset)
 
-st.title(f"Insight library: {state.scope_name()}")
+st.title(f"Insight library: {here.name}")
 st.caption(
     "What people have already told us, before anyone asks them again. Search finds words from the same "
     'stem ("appointment" finds "appointments") and works with no internet. The sidebar\'s ICS and place '
     "apply; its period and activity filters are for activities, so use the insight filters here."
 )
 try:
-    index = cache.resource(insights.index, path, preset=preset.id)
+    index = cache.resource(insights.index, here.path, preset=preset.id)
 except insights.SearchUnavailable as exc:
     st.error(str(exc))
     st.stop()
@@ -68,10 +66,8 @@ else:
     if found.themes is None:
         st.write("None of these insights names a theme.")
     else:
-        widgets.chart(found.themes_chart, key="insights_themes_chart")
-        widgets.sentence(found.themes_sentence)
-        with st.expander("Numbers behind the chart"):
-            widgets.show_table(found.themes, key="insights_themes")
+        widgets.explained(found.themes_chart, found.themes_sentence, found.themes, "insights_themes_chart",
+                          "insights_themes")
 
 # ---------- before you engage
 st.header("Before you engage")
@@ -81,7 +77,7 @@ st.caption(
 )
 engage_group = state.url_selectbox("Group to engage", list(lib.engage_groups), key="engage_group",
                                    format_func=label, omit_default=True)
-recent = cache.call(activity.recent, path, scope=scope, group=engage_group, access=access)
+recent = cache.call(activity.recent, here.path, scope=here.scope, group=engage_group, access=here.access)
 before = insights.engage(index, preset, place, engage_group, recent, access)
 widgets.sentence(before.sentence)
 told_column, done_column = st.columns(2)

@@ -6,9 +6,8 @@ import streamlit as st
 from wpc.ui import cache, state, widgets
 from wpc.views import core20, overview
 
-scope = state.measure_scope()
-path = state.db_path()
-view = cache.call(overview.build, path, scope=scope)
+here = state.here()
+view = cache.call(overview.build, here.path, scope=here.scope)
 
 st.title(f"Overview: {view.name}")
 st.markdown(
@@ -19,7 +18,7 @@ if view.empty:
     widgets.nothing_to_show("engagement activities")
     st.stop()
 
-places = cache.call(core20.places, path, scope=scope)
+places = cache.call(core20.places, here.path, scope=here.scope)
 st.subheader("Core20 reach")
 headline, sentence = st.columns([1, 3])
 for figure in view.core20:

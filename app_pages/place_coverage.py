@@ -7,10 +7,8 @@ import streamlit as st
 from wpc.ui import cache, state, widgets
 from wpc.views import coverage
 
-scope = state.measure_scope()
-path = state.db_path()
-access = state.current_access()
-view = cache.call(coverage.build, path, scope=scope, access=access)
+here = state.here()
+view = cache.call(coverage.build, here.path, scope=here.scope, access=here.access)
 
 st.title(f"Place coverage: {view.name}")
 st.markdown(
@@ -27,7 +25,7 @@ st.markdown(view.sentence)
 st.subheader("Map of neighbourhoods")
 colouring = state.url_selectbox("Colour the map by", list(coverage.COLOURINGS), key="coverage_colour",
                                 format_func=coverage.COLOURINGS.get)
-shown = cache.call(coverage.coverage_map, path, scope=scope, colouring=colouring, access=access)
+shown = cache.call(coverage.coverage_map, here.path, scope=here.scope, colouring=colouring, access=here.access)
 widgets.chart(shown.chart, key=f"coverage_map_{'rate' if colouring == 'rate' else 'imd'}")
 st.markdown(shown.caption)
 with st.expander("Numbers behind the map"):

@@ -5,8 +5,8 @@ import streamlit as st
 from wpc.ui import cache, state, widgets
 from wpc.views import population
 
-preset, place = state.scope()
-view = cache.call(population.build, state.db_path(), preset=preset.id, place=place)
+here = state.here()
+view = cache.call(population.build, here.path, preset=here.preset.id, place=here.place)
 
 st.title(f"Population context: {view.name}")
 st.caption(
@@ -17,16 +17,12 @@ widgets.metrics(view.metrics)
 st.markdown(view.sentence)
 
 st.subheader(view.places.title)
-widgets.chart(view.places_chart, key="population_core20_places")
-st.markdown(view.places_sentence)
-with st.expander("Numbers behind the chart", expanded=True):
-    widgets.show_table(view.places, key="population_places")
+widgets.explained(view.places_chart, view.places_sentence, view.places, "population_core20_places",
+                  "population_places", expanded=True)
 
 st.subheader(view.deciles.title)
-widgets.chart(view.deciles_chart, key="population_deciles")
-st.markdown(view.deciles_sentence)
-with st.expander("Numbers behind the chart"):
-    widgets.show_table(view.deciles, key="population_deciles_table")
+widgets.explained(view.deciles_chart, view.deciles_sentence, view.deciles, "population_deciles",
+                  "population_deciles_table")
 
 st.subheader("Neighbourhoods by national deprivation decile")
 widgets.chart(view.map_chart, key="population_map")

@@ -6,10 +6,8 @@ import streamlit as st
 from wpc.ui import cache, state, widgets
 from wpc.views import reach
 
-scope = state.measure_scope()
-path = state.db_path()
-
-st.title(f"Reach gaps: {state.scope_name()}")
+here = state.here()
+st.title(f"Reach gaps: {here.name}")
 st.markdown(
     "Are the people we engage like the people who live here? Each marker is a category's share of "
     "participants, with its 95% interval; the black tick is its share of residents (Census 2021, IMD 2025). "
@@ -20,7 +18,7 @@ dimension = state.url_selectbox(
     "Dimension", list(reach.DIMENSIONS), key="reach_dimension", default=reach.DEFAULT_DIMENSION,
     format_func=reach.DIMENSIONS.get,
 )
-view = cache.call(reach.gaps, path, scope=scope, dimension=dimension)
+view = cache.call(reach.gaps, here.path, scope=here.scope, dimension=dimension)
 if view.empty:
     widgets.nothing_to_show("participants")
     st.stop()
@@ -41,11 +39,8 @@ category = state.url_selectbox(
     "Category", list(view.categories), key="reach_category", default=view.focus,
     format_func=view.categories.get,
 )
-trend = cache.call(reach.trend, path, scope=scope, dimension=dimension, category=category)
+trend = cache.call(reach.trend, here.path, scope=here.scope, dimension=dimension, category=category)
 if trend.empty:
     widgets.nothing_to_show("quarters with participants")
 else:
-    widgets.chart(trend.chart, key="reach_trend_chart")
-    st.markdown(trend.sentence)
-    with st.expander("Numbers behind the chart"):
-        widgets.show_table(trend.table, key="reach_trend_table")
+    widgets.explained(trend.chart, trend.sentence, trend.table, "reach_trend_chart", "reach_trend_table")

@@ -7,9 +7,8 @@ import streamlit as st
 from wpc.ui import cache, state, uploads, widgets
 from wpc.views import quality, upload
 
-path = state.db_path()
-scope = state.measure_scope()
-access = state.current_access()
+here = state.here()
+path, access = here.path, here.access
 
 st.title("Upload and data quality")
 st.header("Upload engagement data")
@@ -34,7 +33,7 @@ uploaded = st.file_uploader(
 
 def show_recent_uploads() -> None:
     st.subheader("Recent uploads")
-    recent = cache.call(upload.recent, path, access=access)
+    recent = cache.call(upload.recent, here.path, access=here.access)
     if recent.heading_note:
         st.caption(recent.heading_note)
     if recent.table.empty:
@@ -45,10 +44,10 @@ def show_recent_uploads() -> None:
 
 def show_stored_quality() -> None:
     """How much of the stored engagement data for the sidebar's scope can be measured."""
-    st.header(f"Quality of the stored data: {state.scope_name()}")
+    st.header(f"Quality of the stored data: {here.name}")
     st.caption("The activities stored for the place, period and activity filters chosen in the sidebar, and "
                "their participants.")
-    view = cache.call(quality.stored, path, scope=scope, access=access)
+    view = cache.call(quality.stored, here.path, scope=here.scope, access=here.access)
     if view.empty:
         widgets.nothing_to_show("activities")
         return

@@ -29,12 +29,11 @@ KEYS = list(questions.QUESTIONS)
 
 st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
 
-preset, place = state.scope()
-scope = state.measure_scope()
-path = state.db_path()
+here = state.here()
+preset, place, scope, path = here.preset, here.place, here.scope, here.path
 name = place or preset.name
 threshold = preset.thresholds.suppression
-access = state.current_access()  # lists of neighbourhoods and activities: only the person's places
+access = here.access  # lists of neighbourhoods and activities: only the person's places
 
 
 def _step(offset: int) -> None:
@@ -67,7 +66,7 @@ with dimension_column:
                                     default=questions.DEFAULT_DIMENSION, format_func=questions.DIMENSION_LABELS.get,
                                     omit_default=True)
 
-question = cache.call(questions.question, path, scope=scope, key=screen, dimension=dimension, access=access)
+question = cache.call(questions.question, here.path, scope=here.scope, key=screen, dimension=dimension, access=here.access)
 st.title(f"{question.title}: {name}")
 st.subheader(question.ask)
 figure = question.figure

@@ -91,6 +91,10 @@ class Scope:
                 f"--to {self.date_to.isoformat()}"
             )
 
+    def choices(self) -> dict:
+        """preset, place, date_from, date_to and the activity filters, as given (None when not set)."""
+        return {name: getattr(self, name) for name in ("preset", "place", "date_from", "date_to", *FILTERS)}
+
     def as_dict(self) -> dict:
         """JSON-ready: dates as ISO text."""
         return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in asdict(self).items()}
@@ -136,18 +140,9 @@ class ResolvedScope:
 
     def sql_params(self) -> dict:
         """The bound parameters every scope SQL file may name."""
-        s = self.scope
         thresholds = self.preset.thresholds
         return {
-            "preset": s.preset,
-            "place": s.place,
-            "date_from": s.date_from,
-            "date_to": s.date_to,
-            "programme": s.programme,
-            "clinical_area": s.clinical_area,
-            "method": s.method,
-            "organisation": s.organisation,
-            "target_group": s.target_group,
+            **self.scope.choices(),
             "today": self.today,
             "window_start": self.window_start,
             "window_end": self.window_end,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -165,6 +166,28 @@ def choose_filters(preset: Preset, container=None) -> dict:
             )
             chosen[name] = None if value == ANY else value
     return {"date_from": date_from, "date_to": date_to, **chosen}
+
+
+@dataclass(frozen=True)
+class Here:
+    """What a page needs to build its views: the database, the chosen scope and who is looking."""
+
+    preset: Preset
+    place: str | None  # None = the whole ICS
+    scope: Scope  # ICS, place, period and activity filters, for the view builders
+    path: Path
+    access: access.Access
+
+    @property
+    def name(self) -> str:
+        """The chosen place, else the ICS, by name."""
+        return self.place or self.preset.name
+
+
+def here() -> Here:
+    """This run's choice, as the frame set it (every page starts here)."""
+    preset, place = scope()
+    return Here(preset, place, measure_scope(), db_path(), current_access())
 
 
 def scope() -> tuple[Preset, str | None]:

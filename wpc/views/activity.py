@@ -21,36 +21,18 @@ from wpc.views.parts import Metric, Table, limit, records_name
 
 PROFILE_LABELS = {**vocab.DIMENSION_LABELS, "home": "Where they live"}
 PROFILE_DIMENSIONS = log.PROFILE_DIMENSIONS
-LOG_TITLES = {
-    "start_date": "Start",
-    "title": "Title",
-    "place": "Place",
-    "organisation": "Organisation",
-    "programme": "Programme",
-    "method": "Method",
-    "ladder_name": "Ladder rung",
-    "cycle_name": "Cycle stage",
-    "target_group_names": "Target groups",
-    "participants": "Participants",
-    "feedback_status": "Feedback",
-    "feedback_due": "Feedback due",
-    "activity_id": "Activity ID",
-}
+LOG_TITLES = {"start_date": "Start", "title": "Title", "place": "Place", "organisation": "Organisation",
+              "programme": "Programme", "method": "Method", "ladder_name": "Ladder rung",
+              "cycle_name": "Cycle stage", "target_group_names": "Target groups", "participants": "Participants",
+              "feedback_status": "Feedback", "feedback_due": "Feedback due", "activity_id": "Activity ID"}
 RECENT_TITLES = {key: LOG_TITLES[key] for key in
                  ("start_date", "title", "organisation", "method", "participants", "feedback_status")}
 FEEDBACK_COLUMNS = ["activities", "closed_on_time", "closed_late", "overdue", "not_yet_due",
                     "share_closed_on_time"]
 # feedback_table's columns as people read them (pages, workshop screens, packs)
-FEEDBACK_TITLES = {
-    "organisation": "Organisation",
-    "place": "Place",
-    "activities": "Activities",
-    "closed_on_time": "Closed on time",
-    "closed_late": "Closed late",
-    "overdue": "Overdue",
-    "not_yet_due": "Not yet due",
-    "share_closed_on_time": "Share closed on time",
-}
+FEEDBACK_TITLES = {"organisation": "Organisation", "place": "Place", "activities": "Activities",
+                   "closed_on_time": "Closed on time", "closed_late": "Closed late", "overdue": "Overdue",
+                   "not_yet_due": "Not yet due", "share_closed_on_time": "Share closed on time"}
 # ladder and cycle tables' columns as people read them
 STEP_TITLES = {"rung": "Rung", "stage": "Stage", "name": "Name", "activities": "Activities",
                "share": "Share of those recorded"}
@@ -202,20 +184,13 @@ def profile(con: duckdb.DuckDBPyConnection, scope: Scope, activity_id: str, dime
                          percent_columns=("Share of those known",), threshold=threshold))
 
 
-def ladder_steps(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> Steps:
-    rungs = measures.ladder(con, scope, disclosure)
-    name = measures.resolve(con, scope).name
-    return Steps(charts.steps_bars(rungs, "rung"), ladder(name, rungs),
-                 Table("ladder", "Activities by rung of the ladder of participation",
-                       rungs.rename(columns=STEP_TITLES), percent_columns=("Share of those recorded",)))
-
-
-def cycle_steps(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> Steps:
-    stages = measures.cycle(con, scope, disclosure)
-    name = measures.resolve(con, scope).name
-    return Steps(charts.steps_bars(stages, "stage"), cycle(name, stages),
-                 Table("cycle", "Activities by stage of the engagement cycle",
-                       stages.rename(columns=STEP_TITLES), percent_columns=("Share of those recorded",)))
+def steps(con: duckdb.DuckDBPyConnection, scope: Scope, kind: str = "ladder",
+          disclosure: str = "suppress") -> Steps:
+    """The ladder of participation (kind "ladder") or the engagement cycle ("cycle")."""
+    measure, step, sentence, title = STEP_KINDS[kind]
+    counts = measure(con, scope, disclosure)
+    return Steps(charts.steps_bars(counts, step), sentence(measures.resolve(con, scope).name, counts),
+                 Table(kind, title, counts.rename(columns=STEP_TITLES), percent_columns=("Share of those recorded",)))
 
 
 def feedback_loop(con: duckdb.DuckDBPyConnection, scope: Scope, access: Access | None = None,
@@ -322,51 +297,44 @@ def activity_log(scope_name: str, log, title_contains: str | None = None) -> str
     return text
 
 
-def _steps(steps, column: str) -> tuple:
-    """(rows with the step recorded, how many activities they hold, how many have none)."""
+def _steps(scope_name: str, steps, column: str, what: str, words) -> str:
+    """A sentence over the ladder or the cycle: `words(recorded rows, their activities)` for the
+    steps recorded, then how many activities have none; or why there is nothing to say."""
     recorded = steps[steps[column].notna()]
     missing = int(steps.loc[steps[column].isna(), "activities"].sum())
-    return recorded, int(recorded["activities"].sum()), missing
+    total = int(recorded["activities"].sum())
+    if not total:
+        if not missing:
+            return f"No activities in {scope_name}."
+        return f"None of the {activity_count(missing)} in {scope_name} has {what} recorded."
+    tail = f" {activity_count(missing)} {verb(missing, 'has', 'have')} no {column} recorded." if missing else ""
+    return words(recorded, total) + tail
 
 
 def ladder(scope_name: str, steps) -> str:
     """Where the scope's activities sit on the ladder of participation (measures.ladder)."""
-    recorded, total, missing = _steps(steps, "rung")
-    if not total:
-        if not missing:
-            return f"No activities in {scope_name}."
-        return f"None of the {activity_count(missing)} in {scope_name} has a rung of the ladder recorded."
-    shared = measures.co_design_share(steps)["co_production"]
-    biggest = recorded.loc[recorded["activities"].idxmax()]
-    text = (
-        f"Of the {activity_count(total)} in {scope_name} with a rung recorded, {number(shared)} "
-        f"({pct(shared / total)}) reached co-design or co-production, the top two rungs. The most common "
-        f"rung was {int(biggest['rung'])} {biggest['name']} ({number(biggest['activities'])}, "
-        f"{pct(biggest['share'])})."
-    )
-    if missing:
-        text += f" {activity_count(missing)} {verb(missing, 'has', 'have')} no rung recorded."
-    return text
+    def words(recorded, total: int) -> str:
+        shared = measures.co_design_share(steps)["co_production"]
+        biggest = recorded.loc[recorded["activities"].idxmax()]
+        return (f"Of the {activity_count(total)} in {scope_name} with a rung recorded, {number(shared)} "
+                f"({pct(shared / total)}) reached co-design or co-production, the top two rungs. The most common "
+                f"rung was {int(biggest['rung'])} {biggest['name']} ({number(biggest['activities'])}, "
+                f"{pct(biggest['share'])}).")
+
+    return _steps(scope_name, steps, "rung", "a rung of the ladder", words)
 
 
 def cycle(scope_name: str, steps) -> str:
     """Where the scope's activities sit in the engagement cycle (measures.cycle)."""
-    recorded, total, missing = _steps(steps, "stage")
-    if not total:
-        if not missing:
-            return f"No activities in {scope_name}."
-        return f"None of the {activity_count(missing)} in {scope_name} has a stage of the cycle recorded."
-    biggest = recorded.loc[recorded["activities"].idxmax()]
-    fewest = recorded.loc[recorded["activities"].idxmin()]
-    text = (
-        f"Of the {activity_count(total)} in {scope_name} with a stage recorded, most were at stage "
-        f"{int(biggest['stage'])}, {biggest['name']} ({number(biggest['activities'])}, "
-        f"{pct(biggest['share'])}); fewest at stage {int(fewest['stage'])}, {fewest['name']} "
-        f"({number(fewest['activities'])})."
-    )
-    if missing:
-        text += f" {activity_count(missing)} {verb(missing, 'has', 'have')} no stage recorded."
-    return text
+    def words(recorded, total: int) -> str:
+        biggest = recorded.loc[recorded["activities"].idxmax()]
+        fewest = recorded.loc[recorded["activities"].idxmin()]
+        return (f"Of the {activity_count(total)} in {scope_name} with a stage recorded, most were at stage "
+                f"{int(biggest['stage'])}, {biggest['name']} ({number(biggest['activities'])}, "
+                f"{pct(biggest['share'])}); fewest at stage {int(fewest['stage'])}, {fewest['name']} "
+                f"({number(fewest['activities'])}).")
+
+    return _steps(scope_name, steps, "stage", "a stage of the cycle", words)
 
 
 def feedback(scope_name: str, loop: dict) -> str:
@@ -449,3 +417,10 @@ def activity_profile(detail: dict, profile, dimension: str, dimension_label: str
     elif int(unknown["participants"]):
         text += f" {number(int(unknown['participants']))} unknown ({pct(unknown['share'])})."
     return text
+
+
+# kind -> (measure, step column, sentence, table title)
+STEP_KINDS = {
+    "ladder": (measures.ladder, "rung", ladder, "Activities by rung of the ladder of participation"),
+    "cycle": (measures.cycle, "stage", cycle, "Activities by stage of the engagement cycle"),
+}

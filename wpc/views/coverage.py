@@ -155,16 +155,21 @@ def summary_table(coverage: dict, spots: pd.DataFrame) -> pd.DataFrame:
 # ---------- tables as people read them (pure)
 
 
+# a neighbourhood (LSOA) as people read it: the map's columns, and the cold spots' (measures.cold_spots)
+LSOA_TITLES = {"LSOA": ("lsoa21cd", "lsoa_code"), "Name": ("lsoa21nm", "lsoa_name"),
+               "Neighbourhood (MSOA)": ("msoa21nm", "msoa_name"), "Place": ("place", "place"),
+               "IMD rank": ("imd_rank", "imd_rank"), "IMD decile": ("imd_decile", "imd_decile"),
+               "Residents": ("population", "population")}
+
+
+def _lsoas(rows: pd.DataFrame, source: int) -> dict:
+    return {title: rows[columns[source]].to_numpy() for title, columns in LSOA_TITLES.items()}
+
+
 def coverage_display(areas: pd.DataFrame) -> pd.DataFrame:
-    """coverage_map rows (most deprived first) as the table behind the map."""
+    """map_rows (most deprived first) as the table behind the map."""
     return pd.DataFrame({
-        "LSOA": areas["lsoa21cd"].to_numpy(),
-        "Name": areas["lsoa21nm"].to_numpy(),
-        "Neighbourhood (MSOA)": areas["msoa21nm"].to_numpy(),
-        "Place": areas["place"].to_numpy(),
-        "IMD rank": areas["imd_rank"].to_numpy(),
-        "IMD decile": areas["imd_decile"].to_numpy(),
-        "Residents": areas["population"].to_numpy(),
+        **_lsoas(areas, 0),
         "Participants": areas["participants"].to_numpy(),
         "Per 1,000 residents": [None if pd.isna(r) else round(float(r), 1) for r in areas["rate_per_1000"]],
         "Cold spot": ["Yes" if c else "" for c in areas["cold_spot"]],
@@ -173,15 +178,7 @@ def coverage_display(areas: pd.DataFrame) -> pd.DataFrame:
 
 def cold_spots_display(spots: pd.DataFrame) -> pd.DataFrame:
     """measures.cold_spots rows (most deprived first) as a table."""
-    return pd.DataFrame({
-        "LSOA": spots["lsoa_code"].to_numpy(),
-        "Name": spots["lsoa_name"].to_numpy(),
-        "Neighbourhood (MSOA)": spots["msoa_name"].to_numpy(),
-        "Place": spots["place"].to_numpy(),
-        "IMD rank": spots["imd_rank"].to_numpy(),
-        "IMD decile": spots["imd_decile"].to_numpy(),
-        "Residents": spots["population"].to_numpy(),
-    })
+    return pd.DataFrame(_lsoas(spots, 1))
 
 
 def rates_display(rates: pd.DataFrame, area_title: str = "Neighbourhood (MSOA)") -> pd.DataFrame:

@@ -21,26 +21,21 @@ from wpc.views.parts import Metric, Table, limit
 # because most people belong to none, so a blank there is usually an answer.
 QUALITY_FIELDS = ("home_area", "age_band", "sex", "ethnicity", "disability", "carer")
 QUALITY_LIMIT = 0.10
-MISMATCH_TITLES = {
-    "activity_id": "Activity ID",
-    "title": "Title",
-    "place": "Place",
-    "source": "Recorded as",
-    "participants_total": "Headcount given",
-    "individual_rows": "Individual rows",
-    "largest_return_total": "Largest return total",
-    "returned_totals_differ": "Returns disagree",
-}
+MISMATCH_TITLES = {"activity_id": "Activity ID", "title": "Title", "place": "Place", "source": "Recorded as",
+                   "participants_total": "Headcount given", "individual_rows": "Individual rows",
+                   "largest_return_total": "Largest return total", "returned_totals_differ": "Returns disagree"}
 
 
 @dataclass(frozen=True)
 class StoredQuality:
+    """The quality of the engagement data stored for a scope."""
+
     name: str
     empty: bool  # no activity stored for the scope
+    checked: bool  # individual rows are stored, so fields can be checked
     metrics: tuple[Metric, ...]
     sentence: str
     sources: Table  # how participants were recorded
-    checked: bool  # individual rows are stored, so fields can be checked
     unknown_chart: go.Figure | None
     unknown_sentence: str
     unknown: Table | None

@@ -23,23 +23,16 @@ from wpc.views.parts import Metric, Table
 __all__ = ["DatabaseError", "FileRefused", "Outcome", "Prepared", "StaleCheck", "sheet_names"]
 
 KINDS = standard.KINDS
-KIND_LABELS = {
-    "activities": "Activities: the activity log, one row per activity",
-    "participants": "Participants: equality monitoring, one row per person per activity",
-    "returns": "Returns: monitoring counts, for activities with totals only",
-    "insights": "Insights: what people told us (the insight library)",
-}
+KIND_LABELS = dict(zip(KINDS, (
+    "Activities: the activity log, one row per activity",
+    "Participants: equality monitoring, one row per person per activity",
+    "Returns: monitoring counts, for activities with totals only",
+    "Insights: what people told us (the insight library)",
+), strict=True))
 RECENT_SHOWN = 20
-RECENT_TITLES = {
-    "upload_id": "Upload",
-    "uploaded_at": "When",
-    "kind": "Kind",
-    "file_name": "File",
-    "rows_read": "Rows read",
-    "rows_stored": "Stored",
-    "rows_quarantined": "Quarantined",
-    "source": "From",
-}
+RECENT_TITLES = {"upload_id": "Upload", "uploaded_at": "When", "kind": "Kind", "file_name": "File",
+                 "rows_read": "Rows read", "rows_stored": "Stored", "rows_quarantined": "Quarantined",
+                 "source": "From"}
 PREVIEW_ROWS = 200
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -101,7 +101,7 @@ def _feedback(con, scope: Scope, access, disclosure: str, dimension: str) -> Que
 
 
 def _ladder(con, scope: Scope, access, disclosure: str, dimension: str) -> Question:
-    view = activity.ladder_steps(con, scope, disclosure)
+    view = activity.steps(con, scope, "ladder", disclosure)
     return Question("ladder", *QUESTIONS["ladder"], view.chart, (view.sentence,), (view.table,),
                     "The last row counts the activities with no rung recorded, as a share of all.")
 
