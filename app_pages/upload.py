@@ -93,8 +93,7 @@ widgets.metrics(view.metrics)
 if view.rejects:
     st.subheader(view.problems_heading)
     st.markdown(view.problems_text)
-    st.download_button(view.rejects.label, view.rejects.data, file_name=view.rejects.file_name,
-                       mime=view.rejects.mime, key="upload_rejects", type="secondary")
+    widgets.csv_button(view.rejects.label, view.rejects.rows, view.rejects.file_name, key="upload_rejects")
     widgets.show_table(view.problems, key="upload_problems")
 elif view.all_stored:
     st.markdown(view.all_stored)

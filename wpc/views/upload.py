@@ -14,7 +14,6 @@ import pandas as pd
 from wpc.access import Access
 from wpc.config import load_settings
 from wpc.db import DatabaseError
-from wpc.export.tables import to_csv_bytes
 from wpc.ingest import load, standard, templates, uploads
 from wpc.ingest.load import Outcome, Prepared, StaleCheck
 from wpc.ingest.read import FileRefused, sheet_names
@@ -47,6 +46,15 @@ class Download:
 
 
 @dataclass(frozen=True)
+class Rejects:
+    """The quarantined rows as read, with their problems: a file to fix and upload again."""
+
+    label: str
+    file_name: str
+    rows: pd.DataFrame
+
+
+@dataclass(frozen=True)
 class Recent:
     heading_note: str | None  # "Your own uploads." for a person who sees only theirs
     empty_note: str
@@ -61,7 +69,7 @@ class Checked:
     earlier: str | None  # the file was uploaded before: uploading again changes nothing
     problems_heading: str
     problems_text: str
-    rejects: Download | None
+    rejects: Rejects | None
     problems: Table
     all_stored: str | None  # said when no row is quarantined
     quality: tuple[Table, ...]  # one per section of the file's data quality
@@ -149,8 +157,8 @@ def checked(prepared: Prepared, done: bool) -> Checked:
         problems_text=(f"{prepared.quarantined:,} of {prepared.rows_read:,} rows have problems. Download them as "
                        "a CSV with every column and a `problems` column, correct the cells in a spreadsheet, and "
                        "upload that file."),
-        rejects=Download("Download the quarantined rows to fix (CSV)", f"{Path(prepared.file_name).stem}-rejects.csv",
-                         to_csv_bytes(prepared.rejected), CSV) if prepared.quarantined else None,
+        rejects=Rejects("Download the quarantined rows to fix (CSV)", f"{Path(prepared.file_name).stem}-rejects.csv",
+                        prepared.rejected) if prepared.quarantined else None,
         problems=Table("upload-problems", "Problems", prepared.problems[["line", "column", "value", "reason"]].rename(
             columns={"line": "Line", "column": "Column", "value": "Value", "reason": "Problem"})),
         all_stored=all_stored, quality=tuple(sections),
