@@ -15,7 +15,6 @@ from wpc import presets
 from wpc.access import Access
 from wpc.insights import cards, library, search
 from wpc.insights.search import InsightIndex, SearchUnavailable  # noqa: F401 (pages catch it here)
-from wpc.measures.scope import Scope
 from wpc.presets import Preset
 from wpc.views import charts
 from wpc.views.activity import RECENT_TITLES
