@@ -54,8 +54,11 @@ def test_workshop_screens_place_switch_and_pack_download(app_url, page):
     assert image.format == "PNG" and image.size[0] == 2400
 
     page.get_by_text("Numbers behind the chart").click()
+    csv_button = page.get_by_role("button", name="CSV", exact=True).first
+    csv_button.wait_for(state="visible")  # the expander has opened: the button is its table's
+    page.get_by_test_id("stDataFrame").first.wait_for(state="visible")
     with page.expect_download() as csv_download:
-        page.get_by_role("button", name="CSV", exact=True).first.click()
+        csv_button.click()
     rows = list(csv.DictReader(io.StringIO(open(csv_download.value.path(), encoding="utf-8-sig").read())))
     assert rows[0]["Category"].startswith("Asian") and "Share of participants (%)" in rows[0]
     assert page.external_requests == []
