@@ -141,7 +141,9 @@ def wait_for_app(page, after: int | None = None) -> None:
 
 
 def rerun_by(page, action) -> None:
-    """Do `action` (a click, a key press) that makes the app rerun, and wait for that run."""
+    """Do `action` (a click, a key press) that makes the app rerun, once the app is idle (a press
+    while a run is still drawing can be lost), and wait for the run it starts."""
+    wait_for_app(page)
     before = runs_done(page)
     action()
     wait_for_app(page, after=before)
@@ -149,6 +151,7 @@ def rerun_by(page, action) -> None:
 
 def choose(page, label: str, option: str) -> None:
     """Pick `option` in the Streamlit selectbox labelled `label`, and wait for the rerun."""
+    wait_for_app(page)
     page.get_by_role("combobox", name=label, exact=True).click()
     rerun_by(page, page.get_by_role("option", name=option, exact=True).click)
 
