@@ -655,7 +655,8 @@ def remove_demo(db_path: Path, preset_id: str) -> None:
     """Remove this preset's demo data (and its upload records), in one transaction."""
     prefix = file_prefix(preset_id)
     with db.writing(db_path, doing="a replacement of the demo data") as con:
-        for step in ("participants", "returns", "insights", "activities", "quarantine", "uploads"):
+        for step in ("participants", "row_hashes", "returns", "insights", "activities", "quarantine",
+                     "quarantine_reasons", "uploads"):
             params = {"file_prefix": prefix}
             if step in ("participants", "returns", "activities"):
                 params["preset"] = preset_id

@@ -1,18 +1,38 @@
 """Lossless ingest (DESIGN 3.3): prepare a file, then commit it in one transaction.
 
-`prepare` reads and checks the file against the database (read-only) and says exactly
-what would be stored and what quarantined, and why. `commit` writes it all in one
-transaction: the stored rows (upserted by key), a quarantine row per problem, and the
-uploads audit row; a crash or kill before the end leaves the database as it was.
-Every row read is either stored or quarantined. The same file twice changes nothing.
+`prepare` reads and checks the file against the database (read-only, on a short connection
+per chunk) and says exactly what would be stored and what quarantined, and why. It works a
+chunk of rows at a time (wpc.ingest.read), so memory does not grow with the file: the rows
+to store and the quarantine go, as the database will keep them, to Parquet files in a
+private staging folder beside the database; only the first problems are kept in memory.
+`commit` writes it all in one transaction: the stored rows (upserted by key), one
+quarantine row per quarantined row with its problems as codes, and the uploads audit row;
+a crash or kill before the end leaves the database as it was.
+
+Every row read is either stored or quarantined. A file whose rows are the same as an
+earlier upload's (whatever its line endings, encoding, quoting or column order: a keyed
+hash of the rows as read is compared, not the bytes) changes nothing. Participant rows
+without a ref that repeat rows already stored are counted before anything is stored, and
+stored only when the uploader says they are different people.
+
+The rejects file (the quarantined rows with all their values, to fix) is made from the
+uploaded file again when it is asked for, never from anything stored.
 """
 
 from __future__ import annotations
 
 import contextlib
 import getpass
+import hashlib
+import hmac
+import io
 import os
-import secrets
+import shutil
+import tempfile
+import time
+import weakref
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,13 +41,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as pa_dataset
+import pyarrow.parquet as pa_parquet
 
 from wpc import db
-from wpc.config import Settings
 from wpc.access import Access
+from wpc.config import Settings
 from wpc.ingest import permitted, postcodes, privacy, quality, standard
-from wpc.ingest.read import FileRefused, Sheet, read_bytes, read_file
-from wpc.ingest.validate import Validated, infer_kind, validate
+from wpc.ingest.read import FileRefused, Sheet, Table, open_table
+from wpc.ingest.validate import Context, Validated, infer_kind, match_columns, validate
 
 PAUSE_ENV = db.PAUSE_ENV  # the kill test pauses the commit here (see db.pause_if_testing)
 
@@ -93,10 +115,64 @@ STORED_COLUMNS = {
 APP_COMMIT_WAIT = 20.0  # seconds the app's Store button waits for another upload before saying so
 CHECKS = 5  # times a file is checked again when the database keeps changing under it
 SCRUBBED_NOTES_SHOWN = 5  # cells listed in the note saying what scrubbing removed
+PROBLEMS_KEPT = 1_000  # problems kept in memory with their values (all are in the staging files)
+PREVIEW_ROWS = 200  # rows to store kept in memory to show
+STAGING_PREFIX = ".wpc-check-"
+STAGING_KEPT_HOURS = 24  # staging folders older than this (left by a crash) are removed
 
 
 class StaleCheck(RuntimeError):
     """The database changed between checking a file and storing it; check it again."""
+
+
+class RepeatedRows(FileRefused):
+    """Participant rows without a ref repeat rows already stored; nothing was written."""
+
+
+class Staging:
+    """A private folder of Parquet files holding, as the database will keep them, the rows a
+    check found to store and to quarantine; removed once stored or discarded."""
+
+    def __init__(self, db_path: Path):
+        folder = None
+        with contextlib.suppress(OSError):
+            _sweep(db_path.parent)
+            folder = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=db_path.parent)
+        self.folder = Path(folder or tempfile.mkdtemp(prefix=STAGING_PREFIX))  # mkdtemp: mode 0700
+        self.writers: dict[str, pa_parquet.ParquetWriter] = {}
+        self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.folder), True)
+
+    def path(self, name: str) -> Path:
+        return self.folder / f"{name}.parquet"
+
+    def write(self, name: str, table: pa.Table) -> None:
+        if not table.num_rows:
+            return
+        if name not in self.writers:
+            self.writers[name] = pa_parquet.ParquetWriter(self.path(name), table.schema, compression="zstd")
+        self.writers[name].write_table(table.cast(self.writers[name].schema))
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+        self.writers.clear()
+
+    def dataset(self, name: str):
+        """The staged rows for DuckDB to read (None if nothing was staged under `name`)."""
+        return pa_dataset.dataset(str(self.path(name))) if self.path(name).exists() else None
+
+    def remove(self) -> None:
+        self.close()
+        self._cleanup()
+
+
+def _sweep(folder: Path) -> None:
+    """Staging folders left by a process that was killed part way (older than a day)."""
+    limit = time.time() - STAGING_KEPT_HOURS * 3600
+    for old in folder.glob(STAGING_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            if old.is_dir() and old.stat().st_mtime < limit:
+                shutil.rmtree(old, ignore_errors=True)
 
 
 @dataclass
@@ -107,22 +183,37 @@ class Prepared:
     file_name: str
     sha256: str
     rows_read: int
-    records: pd.DataFrame  # rows to store, in the stored tables' terms
-    problems: pd.DataFrame  # line, column, value, reason: one per problem, values as given
-    rejected: pd.DataFrame  # the quarantined rows as read, with line and problems: a file to fix
-    quarantine: pd.DataFrame  # what the quarantine table gets (personal data reduced)
+    stored: int
+    quarantined: int
+    problems: pd.DataFrame  # the first PROBLEMS_KEPT problems: line, column, value (as given), reason
+    problem_count: int
+    preview: pd.DataFrame  # the first rows to store, as the database will keep them
     quality: pd.DataFrame  # the file's data quality (wpc.ingest.quality)
-    notes: list[str] = field(default_factory=list)
-    earlier: dict | None = None  # an earlier upload of the same content, if any
+    notes: list[str]
+    rows_hash: str
+    removed: Counter  # personal identifiers removed from what will be stored, by kind
+    ignored: list[str]  # columns not in the standard: not read, not stored
+    staging: Staging
+    reasons: list[str]  # reason texts by code, as the file's quarantined rows refer to them
+    source: Path | bytes
+    sheet: str | None
+    columns: dict[str, str]
+    earlier: dict | None = None  # an earlier upload of the same rows, if any
+    repeats: dict | None = None  # participant rows without a ref already stored: rows, uploads
     state: tuple = ()
 
     @property
-    def stored(self) -> int:
-        return len(self.records)
+    def records(self) -> pd.DataFrame:
+        return self.preview
 
     @property
-    def quarantined(self) -> int:
-        return len(self.rejected)
+    def rejected(self) -> pd.DataFrame:
+        """The quarantined rows as read, with line and problems (made from the file again)."""
+        parts = list(rejected_rows(self))
+        return pd.concat(parts, ignore_index=True) if parts else _rejects_frame(self, [])
+
+    def discard(self) -> None:
+        self.staging.remove()
 
 
 @dataclass
@@ -136,22 +227,38 @@ class Outcome:
     quarantined: int
     problems: pd.DataFrame
     notes: list[str]
-    rejected: pd.DataFrame = field(default_factory=pd.DataFrame)
     upload_id: int | None = None
     earlier: dict | None = None
     dry_run: bool = False
+    prepared: Prepared | None = None
+    problem_count: int = 0
 
     @property
     def exit_code(self) -> int:
         """The CLI contract (DESIGN 5.2): 0 all stored, 3 some quarantined (2 is a refused file)."""
         return 3 if self.quarantined else 0
 
+    @property
+    def rejected(self) -> pd.DataFrame:
+        if self.prepared is None or not self.quarantined:
+            return pd.DataFrame()
+        return self.prepared.rejected
+
+    def all_problems(self) -> Iterator[dict]:
+        """Every problem as {line, column, value, reason}: from memory when all are there, else
+        read from the file again."""
+        if self.earlier or not self.quarantined:
+            return
+        if self.problem_count <= len(self.problems) or self.prepared is None:
+            for r in self.problems.itertuples(index=False):
+                yield {"line": int(r.line), "column": r.column, "value": r.value, "reason": r.reason}
+            return
+        for rows in rejected_rows(self.prepared, long=True):
+            for r in rows.itertuples(index=False):
+                yield {"line": int(r.line), "column": r.column, "value": r.value, "reason": r.reason}
+
     def as_json(self) -> dict:
-        rejects = [
-            {"line": int(r.line), "column": r.column, "value": r.value, "reason": r.reason}
-            for r in self.problems.itertuples(index=False)
-        ]
-        result = {"stored": self.stored, "quarantined": self.quarantined, "rejects": rejects}
+        result = {"stored": self.stored, "quarantined": self.quarantined, "rejects": list(self.all_problems())}
         if self.earlier:
             result["already_uploaded"] = self.earlier
         if self.dry_run:
@@ -174,51 +281,183 @@ def prepare(
 ) -> Prepared:
     """Read and check a file against the standard and the database; writes nothing to the database.
     Given `access` (someone logged in to the app), rows for places it does not cover are
-    quarantined too (wpc.ingest.permitted).
+    quarantined too (wpc.ingest.permitted), and activities of other places are as if they
+    did not exist.
 
     Raises FileRefused (the whole file cannot be taken, nothing will be written) with a clear message.
     """
     if kind is not None and kind not in standard.KINDS:
         raise FileRefused(f"unknown kind {kind!r}: use one of {', '.join(standard.KINDS)}")
-    if isinstance(source, bytes):
-        read = read_bytes(source, file_name or "upload", settings.max_upload_mb, sheet)
-    else:
-        read = read_file(source, settings.max_upload_mb, sheet)
-        if file_name:
-            read.file_name = file_name
-    kind = kind or infer_kind(read)
+    db_path = Path(db_path)
+    if not isinstance(source, (bytes, bytearray)):
+        source = Path(source)
+    table = open_table(source, settings.max_upload_mb, sheet, file_name)
+    kind = kind or infer_kind(table)
+    columns, ignored = match_columns(kind, table)
     with db.reading(db_path) as con:
         if not db.table_exists(con, "activities") or not db.table_exists(con, "ref_postcode_lsoa"):
             raise db.DatabaseError(f"{db_path} is not a wpc database: build it with `wpc init --db {db_path}`")
-        salt = None
-        if kind == "participants":
-            salt = privacy.load_salt(settings.salt_file(db_path), create=create_salt)
-        checked = validate(kind, read, con)
-        if access is not None:
-            checked.problems = permitted.problems(kind, checked, con, access)
-        accepted = _accepted(checked)
-        records = _records(
-            kind, checked.clean[accepted], read.lines[accepted], salt or secrets.token_bytes(32),
-            checked.scrubbed[accepted],
-        )
-        file_quality = quality.summarise(con, kind, records, checked.clean[accepted])
-        earlier = _earlier(con, read.sha256, kind)
+        context = Context(kind, columns, con, access=access)
+        context.places  # noqa: B018 (looked up once, on this connection)
         state = _state(con)
-    problems = _problems(read, checked)
+    salt = privacy.load_salt(settings.salt_file(db_path), create=create_salt)
+    hash_key = _row_hash_key(salt)
+    staging = Staging(db_path)
+    try:
+        checked = _check_chunks(table, kind, columns, context, db_path, salt, hash_key, staging, access)
+        staging.close()
+        with db.reading(db_path) as con:
+            earlier = _earlier(con, checked["rows_hash"], table.sha256, kind)
+            repeats = _repeats(con, staging) if kind == "participants" and not earlier else None
+            if _state(con) != state:
+                state = ()  # changed while checking: commit will say so
+    except BaseException:
+        staging.remove()
+        raise
+    notes = list(table.notes)
+    if ignored:
+        notes.append(f"Columns not in the {kind} standard were ignored and not kept: {', '.join(ignored)}.")
+    if table.skipped:
+        notes.append(
+            f"{table.skipped:,} row(s) held values only in columns that are not read: they were skipped."
+        )
+    notes += _scrub_notes(checked["scrubbed"], checked["removed"])
+    if repeats:
+        notes.append(_repeats_note(repeats))
     return Prepared(
         kind=kind,
-        file_name=read.file_name,
-        sha256=read.sha256,
-        rows_read=read.rows,
-        records=records,
-        problems=problems,
-        rejected=_rejected_rows(read, problems, ~accepted),
-        quarantine=_quarantine_rows(read, checked, problems),
-        quality=file_quality,
-        notes=read.notes + checked.notes + _scrub_notes(checked.scrubbed[accepted], read.lines[accepted], read),
+        file_name=table.file_name,
+        sha256=table.sha256,
+        rows_read=table.rows_read,
+        stored=checked["stored"],
+        quarantined=checked["quarantined"],
+        problems=checked["problems"],
+        problem_count=checked["problem_count"],
+        preview=checked["preview"],
+        quality=quality.combine(kind, checked["quality"], checked["stored"]),
+        notes=notes,
+        rows_hash=checked["rows_hash"],
+        removed=checked["removed"],
+        ignored=ignored,
+        staging=staging,
+        reasons=checked["reasons"],
+        source=source,
+        sheet=sheet,
+        columns=columns,
         earlier=earlier,
+        repeats=repeats,
         state=state,
     )
+
+
+def _check_chunks(table: Table, kind, columns, context, db_path, salt, hash_key, staging, access) -> dict:
+    """Check the file chunk by chunk, staging what each chunk stores and quarantines."""
+    reasons: dict[str, int] = {}
+    row_hashes: list[np.ndarray] = []
+    kept_problems: list[pd.DataFrame] = []
+    previews: list[pd.DataFrame] = []
+    quality_parts: list[pd.DataFrame] = []
+    scrubbed_cells: list[tuple] = []
+    stored = quarantined = problem_count = 0
+    json_con = duckdb.connect()
+    try:
+        for chunk in table.chunks(keep=list(columns.values())):
+            with db.reading(db_path) as con:
+                context.con = con
+                checked = validate(kind, chunk, con, context)
+                if access is not None and not access.every_upload:
+                    checked.problems = permitted.problems(kind, checked, con, access)
+                accepted = _accepted(checked)
+                hashes = _row_hashes(kind, chunk, checked, hash_key)
+                row_hashes.append(hashes)
+                records = _records(kind, checked.clean[accepted], chunk.lines[accepted], salt, checked.scrubbed[accepted])
+                if kind == "participants":
+                    records["row_hash"] = np.where(records["participant_hash"].isna(), hashes[accepted], None)
+                if len(records):
+                    quality_parts.append(quality.count(con, kind, records, checked.clean[accepted]))
+            staging.write(kind, _arrow(records))
+            stored += len(records)
+            if sum(len(p) for p in previews) < PREVIEW_ROWS:
+                previews.append(records.drop(columns=["row_hash"], errors="ignore").head(PREVIEW_ROWS))
+            problems = _problems(chunk, checked)
+            problem_count += len(problems)
+            if sum(len(p) for p in kept_problems) < PROBLEMS_KEPT:
+                kept_problems.append(problems.head(PROBLEMS_KEPT))
+            quarantine, removed = _quarantine_rows(json_con, chunk, checked, problems, reasons)
+            context.removed.update(removed)
+            staging.write("quarantine", quarantine)
+            quarantined += quarantine.num_rows
+            scrubbed_cells += _scrubbed_cells(checked.scrubbed[accepted], chunk.lines[accepted])
+    finally:
+        json_con.close()
+    rows_hash = hashlib.sha256(
+        kind.encode() + np.sort(np.concatenate(row_hashes) if row_hashes else np.empty(0, "uint64")).tobytes()
+    ).hexdigest()
+    ordered = sorted(reasons, key=reasons.get)
+    staging.write("reasons", pa.table({"reason": pa.array(range(len(ordered)), pa.int32()),
+                                       "text": pa.array(privacy.scrub_column(ordered)[0], pa.string())}))
+    kept = pd.concat(kept_problems, ignore_index=True).head(PROBLEMS_KEPT) if kept_problems else _no_problems()
+    return {
+        "stored": stored,
+        "quarantined": quarantined,
+        "problems": kept,
+        "problem_count": problem_count,
+        "preview": pd.concat(previews, ignore_index=True).head(PREVIEW_ROWS) if previews else pd.DataFrame(),
+        "quality": quality_parts,
+        "rows_hash": rows_hash,
+        "removed": context.removed,
+        "scrubbed": scrubbed_cells,
+        "reasons": ordered,
+    }
+
+
+def _no_problems() -> pd.DataFrame:
+    return pd.DataFrame({"line": pd.Series([], dtype="int64"), "column": [], "value": [], "reason": []})
+
+
+def _row_hash_key(salt: bytes | None) -> str:
+    """The 16-character key of the row hashes: from this installation's salt, so that a row
+    hash says nothing of the row to anyone without the salt."""
+    secret = salt or os.urandom(32)  # no salt yet (a dry run before any upload): nothing to match
+    return hmac.new(secret, b"wpc row hashes", "sha256").hexdigest()[:16]
+
+
+def _row_hashes(kind: str, chunk: Sheet, checked: Validated, hash_key: str) -> np.ndarray:
+    """A keyed 64-bit hash of each row as read: each standard field's value once read (a date
+    as a date, a category as its code, a count as a number), or its text where it could not be
+    read; so the same rows hash the same whatever the file's line endings, encoding, quoting,
+    column order or ways of writing a value."""
+    canonical = {}
+    for spec in standard.fields(kind):
+        values = checked.clean[spec.name].to_numpy(dtype=object) if spec.name in checked.clean else None
+        sheet_column = checked.columns.get(spec.name)
+        raw = chunk.frame[sheet_column].to_numpy(dtype=object) if sheet_column else np.full(chunk.rows, "", object)
+        if values is None:
+            canonical[spec.name] = "\x00" + pd.Series(raw, dtype=object).astype(str)
+            continue
+        read = pd.Series(values, dtype=object)
+        text = read.astype(str).where(read.notna(), "\x00" + pd.Series(raw, dtype=object).astype(str))
+        canonical[spec.name] = text.to_numpy(dtype=object)
+    frame = pd.DataFrame(canonical)
+    return pd.util.hash_pandas_object(frame, index=False, hash_key=hash_key).to_numpy(dtype="uint64")
+
+
+def _arrow(records: pd.DataFrame) -> pa.Table:
+    """Records as Arrow with fixed types (text, whole numbers for lines and hashes), so every
+    chunk's Parquet row group has the same schema."""
+    arrays = {}
+    for name in records.columns:
+        values = records[name]
+        if name == "source_line":
+            arrays[name] = pa.array(values.to_numpy(dtype="int64"), pa.int64())
+        elif name == "row_hash":
+            arrays[name] = pa.array([None if pd.isna(v) else int(v) for v in values], pa.uint64())
+        else:
+            present = values.notna().to_numpy()
+            texts = np.full(len(values), None, dtype=object)
+            texts[present] = values[present].astype(str).to_numpy(dtype=object)
+            arrays[name] = pa.array(texts, pa.string())
+    return pa.table(arrays)
 
 
 def _accepted(checked: Validated) -> np.ndarray:
@@ -236,12 +475,12 @@ def _text(values: pd.Series) -> pd.Series:
 
 
 def _records(
-    kind: str, clean: pd.DataFrame, lines: np.ndarray, salt: bytes, scrubbed: pd.DataFrame
+    kind: str, clean: pd.DataFrame, lines: np.ndarray, salt: bytes | None, scrubbed: pd.DataFrame
 ) -> pd.DataFrame:
     frame = clean.reset_index(drop=True)
     if kind == "participants":
         refs = frame["participant_ref"].fillna("").astype(str)
-        frame["participant_hash"] = privacy.hash_refs(refs, salt)
+        frame["participant_hash"] = privacy.hash_refs(refs, salt or os.urandom(32))
         frame["source_line"] = lines
     if kind == "insights":
         frame["insight_date"] = frame["date"]
@@ -254,24 +493,31 @@ def _records(
     if kind in ("activities", "insights", "returns"):
         small = frame[STORED_COLUMNS[kind]]
         return pd.DataFrame({c: _text(small[c]) for c in small.columns})
-    return frame[STORED_COLUMNS[kind]]
+    return frame[STORED_COLUMNS[kind]].copy()
 
 
-def _scrub_notes(scrubbed: pd.DataFrame, lines: np.ndarray, read: Sheet) -> list[str]:
-    """A note saying which cells of the rows to be stored had personal identifiers removed."""
+def _scrubbed_cells(scrubbed: pd.DataFrame, lines: np.ndarray) -> list[tuple]:
+    """(line, field, what was removed) of the cells scrubbed, the first few only."""
     said = []
     for name in scrubbed.columns:
-        for line, removed in zip(lines, scrubbed[name].to_numpy(dtype=object)):
-            if removed:
-                said.append((line, name, removed))
-    if not said:
-        return []
+        notes = scrubbed[name].to_numpy(dtype=object)
+        for at in np.flatnonzero(notes != ""):
+            said.append((int(lines[at]), name, notes[at]))
     said.sort()
-    shown = "; ".join(f"line {line} {name} ({removed})" for line, name, removed in said[:SCRUBBED_NOTES_SHOWN])
-    more = len(said) - SCRUBBED_NOTES_SHOWN
+    return said[:SCRUBBED_NOTES_SHOWN]
+
+
+def _scrub_notes(shown: list[tuple], removed: Counter) -> list[str]:
+    """A note saying how many personal identifiers were removed before storing, and where."""
+    total = sum(removed.values())
+    if not total:
+        return []
+    listed = "; ".join(f"line {line} {name} ({what})" for line, name, what in sorted(shown)[:SCRUBBED_NOTES_SHOWN])
+    kinds = privacy._note(removed)
     return [
-        f"Personal identifiers were removed from {len(said):,} cell(s) before storing: {shown}"
-        + (f"; and {more:,} more." if more > 0 else ".")
+        f"Personal identifiers were removed before storing ({kinds})"
+        + (f", for example: {listed}" if listed else "")
+        + "."
     ]
 
 
@@ -292,75 +538,59 @@ def _problems(read: Sheet, checked: Validated) -> pd.DataFrame:
             "column": labels,
             "value": values,
             "reason": found["reason"].to_numpy(dtype=object),
-            "row": found["row"].to_numpy(dtype="int64"),
+            "row": found["row"].to_numpy(dtype="int64") + read.offset,
             "field": found["column"].to_numpy(dtype=object),
         }
     )
 
 
-def _rejected_rows(read: Sheet, problems: pd.DataFrame, rejected: np.ndarray) -> pd.DataFrame:
-    """The quarantined rows with all their columns as read, and what to fix: a file to correct and
-    upload again."""
-    rows = read.frame[rejected]
-    said = np.where(
-        problems["column"].isna(),
-        problems["reason"],
-        problems["column"].astype(str) + ": " + problems["reason"].astype(str),
-    )
-    joined = pd.Series(said).groupby(problems["row"].to_numpy()).agg("; ".join)
-    out = pd.DataFrame(
-        {"upload_line": read.lines[rejected], "problems": joined.reindex(rows.index).to_numpy()}
-    )
-    for name in read.frame.columns:
-        out[read.labels[name]] = rows[name].to_numpy()
-    return out.reset_index(drop=True)
-
-
-def _reduce(field_name: str | None, values: pd.Series) -> pd.Series:
+def _reduce(field_name: str | None, values: pd.Series) -> tuple[np.ndarray, Counter]:
     """Values as the database may keep them: postcodes cut to their sector, refs withheld, and
     everything else scrubbed of personal identifiers (whatever column they were typed in)."""
     if field_name == "postcode":
-        return postcodes.sectors(values)
+        return postcodes.sectors(values).to_numpy(dtype=object), Counter()
     if field_name == "participant_ref":
-        return pd.Series(None, index=values.index, dtype=object)
-    return pd.Series(privacy.scrub_column(values)[0], index=values.index, dtype=object)
+        return np.full(len(values), None, dtype=object), Counter()
+    texts, _notes, removed = privacy.scrub_column(values)
+    return texts, removed
 
 
-def _quarantine_rows(read: Sheet, checked: Validated, problems: pd.DataFrame) -> pd.DataFrame:
+def _quarantine_rows(json_con, read: Sheet, checked: Validated, problems: pd.DataFrame, reasons: dict):
+    """The quarantined rows of a chunk as the quarantine keeps them: the row once (its standard
+    columns, personal data reduced, as JSON) and its problems as (field, reason code)."""
     if problems.empty:
-        return pd.DataFrame(columns=["line", "column_name", "value", "reason", "row_json"])
-    rows = np.unique(problems["row"].to_numpy())
-    as_read = pd.DataFrame(index=range(len(rows)))
+        return pa.table({}), Counter()
+    rows = np.unique(problems["row"].to_numpy() - read.offset)
+    removed = Counter()
+    as_read = {}
     for field_name, sheet_column in checked.columns.items():
-        as_read[field_name] = _reduce(field_name, read.frame[sheet_column].iloc[rows].reset_index(drop=True))
-    row_json = pd.Series(_json_rows(as_read), index=rows)
-    value = problems["value"].copy()
-    for field_name in problems["field"].dropna().unique():
-        mask = (problems["field"] == field_name).to_numpy()
-        value[mask] = _reduce(field_name, problems.loc[mask, "value"]).to_numpy()
-    return pd.DataFrame(
-        {
-            "line": problems["line"].to_numpy(),
-            "column_name": privacy.scrub_column(problems["column"])[0],
-            "value": value.to_numpy(),
-            "reason": privacy.scrub_column(problems["reason"])[0],
-            "row_json": row_json.reindex(problems["row"].to_numpy()).to_numpy(),
-        }
-    )
-
-
-def _json_rows(frame: pd.DataFrame) -> list[str]:
-    """Each row as a JSON object (DuckDB's to_json: whole columns at once)."""
-    con = duckdb.connect()
+        as_read[field_name], said = _reduce(field_name, read.frame[sheet_column].iloc[rows].reset_index(drop=True))
+        removed.update(said)
+    json_con.register("rows_as_read", pa.table({k: pa.array(v, pa.string()) for k, v in as_read.items()})
+                      if as_read else pa.table({"_": pa.array([None] * len(rows), pa.string())}))
     try:
-        con.register("rows_as_read", frame.astype(object))
-        return [r[0] for r in con.execute("select to_json(rows_as_read) from rows_as_read").fetchall()]
+        row_json = [r[0] for r in json_con.execute("select to_json(rows_as_read) from rows_as_read").fetchall()]
     finally:
-        con.close()
+        json_con.unregister("rows_as_read")
+    codes = np.array([reasons.setdefault(r, len(reasons)) for r in problems["reason"]], dtype="int32")
+    position = {row: i for i, row in enumerate(rows)}
+    lists: list[list[dict]] = [[] for _ in rows]
+    for row, field_name, code in zip(problems["row"].to_numpy() - read.offset, problems["field"], codes):
+        lists[position[row]].append({"column_name": None if pd.isna(field_name) else field_name, "reason": int(code)})
+    return pa.table(
+        {
+            "row": pa.array(rows + read.offset, pa.int64()),
+            "line": pa.array(read.lines[rows], pa.int64()),
+            "row_json": pa.array(row_json, pa.string()),
+            "problems": pa.array(
+                lists, pa.list_(pa.struct([("column_name", pa.string()), ("reason", pa.int32())]))
+            ),
+        }
+    ), removed
 
 
-def _earlier(con, sha256: str, kind: str) -> dict | None:
-    found = db.query(con, "ingest/upload_by_hash", sha256=sha256, kind=kind)
+def _earlier(con, rows_hash: str, sha256: str, kind: str) -> dict | None:
+    found = db.query(con, "ingest/upload_by_hash", rows_hash=rows_hash, sha256=sha256, kind=kind)
     if found.empty:
         return None
     row = found.iloc[0]
@@ -373,9 +603,116 @@ def _earlier(con, sha256: str, kind: str) -> dict | None:
     }
 
 
+def _repeats(con, staging: Staging) -> dict | None:
+    """Participant rows without a ref that repeat rows already stored: how many, from which uploads."""
+    staged = staging.dataset("participants")
+    if staged is None:
+        return None
+    con.register("staged_row_hashes", staged.to_table(columns=["source_line", "row_hash"]).filter(
+        pa_dataset.field("row_hash").is_valid()))
+    try:
+        found = db.query(con, "ingest/repeated_rows")
+    finally:
+        con.unregister("staged_row_hashes")
+    if found.empty:
+        return None
+    return {"rows": int(found["rows"].sum()), "uploads": [int(u) for u in found["upload_id"]]}
+
+
+def _repeats_note(repeats: dict) -> str:
+    uploads = ", ".join(map(str, repeats["uploads"]))
+    return (
+        f"{repeats['rows']:,} row(s) without a participant_ref repeat rows already stored by upload "
+        f"{uploads} (the same activity and the same answers): storing them would count those people "
+        "twice unless they are different people."
+    )
+
+
 def _state(con) -> tuple:
     row = db.query(con, "ingest/state_token").iloc[0]
     return int(row["last_upload"]), int(row["uploads"])
+
+
+# The rejects file: the quarantined rows, made from the uploaded file again --------------------
+
+
+def _rejects_frame(prepared: Prepared, rows: list) -> pd.DataFrame:
+    return pd.DataFrame(columns=["upload_line", "problems", *prepared.columns.values()])
+
+
+def rejected_rows(prepared: Prepared, long: bool = False) -> Iterator[pd.DataFrame]:
+    """The quarantined rows, a chunk at a time, with every standard column as the file has it
+    (values in full: this is the uploader's own file, read again, never anything stored),
+    `upload_line` and `problems`; or, `long`, one row per problem (line, column, value, reason)."""
+    staged = prepared.staging.dataset("quarantine")
+    if staged is None:
+        return
+    quarantined = staged.to_table(columns=["row", "line", "problems"]).sort_by("row")
+    wanted = quarantined.column("row").to_numpy()
+    problem_lists = quarantined.column("problems").to_pylist()
+    table = open_table(prepared.source, 1 << 20, prepared.sheet, prepared.file_name)
+    labels = table.labels
+    at = 0
+    for chunk in table.chunks(keep=list(prepared.columns.values())):
+        first, last = chunk.offset, chunk.offset + chunk.rows
+        start = at
+        while at < len(wanted) and wanted[at] < last:
+            at += 1
+        if start == at:
+            continue
+        rows = wanted[start:at] - first
+        frame = chunk.frame.iloc[rows].reset_index(drop=True)
+        lists = problem_lists[start:at]
+        label_of = {f: labels[c] for f, c in prepared.columns.items()}
+        if long:
+            out = []
+            for i, problems in enumerate(lists):
+                for problem in problems:
+                    name = problem["column_name"]
+                    out.append({
+                        "line": int(chunk.lines[rows[i]]),
+                        "column": label_of.get(name) if name else None,
+                        "value": frame.at[i, prepared.columns[name]] if name in prepared.columns else None,
+                        "reason": prepared.reasons[problem["reason"]],
+                    })
+            yield pd.DataFrame(out, columns=["line", "column", "value", "reason"])
+            continue
+        said = [
+            "; ".join(
+                (f"{label_of[p['column_name']]}: " if p["column_name"] in label_of else "")
+                + prepared.reasons[p["reason"]]
+                for p in problems
+            )
+            for problems in lists
+        ]
+        out = pd.DataFrame({"upload_line": chunk.lines[rows], "problems": said})
+        for sheet_column in prepared.columns.values():
+            out[labels[sheet_column]] = frame[sheet_column].to_numpy()
+        yield out
+    if table.sha256 and table.sha256 != prepared.sha256:
+        raise FileRefused(f"{prepared.file_name} changed after it was checked: check it again")
+
+
+def rejects_csv(prepared: Prepared) -> bytes:
+    """The rejects file as CSV bytes (formula-safe), for a download."""
+    from wpc.export.tables import to_csv_bytes
+
+    out = io.BytesIO()
+    write_rejects(prepared, out)
+    return out.getvalue() if out.tell() else to_csv_bytes(_rejects_frame(prepared, []))
+
+
+def write_rejects(prepared: Prepared, out) -> None:
+    """Write the rejects file (CSV, UTF-8 with a BOM, formula-safe) to a binary stream, a chunk at a time."""
+    from wpc.export.tables import to_csv_bytes
+
+    first = True
+    for frame in rejected_rows(prepared):
+        data = to_csv_bytes(frame)
+        if not first:
+            data = data.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[1] if b"\n" in data else b""
+        out.write(data)
+        first = False
 
 
 # Commit -------------------------------------------------------------------------------------
@@ -394,20 +731,29 @@ def commit(
     with db.writing(db_path, wait_seconds=wait_seconds, doing=f"an upload of {stored_name}") as con:
         if _state(con) != prepared.state:
             raise StaleCheck("the database changed while the file was being checked: check it again")
-        earlier = _earlier(con, prepared.sha256, prepared.kind)
+        earlier = _earlier(con, prepared.rows_hash, prepared.sha256, prepared.kind)
         if earlier:
             return _already(outcome, earlier)
         upload_id = int(db.query(con, "ingest/next_upload_id")["upload_id"].iloc[0])
         staged = f"staged_{prepared.kind}"
-        con.register(staged, prepared.records)
-        con.register("staged_quarantine", prepared.quarantine)
+        registered = []
+        for name, view in ((prepared.kind, staged), ("quarantine", "staged_quarantine"), ("reasons", "staged_reasons")):
+            dataset = prepared.staging.dataset(name)
+            if dataset is not None:
+                con.register(view, dataset)
+                registered.append(view)
         try:
-            if prepared.kind == "participants":
-                db.execute(con, "ingest/replace_participants_by_ref")
-                db.execute(con, "ingest/insert_participants", upload_id=upload_id)
-            else:
-                db.execute(con, f"ingest/upsert_{prepared.kind}", upload_id=upload_id)
-            db.execute(con, "ingest/insert_quarantine", upload_id=upload_id, kind=prepared.kind)
+            if prepared.stored:
+                if prepared.kind == "participants":
+                    db.execute(con, "ingest/replace_participants_by_ref")
+                    db.execute(con, "ingest/insert_participants", upload_id=upload_id)
+                    db.execute(con, "ingest/insert_row_hashes", upload_id=upload_id)
+                else:
+                    db.execute(con, f"ingest/upsert_{prepared.kind}", upload_id=upload_id)
+            if prepared.quarantined:
+                db.execute(con, "ingest/insert_quarantine", upload_id=upload_id, kind=prepared.kind)
+                db.execute(con, "ingest/insert_quarantine_reasons", upload_id=upload_id)
+            removed = sum(prepared.removed.values())
             db.execute(
                 con,
                 "ingest/insert_upload",
@@ -421,6 +767,9 @@ def commit(
                 rows_quarantined=prepared.quarantined,
                 source=source,
                 uploaded_by=uploaded_by,
+                rows_hash=prepared.rows_hash,
+                identifiers_removed=removed,
+                identifiers_note=privacy._note(prepared.removed) or None,
             )
             _pause_if_testing(con, upload_id)
         except duckdb.IOException as exc:  # a full disk, a read-only file...
@@ -430,8 +779,8 @@ def commit(
             raise db.DatabaseError(f"the upload could not be stored ({str(exc).splitlines()[0]})") from exc
         finally:
             with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses even these
-                con.unregister(staged)
-                con.unregister("staged_quarantine")
+                for view in registered:
+                    con.unregister(view)
     outcome.upload_id = upload_id
     return outcome
 
@@ -439,7 +788,7 @@ def commit(
 def _release_memory() -> None:
     """Hand back to the system the memory Arrow's allocator kept from checking the file (the CSV
     reader's buffers, text columns): it keeps freed memory for its own reuse, which DuckDB's
-    allocator cannot use, so a million-row commit would otherwise peak about 300 MB higher."""
+    allocator cannot use."""
     pa.default_memory_pool().release_unused()
 
 
@@ -452,21 +801,23 @@ def _outcome(prepared: Prepared, dry_run: bool = False) -> Outcome:
         quarantined=prepared.quarantined,
         problems=prepared.problems,
         notes=list(prepared.notes),
-        rejected=prepared.rejected,
         dry_run=dry_run,
+        prepared=prepared,
+        problem_count=prepared.problem_count,
     )
 
 
 def _already(outcome: Outcome, earlier: dict) -> Outcome:
     outcome.earlier = earlier
     outcome.notes.append(
-        f"This file was already uploaded on {earlier['uploaded_at']} (upload {earlier['upload_id']}: "
-        f"{earlier['rows_stored']:,} stored, {earlier['rows_quarantined']:,} quarantined); nothing changed. "
+        f"The rows of this file are the same as those of upload {earlier['upload_id']} "
+        f"({earlier['file_name']}, {earlier['uploaded_at']}: {earlier['rows_stored']:,} stored, "
+        f"{earlier['rows_quarantined']:,} quarantined), so it was already uploaded; nothing changed. "
         "To retry rows it quarantined, upload its rejects file once corrected."
     )
     outcome.stored = outcome.quarantined = 0
     outcome.problems = outcome.problems.iloc[0:0]
-    outcome.rejected = outcome.rejected.iloc[0:0]
+    outcome.problem_count = 0
     return outcome
 
 
@@ -488,10 +839,14 @@ def ingest(
     source: str = "cli",
     sheet: str | None = None,
     file_name: str | None = None,
+    allow_repeats: bool = False,
 ) -> Outcome:
     """Prepare and (unless a dry run) commit one file. Uploads queue behind each other (so one
     is never checked against a database another is about to change); if something else changed
-    the database meanwhile (a rebuild, an upload from the app), the file is checked again."""
+    the database meanwhile (a rebuild, an upload from the app), the file is checked again.
+    Participant rows without a ref that repeat rows already stored refuse the file (RepeatedRows)
+    unless `allow_repeats`. The outcome keeps the staged check (for its rejects) until it is
+    discarded (`outcome.prepared.discard()`) or forgotten."""
     uploaded_by = _user() if source == "cli" else None
     if dry_run:
         prepared = prepare(path, db_path, settings, kind=kind, sheet=sheet, file_name=file_name, create_salt=False)
@@ -500,9 +855,16 @@ def ingest(
     with db.upload_queue(db_path):
         for attempt in range(1, CHECKS + 1):
             prepared = prepare(path, db_path, settings, kind=kind, sheet=sheet, file_name=file_name)
+            if prepared.repeats and not allow_repeats and not prepared.earlier:
+                prepared.discard()
+                raise RepeatedRows(
+                    _repeats_note(prepared.repeats) + " If they are different people, upload the file "
+                    "again with --allow-repeats"
+                )
             try:
                 return commit(prepared, db_path, source=source, uploaded_by=uploaded_by)
             except StaleCheck:
+                prepared.discard()
                 if attempt == CHECKS:
                     raise
     raise AssertionError("unreachable")
@@ -517,12 +879,12 @@ def describe(outcome: Outcome, rejects_file: Path | None = None, limit: int = 40
     ]
     lines += [f"  {note}" for note in outcome.notes]
     if len(outcome.problems):
-        lines.append(f"Problems ({len(outcome.problems):,}), by line:")
+        lines.append(f"Problems ({outcome.problem_count:,}), by line:")
         for row in outcome.problems.head(limit).itertuples(index=False):
             where = f"line {row.line}" + (f", {row.column} = {row.value!r}" if row.column else "")
             lines.append(f"  {where}: {row.reason}")
-        if len(outcome.problems) > limit:
-            lines.append(f"  ... and {len(outcome.problems) - limit:,} more (all of them with --json)")
+        if outcome.problem_count > limit:
+            lines.append(f"  ... and {outcome.problem_count - limit:,} more (all of them with --json or --rejects)")
     if rejects_file is not None:
         lines.append(
             f"The quarantined rows, with their problems, are in {rejects_file}: fix them there and "
