@@ -9,7 +9,6 @@ import streamlit as st
 
 from wpc import db, figures, measures, narrative
 from wpc.config import load_settings
-from wpc.export.tables import to_csv_bytes
 from wpc.ingest import load, standard, templates, uploads
 from wpc.ingest.read import FileRefused, sheet_names
 from wpc.ui import cache, state, widgets
@@ -205,7 +204,8 @@ if len(sheets) > 1:
         "Sheet to read",
         sheets,
         key="upload_sheet",
-        help="Only one sheet is read; the first unless you choose another.",
+        help="Only one sheet is read: the first visible worksheet unless you choose another "
+        "(hidden sheets and chart sheets are never read).",
     )
 
 
@@ -218,6 +218,9 @@ check_key = (uploaded.file_id, kind, sheet, allowed.user)
 try:
     if st.session_state.get("upload_checked", (None,))[0] != check_key:
         with st.spinner("Checking every row against the data standard..."):
+            earlier_check = st.session_state.pop("upload_checked", None)
+            if earlier_check is not None:
+                earlier_check[1].discard()  # its staged rows are not needed any more
             st.session_state["upload_checked"] = (check_key, check())
             st.session_state.pop("upload_done", None)
     prepared: load.Prepared = st.session_state["upload_checked"][1]
@@ -245,9 +248,10 @@ for note in prepared.notes:
 if prepared.earlier and done is None:
     earlier = prepared.earlier
     st.info(
-        f"This file was already uploaded on {earlier['uploaded_at']} (upload {earlier['upload_id']}: "
-        f"{earlier['rows_stored']:,} stored, {earlier['rows_quarantined']:,} quarantined). Uploading it "
-        "again would change nothing. To retry its quarantined rows, upload its corrected rejects file."
+        f"The rows of this file are the same as those of upload {earlier['upload_id']} "
+        f"({earlier['file_name']}, {earlier['uploaded_at']}: {earlier['rows_stored']:,} stored, "
+        f"{earlier['rows_quarantined']:,} quarantined), so it was already uploaded: uploading it again "
+        "would change nothing. To retry its quarantined rows, upload its corrected rejects file."
     )
 
 read_column, stored_column, quarantined_column = st.columns(3)
@@ -265,12 +269,15 @@ if prepared.quarantined:
     )
     st.download_button(
         "Download the quarantined rows to fix (CSV)",
-        to_csv_bytes(prepared.rejected),
+        lambda: load.rejects_csv(prepared),
         file_name=f"{Path(prepared.file_name).stem}-rejects.csv",
         mime="text/csv",
         key="upload_rejects",
         type="secondary",
     )
+    if prepared.problem_count > len(prepared.problems):
+        st.caption(f"The first {len(prepared.problems):,} of {prepared.problem_count:,} problems; "
+                   "the download has them all.")
     widgets.table(
         prepared.problems[["line", "column", "value", "reason"]].rename(
             columns={"line": "Line", "column": "Column", "value": "Value", "reason": "Problem"}
@@ -298,14 +305,21 @@ for column, (section, checks) in zip(st.columns(len(sections) or 1), sections):
 
 stored_as = "that will be stored" if done is None else "stored"
 with st.expander(f"The {prepared.stored:,} rows {stored_as} (the first 200, as the database keeps them)"):
-    shown = prepared.records.drop(columns=["participant_hash"], errors="ignore").head(200)
+    shown = prepared.preview.drop(columns=["participant_hash"], errors="ignore").head(200)
     st.dataframe(shown, hide_index=True, width="stretch", key="upload_preview")
 
+repeats_allowed = True
+if done is None and prepared.repeats and not prepared.earlier:
+    st.warning(load.describe_repeats(prepared.repeats))
+    repeats_allowed = st.checkbox(
+        "These are different people: store their rows too", key="upload_allow_repeats"
+    )
 if done is None and not prepared.earlier:
     confirm = st.button(
         f"Store {prepared.stored:,} rows and quarantine {prepared.quarantined:,}",
         type="primary",
         key="upload_confirm",
+        disabled=not repeats_allowed,
     )
     if confirm:
         try:

@@ -628,6 +628,11 @@ def _repeats_note(repeats: dict) -> str:
     )
 
 
+def describe_repeats(repeats: dict) -> str:
+    """What the Upload page says before storing rows that repeat rows already stored."""
+    return _repeats_note(repeats) + " Store them only if they are different people."
+
+
 def _state(con) -> tuple:
     row = db.query(con, "ingest/state_token").iloc[0]
     return int(row["last_upload"]), int(row["uploads"])
