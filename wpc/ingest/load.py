@@ -134,6 +134,7 @@ class Staging:
     check found to store and to quarantine; removed once stored or discarded."""
 
     def __init__(self, db_path: Path):
+        self.db_path = db_path
         folder = None
         with contextlib.suppress(OSError):
             _sweep(db_path.parent)
@@ -148,14 +149,21 @@ class Staging:
     def write(self, name: str, table: pa.Table) -> None:
         if not table.num_rows:
             return
-        if name not in self.writers:
-            self.writers[name] = pa_parquet.ParquetWriter(self.path(name), table.schema, compression="zstd")
-        self.writers[name].write_table(table.cast(self.writers[name].schema))
+        try:
+            if name not in self.writers:
+                self.writers[name] = pa_parquet.ParquetWriter(self.path(name), table.schema, compression="zstd")
+            self.writers[name].write_table(table.cast(self.writers[name].schema))
+        except OSError as exc:  # a full disk: said as the database's own errors are
+            raise db.DatabaseError(db.explain(exc, self.db_path)) from exc
 
     def close(self) -> None:
-        for writer in self.writers.values():
-            writer.close()
-        self.writers.clear()
+        try:
+            for writer in self.writers.values():
+                writer.close()
+        except OSError as exc:
+            raise db.DatabaseError(db.explain(exc, self.db_path)) from exc
+        finally:
+            self.writers.clear()
 
     def dataset(self, name: str):
         """The staged rows for DuckDB to read (None if nothing was staged under `name`)."""
