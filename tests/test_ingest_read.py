@@ -113,16 +113,3 @@ def test_xlsx_values_are_read_as_text_like_a_csv():
     assert cells(sheet) == [["2025-03-01", "34", "2.5", "TRUE", "2025-03-01 09:30:00"]]
     assert sheet.notes == ["Read as XLSX: sheet 's'."]
 
-
-def test_reading_stops_at_the_size_limit_whatever_the_file_system_says(tmp_path, monkeypatch):
-    big = tmp_path / "big.csv"
-    big.write_bytes(b"a\n" + b"x\n" * 600_000)
-    real_stat = read.os.fstat
-
-    class Lying:
-        def __init__(self, real):
-            self.st_mode, self.st_size = real.st_mode, 10
-
-    monkeypatch.setattr(read.os, "fstat", lambda fd: Lying(real_stat(fd)))
-    with pytest.raises(FileRefused, match=r"more than 1\.\d MB, over the 1 MB limit"):
-        list(read.open_table(big, 1).chunks())

@@ -159,8 +159,15 @@ def scrub_text(text: str) -> tuple[str, Counter]:
     return text, counts
 
 
+PLURALS = {"e-mail address": "e-mail addresses"}
+
+
 def _note(counts: Counter) -> str:
-    return ", ".join(f"{counts[label]} {label}{'s' if counts[label] > 1 else ''}" for label in LABELS if counts[label])
+    """What was removed, in words ("2 e-mail addresses, 1 phone number")."""
+    return ", ".join(
+        f"{counts[label]} {PLURALS.get(label, label + 's') if counts[label] > 1 else label}"
+        for label in LABELS if counts[label]
+    )
 
 
 def scrub(texts: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -142,11 +142,11 @@ def column_letter(index: int) -> str:
 # The source: a regular file or bytes, read no further than the size limit -----------------
 
 
-def _too_big(file_name: str, size: float, max_mb: int) -> FileRefused:
+def _too_big(file_name: str, size: int | None, max_mb: int) -> FileRefused:
+    """Over the limit: `size` when known, None when reading went past the limit."""
+    said = f"is {size / 1024 / 1024:,.1f} MB, over" if size is not None else "goes on past"
     return FileRefused(
-        f"{file_name} is {'more than ' if size < 0 else ''}"
-        f"{abs(size) / 1024 / 1024:,.1f} MB, over the {max_mb} MB limit "
-        "(setting max_upload_mb): split it into smaller files"
+        f"{file_name} {said} the {max_mb} MB limit (setting max_upload_mb): split it into smaller files"
     )
 
 
@@ -181,11 +181,11 @@ class Source:
         except OSError as exc:
             raise FileRefused(f"{self.path} cannot be opened: {exc.strerror}") from exc
         try:
-            mode = os.fstat(handle).st_mode
+            mode = _file_status(handle).st_mode
             if not stat.S_ISREG(mode):
                 raise FileRefused(_not_regular(self.path, mode))
             os.set_blocking(handle, True)
-            size = os.fstat(handle).st_size
+            size = _file_status(handle).st_size
             if size > self.limit:
                 raise _too_big(self.file_name, size, self.max_mb)
         except BaseException:
@@ -198,10 +198,10 @@ class Source:
         digest = hashlib.sha256()
         read = 0
         with self.open() as handle:
-            while block := handle.read(BLOCK_BYTES):
+            while block := handle.read(min(BLOCK_BYTES, self.limit + 1 - read)):
                 read += len(block)
-                if read > self.limit:
-                    raise _too_big(self.file_name, -read, self.max_mb)
+                if read > self.limit:  # one byte past the limit is enough to know
+                    raise _too_big(self.file_name, None, self.max_mb)
                 digest.update(block)
                 yield block
         self.sha256 = digest.hexdigest()
@@ -209,6 +209,11 @@ class Source:
     def head(self, size: int = 65536) -> bytes:
         with self.open() as handle:
             return handle.read(size)
+
+
+def _file_status(handle: int) -> os.stat_result:
+    """What the file system says of an open file (its type, and a size that may not be true)."""
+    return os.fstat(handle)
 
 
 def _not_regular(path: Path, mode: int) -> str:
