@@ -41,6 +41,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pa_compute
 import pyarrow.dataset as pa_dataset
 import pyarrow.parquet as pa_parquet
 
@@ -166,8 +167,16 @@ class Staging:
             self.writers.clear()
 
     def dataset(self, name: str):
-        """The staged rows for DuckDB to read (None if nothing was staged under `name`)."""
+        """The staged rows for Arrow to read (None if nothing was staged under `name`)."""
         return pa_dataset.dataset(str(self.path(name))) if self.path(name).exists() else None
+
+    def view(self, con: duckdb.DuckDBPyConnection, name: str, view: str) -> bool:
+        """Make the staged rows `name` a temporary view `view` of `con`, read by DuckDB's own
+        Parquet reader a row group at a time; False if nothing was staged under `name`."""
+        if not self.path(name).exists():
+            return False
+        con.read_parquet(str(self.path(name))).create_view(view, replace=True)
+        return True
 
     def remove(self) -> None:
         self.close()
@@ -430,24 +439,37 @@ def _row_hash_key(salt: bytes | None) -> str:
     return hmac.new(secret, b"wpc row hashes", "sha256").hexdigest()[:16]
 
 
+ROW_HASH_AS_TEXT = ("ref", "postcode", "lsoa", "id", "text")  # fields hashed as their text, not read
+
+
 def _row_hashes(kind: str, chunk: Sheet, checked: Validated, hash_key: str) -> np.ndarray:
     """A keyed 64-bit hash of each row as read: each standard field's value once read (a date
     as a date, a category as its code, a count as a number), or its text where it could not be
-    read; so the same rows hash the same whatever the file's line endings, encoding, quoting,
-    column order or ways of writing a value."""
-    canonical = {}
-    for spec in standard.fields(kind):
-        values = checked.clean[spec.name].to_numpy(dtype=object) if spec.name in checked.clean else None
+    read (ids, refs, postcodes and free text: as typed, trimmed, in capitals); so the same rows
+    hash the same whatever the file's line endings, encoding, quoting, column order or ways of
+    writing a value. Each field is hashed whole (siphash under a key of its own) and the rows'
+    hashes combined arithmetically."""
+    combined = np.full(chunk.rows, 0xCBF29CE484222325, dtype="uint64")
+    for number, spec in enumerate(standard.fields(kind)):
         sheet_column = checked.columns.get(spec.name)
-        raw = chunk.frame[sheet_column].to_numpy(dtype=object) if sheet_column else np.full(chunk.rows, "", object)
-        if values is None:
-            canonical[spec.name] = "\x00" + pd.Series(raw, dtype=object).astype(str)
-            continue
-        read = pd.Series(values, dtype=object)
-        text = read.astype(str).where(read.notna(), "\x00" + pd.Series(raw, dtype=object).astype(str))
-        canonical[spec.name] = text.to_numpy(dtype=object)
-    frame = pd.DataFrame(canonical)
-    return pd.util.hash_pandas_object(frame, index=False, hash_key=hash_key).to_numpy(dtype="uint64")
+        key = hashlib.sha256(f"{hash_key}{number}".encode()).hexdigest()[:16]
+        if sheet_column is None:
+            hashed = np.full(chunk.rows, number, dtype="uint64")
+        elif spec.rule.read in ROW_HASH_AS_TEXT or spec.name not in checked.clean:
+            texts = chunk.frame[sheet_column].str.upper().to_numpy(dtype=object)
+            if spec.rule.read == "postcode":
+                texts = chunk.frame[sheet_column].str.upper().str.replace(" ", "", regex=False).to_numpy(dtype=object)
+            hashed = pd.util.hash_array(texts, hash_key=key)
+        else:
+            positions, distinct = pd.factorize(chunk.frame[sheet_column], use_na_sentinel=False)
+            _codes, first = np.unique(positions, return_index=True)
+            read = checked.clean[spec.name].to_numpy(dtype=object)[first]
+            texts = np.array([f"\x1f{v}" if v is not None and v == v else f"\x00{t}"
+                              for v, t in zip(read, np.asarray(distinct, dtype=object))], dtype=object)
+            hashed = pd.util.hash_array(texts, hash_key=key)[positions] if len(texts) else np.empty(0, "uint64")
+        with np.errstate(over="ignore"):
+            combined = (combined ^ hashed) * np.uint64(0x100000001B3)
+    return combined
 
 
 def _arrow(records: pd.DataFrame) -> pa.Table:
@@ -461,10 +483,13 @@ def _arrow(records: pd.DataFrame) -> pa.Table:
         elif name == "row_hash":
             arrays[name] = pa.array([None if pd.isna(v) else int(v) for v in values], pa.uint64())
         else:
-            present = values.notna().to_numpy()
-            texts = np.full(len(values), None, dtype=object)
-            texts[present] = values[present].astype(str).to_numpy(dtype=object)
-            arrays[name] = pa.array(texts, pa.string())
+            try:  # text already (the usual case): no conversion cell by cell
+                arrays[name] = pa.Array.from_pandas(values.astype(object), type=pa.string())
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                present = values.notna().to_numpy()
+                texts = np.full(len(values), None, dtype=object)
+                texts[present] = values[present].astype(str).to_numpy(dtype=object)
+                arrays[name] = pa.array(texts, pa.string())
     return pa.table(arrays)
 
 
@@ -543,11 +568,11 @@ def _problems(read: Sheet, checked: Validated) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "line": read.lines[found["row"].to_numpy(dtype="int64")],
-            "column": labels,
-            "value": values,
-            "reason": found["reason"].to_numpy(dtype=object),
+            "column": pd.Series(labels, dtype=object),
+            "value": pd.Series(values, dtype=object),
+            "reason": pd.Series(found["reason"].to_numpy(dtype=object), dtype=object),
             "row": found["row"].to_numpy(dtype="int64") + read.offset,
-            "field": found["column"].to_numpy(dtype=object),
+            "field": pd.Series(found["column"].to_numpy(dtype=object), dtype=object),
         }
     )
 
@@ -563,36 +588,45 @@ def _reduce(field_name: str | None, values: pd.Series) -> tuple[np.ndarray, Coun
     return texts, removed
 
 
+PROBLEM_TYPE = pa.struct([("column_name", pa.string()), ("reason", pa.int32())])
+
+
 def _quarantine_rows(json_con, read: Sheet, checked: Validated, problems: pd.DataFrame, reasons: dict):
     """The quarantined rows of a chunk as the quarantine keeps them: the row once (its standard
-    columns, personal data reduced, as JSON) and its problems as (field, reason code)."""
+    columns, personal data reduced, as JSON) and its problems as (field, reason code), the
+    codes numbering the file's distinct reasons. Whole columns at a time."""
     if problems.empty:
         return pa.table({}), Counter()
-    rows = np.unique(problems["row"].to_numpy() - read.offset)
+    at = problems["row"].to_numpy(dtype="int64") - read.offset  # problems come sorted by row
+    rows, starts = np.unique(at, return_index=True)
     removed = Counter()
     as_read = {}
     for field_name, sheet_column in checked.columns.items():
         as_read[field_name], said = _reduce(field_name, read.frame[sheet_column].iloc[rows].reset_index(drop=True))
         removed.update(said)
-    json_con.register("rows_as_read", pa.table({k: pa.array(v, pa.string()) for k, v in as_read.items()})
-                      if as_read else pa.table({"_": pa.array([None] * len(rows), pa.string())}))
+    frame = pa.table({k: pa.array(v, pa.string()) for k, v in as_read.items()}) if as_read \
+        else pa.table({"_": pa.array([None] * len(rows), pa.string())})
+    json_con.register("rows_as_read", frame)
     try:
-        row_json = [r[0] for r in json_con.execute("select to_json(rows_as_read) from rows_as_read").fetchall()]
+        row_json = json_con.execute("select to_json(rows_as_read) as j from rows_as_read").to_arrow_table()
     finally:
         json_con.unregister("rows_as_read")
-    codes = np.array([reasons.setdefault(r, len(reasons)) for r in problems["reason"]], dtype="int32")
-    position = {row: i for i, row in enumerate(rows)}
-    lists: list[list[dict]] = [[] for _ in rows]
-    for row, field_name, code in zip(problems["row"].to_numpy() - read.offset, problems["field"], codes):
-        lists[position[row]].append({"column_name": None if pd.isna(field_name) else field_name, "reason": int(code)})
+    positions, distinct = pd.factorize(problems["reason"].to_numpy(dtype=object))
+    codes = np.array([reasons.setdefault(r, len(reasons)) for r in distinct], dtype="int32")[positions]
+    fields = problems["field"].to_numpy(dtype=object)
+    fields = np.where(pd.isna(fields), None, fields)
+    offsets = np.append(starts, len(at)).astype("int32")
+    problem_lists = pa.ListArray.from_arrays(
+        pa.array(offsets, pa.int32()),
+        pa.StructArray.from_arrays([pa.array(fields, pa.string()), pa.array(codes, pa.int32())],
+                                   fields=list(PROBLEM_TYPE)),
+    )
     return pa.table(
         {
             "row": pa.array(rows + read.offset, pa.int64()),
             "line": pa.array(read.lines[rows], pa.int64()),
-            "row_json": pa.array(row_json, pa.string()),
-            "problems": pa.array(
-                lists, pa.list_(pa.struct([("column_name", pa.string()), ("reason", pa.int32())]))
-            ),
+            "row_json": row_json.column("j").cast(pa.string()),
+            "problems": problem_lists,
         }
     ), removed
 
@@ -613,15 +647,11 @@ def _earlier(con, rows_hash: str, sha256: str, kind: str) -> dict | None:
 
 def _repeats(con, staging: Staging) -> dict | None:
     """Participant rows without a ref that repeat rows already stored: how many, from which uploads."""
-    staged = staging.dataset("participants")
-    if staged is None:
+    path = staging.path("participants")
+    if not path.exists():
         return None
-    con.register("staged_row_hashes", staged.to_table(columns=["source_line", "row_hash"]).filter(
-        pa_dataset.field("row_hash").is_valid()))
-    try:
-        found = db.query(con, "ingest/repeated_rows")
-    finally:
-        con.unregister("staged_row_hashes")
+    # A read-only connection cannot make a view: the staged rows are the query's relation.
+    found = con.read_parquet(str(path)).query("staged_row_hashes", db.load_sql("ingest/repeated_rows")).df()
     if found.empty:
         return None
     return {"rows": int(found["rows"].sum()), "uploads": [int(u) for u in found["upload_id"]]}
@@ -653,54 +683,75 @@ def _rejects_frame(prepared: Prepared, rows: list) -> pd.DataFrame:
     return pd.DataFrame(columns=["upload_line", "problems", *prepared.columns.values()])
 
 
+def _staged_quarantine(prepared: Prepared) -> Iterator[pa.Table]:
+    """The staged quarantine (row, line, problems), a row group at a time, in row order."""
+    path = prepared.staging.path("quarantine")
+    if not path.exists():
+        return
+    parquet = pa_parquet.ParquetFile(path)
+    for group in range(parquet.num_row_groups):
+        yield parquet.read_row_group(group, columns=["row", "line", "problems"])
+
+
+def _problem_texts(prepared: Prepared, problems: pa.ListArray, labels: dict[str, str]):
+    """Each row's problems as "column: reason; ...", and all of them flat (row index, label,
+    field, reason), whole columns at a time."""
+    flat = pa_compute.list_flatten(problems)
+    parent = pa_compute.list_parent_indices(problems).to_numpy()
+    fields = flat.field("column_name").to_numpy(zero_copy_only=False)
+    reasons = np.asarray(prepared.reasons, dtype=object)[flat.field("reason").to_numpy(zero_copy_only=False)]
+    label_of = np.array([labels.get(f) if f is not None else None for f in fields], dtype=object)
+    said = np.where(pd.isna(label_of), reasons, label_of.astype(str) + ": " + reasons.astype(str))
+    joined = np.full(len(problems), "", dtype=object)
+    first = np.ones(len(parent), dtype=bool)
+    first[1:] = parent[1:] != parent[:-1]
+    joined[parent[first]] = said[first]
+    rest = np.flatnonzero(~first)
+    for k in rest:  # rows with more than one problem: few problems each
+        joined[parent[k]] = joined[parent[k]] + "; " + said[k]
+    return joined, (parent, label_of, fields, reasons)
+
+
 def rejected_rows(prepared: Prepared, long: bool = False) -> Iterator[pd.DataFrame]:
     """The quarantined rows, a chunk at a time, with every standard column as the file has it
     (values in full: this is the uploader's own file, read again, never anything stored),
     `upload_line` and `problems`; or, `long`, one row per problem (line, column, value, reason)."""
-    staged = prepared.staging.dataset("quarantine")
-    if staged is None:
+    staged = _staged_quarantine(prepared)
+    pending = next(staged, None)
+    if pending is None:
         return
-    quarantined = staged.to_table(columns=["row", "line", "problems"]).sort_by("row")
-    wanted = quarantined.column("row").to_numpy()
-    problem_lists = quarantined.column("problems").to_pylist()
     table = open_table(prepared.source, 1 << 20, prepared.sheet, prepared.file_name)
-    labels = table.labels
-    at = 0
+    labels = {f: table.labels[c] for f, c in prepared.columns.items()}
     for chunk in table.chunks(keep=list(prepared.columns.values())):
-        first, last = chunk.offset, chunk.offset + chunk.rows
-        start = at
-        while at < len(wanted) and wanted[at] < last:
-            at += 1
-        if start == at:
+        last = chunk.offset + chunk.rows
+        parts = []
+        while pending is not None:
+            row = pending.column("row").to_numpy()
+            inside = int(np.searchsorted(row, last))
+            parts.append(pending.slice(0, inside))
+            if inside < pending.num_rows:
+                pending = pending.slice(inside)
+                break
+            pending = next(staged, None)
+        here = pa.concat_tables(parts) if parts else None
+        if here is None or not here.num_rows:
             continue
-        rows = wanted[start:at] - first
-        frame = chunk.frame.iloc[rows].reset_index(drop=True)
-        lists = problem_lists[start:at]
-        label_of = {f: labels[c] for f, c in prepared.columns.items()}
+        at = here.column("row").to_numpy() - chunk.offset
+        frame = chunk.frame.iloc[at].reset_index(drop=True)
+        joined, (parent, label_of, fields, reasons) = _problem_texts(
+            prepared, here.column("problems").combine_chunks(), labels)
+        lines = chunk.lines[at]
         if long:
-            out = []
-            for i, problems in enumerate(lists):
-                for problem in problems:
-                    name = problem["column_name"]
-                    out.append({
-                        "line": int(chunk.lines[rows[i]]),
-                        "column": label_of.get(name) if name else None,
-                        "value": frame.at[i, prepared.columns[name]] if name in prepared.columns else None,
-                        "reason": prepared.reasons[problem["reason"]],
-                    })
-            yield pd.DataFrame(out, columns=["line", "column", "value", "reason"])
+            values = np.full(len(parent), None, dtype=object)
+            for name, sheet_column in prepared.columns.items():
+                mask = fields == name
+                if mask.any():
+                    values[mask] = frame[sheet_column].to_numpy(dtype=object)[parent[mask]]
+            yield pd.DataFrame({"line": lines[parent], "column": label_of, "value": values, "reason": reasons})
             continue
-        said = [
-            "; ".join(
-                (f"{label_of[p['column_name']]}: " if p["column_name"] in label_of else "")
-                + prepared.reasons[p["reason"]]
-                for p in problems
-            )
-            for problems in lists
-        ]
-        out = pd.DataFrame({"upload_line": chunk.lines[rows], "problems": said})
+        out = pd.DataFrame({"upload_line": lines, "problems": pd.Series(joined, dtype=object)})
         for sheet_column in prepared.columns.values():
-            out[labels[sheet_column]] = frame[sheet_column].to_numpy()
+            out[table.labels[sheet_column]] = frame[sheet_column].to_numpy()
         yield out
     if table.sha256 and table.sha256 != prepared.sha256:
         raise FileRefused(f"{prepared.file_name} changed after it was checked: check it again")
@@ -751,9 +802,7 @@ def commit(
         staged = f"staged_{prepared.kind}"
         registered = []
         for name, view in ((prepared.kind, staged), ("quarantine", "staged_quarantine"), ("reasons", "staged_reasons")):
-            dataset = prepared.staging.dataset(name)
-            if dataset is not None:
-                con.register(view, dataset)
+            if prepared.staging.view(con, name, view):
                 registered.append(view)
         try:
             if prepared.stored:
@@ -793,7 +842,7 @@ def commit(
         finally:
             with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses even these
                 for view in registered:
-                    con.unregister(view)
+                    con.execute(f"drop view if exists {view}")
     outcome.upload_id = upload_id
     return outcome
 

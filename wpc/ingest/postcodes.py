@@ -60,8 +60,9 @@ def lookup(con: duckdb.DuckDBPyConnection, keys: pd.Series) -> pd.Series:
         found = db.query(con, "ingest/postcode_lsoa")
     finally:
         con.unregister("wanted_postcodes")
-    mapping = pd.Series(found["lsoa21cd"].to_numpy(), index=found["postcode_key"].to_numpy())
-    return keys.map(mapping)
+    at = pd.Index(found["postcode_key"].to_numpy(dtype=object)).get_indexer(keys.to_numpy(dtype=object))
+    lsoas = np.append(found["lsoa21cd"].to_numpy(dtype=object), None)
+    return pd.Series(lsoas[at], index=keys.index, dtype=object)
 
 
 def known_lsoas(con: duckdb.DuckDBPyConnection, codes: pd.Series) -> set[str]:
@@ -99,9 +100,11 @@ def home_areas(con: duckdb.DuckDBPyConnection, postcode: pd.Series, lsoa_code: p
     status[use_code] = GIVEN_LSOA
 
     keys = postcode_keys(postcode)
-    not_given = normalise.fold_column(postcode).isin(normalise.UNKNOWN_ANSWERS).to_numpy(dtype=bool)
-    typed = (keys != "").to_numpy() & ~given & ~not_given
     valid = valid_keys(keys).to_numpy()
+    not_given = np.zeros(n, dtype=bool)  # "prefer not to say" and the like (never a valid postcode)
+    if (~valid).any():
+        not_given[~valid] = normalise.fold_column(postcode[~valid]).isin(normalise.UNKNOWN_ANSWERS).to_numpy(bool)
+    typed = (keys != "").to_numpy() & ~given & ~not_given
     status[typed & ~valid] = INVALID
     mapped = lookup(con, keys.where(typed & valid, "")).to_numpy(dtype=object)
     found = typed & valid & pd.notna(mapped)

@@ -82,7 +82,7 @@ ZIP_RATIO_FROM = 10 * 1024 * 1024
 CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 BLANK = " \t\r\n\u00a0"  # trimmed from every cell
 
-CHUNK_ROWS = 50_000  # rows checked at a time
+CHUNK_ROWS = 25_000  # rows checked at a time
 CHUNK_CHARACTERS = 32 * 1024 * 1024  # ...or fewer, when rows are long
 BLOCK_BYTES = 1024 * 1024  # bytes read from the file at a time
 
@@ -548,7 +548,8 @@ class _CsvReader:
     def _guarded(self) -> Iterator[str]:
         for line in self.lines:
             self.line_number += 1
-            if line.count(self.delimiter) >= MAX_CELLS_PER_LINE:
+            self.characters += len(line)
+            if len(line) >= MAX_CELLS_PER_LINE and line.count(self.delimiter) >= MAX_CELLS_PER_LINE:
                 raise FileRefused(
                     f"line {self.line_number:,} of {self.source.file_name} has more than {MAX_CELLS_PER_LINE:,} "
                     "cells, more than any spreadsheet holds: this is not a table wpc can read"
@@ -560,7 +561,8 @@ class _CsvReader:
         cells beyond the header that are not blank is a problem for its row."""
         reader = csv.reader(self._guarded(), delimiter=self.delimiter)
         file_name = self.source.file_name
-        lines, rows, problems, characters = [], [], [], 0
+        lines, rows, problems = [], [], []
+        self.characters = 0
         start = self.line_number + 1
         try:
             for row in reader:
@@ -573,11 +575,11 @@ class _CsvReader:
                     row = row[:width] + [""] * (width - len(row))
                 rows.append(row)
                 lines.append(start)
-                characters += sum(map(len, row))
                 start = self.line_number + 1
-                if len(rows) >= CHUNK_ROWS or characters >= CHUNK_CHARACTERS:
+                if len(rows) >= CHUNK_ROWS or self.characters >= CHUNK_CHARACTERS:
                     yield lines, rows, problems
-                    lines, rows, problems, characters = [], [], [], 0
+                    lines, rows, problems = [], [], []
+                    self.characters = 0
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
                 raise FileRefused(
@@ -866,4 +868,6 @@ def _control_characters(column: pa.Array, name: str) -> list[tuple]:
 def _clean(column: pa.Array) -> pa.Array:
     """Trim spaces (non-breaking ones too) and remove the apostrophe wpc's exports put before a formula."""
     column = pa_compute.utf8_trim(column, BLANK)
+    if not pa_compute.any(pa_compute.starts_with(column, "'")).as_py():
+        return column
     return pa_compute.replace_substring_regex(column, r"^'([=+\-@\t\r])", r"\1")

@@ -1,6 +1,6 @@
 -- grain: one row per earlier upload whose stored participant rows (without a ref) the staged
 -- rows without a ref repeat: the same activity and the same values as read (by keyed row hash).
--- inputs: staged_row_hashes (source_line, row_hash), participant_row_hashes, participants
+-- inputs: staged_row_hashes (the staged participants: source_line, row_hash), participant_row_hashes, participants
 select
     participant_row_hashes.upload_id,
     count(distinct staged_row_hashes.source_line) as rows
