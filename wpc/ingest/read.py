@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pa_compute
+import pyarrow.csv as pa_csv
 
 EXCEL_ERRORS = frozenset(
     {"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
@@ -273,8 +274,8 @@ class Table:
         keep = names if keep is None else [n for n in names if n in keep]
         positions = [names.index(n) for n in keep]
         offset = 0
-        for lines, rows, problems in self._reader.rows(len(names)):
-            sheet = self._sheet(keep, positions, lines, rows, problems, offset)
+        for lines, columns, problems in self._reader.rows(len(names)):
+            sheet = self._sheet(keep, positions, lines, columns, problems, offset)
             if sheet is None:
                 continue
             offset += sheet.rows
@@ -283,13 +284,10 @@ class Table:
         if offset == 0 and not self.skipped:
             raise FileRefused(f"{self.file_name} has a header row but no rows of data")
 
-    def _sheet(self, keep, positions, lines, rows, problems, offset) -> Sheet | None:
-        columns = list(zip(*rows)) if rows else []
-        arrays = {}
-        for name, position in zip(keep, positions):
-            cells = columns[position] if columns else ()
-            arrays[name] = _clean(pa.array(cells, type=pa.string()))
-        n = len(rows)
+    def _sheet(self, keep, positions, lines, columns, problems, offset) -> Sheet | None:
+        """A Sheet of the columns kept, from every column of a chunk as Arrow text arrays."""
+        n = len(lines)
+        arrays = {name: _clean(columns[position]) for name, position in zip(keep, positions)}
         blank = np.ones(n, dtype=bool)
         for array in arrays.values():
             blank &= pa_compute.equal(array, "").to_numpy(zero_copy_only=False)
@@ -303,14 +301,17 @@ class Table:
         for row, _column, _reason in found:
             blank[row] = False
         lines = np.asarray(lines, dtype="int64")
-        if blank.all() and n:
-            self.skipped += int(sum(1 for row in rows if any(cell.strip(BLANK) for cell in row)))
+        if blank.any():
+            # Rows blank in the columns read but not in others: skipped, and counted as such.
+            others = np.zeros(n, dtype=bool)
+            for position, column in enumerate(columns):
+                if position not in positions:
+                    others |= ~pa_compute.equal(pa_compute.utf8_trim(column, BLANK), "").to_numpy(zero_copy_only=False)
+            self.skipped += int((blank & others).sum())
+        if blank.all():
             return None
         keep_rows = ~blank
         if blank.any():
-            self.skipped += int(
-                sum(1 for i in np.flatnonzero(blank) if any(cell.strip(BLANK) for cell in rows[i]))
-            )
             renumber = np.cumsum(keep_rows) - 1
             found = [(int(renumber[r]), c, reason) for r, c, reason in found if keep_rows[r]]
             arrays = {name: array.filter(pa.array(keep_rows)) for name, array in arrays.items()}
@@ -489,6 +490,28 @@ class _Decoder:
         return "\n".join(texts)
 
 
+class _Stream(io.RawIOBase):
+    """A readable binary stream over an iterator of byte strings (for pyarrow's CSV reader)."""
+
+    def __init__(self, pieces: Iterator[bytes]):
+        self.pieces = pieces
+        self.rest = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self.rest:
+            piece = next(self.pieces, None)
+            if piece is None:
+                return 0
+            self.rest = piece
+        size = min(len(buffer), len(self.rest))
+        buffer[:size] = self.rest[:size]
+        self.rest = self.rest[size:]
+        return size
+
+
 def _lines(texts: Iterator[str]) -> Iterator[str]:
     """Text pieces split into lines ending CRLF, LF or CR (kept), whatever the pieces' ends."""
     carry = ""
@@ -557,7 +580,83 @@ class _CsvReader:
             yield line
 
     def rows(self, width: int):
-        """(lines, rows, problems) per chunk: rows padded or cut to `width` cells; a row with
+        """(lines, columns, problems) per chunk. A regular file (every record one line, as many
+        cells as the header, no blank lines: most files) is parsed by pyarrow; any other by
+        Python's csv module, which knows where each record starts."""
+        if self._regular(width):
+            yield from self._fast_rows(width)
+        else:
+            yield from self._exact_rows(width)
+        self.notes.insert(0, f"Read as CSV: {self.decoder.encoding} text, {self._named}-separated.")
+
+    def _arrow_batches(self, width: int, irregular: list | None = None):
+        """The records after the header as pyarrow reads them, a block at a time, from the text as
+        decoded (so every encoding wpc reads reaches pyarrow as UTF-8)."""
+        decoder = _Decoder(self.source.file_name, self.source.head())
+        texts = decoder.texts(self.source.blocks())
+        self.counted = {"lines": 0, "ends_open": False}
+
+        def encoded():
+            for text in texts:
+                if not text:
+                    continue
+                self.counted["lines"] += text.count("\n") + text.count("\r") - text.count("\r\n")
+                self.counted["ends_open"] = not text.endswith(("\n", "\r"))
+                yield text.encode("utf-8")
+
+        def note(row) -> str:
+            if irregular is not None:
+                irregular.append(row)
+            return "skip"
+
+        names = [f"c{i}" for i in range(width)]
+        reader = pa_csv.open_csv(
+            _Stream(encoded()),
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK_BYTES),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=self.delimiter, newlines_in_values=True, ignore_empty_lines=True,
+                invalid_row_handler=note,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        self.decoder = decoder
+        return reader
+
+    def _regular(self, width: int) -> bool:
+        """Whether pyarrow reads the file as the csv module would, with each record on a line of
+        its own: read once through, keeping nothing."""
+        irregular: list = []
+        rows = 0
+        try:
+            for batch in self._arrow_batches(width, irregular):
+                rows += batch.num_rows
+                for column in batch.columns:
+                    if len(column) and (
+                        pa_compute.any(pa_compute.match_substring_regex(column, "[\r\n]")).as_py()
+                        or pa_compute.max(pa_compute.utf8_length(column)).as_py() > MAX_CELL_CHARACTERS
+                    ):
+                        return False
+                if irregular:
+                    return False
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return False
+        lines = self.counted["lines"] + self.counted["ends_open"]
+        return rows + 1 == lines
+
+    def _fast_rows(self, width: int):
+        line = 2
+        for batch in self._arrow_batches(width):
+            for start in range(0, batch.num_rows, CHUNK_ROWS):
+                part = batch.slice(start, CHUNK_ROWS)
+                yield np.arange(line, line + part.num_rows), list(part.columns), []
+                line += part.num_rows
+
+    def _exact_rows(self, width: int):
+        """(lines, columns, problems) per chunk: rows padded or cut to `width` cells; a row with
         cells beyond the header that are not blank is a problem for its row."""
         reader = csv.reader(self._guarded(), delimiter=self.delimiter)
         file_name = self.source.file_name
@@ -577,7 +676,7 @@ class _CsvReader:
                 lines.append(start)
                 start = self.line_number + 1
                 if len(rows) >= CHUNK_ROWS or self.characters >= CHUNK_CHARACTERS:
-                    yield lines, rows, problems
+                    yield lines, _columns(rows, width), problems
                     lines, rows, problems = [], [], []
                     self.characters = 0
         except csv.Error as exc:
@@ -588,8 +687,7 @@ class _CsvReader:
                 ) from exc
             raise FileRefused(f"line {start:,} cannot be read as CSV: {exc}") from exc
         if rows:
-            yield lines, rows, problems
-        self.notes.insert(0, f"Read as CSV: {self.decoder.encoding} text, {self._named}-separated.")
+            yield lines, _columns(rows, width), problems
 
 
 # XLSX -------------------------------------------------------------------------------------
@@ -750,10 +848,10 @@ class _XlsxReader:
                 lines.append(number)
                 characters += sum(map(len, texts))
                 if len(rows) >= CHUNK_ROWS or characters >= CHUNK_CHARACTERS:
-                    yield lines, rows, problems
+                    yield lines, _columns(rows, width), problems
                     lines, rows, problems, characters = [], [], [], 0
             if rows:
-                yield lines, rows, problems
+                yield lines, _columns(rows, width), problems
         except FileRefused:
             raise
         except Exception as exc:  # a damaged sheet fails part way, with whatever openpyxl raises
@@ -848,6 +946,12 @@ def _cell_text(value) -> str:
 
 
 # Cells ------------------------------------------------------------------------------------
+
+
+def _columns(rows: list[list[str]], width: int) -> list[pa.Array]:
+    """Rows of `width` text cells as one Arrow array per column."""
+    return [pa.array(cells, type=pa.string()) for cells in zip(*rows)] if rows else \
+        [pa.array([], type=pa.string()) for _ in range(width)]
 
 
 def _control_characters(column: pa.Array, name: str) -> list[tuple]:
