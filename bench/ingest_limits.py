@@ -54,14 +54,19 @@ def run(command: list[str]) -> dict:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=ROOT)
         peak = 0.0
-        while process.poll() is None:
+        while True:
             peak = max(peak, _high_water_mb(process.pid) or 0.0)
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
             time.sleep(0.02)
         seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return {
             "seconds": seconds,
+            "cpu_seconds": usage.ru_utime + usage.ru_stime,  # the machine's load moves this far less
             "peak_mb": peak,
             "code": process.returncode,
             "stdout": out.read().decode("utf-8", "replace"),
@@ -182,14 +187,16 @@ def main() -> None:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
     print(f"{os.cpu_count()} cores; load average before each run shown (others' work slows these figures)")
-    print(f"{'file':<44} {'wpc ingest':>11} {'peak RSS':>9} {'target':>16} {'pandas read_csv':>16} {'peak RSS':>9}")
+    print(f"{'file':<44} {'wpc ingest':>11} {'CPU':>8} {'peak RSS':>9} {'target':>17} "
+          f"{'pandas read_csv':>16} {'peak RSS':>9}")
     for r in results:
         seconds, megabytes = TARGETS[r["name"]]
         met = r["wpc"]["seconds"] < seconds and r["wpc"]["peak_mb"] < megabytes
         label = f"{r['name']}: {r['rows']:,} rows, {r['mb']:,.0f} MB (load {r['load']:.1f})"
-        print(f"{label:<44} {r['wpc']['seconds']:>9.1f} s {r['wpc']['peak_mb']:>6,.0f} MB "
-              f"{f'< {seconds:.0f} s, < {megabytes:,.0f} MB':>16} {r['pandas']['seconds']:>14.1f} s "
-              f"{r['pandas']['peak_mb']:>6,.0f} MB  {'met' if met else 'MISSED'}")
+        print(f"{label:<44} {r['wpc']['seconds']:>9.1f} s {r['wpc']['cpu_seconds']:>6.1f} s "
+              f"{r['wpc']['peak_mb']:>6,.0f} MB {f'< {seconds:.0f} s, < {megabytes:,.0f} MB':>17} "
+              f"{r['pandas']['seconds']:>14.1f} s {r['pandas']['peak_mb']:>6,.0f} MB  "
+              f"{'met' if met else 'missed (wall clock)'}")
         print(f"  {r['summary']}")
 
 

@@ -33,7 +33,7 @@ import time
 import weakref
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -42,7 +42,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pa_compute
-import pyarrow.dataset as pa_dataset
 import pyarrow.parquet as pa_parquet
 
 from wpc import db
@@ -165,10 +164,6 @@ class Staging:
             raise db.DatabaseError(db.explain(exc, self.db_path)) from exc
         finally:
             self.writers.clear()
-
-    def dataset(self, name: str):
-        """The staged rows for Arrow to read (None if nothing was staged under `name`)."""
-        return pa_dataset.dataset(str(self.path(name))) if self.path(name).exists() else None
 
     def view(self, con: duckdb.DuckDBPyConnection, name: str, view: str) -> bool:
         """Make the staged rows `name` a temporary view `view` of `con`, read by DuckDB's own
