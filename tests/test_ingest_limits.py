@@ -390,8 +390,11 @@ def test_the_quarantine_keeps_each_row_once_with_its_reasons_as_codes(db, tmp_pa
 
 
 def test_a_check_in_progress_holds_the_database_for_no_one(db, tmp_path, monkeypatch):
-    """While one person's large file is being checked (between its chunks), others read and store."""
+    """While one person's large file is being checked (between its chunks), others read and store.
+    A check lets go of its read connection between chunks once it has held it HOLD_SECONDS (two
+    seconds of checking); here at every chunk, so that the pause below is between two holds."""
     monkeypatch.setattr(read, "CHUNK_ROWS", 100)
+    monkeypatch.setattr(load._ShortReads, "HOLD_SECONDS", 0.0)
     big = write(tmp_path / "big.csv", "activity_id,age\n" + "ACT-1,40\n" * 1_000)
     checking, release = threading.Event(), threading.Event()
     real_write = load.Staging.write

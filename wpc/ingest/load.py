@@ -372,9 +372,10 @@ def _check_chunks(table: Table, kind, columns, context, db_path, salt, hash_key,
     scrubbed_cells: list[tuple] = []
     stored = quarantined = problem_count = 0
     json_con = duckdb.connect()
+    reader = _ShortReads(db_path)
     try:
         for chunk in table.chunks(keep=list(columns.values())):
-            with db.reading(db_path) as con:
+            with reader.connection() as con:
                 context.con = con
                 checked = validate(kind, chunk, con, context)
                 if access is not None and not access.every_upload:
@@ -401,6 +402,7 @@ def _check_chunks(table: Table, kind, columns, context, db_path, salt, hash_key,
             quarantined += quarantine.num_rows
             scrubbed_cells += _scrubbed_cells(checked.scrubbed[accepted], chunk.lines[accepted])
     finally:
+        reader.close()
         json_con.close()
     rows_hash = hashlib.sha256(
         kind.encode() + np.sort(np.concatenate(row_hashes) if row_hashes else np.empty(0, "uint64")).tobytes()
@@ -421,6 +423,38 @@ def _check_chunks(table: Table, kind, columns, context, db_path, salt, hash_key,
         "scrubbed": scrubbed_cells,
         "reasons": ordered,
     }
+
+
+class _ShortReads:
+    """A read-only connection kept across chunks for at most HOLD_SECONDS, then let go, so a
+    long check never keeps a writer (another person's upload) waiting longer than that, and a
+    short one does not pay for a connection per chunk."""
+
+    HOLD_SECONDS = 2.0
+
+    def __init__(self, db_path: Path):
+        self.db_path = db_path
+        self.held = None
+        self.since = 0.0
+
+    @contextlib.contextmanager
+    def connection(self):
+        if self.held is None:
+            self.held = db.reading(self.db_path)
+            self.con = self.held.__enter__()
+            self.since = time.monotonic()
+        try:
+            yield self.con
+        except BaseException:
+            self.close()
+            raise
+        if time.monotonic() - self.since > self.HOLD_SECONDS:
+            self.close()
+
+    def close(self) -> None:
+        if self.held is not None:
+            held, self.held = self.held, None
+            held.__exit__(None, None, None)
 
 
 def _no_problems() -> pd.DataFrame:
@@ -479,7 +513,7 @@ def _arrow(records: pd.DataFrame) -> pa.Table:
             arrays[name] = pa.array([None if pd.isna(v) else int(v) for v in values], pa.uint64())
         else:
             try:  # text already (the usual case): no conversion cell by cell
-                arrays[name] = pa.Array.from_pandas(values.astype(object), type=pa.string())
+                arrays[name] = pa.array(values, type=pa.string(), from_pandas=True)
             except (pa.ArrowInvalid, pa.ArrowTypeError):
                 present = values.notna().to_numpy()
                 texts = np.full(len(values), None, dtype=object)
