@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from wpc import db
 from wpc.ingest import normalise
@@ -54,7 +55,7 @@ def sectors(texts: pd.Series) -> pd.Series:
 
 def lookup(con: duckdb.DuckDBPyConnection, keys: pd.Series) -> pd.Series:
     """The LSOA of each postcode key (None where the lookup has no such postcode)."""
-    distinct = pd.DataFrame({"postcode_key": pd.unique(keys[keys != ""])})
+    distinct = pa.table({"postcode_key": pa.array(pd.unique(keys[keys != ""]).astype(object), pa.string())})
     con.register("wanted_postcodes", distinct)
     try:
         found = db.query(con, "ingest/postcode_lsoa")
@@ -66,7 +67,10 @@ def lookup(con: duckdb.DuckDBPyConnection, keys: pd.Series) -> pd.Series:
 
 
 def known_lsoas(con: duckdb.DuckDBPyConnection, codes: pd.Series) -> set[str]:
-    distinct = pd.DataFrame({"lsoa21cd": pd.unique(codes[codes != ""])})
+    wanted = pd.unique(codes[codes != ""]).astype(object)
+    if not len(wanted):
+        return set()
+    distinct = pa.table({"lsoa21cd": pa.array(wanted, pa.string())})
     con.register("wanted_lsoas", distinct)
     try:
         return set(db.query(con, "ingest/known_lsoas")["lsoa21cd"])

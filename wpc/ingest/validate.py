@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from wpc import db, vocab
 from wpc.access import Access
@@ -218,7 +219,7 @@ def place_resolver(con: duckdb.DuckDBPyConnection):
 
 
 def known_activities(con: duckdb.DuckDBPyConnection, ids: pd.Series) -> pd.DataFrame:
-    distinct = pd.DataFrame({"activity_id": pd.unique(ids[ids != ""]).astype(object)})
+    distinct = pa.table({"activity_id": pa.array(pd.unique(ids[ids != ""]).astype(object), pa.string())})
     con.register("wanted_activities", distinct)
     try:
         return db.query(con, "ingest/known_activities")
