@@ -93,7 +93,10 @@ widgets.metrics(view.metrics)
 if view.rejects:
     st.subheader(view.problems_heading)
     st.markdown(view.problems_text)
-    widgets.csv_button(view.rejects.label, view.rejects.rows, view.rejects.file_name, key="upload_rejects")
+    st.download_button(view.rejects.label, view.rejects.make, file_name=view.rejects.file_name, mime="text/csv",
+                       key="upload_rejects")
+    if view.problems_cut:
+        st.caption(view.problems_cut)
     widgets.show_table(view.problems, key="upload_problems")
 elif view.all_stored:
     st.markdown(view.all_stored)
@@ -108,7 +111,7 @@ with st.expander(view.preview_heading):
     st.dataframe(view.preview, hide_index=True, width="stretch", key="upload_preview")
 
 if done is None and not prepared.earlier:
-    uploads.store_button(view.store_label, check_key, prepared, path, access)
+    uploads.store_button(view.store_label, check_key, prepared, path, access, repeats=view.repeats)
 
 show_recent_uploads()
 show_stored_quality()

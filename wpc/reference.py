@@ -28,6 +28,7 @@ import pandas as pd
 import shapely
 
 from wpc import db, vocab
+from wpc.ingest import schema as ingest_schema
 from wpc.presets import BUILTIN, Preset, PresetError
 from wpc.presets import registered as registered_presets
 
@@ -151,6 +152,7 @@ def build(
 
     with db.writing(db_path, doing="a rebuild of the reference data (wpc init)") as con:
         db.execute_script(con, "schema/engagement")
+        ingest_schema.upgrade(con)
         registered = _merge_presets(con, presets)
         if default_preset not in registered:
             raise PresetError(f"default preset {default_preset!r} is not registered")

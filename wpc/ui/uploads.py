@@ -18,7 +18,8 @@ def sheet(uploaded) -> str | None:
     if len(sheets) < 2:
         return None
     return st.selectbox("Sheet to read", sheets, key="upload_sheet",
-                        help="Only one sheet is read; the first unless you choose another.")
+                        help="Only one sheet is read: the first visible worksheet unless you choose another "
+                        "(hidden sheets and chart sheets are never read).")
 
 
 def checked(uploaded, kind: str, sheet: str | None, path: Path, access: Access):
@@ -27,6 +28,9 @@ def checked(uploaded, kind: str, sheet: str | None, path: Path, access: Access):
     key = (uploaded.file_id, kind, sheet, access.user)
     if st.session_state.get("upload_checked", (None,))[0] != key:
         with st.spinner("Checking every row against the data standard..."):
+            earlier_check = st.session_state.pop("upload_checked", None)
+            if earlier_check is not None:
+                earlier_check[1].discard()  # its staged rows are not needed any more
             st.session_state["upload_checked"] = (
                 key, upload.check(uploaded.getvalue(), path, kind, uploaded.name, sheet, access))
             st.session_state.pop("upload_done", None)
@@ -39,9 +43,15 @@ def stored(key):
     return done[1] if done is not None and done[0] == key else None
 
 
-def store_button(label: str, key, prepared, path: Path, access: Access) -> None:
-    """The button that stores a checked file; reruns the page with the outcome."""
-    if not st.button(label, type="primary", key="upload_confirm"):
+def store_button(label: str, key, prepared, path: Path, access: Access, repeats: str | None = None) -> None:
+    """The button that stores a checked file; reruns the page with the outcome. Rows that repeat
+    rows already stored (`repeats` says how many) are stored only once the person ticks that
+    they are different people."""
+    allowed = True
+    if repeats:
+        st.warning(repeats)
+        allowed = st.checkbox("These are different people: store their rows too", key="upload_allow_repeats")
+    if not st.button(label, type="primary", key="upload_confirm", disabled=not allowed):
         return
     try:
         with st.spinner("Storing..."):

@@ -5,6 +5,7 @@ say whom a file is about). The stored data's quality is wpc.views.quality."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,11 +48,12 @@ class Download:
 
 @dataclass(frozen=True)
 class Rejects:
-    """The quarantined rows as read, with their problems: a file to fix and upload again."""
+    """The quarantined rows as read, with their problems: a file to fix and upload again. It is
+    made from the uploaded file again when the button is pressed (`make`), never before."""
 
     label: str
     file_name: str
-    rows: pd.DataFrame
+    make: Callable[[], bytes]
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class Checked:
     problems_text: str
     rejects: Rejects | None
     problems: Table
+    problems_cut: str | None  # said when the table shows only the first of many problems
+    repeats: str | None  # participant rows without a ref that repeat rows already stored
     all_stored: str | None  # said when no row is quarantined
     quality: tuple[Table, ...]  # one per section of the file's data quality
     preview_heading: str
@@ -136,9 +140,10 @@ def checked(prepared: Prepared, done: bool) -> Checked:
     earlier = None
     if prepared.earlier and not done:
         e = prepared.earlier
-        earlier = (f"This file was already uploaded on {e['uploaded_at']} (upload {e['upload_id']}: "
-                   f"{e['rows_stored']:,} stored, {e['rows_quarantined']:,} quarantined). Uploading it "
-                   "again would change nothing. To retry its quarantined rows, upload its corrected rejects file.")
+        earlier = (f"The rows of this file are the same as those of upload {e['upload_id']} ({e['file_name']}, "
+                   f"{e['uploaded_at']}: {e['rows_stored']:,} stored, {e['rows_quarantined']:,} quarantined), so it "
+                   "was already uploaded: uploading it again would change nothing. To retry its quarantined rows, "
+                   "upload its corrected rejects file.")
     sections = [
         Table(f"upload_quality_{section.replace(' ', '_')}", section.capitalize(),
               checks.drop(columns="section").rename(columns={"check": section.capitalize(), "rows": "Rows",
@@ -158,12 +163,16 @@ def checked(prepared: Prepared, done: bool) -> Checked:
                        "a CSV with every column and a `problems` column, correct the cells in a spreadsheet, and "
                        "upload that file."),
         rejects=Rejects("Download the quarantined rows to fix (CSV)", f"{Path(prepared.file_name).stem}-rejects.csv",
-                        prepared.rejected) if prepared.quarantined else None,
+                        lambda: load.rejects_csv(prepared)) if prepared.quarantined else None,
         problems=Table("upload-problems", "Problems", prepared.problems[["line", "column", "value", "reason"]].rename(
             columns={"line": "Line", "column": "Column", "value": "Value", "reason": "Problem"})),
+        problems_cut=(f"The first {len(prepared.problems):,} of {prepared.problem_count:,} problems; the download "
+                      "has them all." if prepared.problem_count > len(prepared.problems) else None),
+        repeats=(load.describe_repeats(prepared.repeats)
+                 if prepared.repeats and not prepared.earlier and not done else None),
         all_stored=all_stored, quality=tuple(sections),
         preview_heading=(f"The {prepared.stored:,} rows {'stored' if done else 'that will be stored'} "
                          f"(the first {PREVIEW_ROWS}, as the database keeps them)"),
-        preview=prepared.records.drop(columns=["participant_hash"], errors="ignore").head(PREVIEW_ROWS),
+        preview=prepared.preview.drop(columns=["participant_hash"], errors="ignore").head(PREVIEW_ROWS),
         store_label=f"Store {prepared.stored:,} rows and quarantine {prepared.quarantined:,}",
     )
