@@ -56,7 +56,7 @@ class Engagement:
             "method": None, "ladder_rung": None, "cycle_stage": None, "target_groups": [],
             "clinical_areas": [], "participants_total": None, "cost_gbp": None, "feedback_due": None,
             "feedback_date": None, "you_said": None, "we_did": None, "report_url": None,
-            "upload_id": UPLOAD_ID,
+            "upload_id": UPLOAD_ID, "status": "held", "organisation_type": None, "target_areas": [],
         }
         for key in ("feedback_due", "feedback_date"):
             if key in fields:
@@ -71,6 +71,7 @@ class Engagement:
             "insert into activities by name select * replace ("
             "cast(target_groups as varchar[]) as target_groups, "
             "cast(clinical_areas as varchar[]) as clinical_areas, "
+            "cast(target_areas as varchar[]) as target_areas, cast(organisation_type as varchar) as organisation_type, "
             "cast(cost_gbp as decimal(14, 2)) as cost_gbp, cast(start_date as date) as start_date, "
             "cast(end_date as date) as end_date, cast(feedback_due as date) as feedback_due, "
             "cast(feedback_date as date) as feedback_date, cast(participants_total as integer) "

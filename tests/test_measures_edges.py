@@ -29,7 +29,7 @@ def test_no_participants_at_all(empty):
     assert report["cost"] == {"total_gbp": None, "per_participant": None, "per_core20_participant": None,
                               "activities": 0, "activities_costed": 0, "participants_costed": 0,
                               "core20_participants_costed": 0}
-    assert report["what_works"] == {"by_method": [], "by_organisation": []}
+    assert report["what_works"] == {"by_method": [], "by_organisation": [], "by_organisation_type": []}
     assert all(r["activities"] == 0 for r in report["ladder"])
     assert report["fatigue"]["neighbourhoods"] == [] and report["fatigue"]["repeat_participants"] == 0
     assert report["quality"]["activities"] == 0

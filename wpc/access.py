@@ -40,6 +40,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from wpc import vocab
+
 WHOLE = "*"
 SECTIONS = ("users", "domains")
 
@@ -126,7 +128,7 @@ class Access:
     def may_store(self, preset: str | None, place: str | None) -> bool:
         """May this person upload a record for `place` of `preset`? preset and place None: a
         record tied to no place (an insight), which needs whole-ICS access to some ICS."""
-        if place is None:
+        if place is None or place == vocab.ICS_WIDE:  # tied to no one place: the whole ICS
             return bool(self.whole) if preset is None else self.whole_ics(preset)
         return place in self.visible_places(preset)
 

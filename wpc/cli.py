@@ -60,16 +60,27 @@ def init(
     demo: Annotated[
         bool, typer.Option("--demo", help="Also load synthetic demo engagement for each named preset.")
     ] = False,
+    gp_registrations: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--gp-registrations",
+            help="NHS England's patients registered at a GP practice by LSOA (gp-reg-pat-prac-lsoa-all.csv): "
+            "assigns each LSOA to the PCN with most of its registered patients, for reach by PCN.",
+        ),
+    ] = None,
 ) -> None:
     """Build the database from the shipped reference data (IMD 2025, Census 2021, ONS lookups and boundaries)."""
+    from wpc.gp_registrations import GpRegistrationsError
+
     settings = load_settings(db_path=db)
     names = preset or [settings.default_preset]
     try:
         presets = [load_preset(name) for name in names]
         named = {p.id for p in presets}
         everything = presets + [p for p in builtin_presets() if p.id not in named]
-        summary = reference.build(settings.db_path, settings.reference_dir, everything, presets[0].id)
-    except (PresetError, reference.ReferenceDataError) as exc:
+        summary = reference.build(settings.db_path, settings.reference_dir, everything, presets[0].id,
+                                  gp_registrations=gp_registrations)
+    except (PresetError, reference.ReferenceDataError, GpRegistrationsError) as exc:
         fail(str(exc))
     except database.DatabaseError as exc:
         fail(f"{exc}. The database was not changed.")
@@ -77,6 +88,13 @@ def init(
     for preset_id in summary.presets:
         marker = " (default)" if preset_id == summary.default_preset else ""
         typer.echo(f"  preset {preset_id}: {summary.lsoas_in_presets.get(preset_id, 0):,} LSOAs{marker}")
+    if summary.pcns is not None:
+        p = summary.pcns
+        typer.echo(
+            f"  GP registrations: {p['lsoas']:,} LSOAs assigned to {p['pcns']:,} PCNs from {p['patients']:,} "
+            f"registered patients; left out: {p['patients_without_lsoa']:,} whose LSOA is not an English LSOA "
+            f"2021, {p['patients_practice_unknown']:,} at practices the practice-to-PCN map does not know."
+        )
     if demo:
         from wpc import demo as demo_data
 

@@ -10,6 +10,10 @@ transaction, the `ref_` tables every measure stands on:
 - ref_lad_boundary             district outlines for overview maps
 - ref_postcode_lsoa            postcode -> LSOA 2021 lookup for ingest
 - ref_gp_practice              GP practice -> PCN map
+- ref_lsoa_pcn                 LSOA -> the PCN with most of its registered patients, from NHS
+                               England's GP registrations by LSOA (`wpc init --gp-registrations`,
+                               wpc.gp_registrations); empty until a file is imported, and kept
+                               by a rebuild without one
 
 Engagement tables are created if absent and never touched by a rebuild, so building
 twice gives the same database and never loses uploaded data.
@@ -51,7 +55,7 @@ REFERENCE_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
         "census2021_ts039_unpaid_care_lsoa21_england.csv.gz",
         ("lsoa21_code", "no_unpaid_care", "care_19h_or_less", "care_20_49h", "care_50h_plus"),
     ),
-    "ruc": ("ruc21_lsoa21_england.csv.gz", ("lsoa21_code", "ruc")),
+    "ruc": ("ruc21_lsoa21_england.csv.gz", ("lsoa21_code", "ruc21_code", "ruc")),
     "postcode": ("postcode_lsoa21_3ics.csv.gz", ("postcode", "lsoa21cd", "method", "terminated")),
     "gp": ("gp_practice_pcn_ccg_stp_map_jan2022_england.csv.gz", ("practice_code", "pcn_code", "pcn_name")),
     "lsoa_boundaries": ("lsoa21_boundaries_bsc_england.geojson.gz", ("lsoa21_code",)),
@@ -70,6 +74,7 @@ class BuildSummary:
     presets: list[str]
     lsoas: int
     lsoas_in_presets: dict[str, int]
+    pcns: dict | None = None  # what a GP registrations import did (wpc.gp_registrations.load)
 
 
 def reference_paths(reference_dir: Path) -> dict[str, Path]:
@@ -139,12 +144,19 @@ def build(
     reference_dir: Path,
     presets: list[Preset],
     default_preset: str,
+    gp_registrations: Path | None = None,
 ) -> BuildSummary:
     """Build (or rebuild) every reference table in one transaction.
 
     `presets` are registered beside any preset an earlier build of this database
-    registered; a preset with the same id replaces the earlier one.
+    registered; a preset with the same id replaces the earlier one. `gp_registrations`: NHS
+    England's patients registered at a GP practice by LSOA, which assigns each LSOA its PCN
+    (wpc.gp_registrations); without it, an earlier import is kept.
     """
+    from wpc import gp_registrations as registrations
+
+    if gp_registrations is not None:
+        registrations.check(gp_registrations)
     paths = check_files(reference_dir)
     lsoa_shapes = _boundary_frame(paths["lsoa_boundaries"], "lsoa21_code", with_label_point=True)
     lad_shapes = _boundary_frame(paths["lad_boundaries"], "lad24_code", with_label_point=False)
@@ -165,6 +177,8 @@ def build(
                 db.execute(con, f"build/{step}", **sql_paths)
         except duckdb.Error as exc:
             raise ReferenceDataError(f"reference data could not be loaded: {_first_line(exc)}") from exc
+        db.execute_script(con, "build/ref_lsoa_pcn_table")
+        pcns = registrations.load(con, gp_registrations) if gp_registrations is not None else None
         con.register("lsoa_shapes", lsoa_shapes)
         con.execute("create or replace table ref_lsoa_boundary as select * from lsoa_shapes order by lsoa21cd")
         con.register("lad_shapes", lad_shapes)
@@ -186,6 +200,7 @@ def build(
         presets=sorted(registered),
         lsoas=total,
         lsoas_in_presets=counts,
+        pcns=pcns,
     )
 
 

@@ -116,6 +116,7 @@ CLINICAL_AREAS: dict[str, str] = {
     "respiratory": "Chronic respiratory disease",
     "cancer": "Early cancer diagnosis",
     "hypertension": "Hypertension case-finding",
+    "stroke": "Stroke",
     "asthma": "Asthma (CYP)",
     "diabetes": "Diabetes (CYP)",
     "epilepsy": "Epilepsy (CYP)",
@@ -141,6 +142,66 @@ INCLUSION_GROUPS: dict[str, str] = {
     "lgbtq": "LGBTQ+ people",
     "veterans": "Armed forces veterans",
     "young_carers": "Young carers",
+    "young_people": "Young people aged 15 to 24",
+    "older_people": "People aged 65 and over",
+}
+
+# NHS England's five Core20PLUS5 clinical areas for adults: a preset's own list defaults to these.
+NHS_ENGLAND_CLINICAL_AREAS: tuple[str, ...] = ("maternity", "smi", "respiratory", "cancer", "hypertension")
+
+# PLUS groups a participant belongs to by what they told us or where they live, as well as by
+# naming the group in inclusion_groups (docs/methods.md section 2, PLUS groups):
+# code -> {answer: the values that put a person in the group}. `home_area` is the ONS Rural
+# Urban Classification 2021 of the home LSOA (Urban or Rural). Ages are kept only as census
+# bands, so young people are the census band 15-24 (the strategies' 16-24 is not a band).
+PLUS_GROUP_BASIS: dict[str, dict[str, tuple[str, ...]]] = {
+    "young_people": {"age_band": ("15-24",)},
+    "older_people": {"age_band": ("65-74", "75-84", "85+")},
+    "rural": {"home_area": ("Rural",)},
+    "lgbtq": {"sexual_orientation": ("gay_lesbian", "bisexual", "other"), "gender_same_as_birth": ("no",)},
+}
+
+# What each basis is called when a page says how a group is counted.
+PLUS_GROUP_BASIS_WORDS: dict[str, str] = {
+    "age_band": "age band",
+    "home_area": "home neighbourhood (ONS Rural Urban Classification 2021)",
+    "sexual_orientation": "sexual orientation",
+    "gender_same_as_birth": "gender identity",
+}
+
+# Activity status (docs/data-standard.md): only held activities count in measures.
+ACTIVITY_STATUS: dict[str, str] = {
+    "held": "Held",
+    "planned": "Planned",
+    "cancelled": "Cancelled",
+}
+HELD = "held"
+PLANNED = "planned"
+
+# What an activity's `place` is stored as when it covers the whole ICS (a system-wide event):
+# its participants count in their home places, the activity itself at ICS scope only.
+ICS_WIDE = "ICS-wide"
+
+# The partner's type (docs/data-standard.md, organisation_type).
+ORGANISATION_TYPES: dict[str, str] = {
+    "icb": "ICB",
+    "nhs_trust": "NHS trust",
+    "primary_care": "Primary care",
+    "local_authority": "Local authority",
+    "healthwatch": "Healthwatch",
+    "vcse": "VCSE",
+    "other": "Other",
+}
+
+# Rural Urban Classification 2021 (ONS) of LSOAs: the broad class and the six classes.
+RURAL_URBAN: dict[str, str] = {"Urban": "Urban", "Rural": "Rural"}
+RUC_CLASSES: dict[str, str] = {
+    "UN1": "Urban: Nearer to a major town or city",
+    "UF1": "Urban: Further from a major town or city",
+    "RLN1": "Larger rural: Nearer to a major town or city",
+    "RLF1": "Larger rural: Further from a major town or city",
+    "RSN1": "Smaller rural: Nearer to a major town or city",
+    "RSF1": "Smaller rural: Further from a major town or city",
 }
 
 FEEDBACK_STATUS: tuple[str, ...] = ("open", "acted on", "not possible")

@@ -75,6 +75,9 @@ STORED_COLUMNS = {
         "you_said",
         "we_did",
         "report_url",
+        "status",
+        "organisation_type",
+        "target_areas",
     ],
     "participants": [
         "source_line",

@@ -618,6 +618,101 @@ STATUS_VARIANTS = _variants(
     }
 )
 
+ACTIVITY_STATUS_VARIANTS = _variants(
+    {
+        **{code: code for code in vocab.ACTIVITY_STATUS},
+        "plan": "planned",
+        "planning": "planned",
+        "proposed": "planned",
+        "scheduled": "planned",
+        "upcoming": "planned",
+        "booked": "planned",
+        "not yet held": "planned",
+        "to be held": "planned",
+        "future": "planned",
+        "done": "held",
+        "complete": "held",
+        "completed": "held",
+        "delivered": "held",
+        "took place": "held",
+        "happened": "held",
+        "run": "held",
+        "canceled": "cancelled",
+        "cancel": "cancelled",
+        "called off": "cancelled",
+        "did not go ahead": "cancelled",
+        "not held": "cancelled",
+        "withdrawn": "cancelled",
+    }
+)
+
+ORGANISATION_TYPE_VARIANTS = _variants(
+    {
+        **{code.replace("_", " "): code for code in vocab.ORGANISATION_TYPES},
+        **{label: code for code, label in vocab.ORGANISATION_TYPES.items()},
+        "integrated care board": "icb",
+        "integrated care system": "icb",
+        "ics": "icb",
+        "ccg": "icb",
+        "clinical commissioning group": "icb",
+        "trust": "nhs_trust",
+        "nhs trust": "nhs_trust",
+        "nhs foundation trust": "nhs_trust",
+        "foundation trust": "nhs_trust",
+        "acute trust": "nhs_trust",
+        "hospital trust": "nhs_trust",
+        "hospital": "nhs_trust",
+        "mental health trust": "nhs_trust",
+        "community trust": "nhs_trust",
+        "community health trust": "nhs_trust",
+        "ambulance trust": "nhs_trust",
+        "gp": "primary_care",
+        "gps": "primary_care",
+        "gp practice": "primary_care",
+        "gp surgery": "primary_care",
+        "general practice": "primary_care",
+        "practice": "primary_care",
+        "pcn": "primary_care",
+        "primary care network": "primary_care",
+        "pharmacy": "primary_care",
+        "community pharmacy": "primary_care",
+        "dental practice": "primary_care",
+        "dentist": "primary_care",
+        "council": "local_authority",
+        "local council": "local_authority",
+        "borough council": "local_authority",
+        "county council": "local_authority",
+        "district council": "local_authority",
+        "city council": "local_authority",
+        "unitary authority": "local_authority",
+        "la": "local_authority",
+        "local government": "local_authority",
+        "public health": "local_authority",
+        "local healthwatch": "healthwatch",
+        "voluntary": "vcse",
+        "voluntary sector": "vcse",
+        "voluntary and community sector": "vcse",
+        "voluntary community and social enterprise": "vcse",
+        "voluntary community faith and social enterprise": "vcse",
+        "vcs": "vcse",
+        "vcfse": "vcse",
+        "vcfs": "vcse",
+        "third sector": "vcse",
+        "charity": "vcse",
+        "community group": "vcse",
+        "community organisation": "vcse",
+        "faith group": "vcse",
+        "faith organisation": "vcse",
+        "social enterprise": "vcse",
+        "not for profit": "vcse",
+        "others": "other",
+        "private": "other",
+        "university": "other",
+        "police": "other",
+        "fire service": "other",
+    }
+)
+
 CLINICAL_AREA_VARIANTS = _variants(
     {
         **{code.replace("_", " "): code for code in vocab.CLINICAL_AREAS},
@@ -635,6 +730,8 @@ CLINICAL_AREA_VARIANTS = _variants(
         "cyp epilepsy": "epilepsy",
         "cyp oral health": "oral_health",
         "cyp mental health": "mental_health",
+        "stroke": "stroke",
+        "stroke care": "stroke",
     }
 )
 
@@ -749,6 +846,16 @@ class Vocabularies:
                 UNKNOWN,
             ),
             "status": _lookup(STATUS_VARIANTS, f"use one of: {', '.join(vocab.FEEDBACK_STATUS)}", None),
+            "activity_status": _lookup(
+                ACTIVITY_STATUS_VARIANTS,
+                f"use one of: {', '.join(vocab.ACTIVITY_STATUS)} (blank means held)",
+                vocab.HELD,
+            ),
+            "organisation_type": _lookup(
+                ORGANISATION_TYPE_VARIANTS,
+                "use one of: " + ", ".join(vocab.ORGANISATION_TYPES.values()),
+                None,
+            ),
             "dimension": _lookup(
                 DIMENSION_VARIANTS, f"use one of: {', '.join(vocab.RETURN_DIMENSIONS)}", None
             ),
@@ -781,6 +888,23 @@ def _single_group(variants: dict[str, str]):
         return None, f"{_quote(text)} is not an inclusion group code (e.g. carers, homeless)"
 
     return resolve
+
+
+_AREA_CODE = re.compile(r"(E01|E02|E06|E07|E08|E09)\d{6}")
+
+
+def resolve_area_codes(text: str) -> Resolved:
+    """target_areas: LSOA, MSOA or district codes separated by ';' (spaces ignored, any case).
+    Value: the codes joined by ';', each once; whether they exist is checked against the database."""
+    items = [re.sub(r"\s", "", item).upper() for item in re.split(r"[;,\n]", text) if item.strip()]
+    wrong = [item for item in items if not _AREA_CODE.fullmatch(item)]
+    if wrong:
+        listed = ", ".join(_quote(w) for w in wrong[:3])
+        return None, (
+            f"not an area code: {listed}; use LSOA (E01...), MSOA (E02...) or district (E06..., E07..., "
+            "E08..., E09...) codes separated by ';'"
+        )
+    return ";".join(dict.fromkeys(items)) or None, None
 
 
 def resolve_lsoa_category(text: str) -> Resolved:

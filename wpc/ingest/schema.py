@@ -1,6 +1,7 @@
 """The engagement tables ingest writes, brought up to date on a database built before them:
-the compact quarantine (one row per quarantined row, reasons as codes) and what ingest keeps
-to recognise repeated files and rows (wpc/sql/schema/upload_checks.sql). Run by `wpc init`."""
+the compact quarantine (one row per quarantined row, reasons as codes), what ingest keeps
+to recognise repeated files and rows (wpc/sql/schema/upload_checks.sql), and activities'
+later columns (status, organisation_type, target_areas). Run by `wpc init`."""
 
 from __future__ import annotations
 
@@ -16,3 +17,4 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> None:
     if old_quarantine:
         db.execute_script(con, "schema/upgrade_quarantine")
     db.execute_script(con, "schema/upload_checks")
+    db.execute_script(con, "schema/upgrade_activities")

@@ -26,7 +26,7 @@ KINDS: tuple[str, ...] = ("activities", "participants", "returns", "insights")
 class Rule:
     """How a column's raw text is read.
 
-    read: id | text | date | count | age | money | url | code | codes | place | postcode | lsoa | ref
+    read: id | text | date | count | age | money | url | code | codes | place | areas | postcode | lsoa | ref
     vocabulary: for code/codes, the name of a vocabulary in `wpc.ingest.normalise.VOCABULARIES`
     unknown: blank and "prefer not to say" read as "unknown" (equality monitoring) instead of empty
     aliases: other column names accepted for this field (after case and space folding)
@@ -73,7 +73,8 @@ Place = Annotated[
     StringConstraints(min_length=1),
     Rule(
         "place",
-        allowed="a place of a registered ICS (e.g. Lambeth, Mid Essex) or a district name or code in it",
+        allowed="a place of a registered ICS (e.g. Lambeth, Mid Essex) or a district name or code in it; "
+        "for an activity covering the whole ICS, the ICS's name or id, or ICS-wide",
     ),
 ]
 
@@ -90,6 +91,9 @@ Ethnicity = Literal[_with_unknown(vocab.ETHNICITY)]
 Religion = Literal[_with_unknown(vocab.RELIGION)]
 SexualOrientation = Literal[_with_unknown(vocab.SEXUAL_ORIENTATION)]
 FeedbackStatus = Literal[vocab.FEEDBACK_STATUS]
+ActivityStatus = Literal[tuple(vocab.ACTIVITY_STATUS)]
+OrganisationType = Literal[tuple(vocab.ORGANISATION_TYPES)]
+AreaCode = Annotated[str, StringConstraints(pattern=r"^(E01|E02|E06|E07|E08|E09)[0-9]{6}$")]
 ReturnDimension = Literal[vocab.RETURN_DIMENSIONS]
 
 
@@ -126,7 +130,9 @@ class Activity(StandardRow):
     )
     place: Place = Field(
         description="Where it was held: one of the ICS's places, or a district "
-        "(borough) in it. Matched ignoring case.",
+        "(borough) in it. Matched ignoring case. For an activity covering the whole ICS (a "
+        "system-wide listening event), the ICS's name or id, or ICS-wide: its participants then "
+        "count in the places where they live, and the activity itself only for the whole ICS.",
         examples=["Lambeth"],
     )
     programme: ShortText | None = Field(
@@ -179,6 +185,33 @@ class Activity(StandardRow):
         None,
         description="Link to the published report.",
         examples=["https://example.org/reports/lam-2025-014"],
+    )
+    status: Annotated[ActivityStatus, Rule("code", "activity_status")] = Field(
+        vocab.HELD,
+        description="planned, held or cancelled; blank means held. Only held activities count in "
+        "any measure. Upload next quarter's plan as planned to check it (the Plans page); upload "
+        "the same activity_id again as held, with its participants, once it has taken place.",
+        examples=["held"],
+    )
+    organisation_type: Annotated[OrganisationType | None, Rule("code", "organisation_type")] = Field(
+        None,
+        description="The kind of partner that ran it: ICB, NHS trust, primary care, local "
+        "authority, Healthwatch, VCSE or other. Common spellings (council, GP practice, PCN, "
+        "charity, foundation trust...) are understood.",
+        examples=["Healthwatch"],
+    )
+    target_areas: Annotated[
+        list[AreaCode],
+        Rule(
+            "areas",
+            allowed="LSOA 2021 (E01...), MSOA 2021 (E02...) or district (E06..., E07..., E08..., "
+            "E09...) codes of the activity's ICS",
+        ),
+    ] = Field(
+        default_factory=list,
+        description="The neighbourhoods or districts it sets out to reach, separated by ';'. "
+        "Used to check a plan: the cold spots and over-asked neighbourhoods in these areas.",
+        examples=["E01003013; E02006801"],
     )
 
     @model_validator(mode="after")

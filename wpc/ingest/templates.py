@@ -50,6 +50,10 @@ def allowed_values(spec: standard.FieldSpec) -> str:
         "religion": _labelled(vocab.RELIGION),
         "sexual_orientation": _labelled(vocab.SEXUAL_ORIENTATION),
         "status": ", ".join(vocab.FEEDBACK_STATUS),
+        "activity_status": ", ".join(vocab.ACTIVITY_STATUS) + " (blank means held; planned, proposed, scheduled, "
+        "completed, took place, canceled and the like are understood)",
+        "organisation_type": ", ".join(vocab.ORGANISATION_TYPES.values())
+        + " (council, trust, GP practice, PCN, charity, voluntary sector and other common names understood)",
         "dimension": ", ".join(vocab.RETURN_DIMENSIONS),
         "category": "as the dimension's values are written for participants: imd_quintile 1-5, "
         "ethnicity one of "
@@ -57,7 +61,7 @@ def allowed_values(spec: standard.FieldSpec) -> str:
         "band, sex female/male, disability and carer yes/no, inclusion_group a group code, "
         "lsoa_code an LSOA 2021 code; or unknown",
     }.get(name, spec.rule.allowed or "text")
-    if spec.rule.read == "codes":
+    if spec.rule.read in ("codes", "areas"):
         allowed += "; several separated by ';'"
     if spec.rule.unknown:
         allowed += f"; {UNKNOWN_NOTE}"

@@ -148,6 +148,7 @@ _RESOLVERS = {
     "age": normalise.resolve_age,
     "money": normalise.resolve_money,
     "url": normalise.resolve_url,
+    "areas": normalise.resolve_area_codes,
 }
 
 
@@ -184,12 +185,26 @@ def preset_groups(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return groups
 
 
+# What a place cell may say for an activity covering the whole ICS, without naming which ICS:
+# the file's other rows name it (or the database has one ICS).
+ICS_WIDE_WORDS = frozenset(
+    normalise.fold(t)
+    for t in ("ICS-wide", "ICS wide", "whole ICS", "the whole ICS", "all of the ICS", "system-wide",
+              "system wide", "whole system", "all places", "ICS", "ICB-wide", "ICB wide")
+)
+
+
 def place_resolver(con: duckdb.DuckDBPyConnection):
-    """Text -> (preset, place), matching place and district names and codes ignoring case."""
+    """Text -> (preset, place), matching place and district names and codes ignoring case.
+    The ICS itself (its name, id or ICB code) gives (preset, vocab.ICS_WIDE); "ICS-wide" and
+    the like give (None, vocab.ICS_WIDE): which ICS is then decided from the rest of the file."""
     names = db.query(con, "ingest/place_names")
     matches: dict[str, set[tuple[str, str]]] = {}
     for preset, place, name in names.itertuples(index=False):
         matches.setdefault(normalise.fold(name), set()).add((preset, place))
+    for preset, name in db.query(con, "ingest/ics_names").itertuples(index=False):
+        for said in (name, f"{name} ICS", f"{name} ICS-wide", f"{name} (ICS-wide)"):
+            matches.setdefault(normalise.fold(said), set()).add((preset, vocab.ICS_WIDE))
     places = db.query(con, "ingest/places")
     listing = "; ".join(
         f"{group['preset_name'].iloc[0]}: {', '.join(group['place'])}"
@@ -199,7 +214,12 @@ def place_resolver(con: duckdb.DuckDBPyConnection):
     def resolve(text: str) -> normalise.Resolved:
         if not text:
             return None, None
-        found = matches.get(normalise.fold(text), set())
+        key = normalise.fold(text)
+        if key in ICS_WIDE_WORDS:
+            return (None, vocab.ICS_WIDE), None
+        found = matches.get(key, set())
+        if len(found) > 1 and len({preset for preset, _place in found}) == 1:
+            found = {pair for pair in found if pair[1] != vocab.ICS_WIDE}  # a place named as its ICS
         if len(found) == 1:
             return next(iter(found)), None
         if len(found) > 1:
@@ -207,7 +227,8 @@ def place_resolver(con: duckdb.DuckDBPyConnection):
             return None, f"{text!r} is a place in more than one ICS ({where}): use the place's own name"
         return (
             None,
-            f"{text!r} is not a place of a registered ICS (places are: {listing}), nor a district in one",
+            f"{text!r} is not a place of a registered ICS (places are: {listing}), nor a district in one, "
+            "nor an ICS (for an activity covering the whole ICS, give the ICS's name or ICS-wide)",
         )
 
     return resolve
@@ -342,6 +363,7 @@ class Context:
     access: Access | None = None
     seen: SeenKeys = field(default_factory=SeenKeys)
     removed: Counter = field(default_factory=Counter)
+    presets_named: set = field(default_factory=set)  # the ICSs the file's places have named so far
 
     def __post_init__(self):
         self.vocabularies = normalise.Vocabularies(preset_groups(self.con))
@@ -436,7 +458,10 @@ def _example_rows(ids: pd.Series, column: str, problems: Problems) -> None:
 def _activities(context, clean, raw, lines, problems) -> None:
     resolved, reasons = normalise.by_distinct(raw["place"], context.places)
     problems.add_reasons(reasons, "place")
-    clean["preset"], clean["place"] = _pairs(resolved)
+    preset, place = _pairs(resolved)
+    _which_ics(context, preset, place, problems)
+    clean["preset"], clean["place"] = preset, place
+    _target_areas(context, clean, problems)
     start, end = clean["start_date"], clean["end_date"]
     both = (start.notna() & end.notna()).to_numpy()
     before = np.zeros(len(clean), dtype=bool)
@@ -451,6 +476,56 @@ def _activities(context, clean, raw, lines, problems) -> None:
             repeated, first, "this activity_id appears again: first at line {}; only the first is stored"
         ),
     )
+
+
+def _which_ics(context: Context, preset: np.ndarray, place: np.ndarray, problems: Problems) -> None:
+    """Fill in the ICS of rows whose place said only "ICS-wide": the one ICS the file's other
+    places name, or the database's only ICS; otherwise the row is a problem (in place)."""
+    named = {p for p in preset if p is not None}
+    context.presets_named.update(named)
+    unnamed = np.array([p is None and q == vocab.ICS_WIDE for p, q in zip(preset, place)], dtype=bool)
+    if not unnamed.any():
+        return
+    candidates = context.presets_named or set(presets.registered(context.con))
+    if len(candidates) == 1:
+        preset[unnamed] = next(iter(candidates))
+        return
+    names = ", ".join(f"{p.name} ({p.id})" for p in presets.registered(context.con).values()
+                      if not context.presets_named or p.id in context.presets_named)
+    problems.add(unnamed, "place",
+                 f"ICS-wide does not say which ICS: this file and database hold several ({names}); "
+                 "write the ICS's name or id instead, e.g. South East London")
+    place[unnamed] = None
+
+
+def _target_areas(context: Context, clean: pd.DataFrame, problems: Problems) -> None:
+    """Every target area must be an LSOA, MSOA or district of the activity's own ICS."""
+    codes = clean["target_areas"]
+    given = codes.notna().to_numpy() & clean["preset"].notna().to_numpy()
+    if not given.any():
+        return
+    pairs = pd.DataFrame({"row": np.flatnonzero(given), "preset": clean["preset"].to_numpy()[given],
+                          "codes": codes.to_numpy(dtype=object)[given]})
+    pairs["code"] = pairs["codes"].str.split(";")
+    wanted = pairs.explode("code")[["row", "preset", "code"]]
+    areas = pa.table({"preset": pa.array(wanted["preset"].astype(object), pa.string()),
+                      "code": pa.array(wanted["code"].astype(object), pa.string())})
+    context.con.register("wanted_areas", areas)
+    try:
+        known = db.query(context.con, "ingest/known_areas")
+    finally:
+        context.con.unregister("wanted_areas")
+    found = set(zip(known["preset"], known["code"]))
+    wanted["known"] = [(p, c) in found for p, c in zip(wanted["preset"], wanted["code"])]
+    missing = wanted[~wanted["known"]]
+    if missing.empty:
+        return
+    reasons = np.full(len(clean), None, dtype=object)
+    for row, group in missing.groupby("row"):
+        listed = ", ".join(group["code"].head(3))
+        reasons[row] = (f"not an area of this activity's ICS: {listed} (give LSOA, MSOA or district codes "
+                        "of the ICS's own places)")
+    problems.add_reasons(reasons, "target_areas")
 
 
 def _participants(context, clean, raw, lines, problems) -> None:
@@ -535,12 +610,16 @@ def _insights(context, clean, raw, lines, problems) -> None:
     found = _check_activities_exist(context, raw["activity_id"], "activity_id", problems)
     resolved, reasons = normalise.by_distinct(raw["place"], context.places)
     problems.add_reasons(reasons, "place")
-    preset, place = (pd.Series(a, index=clean.index, dtype=object) for a in _pairs(resolved))
-    # An insight with no place of its own takes its activity's.
+    preset, place = _pairs(resolved)
+    _which_ics(context, preset, place, problems)
+    preset, place = (pd.Series(a, index=clean.index, dtype=object) for a in (preset, place))
+    # An insight with no place of its own takes its activity's; one for the whole ICS has none.
     by_activity = found.set_index("activity_id")
     named = place.notna()
+    whole_ics = (place == vocab.ICS_WIDE).to_numpy()
     clean["preset"] = preset.where(named, clean["activity_id"].map(by_activity["preset"]))
-    clean["place"] = place.where(named, clean["activity_id"].map(by_activity["place"]))
+    place = place.where(named, clean["activity_id"].map(by_activity["place"]))
+    clean["place"] = place.where(~whole_ics & (place != vocab.ICS_WIDE), None)
     _example_rows(raw["insight_id"], "insight_id", problems)
     repeated, first = _later_duplicates(context, clean, ["insight_id"], lines)
     problems.add(

@@ -172,7 +172,70 @@ def what_works(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "
     frame = db.query(con, "measures/what_works")
     by_method = what_works_table(frame[frame["breakdown"] == "method"], policy)
     by_organisation = what_works_table(frame[frame["breakdown"] == "organisation"], policy)
+    by_type = what_works_table(frame[frame["breakdown"] == "organisation_type"], policy)
     return {
         "by_method": records(by_method.rename(columns={"name": "method"})),
         "by_organisation": records(by_organisation.rename(columns={"name": "organisation"})),
+        "by_organisation_type": records(by_type.rename(columns={"name": "organisation_type"})),
+    }
+
+
+PARTNER_COLUMNS = ["organisation_type", "label", "activities", "activity_share", "participants",
+                   "core20_engaged", "engaged_share", "ci_low", "ci_high", "population_share", "gap_pp",
+                   "flag", "cost_gbp", "per_core20_participant", "suppressed"]
+
+
+def partners_table(by_type: pd.DataFrame, core20_population_share: float | None) -> pd.DataFrame:
+    """Share of activities and Core20 reach by partner type (pure), from what_works rows by
+    organisation_type: each type's share of the activities, and its participants' Core20 share
+    (with Wilson's interval) against the scope's residents living in Core20 areas, flagged."""
+    total = int(by_type["activities"].sum()) if len(by_type) else 0
+    order = {code: i for i, code in enumerate([*vocab.ORGANISATION_TYPES, "not recorded"])}
+    rows = []
+    for r in sorted(by_type.to_dict("records"), key=lambda r: order.get(r["name"], len(order))):
+        share = r["engaged_share"]
+        rows.append({
+            "organisation_type": r["name"],
+            "label": vocab.ORGANISATION_TYPES.get(r["name"], NOT_RECORDED),
+            "activities": int(r["activities"]),
+            "activity_share": r["activities"] / total if total else None,
+            "participants": r["participants"],
+            "core20_engaged": r["core20_engaged"],
+            "engaged_share": share,
+            "ci_low": r["ci_low"],
+            "ci_high": r["ci_high"],
+            "population_share": core20_population_share,
+            "gap_pp": None if share is None or core20_population_share is None
+            else 100 * (share - core20_population_share),
+            "flag": stats.flag(r["ci_low"], r["ci_high"], core20_population_share),
+            "cost_gbp": r["cost_gbp"],
+            "per_core20_participant": r["per_core20_participant"],
+            "suppressed": bool(r["suppressed"]),
+        })
+    return pd.DataFrame(rows, columns=PARTNER_COLUMNS)
+
+
+def partners(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> pd.DataFrame:
+    """By partner type (organisation_type): share of the scope's activities, participants,
+    Core20 reach against the scope's residents, and cost per Core20 participant."""
+    from wpc.measures.reach import core20
+
+    _resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes")
+    frame = db.query(con, "measures/what_works")
+    by_type = what_works_table(frame[frame["breakdown"] == "organisation_type"], policy)
+    return partners_table(by_type, core20(con, scope, disclosure)["population_share"])
+
+
+def ics_wide(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
+    """The scope's held ICS-wide activities in the period (place 'ICS-wide': counted for the whole
+    ICS only) and their participants living in the scope, who count in it as everyone does
+    where they live; with the scope's planned and cancelled activities, which count nowhere."""
+    resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes")
+    row = db.query(con, "measures/ics_wide", ics_wide=vocab.ICS_WIDE).iloc[0]
+    return {
+        "activities": int(row["activities"]),
+        "counted_here": resolved.scope.place is None,
+        "participants_living_here": policy.show_one(int(row["participants_living_here"])),
+        "planned": int(row["planned"]),
+        "cancelled": int(row["cancelled"]),
     }

@@ -8,12 +8,21 @@ in it. The scope's activity filters apply; its period start does not.
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from wpc import db
 from wpc.measures.plain import records
 from wpc.measures.prepare import begin
-from wpc.measures.scope import Scope
+from wpc.measures.scope import ResolvedScope, Scope
+
+
+def over_limit(neighbourhoods: pd.DataFrame, resolved: ResolvedScope) -> np.ndarray:
+    """Which neighbourhoods are over-asked in a window (docs/methods.md section 5), the one
+    rule every fatigue flag asks: reached by at least the preset's fatigue limit of distinct
+    activities. `neighbourhoods` has `activities` (and may have `participations` and
+    `population`, which the rule may weigh)."""
+    return neighbourhoods["activities"].to_numpy() >= resolved.preset.thresholds.fatigue_limit
 
 
 def fatigue_neighbourhoods(con: duckdb.DuckDBPyConnection, scope: Scope,
@@ -23,7 +32,7 @@ def fatigue_neighbourhoods(con: duckdb.DuckDBPyConnection, scope: Scope,
     above the preset's fatigue limit). Activity counts are not counts of people."""
     resolved, _policy = begin(con, scope, disclosure, "int_scope_lsoas", "int_scope_homes")
     frame = db.query(con, "measures/fatigue_neighbourhoods")
-    frame["high"] = frame["activities"] >= resolved.preset.thresholds.fatigue_limit
+    frame["high"] = over_limit(frame, resolved)
     return frame
 
 
@@ -39,9 +48,10 @@ def repeat_participants(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure
 
 
 def overlaps(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> pd.DataFrame:
-    """Place x target group with two or more of the scope's activities in the window:
-    place, target_group, activities, activity_ids, titles, high (at or above the limit)."""
-    resolved, _policy = begin(con, scope, disclosure, "int_scope_activities")
+    """Place x target group with two or more of the scope's held or planned activities in the
+    window: place, target_group, activities, activity_ids, titles, statuses, high (at or above
+    the limit)."""
+    resolved, _policy = begin(con, scope, disclosure, "int_scope_all_activities")
     frame = db.query(con, "measures/overlaps")
     frame["high"] = frame["activities"] >= resolved.preset.thresholds.fatigue_limit
     return frame

@@ -8,7 +8,10 @@ Every measure reads a few small temporary tables instead of the raw engagement t
                                activity, home): the one scan of the (large) participants table
 - int_scope_participants       the same rows with every answer, for measures of people's answers
 - int_scope_refs               the same rows' hashed participant refs, for repeat participants
-- int_scope_activities         the ICS's activities passing the filters, flagged place/period/window
+- int_scope_all_activities     the ICS's activities passing the filters, any status, flagged
+                               place/period/window (plans and overlaps read the planned ones)
+- int_scope_activities         the held ones (only held activities count in measures), with
+                               where their participants come from
 - int_scope_homes              participants by activity x home area (people who belong to the scope)
 - int_scope_dimension_counts   the reach population by quarter x dimension x category
 
@@ -27,6 +30,7 @@ import weakref
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from wpc import db, vocab
 from wpc.measures import shared
@@ -44,7 +48,8 @@ STEPS: dict[str, tuple[str, ...]] = {
     "int_scope_rows": ("int_scope_lsoas",),
     "int_scope_participants": ("int_scope_rows",),
     "int_scope_refs": ("int_scope_rows",),
-    "int_scope_activities": (),
+    "int_scope_all_activities": (),
+    "int_scope_activities": ("int_scope_all_activities",),
     "int_scope_homes": ("int_scope_lsoas", "int_scope_rows", "int_scope_activities"),
     "int_scope_dimension_counts": ("int_scope_lsoas", "int_scope_homes", "int_scope_participants"),
 }
@@ -58,6 +63,16 @@ def _vocab_ethnicity() -> pd.DataFrame:
         [(code, group) for code, (_label, group) in vocab.ETHNICITY.items()],
         columns=["ethnicity", "ethnicity_group"],
     )
+
+
+def plus_group_basis(scope: ResolvedScope) -> pa.Table:
+    """The preset's PLUS groups with a basis (vocab.PLUS_GROUP_BASIS) as rows: plus_group,
+    answer, value (a value of that answer that puts a person in the group); text columns even
+    when there are none."""
+    rows = [(code, answer, value) for code, basis in scope.preset.derived_groups.items()
+            for answer, values in basis.items() for value in values]
+    return pa.table({name: pa.array([row[i] for row in rows], pa.string())
+                     for i, name in enumerate(("plus_group", "answer", "value"))})
 
 
 def _memo(con: duckdb.DuckDBPyConnection) -> dict:
@@ -101,6 +116,7 @@ def prepare(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, *tables: str) 
                 _activity_rows_from(con, "int_scope_rows" if "int_scope_rows" in built else "participants")
             if table == "int_scope_dimension_counts":
                 con.register("vocab_ethnicity", _vocab_ethnicity())
+                con.register("plus_group_basis", plus_group_basis(scope))
             db.execute(con, f"intermediate/{table}", **params)
             if key is not None:
                 shared.put(key, con.table(table).to_arrow_table())

@@ -151,20 +151,88 @@ def _populations(con) -> dict[str, dict[str, int]]:
     return populations
 
 
+def derived_group_row(code: str, label: str, in_group: int, known: int, everyone: int,
+                      population_share: float | None, policy: Policy) -> dict:
+    """Reach on one PLUS group a person belongs to by an answer or their home area as well as by
+    naming it (pure; docs/methods.md section 2, PLUS groups): engaged_share = in the group /
+    those whose answer is known or who named it, Wilson interval, against its census share where
+    one exists. Its people in, known and not in, and not known are one table for disclosure."""
+    cells = policy.protect([in_group, known - in_group, everyone - known])
+    hidden = bool(cells.suppressed[0] or cells.suppressed[1])
+    denominator = int(cells.values[0] + cells.values[1])
+    share = None if hidden or denominator <= 0 else cells.values[0] / denominator
+    low = high = None
+    if share is not None:
+        low, high = (float(x) for x in stats.wilson_interval(min(cells.values[0], denominator), denominator))
+    return {
+        "dimension": "inclusion_group",
+        "category": code,
+        "label": label,
+        "engaged": cells.shown()[0],
+        "engaged_share": share,
+        "ci_low": low,
+        "ci_high": high,
+        "population_share": population_share,
+        "gap_pp": None if share is None or population_share is None else 100 * (share - population_share),
+        "ratio": None if share is None or not population_share else share / population_share,
+        "flag": stats.flag(low, high, population_share),
+        "suppressed": bool(cells.suppressed[0]),
+    }
+
+
+def derived_population_shares(con, resolved, populations: dict[str, dict[str, int]]) -> dict[str, float | None]:
+    """Each derived PLUS group's share of the scope's residents, where Census 2021 gives one:
+    age-based groups from TS007A's bands, home-area groups from the TS007A residents of the
+    LSOAs of that rural/urban class; None for groups without a census baseline."""
+    ages = populations.get("age_band", {})
+    homes = None
+    shares = {}
+    for code, basis in resolved.preset.derived_groups.items():
+        if set(basis) == {"age_band"}:
+            total = sum(ages.values())
+            shares[code] = sum(ages.get(v, 0) for v in basis["age_band"]) / total if total else None
+        elif set(basis) == {"home_area"}:
+            if homes is None:
+                frame = db.query(con, "measures/home_area_population")
+                homes = dict(zip(frame["urban_rural"], frame["population"].astype(int)))
+            total = sum(homes.values())
+            shares[code] = sum(homes.get(v, 0) for v in basis["home_area"]) / total if total else None
+        else:
+            shares[code] = None
+    return shares
+
+
+def _dimension_table(dimension, resolved, policy, rows: pd.DataFrame, populations, everyone: int,
+                     derived_shares: dict, also: str | None = None) -> pd.DataFrame:
+    """Reach on one dimension from its counts (`rows`: dimension, category, participants, with the
+    plus_group rows for inclusion groups); `also`: a category to list even if not expected."""
+    categories = categories_for(dimension, resolved.preset.plus_groups, resolved.preset.plus_group_label)
+    if also is not None and also not in categories:
+        categories[also] = also
+    mine = rows[rows["dimension"] == dimension]
+    table = reach_table(
+        dimension, categories, dict(zip(mine["category"], mine["participants"].astype(int))),
+        populations.get(dimension) if dimension in CENSUS_DIMENSIONS else None, policy,
+        everyone if dimension in MULTI_VALUED else None,
+    )
+    if dimension != "inclusion_group" or not resolved.preset.derived_groups:
+        return table
+    in_group = rows[rows["dimension"] == "plus_group"].set_index("category")["participants"]
+    known = rows[rows["dimension"] == "plus_group_known"].set_index("category")["participants"]
+    derived = {code: derived_group_row(code, categories[code], int(in_group.get(code, 0)),
+                                       int(known.get(code, 0)), everyone, derived_shares.get(code), policy)
+               for code in resolved.preset.derived_groups}
+    return pd.DataFrame([derived.get(row["category"], row) for row in table.to_dict("records")],
+                        columns=REACH_COLUMNS)
+
+
 def _reach_tables(con, resolved, policy, dimensions) -> pd.DataFrame:
     counts = _counts(con)
     populations = _populations(con)
     everyone = int(_everyone(counts).sum())
-    tables = []
-    for dimension in dimensions:
-        categories = categories_for(dimension, resolved.preset.plus_groups, resolved.preset.plus_group_label)
-        rows = counts[counts["dimension"] == dimension]
-        table = reach_table(
-            dimension, categories, dict(zip(rows["category"], rows["participants"].astype(int))),
-            populations.get(dimension) if dimension in CENSUS_DIMENSIONS else None, policy,
-            everyone if dimension in MULTI_VALUED else None,
-        )
-        tables.append(table)
+    shares = derived_population_shares(con, resolved, populations)
+    totals = counts.groupby(["dimension", "category"], as_index=False)["participants"].sum()
+    tables = [_dimension_table(d, resolved, policy, totals, populations, everyone, shares) for d in dimensions]
     return pd.concat(tables, ignore_index=True)
 
 
@@ -226,17 +294,18 @@ def reach_trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = "
     Jul, Oct, so they are also NHS financial-year quarters). Each quarter is protected as its
     own table of the dimension's categories."""
     resolved, policy = begin(con, scope, disclosure, *_TABLES)
-    categories = categories_for(dimension, resolved.preset.plus_groups, resolved.preset.plus_group_label)
-    if category not in categories:
-        categories[category] = category
+    categories_for(dimension)
     counts = _counts(con, by_quarter=True)
     everyone = _everyone(counts)
-    population = _populations(con).get(dimension) if dimension in CENSUS_DIMENSIONS else None
+    populations = _populations(con)
+    shares = derived_population_shares(con, resolved, populations)
+    wanted = ("plus_group", "plus_group_known", dimension)
     rows = []
-    for quarter, group in counts[counts["dimension"] == dimension].groupby("quarter", sort=True):
-        people = int(everyone.get(quarter, 0)) if dimension in MULTI_VALUED else None
-        table = reach_table(dimension, categories, dict(zip(group["category"], group["participants"].astype(int))),
-                            population, policy, people)
+    for quarter, group in counts[counts["dimension"].isin(wanted)].groupby("quarter", sort=True):
+        if not (group["dimension"] == dimension).any():
+            continue
+        table = _dimension_table(dimension, resolved, policy, group, populations, int(everyone.get(quarter, 0)),
+                                 shares, also=category)
         row = table[table["category"] == category].iloc[0].to_dict()
         rows.append({"quarter": pd.Timestamp(quarter).date(), **row})
     return pd.DataFrame(rows, columns=["quarter", *REACH_COLUMNS])

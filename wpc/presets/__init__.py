@@ -64,6 +64,11 @@ class Preset(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,30}$")
     name: str = Field(min_length=1)
     icb_code: str | None = Field(None, description="ONS 2024 ICB code, checked against the lookup.")
+    clinical_areas: list[str] = Field(
+        default_factory=lambda: list(vocab.NHS_ENGLAND_CLINICAL_AREAS),
+        description="The ICS's five clinical areas (codes of vocab.CLINICAL_AREAS); NHS England's "
+        "adult five unless its strategy names others.",
+    )
     plus_groups: list[str] = Field(default_factory=list)
     plus_group_labels: dict[str, str] = Field(
         default_factory=dict, description="Labels for PLUS group codes not in wpc's vocabulary."
@@ -76,6 +81,13 @@ class Preset(BaseModel):
         names = [p.name.casefold() for p in self.places]
         if len(set(names)) != len(names):
             raise ValueError("two places have the same name")
+        if vocab.ICS_WIDE.casefold() in names:
+            raise ValueError(f"{vocab.ICS_WIDE!r} names activities covering the whole ICS, not a place")
+        for code in self.clinical_areas:
+            if code not in vocab.CLINICAL_AREAS:
+                raise ValueError(
+                    f"clinical area {code!r} is not a known code: use {', '.join(vocab.CLINICAL_AREAS)}"
+                )
         districts = [d for p in self.places for d in p.districts]
         if len(set(districts)) != len(districts):
             raise ValueError("a district is listed under more than one place")
@@ -92,6 +104,12 @@ class Preset(BaseModel):
 
     def plus_group_label(self, code: str) -> str:
         return self.plus_group_labels.get(code) or vocab.INCLUSION_GROUPS.get(code, code)
+
+    @property
+    def derived_groups(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """The preset's PLUS groups a participant belongs to by their answers or home area as
+        well as by naming them (vocab.PLUS_GROUP_BASIS), in the preset's order."""
+        return {code: vocab.PLUS_GROUP_BASIS[code] for code in self.plus_groups if code in vocab.PLUS_GROUP_BASIS}
 
     def group_label(self, code: str) -> str:
         """A target group code as people read it: Core20, or the PLUS group's label."""

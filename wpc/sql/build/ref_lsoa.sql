@@ -1,6 +1,7 @@
 -- grain: one row per English LSOA 2021 (33,755), with national IMD 2025 decile and
 -- quintile, Census 2021 usual residents (TS007A, the denominator of every area-based
--- share and rate), geography up to ICB, and the preset place it belongs to, if any.
+-- share and rate), geography up to ICB, the ONS Rural Urban Classification 2021 (urban_rural:
+-- Urban or Rural; ruc21cd: its six classes), and the preset place it belongs to, if any.
 -- inputs: IMD 2025 (File 7 extract), ONS LSOA lookup, Census TS007A, RUC 2021, ref_place
 create or replace table ref_lsoa as
 with imd as (
@@ -36,7 +37,7 @@ residents as (
 ),
 
 rurality as (
-    select lsoa21_code as lsoa21cd, ruc as urban_rural
+    select lsoa21_code as lsoa21cd, ruc as urban_rural, ruc21_code as ruc21cd
     from read_csv($ruc_path, header = true, all_varchar = true)
 ),
 
@@ -50,6 +51,7 @@ joined as (
         imd.imd_decile <= 2 as core20,
         residents.population,
         rurality.urban_rural,
+        rurality.ruc21cd,
         ref_place.preset,
         ref_place.place
     from lookup

@@ -3,7 +3,8 @@
 insert or replace into activities (
     activity_id, preset, place, title, start_date, end_date, organisation, programme, method,
     ladder_rung, cycle_stage, target_groups, clinical_areas, participants_total, cost_gbp,
-    feedback_due, feedback_date, you_said, we_did, report_url, upload_id
+    feedback_due, feedback_date, you_said, we_did, report_url, status, organisation_type, target_areas,
+    upload_id
 )
 select
     activity_id,
@@ -26,5 +27,8 @@ select
     you_said,
     we_did,
     report_url,
+    coalesce(status, 'held'),
+    organisation_type,
+    case when coalesce(target_areas, '') = '' then []::varchar[] else string_split(target_areas, ';') end,
     $upload_id
 from staged_activities

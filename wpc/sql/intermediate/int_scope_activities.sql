@@ -1,23 +1,19 @@
--- grain: one row per activity of the scope's ICS that passes the activity filters (programme,
--- clinical area, method, organisation, target group), flagged for the scope's place, the
--- period and the fatigue window, with where its participants come from and its feedback due date.
+-- grain: one row per held activity of the scope's ICS that passes the activity filters
+-- (int_scope_all_activities: flagged for the scope's place, the period and the fatigue
+-- window), with where its participants come from and its feedback due date.
 -- source: individual (participants come from individual rows, if it has any: any returns
 -- for it are then ignored), returns (aggregated monitoring only), headcount (only
 -- participants_total). headcount: participants of a returns or headcount activity (for
 -- returns, the largest dimension total or participants_total, whichever is greater);
 -- individual rows are counted from int_scope_homes.
--- inputs: activities, int_scope_activity_rows (a view of the participants' activity ids, made by
--- wpc.measures.prepare), returns
+-- inputs: int_scope_all_activities, int_scope_activity_rows (a view of the participants'
+-- activity ids, made by wpc.measures.prepare), returns
 create or replace temp table int_scope_activities as
 with filtered as (
+    -- only held activities count in any measure (docs/methods.md section 1)
     select *
-    from activities
-    where preset = $preset
-      and ($programme is null or lower(trim(programme)) = lower($programme))
-      and ($organisation is null or lower(trim(organisation)) = lower($organisation))
-      and ($method is null or lower(method) = lower($method))
-      and ($clinical_area is null or list_contains(clinical_areas, $clinical_area))
-      and ($target_group is null or list_contains(target_groups, $target_group))
+    from int_scope_all_activities
+    where coalesce(status, 'held') = 'held'
 ),
 
 return_dimensions as (
@@ -56,10 +52,6 @@ with_rows as (
 flagged as (
     select
         filtered.*,
-        ($place is null or filtered.place = $place) as in_place,
-        ($date_from is null or filtered.start_date >= $date_from)
-            and ($date_to is null or filtered.start_date <= $date_to) as in_period,
-        filtered.start_date between $window_start and $window_end as in_window,
         returned.returned_total,
         coalesce(returned.returned_totals_differ, false) as returned_totals_differ,
         coalesce(returned.returned_lsoa, false) as returned_lsoa,

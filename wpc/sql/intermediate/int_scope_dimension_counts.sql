@@ -8,7 +8,13 @@
 -- int_scope_homes (home LSOA, or a return's quintile).
 -- inclusion_group is multi-valued: a person counts once in each group they name, and is
 -- 'unknown' when they name none.
--- inputs: int_scope_activities, int_scope_homes, int_scope_participants, returns, vocab_ethnicity
+-- plus_group and plus_group_known: for each of the preset's PLUS groups with a basis
+-- (plus_group_basis, from vocab.PLUS_GROUP_BASIS: an answer, or the home area's rural/urban
+-- class, and the values that put a person in the group), the people in it (by that answer, or
+-- by naming the group) and the people whose answer is known or who named it. Returns count
+-- through their age_band rows (age groups) and their LSOA rows (home area groups).
+-- inputs: int_scope_activities, int_scope_homes, int_scope_participants, int_scope_lsoas, returns,
+-- vocab_ethnicity, plus_group_basis
 create or replace temp table int_scope_dimension_counts as
 with acts as (
     select activity_id, in_place, source, headcount, quarter
@@ -27,11 +33,67 @@ people as (
         rows.disability,
         rows.carer,
         rows.inclusion_groups,
+        rows.sexual_orientation,
+        rows.gender_same_as_birth,
+        coalesce(homes.urban_rural, 'unknown') as home_area,
         count(*) as participants
     from int_scope_participants as rows
     inner join acts using (activity_id)
+    left join int_scope_lsoas as homes on rows.lives_in_scope and homes.lsoa21cd = rows.lsoa21cd
     where acts.source = 'individual'
       and (rows.lives_in_scope or (acts.in_place and rows.lsoa21cd is null))
+    group by all
+),
+
+basis_groups as (
+    select distinct plus_group, answer from plus_group_basis
+),
+
+people_numbered as (
+    select row_number() over () as combo, * from people
+),
+
+people_answers as (
+    select combo, 'age_band' as answer, age_band as value from people_numbered
+    union all
+    select combo, 'home_area', home_area from people_numbered
+    union all
+    select combo, 'sexual_orientation', sexual_orientation from people_numbered
+    union all
+    select combo, 'gender_same_as_birth', gender_same_as_birth from people_numbered
+),
+
+people_judged as (
+    -- per combination of answers x PLUS group with a basis: does an answer put them in it,
+    -- is any of its answers known, did they name it
+    select
+        people_numbered.combo,
+        people_numbered.quarter,
+        people_numbered.participants,
+        basis_groups.plus_group,
+        bool_or(coalesce(people_answers.value, 'unknown') <> 'unknown') as answered,
+        bool_or(plus_group_basis.value is not null) as matched,
+        list_contains(coalesce(any_value(people_numbered.inclusion_groups), []), basis_groups.plus_group) as named
+    from people_numbered
+    cross join basis_groups
+    left join people_answers
+        on people_answers.combo = people_numbered.combo and people_answers.answer = basis_groups.answer
+    left join plus_group_basis
+        on plus_group_basis.plus_group = basis_groups.plus_group
+       and plus_group_basis.answer = basis_groups.answer
+       and plus_group_basis.value = people_answers.value
+    group by people_numbered.combo, people_numbered.quarter, people_numbered.participants, basis_groups.plus_group
+),
+
+individual_plus as (
+    select quarter, 'plus_group' as dimension, plus_group as category, sum(participants) as participants
+    from people_judged
+    where matched or named
+    group by all
+    union all
+    select quarter, 'plus_group_known' as dimension, plus_group as category, sum(participants) as participants
+    from people_judged
+    where answered or named
     group by all
 ),
 
@@ -146,8 +208,58 @@ deprivation as (
     group by all
 ),
 
+returned_age_plus as (
+    -- returns' age bands put their people in the age-based PLUS groups
+    select
+        returned.quarter,
+        basis_groups.plus_group,
+        coalesce(sum(returned.participants) filter (where plus_group_basis.value is not null), 0) as in_group,
+        sum(returned.participants) as known
+    from returned
+    inner join basis_groups on basis_groups.answer = 'age_band' and returned.dimension = 'age_band'
+    left join plus_group_basis
+        on plus_group_basis.plus_group = basis_groups.plus_group
+       and plus_group_basis.answer = 'age_band'
+       and plus_group_basis.value = returned.category
+    group by all
+),
+
+returned_home_plus as (
+    -- returns' LSOA rows put their people living in the scope in the home-area PLUS groups
+    select
+        acts.quarter,
+        basis_groups.plus_group,
+        coalesce(sum(homes.participants) filter (where plus_group_basis.value is not null), 0) as in_group,
+        sum(homes.participants) as known
+    from int_scope_homes as homes
+    inner join acts using (activity_id)
+    inner join int_scope_lsoas as lsoas on lsoas.lsoa21cd = homes.home_lsoa
+    inner join basis_groups on basis_groups.answer = 'home_area'
+    left join plus_group_basis
+        on plus_group_basis.plus_group = basis_groups.plus_group
+       and plus_group_basis.answer = 'home_area'
+       and plus_group_basis.value = lsoas.urban_rural
+    where acts.source = 'returns' and homes.home = 'scope'
+    group by all
+),
+
+returned_plus as (
+    select quarter, 'plus_group' as dimension, plus_group as category, in_group as participants
+    from returned_age_plus
+    union all
+    select quarter, 'plus_group_known', plus_group, known from returned_age_plus
+    union all
+    select quarter, 'plus_group', plus_group, in_group from returned_home_plus
+    union all
+    select quarter, 'plus_group_known', plus_group, known from returned_home_plus
+),
+
 everything as (
     select quarter, dimension, category, participants from individual_categories
+    union all
+    select quarter, dimension, category, participants from individual_plus
+    union all
+    select quarter, dimension, category, participants from returned_plus
     union all
     select quarter, dimension, category, participants from individual_ethnic_groups
     union all

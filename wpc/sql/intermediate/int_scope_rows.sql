@@ -16,6 +16,7 @@ with ics_activities as (
         participants_total is not null as has_headcount
     from activities
     where preset = $preset
+      and coalesce(status, 'held') = 'held'  -- a plan's or a cancelled activity's rows count nowhere
 ),
 
 wanted as (

@@ -1,10 +1,10 @@
--- grain: one row per place x target group with two or more of the scope's activities
--- starting in the fatigue window and targeting that group (docs/methods.md section 5).
--- inputs: int_scope_activities
+-- grain: one row per place x target group with two or more of the scope's held or planned
+-- activities starting in the fatigue window and targeting that group (docs/methods.md section 5).
+-- inputs: int_scope_all_activities
 with targeted as (
-    select place, activity_id, title, start_date, unnest(target_groups) as target_group
-    from int_scope_activities
-    where in_window and in_place
+    select place, activity_id, title, start_date, status, unnest(target_groups) as target_group
+    from int_scope_all_activities
+    where in_window and in_place and coalesce(status, 'held') in ('held', 'planned')
 )
 
 select
@@ -12,7 +12,8 @@ select
     target_group,
     count(distinct activity_id) as activities,
     list(activity_id order by start_date, activity_id) as activity_ids,
-    list(title order by start_date, activity_id) as titles
+    list(title order by start_date, activity_id) as titles,
+    list(coalesce(status, 'held') order by start_date, activity_id) as statuses
 from targeted
 group by place, target_group
 having count(distinct activity_id) >= 2

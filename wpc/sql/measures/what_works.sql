@@ -1,4 +1,5 @@
--- grain: one row per method, then one per organisation: the scope's activities in the period,
+-- grain: one row per method, one per organisation and one per partner type (organisation_type,
+-- 'not recorded' when blank): the scope's activities in the period,
 -- their participants (wherever they live), those with a known home deprivation, those living
 -- in Core20 areas, and cost (docs/methods.md section 8).
 -- inputs: int_scope_activities, int_scope_homes
@@ -7,6 +8,7 @@ with acts as (
         activity_id,
         coalesce(method, 'not recorded') as method,
         coalesce(organisation, 'Not recorded') as organisation,
+        coalesce(organisation_type, 'not recorded') as organisation_type,
         cost_gbp
     from int_scope_activities
     where in_place and in_period
@@ -34,8 +36,16 @@ joined as (
 )
 
 select
-    case when grouping(method) = 0 then 'method' else 'organisation' end as breakdown,
-    case when grouping(method) = 0 then method else organisation end as name,
+    case
+        when grouping(method) = 0 then 'method'
+        when grouping(organisation) = 0 then 'organisation'
+        else 'organisation_type'
+    end as breakdown,
+    case
+        when grouping(method) = 0 then method
+        when grouping(organisation) = 0 then organisation
+        else organisation_type
+    end as name,
     count(*) as activities,
     sum(participants)::bigint as participants,
     sum(known)::bigint as known,
@@ -44,5 +54,5 @@ select
     sum(cost_gbp)::double as cost_gbp,
     coalesce(sum(core20) filter (where cost_gbp is not null), 0)::bigint as costed_core20
 from joined
-group by grouping sets ((method), (organisation))
+group by grouping sets ((method), (organisation), (organisation_type))
 order by breakdown, participants desc, name

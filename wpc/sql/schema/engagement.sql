@@ -28,7 +28,7 @@ create table if not exists uploads (
 create table if not exists activities (
     activity_id        varchar primary key,
     preset             varchar not null,  -- ICS the activity's place belongs to
-    place              varchar not null,  -- canonical preset place name
+    place              varchar not null,  -- canonical preset place name, or 'ICS-wide' (vocab.ICS_WIDE)
     title              varchar not null,
     start_date         date not null,
     end_date           date,
@@ -46,7 +46,10 @@ create table if not exists activities (
     you_said           varchar,
     we_did             varchar,
     report_url         varchar,
-    upload_id          integer not null
+    upload_id          integer not null,
+    status             varchar default 'held',  -- held | planned | cancelled; only held activities count in measures
+    organisation_type  varchar,                 -- vocab.ORGANISATION_TYPES code
+    target_areas       varchar[]                -- LSOA, MSOA or district codes a plan sets out to reach
 );
 
 -- grain: one row per person per activity (pseudonymous equality monitoring)
