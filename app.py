@@ -22,12 +22,16 @@ PAGES = {
                 url_path="reach-gaps"),
         st.Page("app_pages/place_coverage.py", title="Place coverage", icon=":material/map:",
                 url_path="place-coverage"),
+        st.Page("app_pages/geography.py", title="Districts, rural areas and PCNs", icon=":material/landscape:",
+                url_path="geography"),
         st.Page("app_pages/population.py", title="Population context", icon=":material/groups:",
                 url_path="population"),
     ],
     "Engagement": [
         st.Page("app_pages/activities.py", title="Activity log and feedback loop", icon=":material/event_note:",
                 url_path="activities"),
+        st.Page("app_pages/plans.py", title="Plans", icon=":material/event_upcoming:", url_path="plans"),
+        st.Page("app_pages/partners.py", title="Partners", icon=":material/handshake:", url_path="partners"),
         st.Page("app_pages/insights.py", title="Insight library", icon=":material/search:", url_path="insights"),
     ],
     "Workshop": [

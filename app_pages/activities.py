@@ -19,6 +19,8 @@ if top.empty:
     widgets.nothing_to_show("activities")
     st.stop()
 widgets.metrics(top.metrics)
+for note in top.not_counted:
+    st.info(widgets.escape_markdown(note), icon=":material/info:")
 
 # ---------- the log
 st.header("Activity log")

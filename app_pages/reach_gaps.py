@@ -31,6 +31,8 @@ for figure in view.unknown:
     side.metric(figure.label, figure.value, help=figure.help)
 side.markdown(view.unknown_sentence)
 st.markdown(view.sentence)
+if view.note:
+    st.caption(view.note)
 with st.expander("Numbers behind the chart", expanded=True):
     widgets.show_table(view.table, key="reach_table")
 

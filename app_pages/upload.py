@@ -19,6 +19,7 @@ st.caption(
 )
 if upload.permission(access):
     st.caption(upload.permission(access))
+st.info(upload.WHATS_NEW, icon=":material/new_releases:")
 kind = st.selectbox("What does the file hold?", upload.KINDS, format_func=upload.KIND_LABELS.get, key="upload_kind")
 with st.expander(f"Templates, and what each {kind} column means"):
     for column, (fmt, file) in zip(st.columns(2), zip(("csv", "xlsx"), upload.template_downloads(kind))):

@@ -11,6 +11,7 @@ from tests.fixtures.ingest_files import rows
 from wpc import db as database
 from wpc import demo, status
 from wpc.config import load_settings
+from wpc.presets import load_preset
 
 END = date(2025, 9, 30)
 
@@ -35,9 +36,21 @@ def test_demo_loads_through_ingest(writable_reference_db, preset):
     ]
     assert rows(
         db,
-        "select min(start_date) >= $first, max(start_date) <= $end from activities",
+        "select min(start_date) >= $first, max(start_date) <= $end from activities where status <> 'planned'",
         {"first": date(2024, 10, 1), "end": END},
     ) == [(True, True)]
+    # Next quarter's plans (one ICS-wide), two cancelled activities and three system-wide events,
+    # whose people live all over the ICS; partner types typed as logs type them, mapped.
+    assert rows(db, "select min(start_date) > $end, max(start_date) <= $end + 90, count(*) > 3, "
+                    "count(*) filter (where place = 'ICS-wide') from activities where status = 'planned'",
+                {"end": END}) == [(True, True, True, 1)]
+    assert rows(db, "select count(*) from activities where status = 'cancelled'") == [(2,)]
+    assert rows(db, "select count(distinct place_of_home) from (select l.place as place_of_home from participants "
+                    "join activities a using (activity_id) join ref_lsoa l using (lsoa21cd) "
+                    "where a.place = 'ICS-wide' and a.status = 'held' and l.preset = $p)", {"p": preset}) == [
+        (len(load_preset(preset).places),)]
+    types = dict(rows(db, "select organisation_type, count(*) from activities group by 1"))
+    assert set(types) == {"icb", "nhs_trust", "primary_care", "local_authority", "healthwatch", "vcse", None}
     with database.reading(db) as con:
         assert status.data_status(con)["demo"] is True
 
@@ -125,9 +138,10 @@ def test_loading_the_demo_again_replaces_it(writable_reference_db):
     assert rows(db, "select count(*) from participants") == [(later.participants,)]
     assert rows(
         db,
-        "select count(*), max(start_date) <= $end, max(start_date) > $old from activities",
+        "select count(*), max(start_date) <= $end, max(start_date) > $old from activities where status = 'held'",
         {"end": date(2025, 12, 31), "old": END},
-    ) == [(first.activities, True, True)]
+    )[0][1:] == (True, True)
+    assert rows(db, "select count(*) from activities") == [(first.activities,)]
     assert rows(db, "select count(*) from uploads") == [(4,)]
 
 

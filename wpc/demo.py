@@ -10,9 +10,11 @@ the residents there, and their age, sex, ethnicity, disability and carer status 
 from their neighbourhood's Census 2021 make-up, then tilted the way real engagement is
 tilted: surveys, online platforms, webinars and panels over-reach older, White British,
 less deprived residents; outreach, door-knocking and drop-ins reach deprived areas and
-younger, more diverse residents. Some answers are left unknown, some postcodes are
-malformed or missing from the lookup, a few people live outside the ICS, and a pool of
-regulars takes part again and again (engagement fatigue).
+younger, more diverse residents; rural neighbourhoods are reached less, except by outreach
+and online. Some answers are left unknown, some postcodes are malformed or missing from the
+lookup, a few people live outside the ICS, and a pool of regulars takes part again and again
+(engagement fatigue). A few system-wide listening events cover the whole ICS (their people
+live all over it); next quarter's plans, and two cancelled activities, count in no measure.
 """
 
 from __future__ import annotations
@@ -134,6 +136,29 @@ NHS_LETTERS = {
 }
 UNKNOWN_SAID = ["", "Prefer not to say", "Not stated", "prefer not to say"]
 
+# the organisations that run demo activities (place-named ones take the place) and how their
+# type is typed in the log: the vocabulary's own words and the common spellings teams use
+ORGANISATIONS = {
+    "Healthwatch {place}": ("Healthwatch", "healthwatch"),
+    "{place} Council": ("Local authority", "Council"),
+    "{ics} ICB": ("ICB", "Integrated care board"),
+    "Acute hospital trust": ("NHS trust", "Foundation trust"),
+    "Mental health trust": ("NHS trust", "NHS Trust"),
+    "Community Voices (VCSE)": ("VCSE", "Voluntary sector"),
+    "Faith and community forum (VCSE)": ("VCSE", "Charity"),
+    "{place} Primary Care Network": ("Primary care", "PCN"),
+}
+# each plan of next quarter: (method, programme, target groups, what it is about); the ICS's
+# first PLUS group stands in for "plus"
+PLANS = [
+    ("listening event", "Maternity", ["core20", "plus"], "maternity care"),
+    ("focus group", "Mental health", ["plus"], "crisis support"),
+    ("survey", "Primary care access", ["core20"], "getting an appointment"),
+    ("outreach", "Hypertension", ["core20"], "blood pressure checks"),
+    ("door-knocking", "Respiratory", ["core20"], "damp housing and asthma"),
+    ("workshop", "Diabetes", ["plus"], "culturally appropriate advice"),
+]
+
 
 class DemoError(RuntimeError):
     """The demo cannot be made (no such preset in the database, or it has no reference data)."""
@@ -194,9 +219,16 @@ def generate(
     activities.loc[headcounts.index, "participants_total"] = headcounts.astype(str)
     returns = _returns(rng, world, activities, headcounts)
     insights = _insights(rng, world, activities)
+    # what the year adds beyond its log, from a generator of its own so the log stays as it was
+    extra = np.random.default_rng([seed, zlib.crc32(f"{preset_id} ICS-wide and plans".encode())])
+    system_wide = _ics_wide(extra, world, end_date, start=len(activities))
+    system_people = _ics_wide_people(extra, world, system_wide)
+    plans = _plans(extra, world, end_date, start=len(activities) + len(system_wide))
+    activities = pd.concat([activities, system_wide, plans], ignore_index=True)
+    activities["organisation_type"] = _organisation_types(extra, activities["organisation"])
     return {
         "activities": activities.drop(columns=["_method", "_start", "_end", "_headcount_only"]),
-        "participants": participants,
+        "participants": pd.concat([participants, system_people], ignore_index=True),
         "returns": returns,
         "insights": insights,
     }
@@ -284,6 +316,8 @@ def _activities(rng, world: _World, end_date: date) -> pd.DataFrame:
             ],
             p=[0.16, 0.14, 0.24, 0.14, 0.1, 0.14, 0.08],
         )
+        if method in ("survey", "drop-in") and offsets[i] % 5 == 0:
+            organisation = f"{where} Primary Care Network"
         due_days = preset.thresholds.feedback_window_days
         due = end + timedelta(days=due_days)
         explicit_due = rng.random() < 0.3
@@ -329,6 +363,8 @@ def _activities(rng, world: _World, end_date: date) -> pd.DataFrame:
                 "report_url": f"https://example.org/engagement/{preset.id}/{i + 1:04d}"
                 if closed and rng.random() < 0.5
                 else "",
+                "status": "",
+                "target_areas": "",
                 "_method": method,
                 "_start": start,
                 "_end": end,
@@ -336,6 +372,149 @@ def _activities(rng, world: _World, end_date: date) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _organisation_types(rng, organisations: pd.Series) -> np.ndarray:
+    """organisation_type as a log would have it: the type of each demo organisation, typed in
+    the vocabulary's words or a common spelling, and sometimes left blank."""
+    types = []
+    for name in organisations.fillna(""):
+        spellings = next((said for pattern, said in ORGANISATIONS.items()
+                          if _matches(pattern, name)), None)
+        if spellings is None or rng.random() < 0.08:
+            types.append("")
+        else:
+            types.append(spellings[int(rng.integers(len(spellings)))])
+    return np.array(types, dtype=object)
+
+
+def _matches(pattern: str, name: str) -> bool:
+    """Whether an organisation's name is of the form `pattern` ({place} or {ics} standing for a name)."""
+    pattern = pattern.replace("{ics}", "{place}")
+    if "{place}" not in pattern:
+        return name == pattern
+    head, _, tail = pattern.partition("{place}")
+    return name.startswith(head) and name.endswith(tail)
+
+
+def _ics_wide(rng, world: _World, end_date: date, start: int) -> pd.DataFrame:
+    """Three system-wide listening events of the year, each covering the whole ICS; the place is
+    written as the ICS's name, its id or ICS-wide, as people would."""
+    preset = world.preset
+    rows = []
+    for k, (programme, weeks_ago) in enumerate([("Urgent and emergency care", 40), ("Primary care access", 24),
+                                                ("Community services", 9)]):
+        day = end_date - timedelta(weeks=weeks_ago) + timedelta(days=int(rng.integers(0, 6)))
+        closed = day + timedelta(days=int(rng.integers(30, 70)))
+        rows.append({
+            "activity_id": f"DEMO-{preset.id.upper()}-{start + k + 1:04d}",
+            "title": f"System-wide listening event: {programme.lower()} across {preset.name}",
+            "start_date": _uk(day),
+            "end_date": "",
+            "organisation": f"{preset.name} ICB",
+            "place": [preset.name, preset.id, "ICS-wide"][k],
+            "programme": programme,
+            "method": "listening event",
+            "ladder_rung": "4",
+            "cycle_stage": "1",
+            "target_groups": "core20" if k != 1 else "",
+            "clinical_areas": "",
+            "participants_total": "",
+            "cost_gbp": f"£{int(rng.integers(6000, 15000)):,}",
+            "feedback_due": "",
+            "feedback_date": _uk(closed) if closed <= end_date else "",
+            "you_said": SAYINGS[int(rng.integers(len(SAYINGS)))][0] if closed <= end_date else "",
+            "we_did": "We shared what we heard with every place's partnership board." if closed <= end_date else "",
+            "report_url": "",
+            "status": "",
+            "target_areas": "",
+            "_method": "listening event",
+            "_start": day,
+            "_end": day,
+            "_headcount_only": False,
+        })
+    return pd.DataFrame(rows)
+
+
+def _ics_wide_people(rng, world: _World, events: pd.DataFrame) -> pd.DataFrame:
+    """The people at the system-wide events: from every place of the ICS, by population."""
+    lsoas = world.lsoas
+    weight = lsoas["population"].to_numpy() * lsoas["reached"].to_numpy()
+    frames = []
+    for event in events.itertuples(index=False):
+        n = int(rng.integers(120, 220))
+        homes = rng.choice(len(lsoas), size=n, p=weight / weight.sum())
+        people = _people(rng, world, homes, "listening event", event.programme)
+        people["ref"] = [f"{world.preset.id.upper()}-W{event.activity_id[-4:]}-{i:04d}" for i in range(n)]
+        people["activity_id"] = event.activity_id
+        people["outside"] = rng.random(n) < 0.02
+        frames.append(people)
+    return _as_typed(rng, world, pd.concat(frames, ignore_index=True))
+
+
+def _plans(rng, world: _World, end_date: date, start: int) -> pd.DataFrame:
+    """Next quarter's plans (in each place, one ICS-wide), some aimed at target areas (a few
+    of the place's most deprived neighbourhoods), and two activities that were cancelled."""
+    preset = world.preset
+    plus = preset.plus_groups[0] if preset.plus_groups else "carers"
+    lsoas = world.lsoas
+    rows = []
+    number = start
+    for where in preset.place_names:
+        here = lsoas[lsoas["place"] == where].sort_values(["imd_quintile", "lsoa21cd"])
+        for k in rng.choice(len(PLANS), size=2, replace=False):
+            method, programme, groups, about = PLANS[int(k)]
+            day = end_date + timedelta(days=int(rng.integers(10, 85)))
+            areas = ""
+            if "core20" in groups and rng.random() < 0.7:
+                areas = "; ".join(here["msoa21cd"].head(40).drop_duplicates().head(2))
+            number += 1
+            rows.append(_planned_row(preset, number, method, programme, [plus if g == "plus" else g for g in groups],
+                                     about, where, day, areas, "planned"))
+    if "stroke" in preset.clinical_areas:  # the ICS's own fifth clinical area
+        number += 1
+        rows.append(_planned_row(preset, number, "focus group", "Stroke", [plus], "life after stroke",
+                                 preset.place_names[-1], end_date + timedelta(days=45), "", "planned",
+                                 clinical="stroke"))
+    number += 1
+    rows.append(_planned_row(preset, number, "online platform", "Primary care access", ["core20"],
+                             "the future of primary care", "ICS-wide", end_date + timedelta(days=30), "", "planned"))
+    for where in preset.place_names[:2]:
+        number += 1
+        rows.append(_planned_row(preset, number, "drop-in", "Community services", [plus], "carers' support", where,
+                                 end_date - timedelta(days=int(rng.integers(20, 120))), "", "cancelled"))
+    return pd.DataFrame(rows)
+
+
+def _planned_row(preset, number: int, method: str, programme: str, groups: list[str], about: str, where: str,
+                 day: date, areas: str, status: str, clinical: str = "") -> dict:
+    return {
+        "activity_id": f"DEMO-{preset.id.upper()}-{number:04d}",
+        "title": f"{method.capitalize()}: {about} in {where if where != 'ICS-wide' else preset.name}",
+        "start_date": _uk(day),
+        "end_date": "",
+        "organisation": f"Healthwatch {where}" if where != "ICS-wide" else f"{preset.name} ICB",
+        "place": where,
+        "programme": programme,
+        "method": method,
+        "ladder_rung": "4" if method in ("survey", "online platform") else "5",
+        "cycle_stage": "1",
+        "target_groups": ";".join(dict.fromkeys(groups)),
+        "clinical_areas": clinical,
+        "participants_total": "",
+        "cost_gbp": "",
+        "feedback_due": "",
+        "feedback_date": "",
+        "you_said": "",
+        "we_did": "",
+        "report_url": "",
+        "status": "Planned" if status == "planned" else "Cancelled",
+        "target_areas": areas,
+        "_method": method,
+        "_start": day,
+        "_end": day,
+        "_headcount_only": False,
+    }
 
 
 def _tilted(table: pd.DataFrame, rows: np.ndarray, tilt: dict[str, float]) -> np.ndarray:
@@ -425,6 +604,9 @@ def _homes(rng, world: _World, place: str, method: str, n: int) -> np.ndarray:
         ]
         streets = rng.choice(ranked[: max(5, len(ranked) // 8)], size=min(5, len(ranked)), replace=False)
         return rng.choice(streets, size=n)
+    # Rural neighbourhoods are harder to reach, except by going out to them or online.
+    if method not in REACHING_OUT and method != "online platform":
+        weight = weight * np.where(lsoas["urban_rural"].to_numpy() == "Rural", 0.55, 1.0)
     # Most people live in the activity's place; some come from elsewhere in the ICS.
     local = np.where(here, weight, weight * 0.04)
     return rng.choice(len(lsoas), size=n, p=local / local.sum())

@@ -147,6 +147,10 @@ def area_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, level: str,
     return breakdown_table(level, areas, policy)
 
 
+def geography_levels() -> list[str]:
+    return list(LEVELS)
+
+
 def geography(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
     """Every level of `area_breakdown` as lists of plain rows (for `wpc report --json`)."""
     from wpc.measures.plain import records

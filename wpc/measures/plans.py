@@ -65,7 +65,8 @@ def matching_insights(index: InsightIndex, plan: dict, place_names: list[str]) -
     """Insights of the plan's place (any place, for an ICS-wide plan) or given for the whole
     ICS, that share one of its target groups, are on the same programme (any case), or match
     its title's words (the library's search: every word, else any); those matching more of
-    these first, then the newest. `matched_on` says which."""
+    these first, then those of the place before those given for the whole ICS, then the
+    newest. `matched_on` says which."""
     rows = index.rows
     if rows.empty:
         return rows.assign(matched_on=pd.Series(dtype=object))
@@ -85,11 +86,11 @@ def matching_insights(index: InsightIndex, plan: dict, place_names: list[str]) -
         for g, p, t in zip(by_group, by_programme, by_title)
     ]
     found = rows.assign(matched_on=reasons, _matches=by_group.astype(int) + by_programme.astype(int)
-                        + by_title.astype(int))
+                        + by_title.astype(int), _here=rows["place"].notna().astype(int))
     found = found[where & (found["_matches"] > 0)]
     found = found.assign(_date=pd.to_datetime(found["insight_date"]))
-    return found.sort_values(["_matches", "_date", "insight_id"], ascending=[False, False, True],
-                             na_position="last").drop(columns=["_matches", "_date"]).reset_index(drop=True)
+    return found.sort_values(["_matches", "_here", "_date", "insight_id"], ascending=[False, False, False, True],
+                             na_position="last").drop(columns=["_matches", "_here", "_date"]).reset_index(drop=True)
 
 
 def _plan_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import duckdb
 
-from wpc.measures.activity import cost, cycle, feedback, ladder, what_works
+from wpc.measures.activity import cost, cycle, feedback, ics_wide, ladder, partners, what_works
 from wpc.measures.areas import LEVELS, area_rates, cold_spots, coverage, gradient
 from wpc.measures.fatigue import fatigue
+from wpc.measures.geography import geography
+from wpc.measures.plans import plans_report
 from wpc.measures.plain import plain, records
 from wpc.measures.prepare import STEPS, begin
 from wpc.measures.quality import quality
@@ -53,4 +55,8 @@ def build_report(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str =
         "cost": cost(con, scope, disclosure),
         "what_works": what_works(con, scope, disclosure),
         "quality": quality(con, scope, disclosure),
+        "ics_wide": ics_wide(con, scope, disclosure),
+        "geography": geography(con, scope, disclosure),
+        "partners": records(partners(con, scope, disclosure)),
+        "plans": plans_report(con, scope, disclosure),
     })

@@ -18,6 +18,7 @@ from wpc.measures.scope import Scope
 from wpc.views import charts
 from wpc.views.format import activity_count, counted, day, lower_first, missing, number, pct, verb
 from wpc.views.parts import Metric, Table, limit, records_name
+from wpc.views.plans import not_counted_here
 
 PROFILE_LABELS = {**vocab.DIMENSION_LABELS, "home": "Where they live"}
 PROFILE_DIMENSIONS = log.PROFILE_DIMENSIONS
@@ -44,6 +45,7 @@ class Headlines:
     name: str
     empty: bool  # no activity in the scope at all
     metrics: tuple[Metric, ...]
+    not_counted: tuple[str, ...] = ()  # ICS-wide activities (a place's pages), plans and cancelled ones
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def headlines(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "s
                f"feedback_due, else the end (or start) date + {resolved.preset.thresholds.feedback_window_days} "
                "days."),
         Metric("Feedback overdue", number(loop["overdue"])),
-    ))
+    ), not_counted_here(resolved.name, resolved.preset.name, measures.ics_wide(con, scope, disclosure)))
 
 
 def activities(con: duckdb.DuckDBPyConnection, scope: Scope, access: Access | None = None,

@@ -275,6 +275,56 @@ def share_intervals(
     return _layout(fig, title, height=max(260, 130 + 22 * lines + 14 * len(frame)))
 
 
+def rate_intervals(rows: pd.DataFrame, overall: float | None, label_column: str = "label",
+                   title: str | None = None) -> go.Figure:
+    """One row per area: participants per 1,000 residents with Byar's 95% interval, coloured by
+    `rate_flag` (below, above or within chance of the overall rate, drawn as a dashed line).
+    Withheld rates are not drawn (their label ends in " *")."""
+    labels = ["<br>".join(textwrap.wrap(str(label), LABEL_WIDTH)) for label in rows[label_column]]
+    labels = [f"{label} *" if pd.isna(value) else label for label, value in zip(labels, rows["rate_per_1000"])]
+    frame = rows.assign(_label=labels).reset_index(drop=True)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[None] * len(frame), y=frame["_label"], mode="markers", showlegend=False,
+                             hoverinfo="skip"))
+    styles = {"lower": FLAG_STYLES["under"], "higher": FLAG_STYLES["over"], "ok": FLAG_STYLES["ok"]}
+    names = {"lower": "Below the overall rate", "higher": "Above the overall rate", "ok": "Within chance"}
+    for flag, (colour, symbol, _name) in styles.items():
+        chosen = frame[pd.to_numeric(frame["rate_per_1000"], errors="coerce").notna() & frame["rate_flag"].eq(flag)]
+        if chosen.empty:
+            continue
+        values = [float(v) for v in chosen["rate_per_1000"]]
+        fig.add_trace(go.Scatter(
+            x=values, y=chosen["_label"], mode="markers", name=names[flag],
+            marker=dict(symbol=symbol, size=13, color=colour, line=dict(width=1, color=colour)),
+            error_x=dict(type="data", symmetric=False, color=colour, thickness=2, width=6,
+                         array=[float(h) - v for h, v in zip(chosen["rate_ci_high"], values, strict=True)],
+                         arrayminus=[v - float(lo) for lo, v in zip(chosen["rate_ci_low"], values, strict=True)]),
+            customdata=[[float(lo), float(hi)] for lo, hi in zip(chosen["rate_ci_low"], chosen["rate_ci_high"],
+                                                                  strict=True)],
+            hovertemplate="%{y}<br>%{x:.1f} per 1,000 residents (95% CI %{customdata[0]:.1f} to "
+            "%{customdata[1]:.1f})<extra></extra>",
+        ))
+    if overall is not None:
+        fig.add_vline(x=overall, line_dash="dash", line_color=POPULATION_COLOUR,
+                      annotation_text=f"Overall {overall:.1f}", annotation_position="top right")
+    highest = [float(v) for v in frame["rate_ci_high"] if v is not None and not pd.isna(v)]
+    fig.update_xaxes(title="Participants per 1,000 residents, with 95% interval",
+                     range=[0, max([*highest, overall or 0, 1.0]) * 1.1], gridcolor=GRID_COLOUR)
+    fig.update_yaxes(title=None, type="category", categoryorder="array", categoryarray=list(frame["_label"]),
+                     autorange="reversed", automargin=True)
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
+    lines = sum(label.count("<br>") + 1 for label in frame["_label"])
+    return _layout(fig, title, height=max(240, 130 + 22 * lines + 14 * len(frame)))
+
+
+def share_bars(labels: list[str], shares: list[float | None], title: str | None = None,
+               x_title: str = "Share of activities") -> go.Figure:
+    """Horizontal bars of shares (0-1), written as percentages beside them."""
+    values = [0.0 if s is None else 100 * s for s in shares]
+    text = ["–" if s is None else f"{100 * s:.1f}%" for s in shares]
+    return _hbars(labels, values, text, OKABE_ITO[0], "%{y}: %{x:.1f}%<extra></extra>", x_title, title)
+
+
 def reach_trend_chart(trend: pd.DataFrame, category_label: str, title: str | None = None) -> go.Figure:
     """One category's share of participants by quarter, with 95% Wilson intervals, and the
     residents' share as a dashed line. Withheld quarters are gaps (label ending ' *'), not zeros."""

@@ -12,6 +12,7 @@ from wpc.measures.scope import Scope
 from wpc.views.core20 import core20_reach
 from wpc.views.format import activity_count, are, count, number, pct
 from wpc.views.parts import Metric
+from wpc.views.plans import not_counted_here
 from wpc.views.quality import quality_warnings
 
 FEEDBACK_KEYS = ("activities", "closed", "closed_on_time", "closed_late", "overdue", "not_yet_due",
@@ -26,10 +27,12 @@ class Overview:
     core20_sentence: str
     glance: tuple[tuple[Metric, str], ...]  # participants, activities, depth, feedback: figure and sentence
     warnings: tuple[str, ...]  # data quality
+    not_counted: tuple[str, ...]  # ICS-wide activities (a place's pages), plans and cancelled activities
 
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> Overview:
-    name = measures.resolve(con, scope).name
+    resolved = measures.resolve(con, scope)
+    name = resolved.name
     view = headlines(con, scope, disclosure)
     core20, people, loop, depth = view["core20"], view["participants"], view["feedback"], view["depth"]
     return Overview(
@@ -52,6 +55,7 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppr
                     "overdue."), feedback_loop(name, loop)),
         ),
         warnings=tuple(quality_warnings(view["quality"])),
+        not_counted=not_counted_here(name, resolved.preset.name, measures.ics_wide(con, scope, disclosure)),
     )
 
 

@@ -43,6 +43,7 @@ class ReachGaps:
     table: Table
     categories: dict[str, str]  # code -> label, unknown left out (for the trend's chooser)
     focus: str  # the category the trend looks at first
+    note: str | None = None  # how PLUS groups are counted (inclusion groups only)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def gaps(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = DEFAULT_
         unknown_sentence=reach_unknown(rows), sentence=reach_gaps(resolved.name, rows),
         table=reach_table(rows, f"reach-{dimension.replace('_', '-')}", f"Reach: {label}", resolved.threshold),
         categories=categories(rows), focus=focus_category(rows),
+        note=plus_groups_note(resolved.preset) if dimension == "inclusion_group" else None,
     )
 
 
@@ -162,6 +164,26 @@ def trend_display(trend: pd.DataFrame) -> pd.DataFrame:
     table = reach_display(trend).drop(columns=["Category"])
     table.insert(0, "Quarter", [quarter(q) for q in trend["quarter"]])
     return table
+
+
+def plus_groups_note(preset) -> str:
+    """How the preset's PLUS groups are counted (pure): from an answer or the home area, or
+    only as people named them."""
+    derived = preset.derived_groups
+    said = []
+    for code, basis in derived.items():
+        from_what = " or ".join(vocab.PLUS_GROUP_BASIS_WORDS[answer] for answer in basis)
+        said.append(f"{preset.plus_group_label(code)} by their {from_what}")
+    named = [preset.plus_group_label(c) for c in preset.plus_groups if c not in derived]
+    words = []
+    if said:
+        words.append("Counted from what people told us or where they live, as well as from naming the group: "
+                     + "; ".join(said) + ". Those shares are of the people whose answer is known, against Census "
+                     "2021 residents where the census counts the group.")
+    if named:
+        words.append("The other groups count only the people who named them, as a share of all participants "
+                     "(the census does not count them).")
+    return " ".join(words)
 
 
 # What each reach dimension asks people, as it reads inside a sentence.

@@ -82,6 +82,19 @@ class Checked:
     store_label: str
 
 
+# What the activities standard gained lately, said where people upload (docs/data-standard.md).
+WHATS_NEW = (
+    "New in the activity log: **status** (planned, held or cancelled; blank means held) lets you upload next "
+    "quarter's plan and check it on the **Plans** page before anyone is asked: plans and cancelled activities "
+    "count in no measure, and uploading the same activity_id again as held, with its participants, turns the "
+    "plan into the record. **target_areas** (LSOA, MSOA or district codes, separated by ;) say where a plan "
+    "sets out to reach. **place** may name the whole ICS (its name, id, or ICS-wide) for a system-wide event: "
+    "its participants count where they live. **organisation_type** (ICB, NHS trust, primary care, local "
+    "authority, Healthwatch, VCSE, other) says what kind of partner ran it. Download the template for the "
+    "columns."
+)
+
+
 def max_upload_mb() -> int:
     return load_settings().max_upload_mb
 

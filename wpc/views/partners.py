@@ -1,0 +1,104 @@
+"""Partners: which kinds of partner (ICB, NHS trusts, primary care, local authorities,
+Healthwatch, VCSE) ran the scope's activities, and whom their activities reached: each type's
+share of the activities, its participants' Core20 share against the residents', and its cost per
+Core20 participant (docs/methods.md section 8, what works). Aggregates only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from wpc import measures
+from wpc.measures.scope import Scope
+from wpc.views import charts
+from wpc.views.format import activity_count, count, money, pct
+from wpc.views.parts import Table
+from wpc.views.reach import FLAG_WORDS
+
+SHARE_COLUMNS = ("Share of activities", "Core20 share", "95% CI from", "95% CI to", "Residents in Core20 areas")
+
+
+@dataclass(frozen=True)
+class Partners:
+    name: str
+    empty: bool  # no activity in the scope
+    sentence: str
+    activities_chart: go.Figure
+    reach_sentence: str
+    reach_chart: go.Figure
+    table: Table
+    note: str  # what 'Not recorded' means, and how to record the type
+
+
+def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> Partners:
+    resolved = measures.resolve(con, scope)
+    rows = measures.partners(con, scope, disclosure)
+    name = resolved.name
+    return Partners(
+        name=name, empty=rows.empty, sentence=activities_sentence(name, rows),
+        activities_chart=charts.share_bars(list(rows["label"]), list(rows["activity_share"])),
+        reach_sentence=reach_sentence(name, rows),
+        reach_chart=charts.share_intervals(rows, population_name="Residents in Core20 areas",
+                                           share_title="Participants living in Core20 areas (%), with 95% interval"),
+        table=Table("partner-types", f"Activities and Core20 reach by partner type: {name}", partners_display(rows),
+                    SHARE_COLUMNS, ("Gap (points)",),
+                    slide_columns=("Partner type", "Activities", "Share of activities", "Core20 share"),
+                    threshold=resolved.threshold),
+        note=("Partner type is each activity's organisation_type (docs/data-standard.md). 'Not recorded' counts "
+              "activities uploaded without it: add the column to the activity log and upload it again to "
+              "place them."),
+    )
+
+
+def partners_display(rows: pd.DataFrame) -> pd.DataFrame:
+    """measures.partners rows as a table (pure)."""
+    number = pd.to_numeric
+    return pd.DataFrame({
+        "Partner type": rows["label"].to_numpy(),
+        "Activities": rows["activities"].to_numpy(),
+        "Share of activities": number(rows["activity_share"], errors="coerce").to_numpy(),
+        "Participants": rows["participants"].to_numpy(),
+        "Core20 participants": rows["core20_engaged"].to_numpy(),
+        "Core20 share": number(rows["engaged_share"], errors="coerce").to_numpy(),
+        "95% CI from": number(rows["ci_low"], errors="coerce").to_numpy(),
+        "95% CI to": number(rows["ci_high"], errors="coerce").to_numpy(),
+        "Residents in Core20 areas": number(rows["population_share"], errors="coerce").to_numpy(),
+        "Gap (points)": [None if g is None or pd.isna(g) else round(float(g), 1) for g in rows["gap_pp"]],
+        "Flag": [FLAG_WORDS.get(f) if isinstance(f, str) else None for f in rows["flag"]],
+        "Cost per Core20 participant": [money(v) if v is not None and not pd.isna(v) else "–"
+                                        for v in rows["per_core20_participant"]],
+    })
+
+
+def activities_sentence(scope_name: str, rows: pd.DataFrame) -> str:
+    """Which partner type ran the most activities, and how many had no type recorded."""
+    typed = rows[rows["organisation_type"] != "not recorded"]
+    if rows.empty:
+        return f"{scope_name} held no engagement activities in this period."
+    if typed.empty:
+        return f"None of {scope_name}'s activities has a partner type recorded."
+    top = typed.sort_values("activities", ascending=False, kind="stable").iloc[0]
+    missing = int(rows.loc[rows["organisation_type"] == "not recorded", "activities"].sum())
+    tail = f"; {activity_count(missing)} had no partner type recorded" if missing else ""
+    return (f"{top['label']} partners ran the most of {scope_name}'s activities in this period: "
+            f"{activity_count(int(top['activities']))}, {pct(top['activity_share'])} of them{tail}.")
+
+
+def reach_sentence(scope_name: str, rows: pd.DataFrame) -> str:
+    """Whose activities reached Core20 residents most and least, against the residents' share."""
+    shown = rows[(rows["organisation_type"] != "not recorded") & rows["engaged_share"].notna()]
+    if shown.empty:
+        return "No partner type's Core20 share can be shown for this period."
+    high = shown.loc[pd.to_numeric(shown["engaged_share"]).idxmax()]
+    low = shown.loc[pd.to_numeric(shown["engaged_share"]).idxmin()]
+    baseline = pct(high["population_share"])
+    if high["label"] == low["label"]:
+        return (f"{pct(high['engaged_share'])} of {high['label']} partners' participants live in Core20 areas, "
+                f"against {baseline} of {scope_name}'s residents.")
+    return (f"The highest Core20 share was at {high['label']} partners' activities "
+            f"({pct(high['engaged_share'])} of {count(high['participants'])} participants) and the lowest at "
+            f"{low['label']} partners' ({pct(low['engaged_share'])}), against {baseline} of {scope_name}'s "
+            "residents living in Core20 areas.")
