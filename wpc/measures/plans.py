@@ -184,8 +184,9 @@ def plans_report(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str =
     """The plans of the scope with their checks, for `wpc report --json`."""
     from wpc.insights.library import load_index
 
-    resolved, _policy = begin(con, scope, disclosure)
-    checks = plan_checks(con, scope, load_index(con, resolved.scope.preset), disclosure)
+    resolved, _policy = begin(con, scope, disclosure, "int_scope_all_activities")
+    any_plan = not db.query(con, "measures/plans").empty
+    checks = plan_checks(con, scope, load_index(con, resolved.scope.preset), disclosure) if any_plan else []
     return {
         "planned": len(checks),
         "rule": (f"overlaps: held or planned activities of the same place (or ICS-wide) for a shared target "
