@@ -126,3 +126,25 @@ def test_init_imports_the_file_from_the_command_line(tmp_path, reference_db):
     bad = CliRunner().invoke(app, ["init", "--db", str(path), "--gp-registrations", str(tmp_path / "none.csv")])
     assert bad.exit_code == 2 and "GP registrations file not found" in bad.output
 
+
+
+
+def test_the_page_says_how_to_see_pcns_and_when_the_import_does_not_cover_the_place(tmp_path, toy_reference):
+    """Before any import: how to import. After importing a file with Northtown's E01900001 only:
+    Northtown has PCNs; Southtown has none, and says the import does not cover it."""
+    from wpc.views import geography as geography_view
+
+    path = build_toy_db(tmp_path)
+    write(path, lambda e: (e.activity("A1", "Northtown", "2025-06-01"), e.people("A1", 10, lsoa21cd="E01900007")))
+    south, north = Scope.parse("toy", "Southtown"), Scope.parse("toy", "Northtown")
+    assert measure(path, geography_view.build, scope=south).pcn_note.startswith("Reach by primary care network needs")
+    one = tmp_path / "one.csv"
+    one.write_text("PRACTICE_CODE,LSOA_CODE,Number of Patients\nT00002,E01900001,9\n", encoding="utf-8")
+    reference.build(path, toy_reference, [toy_preset()], "toy", gp_registrations=one)
+    view = measure(path, geography_view.build, scope=south)
+    assert "pcn" not in [level.level for level in view.levels]
+    assert view.pcn_note == ("None of Southtown's neighbourhoods is in the GP registrations imported: import a "
+                             "file that covers its practices with `wpc init --gp-registrations FILE` to see its "
+                             "primary care networks.")
+    view = measure(path, geography_view.build, scope=north)
+    assert view.levels[-1].level == "pcn" and view.pcn_note is None

@@ -154,3 +154,16 @@ def test_the_whole_ics_lists_every_district(toy):
     assert list(rows["area_code"]) == ["E06999001", "E06999002", "E06999004"]
     assert list(rows["participants"]) == [60, 9, 20]
     assert math.isclose(rows["population_share"].sum(), 1.0)
+
+
+def test_the_rural_gap_in_one_sentence(toy):
+    from wpc.views import geography
+
+    view = measure(toy, geography.build, scope=NORTHTOWN, disclosure="off")
+    # rural: 2,300 of 6,100 residents (38%), 18 of the 80 participants living in Northtown (22.5%,
+    # written 22% as a half is rounded to even; Wilson's interval to about 32.6%: short beyond chance); 18 / 2,300 = 7.8 per 1,000 against
+    # urban 62 / 3,800 = 16.3 per 1,000
+    assert view.rural_gap == (
+        "In Northtown, 38% of residents but only 22% of the participants living there live in rural "
+        "neighbourhoods (15.2 points short, beyond chance): 7.8 per 1,000 rural residents took part, "
+        "against 16.3 per 1,000 in urban neighbourhoods.")

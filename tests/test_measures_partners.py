@@ -84,3 +84,13 @@ def test_common_spellings_of_partner_types(said, code):
     assert value == code
     if code is None and said:
         assert "is not recognised" in reason and "Local authority" in reason
+
+
+def test_the_partners_page_says_whose_activities_reached_core20_residents(toy):
+    from wpc.views import partners as partners_view
+
+    view = measure(toy, partners_view.build, scope=NORTHTOWN, disclosure="off")
+    # VCSE 22 of 30 (73.3%), local authority 2 of 20 (10.0%), against 3,700 / 7,000 (52.9%)
+    assert view.reach_sentence == (
+        "The highest Core20 share was at VCSE partners' activities (73.3% of 32 participants) and the lowest "
+        "at local authority partners' (10.0%), against 52.9% of Northtown's residents living in Core20 areas.")

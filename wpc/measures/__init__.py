@@ -10,7 +10,7 @@ from wpc.measures.activity import co_design_share, cost, cycle, feedback, ics_wi
 from wpc.measures.areas import area_rates, cold_spots, coverage, gradient
 from wpc.measures.disclosure import Policy
 from wpc.measures.fatigue import fatigue, fatigue_neighbourhoods, overlaps, repeat_participants
-from wpc.measures.geography import area_breakdown, geography, geography_levels
+from wpc.measures.geography import area_breakdown, geography, geography_levels, gp_registrations_imported
 from wpc.measures.plans import plan_checks, planned
 from wpc.measures.quality import quality
 from wpc.measures.reach import core20, core20_places, participants, reach, reach_all, reach_trend
@@ -19,7 +19,8 @@ from wpc.measures.scope import ResolvedScope, Scope, ScopeError, resolve
 
 __all__ = [
     "Policy", "ResolvedScope", "Scope", "ScopeError", "area_breakdown", "area_rates", "build_report",
-    "co_design_share", "cold_spots", "geography", "geography_levels", "ics_wide", "partners", "plan_checks", "planned",
+    "co_design_share", "cold_spots", "geography", "geography_levels", "gp_registrations_imported", "ics_wide",
+    "partners", "plan_checks", "planned",
     "core20", "core20_places", "cost", "coverage", "cycle", "fatigue", "fatigue_neighbourhoods", "feedback", "gradient",
     "ladder", "overlaps", "participants", "quality", "reach", "reach_all", "reach_trend",
     "repeat_participants", "resolve", "what_works",

@@ -147,6 +147,11 @@ def area_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, level: str,
     return breakdown_table(level, areas, policy)
 
 
+def gp_registrations_imported(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The GP registrations file last imported by `wpc init --gp-registrations` (None if none)."""
+    return db.get_meta(con, "gp_registrations")
+
+
 def geography_levels() -> list[str]:
     return list(LEVELS)
 

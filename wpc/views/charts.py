@@ -304,12 +304,14 @@ def rate_intervals(rows: pd.DataFrame, overall: float | None, label_column: str 
             hovertemplate="%{y}<br>%{x:.1f} per 1,000 residents (95% CI %{customdata[0]:.1f} to "
             "%{customdata[1]:.1f})<extra></extra>",
         ))
-    if overall is not None:
-        fig.add_vline(x=overall, line_dash="dash", line_color=POPULATION_COLOUR,
-                      annotation_text=f"Overall {overall:.1f}", annotation_position="top right")
     highest = [float(v) for v in frame["rate_ci_high"] if v is not None and not pd.isna(v)]
-    fig.update_xaxes(title="Participants per 1,000 residents, with 95% interval",
-                     range=[0, max([*highest, overall or 0, 1.0]) * 1.1], gridcolor=GRID_COLOUR)
+    right = max([*highest, overall or 0, 1.0]) * 1.1
+    if overall is not None:  # its label on the side with room, so the plot's edge does not cut it
+        fig.add_vline(x=overall, line_dash="dash", line_color=POPULATION_COLOUR,
+                      annotation_text=f"Overall {overall:.1f}",
+                      annotation_position="top left" if overall > right / 2 else "top right")
+    fig.update_xaxes(title="Participants per 1,000 residents, with 95% interval", range=[0, right],
+                     gridcolor=GRID_COLOUR)
     fig.update_yaxes(title=None, type="category", categoryorder="array", categoryarray=list(frame["_label"]),
                      autorange="reversed", automargin=True)
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))

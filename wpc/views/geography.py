@@ -27,6 +27,9 @@ PCN_HOW = ("Reach by primary care network needs NHS England's patients registere
            "download gp-reg-pat-prac-lsoa-all.csv and run `wpc init --gp-registrations FILE` (README, Command "
            "line). Each neighbourhood is then counted in the PCN with most of its registered patients.")
 
+PCN_NONE_HERE = ("None of {name}'s neighbourhoods is in the GP registrations imported: import a file that covers "
+                 "its practices with `wpc init --gp-registrations FILE` to see its primary care networks.")
+
 
 @dataclass(frozen=True)
 class Level:
@@ -62,14 +65,16 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppr
                          threshold, rates_sentence(name, rows["rural_urban"])))
     levels.append(_level("ruc_class", "The six rural and urban classes", rows["ruc_class"], name, overall,
                          threshold, classes_sentence(name, rows["ruc_class"])))
-    if len(rows["pcn"]):
+    assigned = bool(len(rows["pcn"]))  # empty when none of the scope's LSOAs has a PCN
+    if assigned:
         levels.append(_level("pcn", "By primary care network (PCN)", rows["pcn"], name, overall, threshold,
                              district_sentence(name, rows["pcn"], "primary care network")))
     everyone = rows["rural_urban"]
     return Geography(
         name=name, empty=bool(everyone["participants"].eq(0).all()),
         rural_gap=rural_gap(name, rows["rural_urban"]), levels=tuple(levels),
-        pcn_note=None if len(rows["pcn"]) else PCN_HOW,
+        pcn_note=None if assigned else PCN_HOW if not measures.gp_registrations_imported(con)
+        else PCN_NONE_HERE.format(name=name),
     )
 
 
@@ -148,15 +153,14 @@ def rural_gap(scope_name: str, rows: pd.DataFrame) -> str:
         return (f"{residents} of {scope_name}'s residents live in rural neighbourhoods; too few participants "
                 f"live there ({count(rural['participants'])}) to compare.")
     gap = rural["gap_pp"]
-    judged = {"under": "fewer than their share, beyond chance", "over": "more than their share, beyond chance",
-              "ok": "within chance of their share"}.get(rural["flag"], "")
+    judged = ", beyond chance" if rural["flag"] in ("under", "over") else ", within chance" if rural["flag"] else ""
     rates = ""
     if urban is not None and urban["rate_per_1000"] is not None and not pd.isna(urban["rate_per_1000"]):
-        rates = (f"; {rate(rural['rate_per_1000'])} rural residents per 1,000 took part, against "
-                 f"{rate(urban['rate_per_1000'])} per 1,000 in urban areas")
-    return (f"In {scope_name}, {residents} of residents live in rural neighbourhoods but "
-            f"{pct(rural['engaged_share'], 0)} of the participants who live there do ({gap_words(gap)}, "
-            f"{judged}){rates}.")
+        rates = (f": {rate(rural['rate_per_1000'])} per 1,000 rural residents took part, against "
+                 f"{rate(urban['rate_per_1000'])} per 1,000 in urban neighbourhoods")
+    joined = "but only" if rural["flag"] == "under" else "and"
+    return (f"In {scope_name}, {residents} of residents {joined} {pct(rural['engaged_share'], 0)} of the "
+            f"participants living there live in rural neighbourhoods ({gap_words(gap)}{judged}){rates}.")
 
 
 def district_sentence(scope_name: str, rows: pd.DataFrame, noun: str = "district") -> str:

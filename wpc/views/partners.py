@@ -87,6 +87,12 @@ def activities_sentence(scope_name: str, rows: pd.DataFrame) -> str:
             f"{activity_count(int(top['activities']))}, {pct(top['activity_share'])} of them{tail}.")
 
 
+def mid_sentence(label: str) -> str:
+    """A partner type's label inside a sentence: 'Primary care' -> 'primary care'; names and
+    initials ('Healthwatch', 'NHS trust', 'VCSE') as they are."""
+    return label.lower() if label in ("Primary care", "Local authority", "Other") else label
+
+
 def reach_sentence(scope_name: str, rows: pd.DataFrame) -> str:
     """Whose activities reached Core20 residents most and least, against the residents' share."""
     shown = rows[(rows["organisation_type"] != "not recorded") & rows["engaged_share"].notna()]
@@ -96,9 +102,9 @@ def reach_sentence(scope_name: str, rows: pd.DataFrame) -> str:
     low = shown.loc[pd.to_numeric(shown["engaged_share"]).idxmin()]
     baseline = pct(high["population_share"])
     if high["label"] == low["label"]:
-        return (f"{pct(high['engaged_share'])} of {high['label']} partners' participants live in Core20 areas, "
-                f"against {baseline} of {scope_name}'s residents.")
-    return (f"The highest Core20 share was at {high['label']} partners' activities "
+        return (f"{pct(high['engaged_share'])} of {mid_sentence(high['label'])} partners' participants live in "
+                f"Core20 areas, against {baseline} of {scope_name}'s residents.")
+    return (f"The highest Core20 share was at {mid_sentence(high['label'])} partners' activities "
             f"({pct(high['engaged_share'])} of {count(high['participants'])} participants) and the lowest at "
-            f"{low['label']} partners' ({pct(low['engaged_share'])}), against {baseline} of {scope_name}'s "
-            "residents living in Core20 areas.")
+            f"{mid_sentence(low['label'])} partners' ({pct(low['engaged_share'])}), against {baseline} of "
+            f"{scope_name}'s residents living in Core20 areas.")
