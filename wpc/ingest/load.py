@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from wpc import db
+from wpc import store as stores
 from wpc.config import Settings
 from wpc.access import Access
 from wpc.ingest import permitted, postcodes, privacy, quality, standard
@@ -192,7 +193,7 @@ def prepare(
             raise db.DatabaseError(f"{db_path} is not a wpc database: build it with `wpc init --db {db_path}`")
         salt = None
         if kind == "participants":
-            salt = privacy.load_salt(settings.salt_file(db_path), create=create_salt)
+            salt = _salt(con, db_path, settings, create_salt)
         checked = validate(kind, read, con)
         if access is not None:
             checked.problems = permitted.problems(kind, checked, con, access)
@@ -219,6 +220,22 @@ def prepare(
         earlier=earlier,
         state=state,
     )
+
+
+def _salt(con, where, settings: Settings, create: bool) -> bytes | None:
+    """This installation's salt. A lake's is made by `wpc init` and copied to every server, never
+    made by an upload (a server making its own would hash the same person differently)."""
+    target = stores.resolve(where)
+    salt_file = settings.salt_file(target)
+    salt = privacy.load_salt(salt_file, create=create and not target.is_lake)
+    if salt is None and target.is_lake and create:
+        raise privacy.SaltError(
+            f"there is no salt file at {salt_file}: copy it from the machine that ran `wpc init` for this "
+            "store (see docs/deploy.md)"
+        )
+    if salt is not None:
+        stores.check_salt(con, salt, salt_file)
+    return salt
 
 
 def _accepted(checked: Validated) -> np.ndarray:
@@ -391,6 +408,13 @@ def commit(
     outcome = _outcome(prepared)
     _release_memory()
     stored_name = privacy.scrub_column([prepared.file_name])[0][0]
+    try:
+        return _commit(prepared, outcome, db_path, stored_name, source, uploaded_by, wait_seconds)
+    except db.WriteConflict as exc:  # a lake: another upload committed first
+        raise StaleCheck("the database changed while the file was being stored: check it again") from exc
+
+
+def _commit(prepared, outcome, db_path, stored_name, source, uploaded_by, wait_seconds) -> Outcome:
     with db.writing(db_path, wait_seconds=wait_seconds, doing=f"an upload of {stored_name}") as con:
         if _state(con) != prepared.state:
             raise StaleCheck("the database changed while the file was being checked: check it again")
@@ -398,6 +422,7 @@ def commit(
         if earlier:
             return _already(outcome, earlier)
         upload_id = int(db.query(con, "ingest/next_upload_id")["upload_id"].iloc[0])
+        db.set_meta(con, "last_upload_id", str(upload_id))
         staged = f"staged_{prepared.kind}"
         con.register(staged, prepared.records)
         con.register("staged_quarantine", prepared.quarantine)
@@ -422,6 +447,7 @@ def commit(
                 source=source,
                 uploaded_by=uploaded_by,
             )
+            _check_keys(con, upload_id)
             _pause_if_testing(con, upload_id)
         except duckdb.IOException as exc:  # a full disk, a read-only file...
             raise db.DatabaseError(db.explain(exc, db_path)) from exc
@@ -434,6 +460,17 @@ def commit(
                 con.unregister("staged_quarantine")
     outcome.upload_id = upload_id
     return outcome
+
+
+def _check_keys(con, upload_id: int) -> None:
+    """No key the upload touched is stored twice (the store has no key constraints to refuse it)."""
+    twice = db.duplicate_keys(con, upload_id)
+    if len(twice):
+        first = twice.iloc[0]
+        raise db.DatabaseError(
+            f"the upload could not be stored: it would store {first['table_name']} {first['key']!r} "
+            f"{int(first['copies'])} times"
+        )
 
 
 def _release_memory() -> None:

@@ -7,10 +7,11 @@ per measure. When sharing is on, each table is kept, once built, as an Arrow tab
 process, and the next connection to the same database, in the same state, for the same scope
 registers it instead of building it again.
 
-A kept table is found only under the database file's identity and state (path; modification
-time and size of the file and its write-ahead log; how far the uploads audit has got, which
-every upload moves on) and the scope's key (scope, today and thresholds), so an upload or a
-rebuild makes every kept table unreachable at once.
+A kept table is found only under the database's identity and state (path; modification
+time and size of the file and its write-ahead log; or a DuckLake's catalog and the snapshot
+the connection reads; and how far the uploads audit has got, which every upload moves on) and
+the scope's key (scope, today and thresholds), so an upload or a rebuild makes every kept
+table unreachable at once.
 Off unless `enable()` is called (the CLI opens one connection per report and gains nothing);
 the oldest tables are dropped beyond a memory budget.
 """
@@ -19,8 +20,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from pathlib import Path
-
 import duckdb
 import pyarrow as pa
 
@@ -50,25 +49,14 @@ def clear() -> None:
 
 
 def database_state(con: duckdb.DuckDBPyConnection) -> tuple | None:
-    """What identifies the database file as it is now (None: sharing off, or not a file)."""
+    """What identifies the database as it is now (None: sharing off, or an in-memory one)."""
     if not _SETTINGS["enabled"]:
         return None
-    rows = con.execute(
-        "select path from duckdb_databases() where database_name = current_database()"
-    ).fetchall()
-    if not rows or not rows[0][0]:
+    state = db.state_of(con)
+    if state is None:
         return None
-    path = Path(rows[0][0]).resolve()
-    stamps = []
-    for part in (path, path.with_name(path.name + ".wal")):
-        try:
-            stat = part.stat()
-        except FileNotFoundError:
-            stamps.append(None)
-            continue
-        stamps.append((stat.st_mtime_ns, stat.st_size))
     uploads = tuple(int(v) for v in db.query(con, "ingest/state_token").iloc[0])
-    return str(path), tuple(stamps), uploads
+    return *state, uploads
 
 
 def get(key: tuple | None) -> pa.Table | None:

@@ -1,9 +1,10 @@
 """Cached reads for pages: one short read-only connection per cache miss.
 
 `call(fn, **kwargs)` runs `fn(con, **kwargs)` for any wpc function that takes a
-connection first, and caches the result on (database file, its version, function,
-arguments). The version is the database's modification time, so an upload from the app
-or from `wpc ingest` in another process is seen on the next rerun; `clear()` empties
+connection first, and caches the result on (store, its version, function, arguments). The
+version is the database file's modification time, or a DuckLake's snapshot id (`db.version`),
+so an upload from the app, from `wpc ingest` in another process, or from another server on
+the same lake is seen on the next rerun; `clear()` empties
 the cache at once after an upload in this app. `resource` does the same for shared
 objects (the insight library's search index). Measures' scope tables are kept between
 connections too (wpc.measures.shared), under the same kind of database version.
@@ -17,6 +18,7 @@ from pathlib import Path
 import streamlit as st
 
 from wpc import db
+from wpc import store as stores
 from wpc.measures import shared
 
 # Pages ask for measures one at a time, each on its own short connection: keep each scope's
@@ -24,39 +26,43 @@ from wpc.measures import shared
 shared.enable()
 
 
-def database_version(path: Path) -> int:
-    """Changes whenever the database is written (its file or write-ahead log)."""
-    stamps = [p.stat().st_mtime_ns for p in (path, path.with_name(path.name + ".wal")) if p.exists()]
-    return max(stamps, default=0)
+def _key(where: stores.Store | Path) -> tuple[str, str]:
+    """The store as plain text, for cache keys: (its WPC_STORE setting, the file's path)."""
+    store = stores.resolve(where)
+    return store.setting, str(store.path or "")
+
+
+def _store(key: tuple[str, str]) -> stores.Store:
+    return stores.parse(key[0], key[1])
 
 
 @st.cache_data(show_spinner=False, max_entries=1024, ttl=6 * 3600)
-def _cached_call(db_path: str, version: int, module: str, name: str, kwargs: tuple):
+def _cached_call(store_key: tuple, version: int, module: str, name: str, kwargs: tuple):
     function = getattr(importlib.import_module(module), name)
-    with db.reading(db_path) as con:
+    with db.reading(_store(store_key)) as con:
         return function(con, **dict(kwargs))
 
 
-def call(function, db_path: Path, **kwargs):
-    """`function(con, **kwargs)` on a read-only connection, cached until the database changes."""
+def call(function, where: stores.Store | Path, **kwargs):
+    """`function(con, **kwargs)` on a read-only connection, cached until the store changes."""
     return _cached_call(
-        str(db_path), database_version(Path(db_path)), function.__module__, function.__name__,
+        _key(where), db.version(where), function.__module__, function.__name__,
         tuple(sorted(kwargs.items())),
     )
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=6 * 3600)
-def _cached_resource(db_path: str, version: int, module: str, name: str, kwargs: tuple):
+def _cached_resource(store_key: tuple, version: int, module: str, name: str, kwargs: tuple):
     function = getattr(importlib.import_module(module), name)
-    with db.reading(db_path) as con:
+    with db.reading(_store(store_key)) as con:
         return function(con, **dict(kwargs))
 
 
-def resource(function, db_path: Path, **kwargs):
+def resource(function, where: stores.Store | Path, **kwargs):
     """Like `call`, for an object every session shares as it is (not a copy), such as a
-    search index: built once per database version."""
+    search index: built once per store version, by each server from the store."""
     return _cached_resource(
-        str(db_path), database_version(Path(db_path)), function.__module__, function.__name__,
+        _key(where), db.version(where), function.__module__, function.__name__,
         tuple(sorted(kwargs.items())),
     )
 

@@ -18,6 +18,7 @@ from wpc import access, db, vocab
 from wpc.config import load_settings
 from wpc.measures.scope import FILTERS, Scope, filter_options, parse_date
 from wpc.presets import Preset
+from wpc.store import Store
 from wpc.ui import cache, widgets
 
 ALL_PLACES = "All places"
@@ -31,8 +32,9 @@ FILTER_LABELS = {
 }
 
 
-def db_path() -> Path:
-    return load_settings().db_path
+def db_path() -> Store:
+    """The store the app reads (the database file, or a DuckLake: wpc.store)."""
+    return load_settings().database
 
 
 def url_selectbox(
