@@ -403,8 +403,9 @@ def state_of(con: duckdb.DuckDBPyConnection) -> tuple | None:
         stamps.append((stat.st_mtime_ns, stat.st_size))
     return str(path), tuple(stamps)
 
-# Set only by the kill tests: a write writes `facts` to this file, inside its open
-# transaction, then waits to be killed (proving a kill mid-write leaves nothing behind).
+# Set only by the kill and concurrency tests: a write writes `facts` to this file, inside its
+# open transaction, then waits to be killed (proving a kill mid-write leaves nothing behind),
+# or until the file `<marker>.go` appears (another writer having committed meanwhile).
 PAUSE_ENV = "WPC_TEST_PAUSE_IN_TRANSACTION"
 
 
@@ -415,7 +416,10 @@ def pause_if_testing(facts: dict) -> None:
     partial = Path(marker + ".partial")
     partial.write_text(json.dumps(facts, default=str))
     os.replace(partial, marker)
-    time.sleep(600)
+    go = Path(marker + ".go")
+    deadline = time.monotonic() + 600
+    while not go.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

@@ -85,8 +85,9 @@ def _copy_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def _salt_for_lake(source: Path, lake: stores.Store, settings: Settings) -> bytes:
-    """The file's salt, copied to the lake's salt file (refused if a different one is there)."""
-    file_salt_path = settings.salt_file(source)
+    """The file's salt (beside it, as `wpc init` keeps it), copied to the lake's salt file (the
+    salt_path setting, else data/wpc-lake.salt); refused if a different salt is there."""
+    file_salt_path = source.with_name(source.name + ".salt")
     lake_salt_path = settings.salt_file(lake)
     file_salt = privacy.load_salt(file_salt_path, create=False)
     lake_salt = privacy.load_salt(lake_salt_path, create=False)

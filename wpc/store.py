@@ -136,7 +136,10 @@ def extension_file(name: str) -> Path:
     module, package = EXTENSIONS[name]
     version = duckdb.__version__
     install = f"install it with `.venv/bin/pip install {package}=={version}` (or `pip install -e '.[lake]'`)"
-    spec = importlib.util.find_spec(module)
+    try:
+        spec = importlib.util.find_spec(module)
+    except ModuleNotFoundError:
+        spec = None
     if spec is None or not spec.submodule_search_locations:
         raise DatabaseError(
             f"a DuckLake store needs the Python package {package}=={version}, which holds DuckDB's {name} "
