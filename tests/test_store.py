@@ -316,6 +316,22 @@ def test_moving_the_demo_database_into_a_lake_changes_no_number(postgres, demo_d
     assert more.upload_id == max(upload for (upload,) in rows(source, "select upload_id from uploads")) + 1
 
 
+def test_the_place_pack_tables_are_the_same_from_a_lake(demo_db, demo_lake, tmp_path):
+    """`wpc export` from the lake writes the same tables as from the file (tests/test_export_pack.py
+    checks them against the report)."""
+    import zipfile
+
+    packs = {}
+    for name, where in (("file", demo_db), ("lake", demo_lake)):
+        out = tmp_path / f"{name}.zip"
+        result = runner.invoke(app, ["export", *store_options(where), "--format", "csv", "--out", str(out),
+                                     "--place", "Lambeth", "--today", "2025-10-01"], env=env_for(where))
+        assert result.exit_code == 0, result.output
+        with zipfile.ZipFile(out) as archive:
+            packs[name] = {item: archive.read(item) for item in archive.namelist()}
+    assert packs["lake"] == packs["file"] and len(packs["file"]) > 5
+
+
 def test_demo_reports_agree_on_both_stores(demo_db, demo_lake):
     """The demo built through ingest on each store gives the same report for every place."""
     reports = every_report(demo_db)

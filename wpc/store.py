@@ -202,9 +202,8 @@ def _attach(store: Store, create: bool) -> duckdb.DuckDBPyConnection:
             folder = store.data_path if "://" in store.data_path else str(Path(store.data_path).expanduser())
             if "://" not in folder:
                 Path(folder).mkdir(parents=True, exist_ok=True)
-            options.append(f"data_path '{_sql_text(folder.rstrip('/') + '/')}'")
-            if not create:
-                options.append("override_data_path true")
+            # A server may mount the shared folder elsewhere than the one that built the lake.
+            options += [f"data_path '{_sql_text(folder.rstrip('/') + '/')}'", "override_data_path true"]
         elif create:
             raise DatabaseError(
                 f"a new DuckLake needs a folder for its data files: add data_path=<shared folder> to the "
