@@ -303,7 +303,6 @@ def writing(
                     con.execute("rollback")
                 raise
             try:
-                claim_write(con)
                 con.execute("commit")
             except duckdb.Error as exc:
                 raise DatabaseError(explain(exc, path)) from exc
@@ -359,7 +358,8 @@ def _lake_cursor(store: Store, create: bool = False) -> duckdb.DuckDBPyConnectio
 
 def claim_write(con: duckdb.DuckDBPyConnection) -> None:
     """Move on `write_serial` in meta: on a lake, two writes at once both change this one row, so
-    the second to commit conflicts and is refused whole (first committer wins)."""
+    the second to commit conflicts and is refused whole (first committer wins). The file needs
+    no such row: its writers take turns at the write gate."""
     if table_exists(con, "meta"):
         execute(con, "ingest/claim_write")
 

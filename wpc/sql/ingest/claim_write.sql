@@ -1,6 +1,6 @@
 -- Every write moves on this one row of meta, just before it commits: on a DuckLake two writes
 -- at once then both change the same row, so the second to commit conflicts and is refused
--- whole (first committer wins); on the embedded file writers already take turns.
+-- whole (first committer wins). Lakes only: on the embedded file writers take turns at the gate.
 merge into meta
 using (select 'write_serial' as key) as claim
 on meta.key = claim.key
