@@ -29,9 +29,12 @@ from wpc.ingest.validate import validate
 
 @pytest.fixture
 def db(writable_store, tmp_path):
-    """The real reference database with three activities, on each store (a file, a DuckLake)."""
+    """The real reference database with three activities, on each store (a file, a DuckLake); after
+    each test, no key is stored twice (the stores keep no key constraints: ingest keeps them)."""
     load_base_activities(writable_store, tmp_path)
-    return writable_store
+    yield writable_store
+    with database.reading(writable_store) as con:
+        assert database.duplicate_keys(con).empty
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ real PostgreSQL catalog, and moving a database file into a lake without changing
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -97,8 +98,6 @@ def test_a_mismatched_or_broken_extension_names_the_package(tmp_path, built_for,
     (package / "extensions" / f"v{built_for}").mkdir(parents=True)
     (package / "__init__.py").write_text("")
     (package / "extensions" / f"v{built_for}" / "ducklake.duckdb_extension").write_bytes(content)
-    import os
-
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "wheels")}
     result = run_wpc("report", "--store", "ducklake:postgres:dbname=wpc host=/nowhere", env=env)
     assert result.returncode == 2, result.stderr
@@ -292,8 +291,6 @@ def test_moving_the_demo_database_into_a_lake_changes_no_number(postgres, demo_d
     shutil.copy(str(demo_db) + ".salt", str(source) + ".salt")
     lake = postgres.new_lake(tmp_path / "lake-data")
     lake_salt = tmp_path / "lake.salt"
-    import os
-
     moved = runner.invoke(app, ["migrate", "--db", str(source), "--store", lake.setting],
                           env={**os.environ, "WPC_SALT_PATH": str(lake_salt)})
     assert moved.exit_code == 0, moved.output

@@ -97,8 +97,10 @@ def init(
             _keep_lake_salt(settings)
     except (PresetError, reference.ReferenceDataError) as exc:
         fail(str(exc))
-    except (database.DatabaseError, privacy.SaltError) as exc:
+    except database.DatabaseError as exc:
         fail(f"{exc}. The database was not changed.")
+    except privacy.SaltError as exc:
+        fail(f"{exc}. The reference data were rebuilt; nothing else was changed.")
     typer.echo(f"Built {summary.db_path}: {summary.lsoas:,} LSOAs in England.")
     for preset_id in summary.presets:
         marker = " (default)" if preset_id == summary.default_preset else ""
