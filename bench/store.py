@@ -100,15 +100,16 @@ def worker_place(setting: str, db_path: str, preset: str, place: str, runs: int)
     with db.reading(store) as con:
         first = build_report(con, scope)
     first_seconds = time.perf_counter() - began
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         with db.reading(store) as con:
             report = build_report(con, scope)
         times.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
     assert report == first
     return {"first_seconds": first_seconds, "seconds": statistics.median(times), "runs": times,
-            "participants": report["participants"]["total"]}
+            "cpu_seconds": statistics.median(cpu), "cpu_runs": cpu, "participants": report["participants"]["total"]}
 
 
 def _worker(name: str, python: str = sys.executable, **kwargs) -> subprocess.Popen:
@@ -127,20 +128,23 @@ def pin_cost(db_path: Path, other_python: str, runs: int, rounds: int = 3) -> di
         copy = Path(folder) / "wpc.duckdb"
         shutil.copy(db_path, copy)
         seconds: dict[str, list[float]] = {ours: [], theirs: []}
+        cpu: dict[str, list[float]] = {ours: [], theirs: []}
         firsts: dict[str, list[float]] = {ours: [], theirs: []}
         for _ in range(rounds):
             for python, path, name in ((sys.executable, db_path, ours), (other_python, copy, theirs)):
                 r = _result(_worker("place", python=python, setting="", db_path=str(path), preset=preset,
                                     place=place, runs=runs))
                 seconds[name] += r["runs"]
+                cpu[name] += r["cpu_runs"]
                 firsts[name].append(r["first_seconds"])
-    result = {name: {"median_seconds": statistics.median(t), "first_seconds": statistics.median(firsts[name]),
-                     "runs": len(t)} for name, t in seconds.items()}
+    result = {name: {"median_seconds": statistics.median(t), "cpu_seconds": statistics.median(cpu[name]),
+                     "first_seconds": statistics.median(firsts[name]), "runs": len(t)} for name, t in seconds.items()}
     print(f"place report ({place}), medians of {rounds} x {runs} runs, alternating:")
     for name, r in result.items():
-        print(f"  DuckDB {name}: {r['median_seconds'] * 1000:,.0f} ms (first in a process "
-              f"{r['first_seconds'] * 1000:,.0f} ms)")
-    print(f"  DuckDB {ours} / {theirs}: {result[ours]['median_seconds'] / result[theirs]['median_seconds']:.2f}x")
+        print(f"  DuckDB {name}: {r['median_seconds'] * 1000:,.0f} ms, CPU {r['cpu_seconds'] * 1000:,.0f} ms "
+              f"(first in a process {r['first_seconds'] * 1000:,.0f} ms)")
+    print(f"  DuckDB {ours} / {theirs}: {result[ours]['median_seconds'] / result[theirs]['median_seconds']:.2f}x "
+          f"wall, {result[ours]['cpu_seconds'] / result[theirs]['cpu_seconds']:.2f}x CPU")
     return {"place": place, "ours": ours, "theirs": theirs, **result}
 
 
@@ -160,7 +164,8 @@ def throughput(setting: str, db_path: str, preset: str, places: list[str], reque
     results = [_result(p) for p in processes]
     wall = max(r["seconds"] for r in results)
     return {"servers": servers, "reports_per_second": requests / wall, "seconds": wall,
-            "median_request": statistics.median(r["median_request"] for r in results)}
+            "median_request": statistics.median(r["median_request"] for r in results),
+            "load_average": os.getloadavg()[0]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,20 +215,25 @@ def main(argv: list[str] | None = None) -> int:
                 results[f"place_{name}"] = _result(_worker("place", setting=setting, db_path=str(db_path),
                                                            preset=preset, place=place, runs=args.runs))
                 r = results[f"place_{name}"]
-                print(f"place report ({place}) on the {name}: {r['seconds'] * 1000:,.0f} ms median of {args.runs} "
-                      f"(first in a new process {r['first_seconds'] * 1000:,.0f} ms); {r['participants']:,} "
-                      "participants")
+                print(f"place report ({place}) on the {name}: {r['seconds'] * 1000:,.0f} ms median of {args.runs}, "
+                      f"CPU {r['cpu_seconds'] * 1000:,.0f} ms (first in a new process {r['first_seconds'] * 1000:,.0f} "
+                      f"ms); {r['participants']:,} participants")
             results["lake_over_file"] = results["place_lake"]["seconds"] / results["place_file"]["seconds"]
-            print(f"lake / file: {results['lake_over_file']:.2f}x")
-            for name, setting in (("file", ""), ("lake", lake.setting)):
-                for servers in (1, 2) if name == "lake" else (1,):
-                    key = f"throughput_{name}_{servers}"
-                    results[key] = throughput(setting, str(db_path), preset, places, args.requests, args.clients,
-                                              servers)
-                    t = results[key]
-                    print(f"{args.requests} place reports from {args.clients} clients, {servers} server(s) on the "
-                          f"{name}: {t['reports_per_second']:.2f} reports/s (median request "
-                          f"{t['median_request'] * 1000:,.0f} ms)")
+            results["lake_over_file_cpu"] = results["place_lake"]["cpu_seconds"] / results["place_file"]["cpu_seconds"]
+            print(f"lake / file: {results['lake_over_file']:.2f}x wall, {results['lake_over_file_cpu']:.2f}x CPU")
+            # In the order 1, 2, 2, 1 servers (and the file once), so that load that rises or falls
+            # during the run falls on both alike; each figure the mean of its two rounds.
+            rounds: dict[str, list[dict]] = {}
+            for name, servers in (("file", 1), ("lake", 1), ("lake", 2), ("lake", 2), ("lake", 1)):
+                t = throughput(lake.setting if name == "lake" else "", str(db_path), preset, places, args.requests,
+                               args.clients, servers)
+                rounds.setdefault(f"throughput_{name}_{servers}", []).append(t)
+                print(f"{args.requests} place reports from {args.clients} clients, {servers} server(s) on the "
+                      f"{name}: {t['reports_per_second']:.2f} reports/s (median request "
+                      f"{t['median_request'] * 1000:,.0f} ms)")
+            for key, runs in rounds.items():
+                results[key] = {"reports_per_second": statistics.mean(r["reports_per_second"] for r in runs),
+                                "rounds": runs}
             results["two_over_one"] = (results["throughput_lake_2"]["reports_per_second"]
                                        / results["throughput_lake_1"]["reports_per_second"])
             print(f"two servers / one server on the lake: {results['two_over_one']:.2f}x throughput "
