@@ -62,6 +62,22 @@ def test_a_bad_store_setting_is_refused_by_every_command(tmp_path):
         assert "unknown store 'mysql:wpc'" in result.stderr and "ducklake:postgres:" in result.stderr
 
 
+def test_a_lake_not_built_yet_or_out_of_reach_is_a_clear_error(postgres, tmp_path):
+    empty = postgres.new_lake(tmp_path / "data")
+    setting = stores.Store(catalog=empty.catalog).setting  # no data_path
+    upload = write(tmp_path / "x.csv", "activity_id,title,start_date,place\nX-1,X,2025-05-01,Lambeth\n")
+    for command in (["report"], ["serve"], ["ingest", str(upload)]):
+        result = runner.invoke(app, [*command, "--store", setting])
+        assert result.exit_code == 2, command
+        assert "there is no wpc store in" in result.stderr and "wpc init --store" in result.stderr
+    built = runner.invoke(app, ["init", "--store", setting])
+    assert built.exit_code == 2 and "a new DuckLake needs a folder for its data files" in built.stderr
+    away = stores.Store(catalog=postgres.conninfo("no_such_database")).setting
+    result = runner.invoke(app, ["report", "--store", away])
+    assert result.exit_code == 2 and "cannot reach the PostgreSQL catalog" in result.stderr
+    assert 'database "no_such_database" does not exist' in result.stderr
+
+
 # Extensions from the wheels ---------------------------------------------------------------------
 
 BLOCK_WHEEL = """
