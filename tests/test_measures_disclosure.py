@@ -1,4 +1,4 @@
-"""Disclosure control (DESIGN 4.10) on hand-made tables of counts."""
+"""Disclosure control (docs/methods.md section 10) on hand-made tables of counts."""
 
 import pytest
 

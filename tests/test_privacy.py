@@ -1,4 +1,4 @@
-"""Privacy (DESIGN 6): after the demo and the hostile corpus are ingested, no text anywhere in
+"""Privacy (SECURITY.md): after the demo and the hostile corpus are ingested, no text anywhere in
 the database holds a full UK postcode, an e-mail address, a UK phone number or an NHS number;
 participant refs are stored only as salted hashes, the salt only outside the database; and
 every export that exists applies disclosure control.
@@ -31,7 +31,8 @@ from wpc.config import ROOT
 from wpc.export.tables import to_csv_bytes
 from wpc.ingest import load, privacy
 from wpc.ingest.read import FileRefused
-from wpc.measures import Scope, build_report, render_text
+from wpc.measures import Scope, build_report
+from wpc.views.report import render_text
 
 # Detectors ---------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The `wpc` command line (DESIGN 5.2). Commands are thin: they parse options and call
+"""The `wpc` command line (README, Command line). Commands are thin: they parse options and call
 the wpc function that does the work, then print or exit with the contract's codes."""
 
 from __future__ import annotations
@@ -343,7 +343,7 @@ def serve(
 def _check_access_config(settings) -> None:
     """Warn (the app refuses everyone until it is fixed) if the access config has problems."""
     from wpc import access
-    from wpc.measures.scope import registered_presets
+    from wpc.presets import registered as registered_presets
 
     try:
         rules = access.AccessRules.load(settings.access_path)
@@ -369,7 +369,7 @@ def access_command(
 ) -> None:
     """Check the access config (who may see which places once login is on); say what one person may see."""
     from wpc import access
-    from wpc.measures.scope import registered_presets
+    from wpc.presets import registered as registered_presets
 
     settings = _settings(db, store, access_path=config)
     try:
@@ -450,9 +450,11 @@ def report(
         Optional[str], typer.Option("--today", help="The date the report is made as (default: today).")
     ] = None,
 ) -> None:
-    """Print the measures of DESIGN section 4 for the ICS or one place (text, or JSON with --json)."""
-    from wpc.measures import Scope, ScopeError, build_report, render_text
-    from wpc.measures.scope import default_preset, parse_date
+    """Print the measures of docs/methods.md for the ICS or one place (text, or JSON with --json)."""
+    from wpc.measures import Scope, ScopeError, build_report
+    from wpc.measures.scope import parse_date
+    from wpc.presets import default_id as default_preset
+    from wpc.views.report import render_text
 
     if publish and no_suppress:
         fail("choose either --publish or --no-suppress, not both")
@@ -520,8 +522,9 @@ def export(
     tables or charts, in publication mode: counts of 1 to 7 hidden, others rounded to 5."""
     from wpc.export import charts, pack
     from wpc.measures import Scope, ScopeError, resolve
-    from wpc.measures.scope import default_preset, parse_date
-    from wpc.questions import REACH_DIMENSIONS
+    from wpc.measures.scope import parse_date
+    from wpc.presets import default_id as default_preset
+    from wpc.views.workshop import REACH_DIMENSIONS
 
     if dimension not in REACH_DIMENSIONS:
         fail(f"--dimension {dimension!r} is not one of {', '.join(REACH_DIMENSIONS)}")

@@ -364,9 +364,10 @@ def claim_write(con: duckdb.DuckDBPyConnection) -> None:
         execute(con, "ingest/claim_write")
 
 
-def version(where: Store | Path | str) -> int:
-    """Changes whenever the store is written: the file's (or its write-ahead log's) modification
-    time, or the lake's snapshot id. Caches are keyed on it."""
+def version(where: Store | Path | str) -> tuple | int:
+    """Changes whenever the store is written: the database file's (and its write-ahead log's)
+    modification time and size, or a lake's snapshot id. The one key every cache of database
+    reads is kept under (wpc.ui.cache for pages, wpc.measures.shared for scope tables)."""
     store = stores.resolve(where)
     if store.is_lake:
         con = _lake_cursor(store)
@@ -377,13 +378,20 @@ def version(where: Store | Path | str) -> int:
         finally:
             con.close()
     path = Path(store.path)
-    stamps = [p.stat().st_mtime_ns for p in (path, path.with_name(path.name + ".wal")) if p.exists()]
-    return max(stamps, default=0)
+    stamps = []
+    for part in (path, path.with_name(path.name + ".wal")):
+        try:
+            stat = part.stat()
+        except FileNotFoundError:
+            stamps.append(None)
+            continue
+        stamps.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
 
 
 def state_of(con: duckdb.DuckDBPyConnection) -> tuple | None:
     """What identifies the store a connection sees, as it is now (None: an in-memory database):
-    the file's path, modification times and sizes; or the lake's catalog and snapshot."""
+    the file's path and version, or the lake's catalog and the snapshot the connection reads."""
     rows = con.execute(
         "select path, type from duckdb_databases() where database_name = current_database()"
     ).fetchall()
@@ -393,20 +401,7 @@ def state_of(con: duckdb.DuckDBPyConnection) -> tuple | None:
     if kind == "ducklake":
         return where, stores.snapshot_id(con)
     path = Path(where).resolve()
-    stamps = []
-    for part in (path, path.with_name(path.name + ".wal")):
-        try:
-            stat = part.stat()
-        except FileNotFoundError:
-            stamps.append(None)
-            continue
-        stamps.append((stat.st_mtime_ns, stat.st_size))
-    return str(path), tuple(stamps)
-
-# Set only by the kill and concurrency tests: a write writes `facts` to this file, inside its
-# open transaction, then waits to be killed (proving a kill mid-write leaves nothing behind),
-# or until the file `<marker>.go` appears (another writer having committed meanwhile).
-PAUSE_ENV = "WPC_TEST_PAUSE_IN_TRANSACTION"
+    return str(path), version(path)
 
 
 def pause_if_testing(facts: dict) -> None:

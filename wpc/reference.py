@@ -29,6 +29,7 @@ import shapely
 
 from wpc import db, vocab
 from wpc.presets import BUILTIN, Preset, PresetError
+from wpc.presets import registered as registered_presets
 from wpc.store import Store
 
 # key -> (file name, columns the build needs)
@@ -205,9 +206,7 @@ def _boundary_frame(path: Path, code_property: str, with_label_point: bool) -> p
 def _merge_presets(con: duckdb.DuckDBPyConnection, presets: list[Preset]) -> dict[str, Preset]:
     registered: dict[str, Preset] = {}
     if db.table_exists(con, "ref_preset"):
-        for (config,) in con.execute("select config_json from ref_preset").fetchall():
-            earlier = Preset.model_validate_json(config)
-            registered.setdefault(earlier.id, earlier)
+        registered.update(registered_presets(con))
     for preset in presets:
         registered[preset.id] = preset
     _check_no_overlap(registered)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from tests.engagement_rows import build_toy_db, write
 from tests.test_activity_log import fill
 from wpc.cli import app as cli
-from wpc.format import pct
+from wpc.views.format import pct
 from wpc.ui.widgets import escape_markdown
 
 PAGE = "app_pages/activities.py"
@@ -40,7 +40,7 @@ def cli_report(db_path, *args) -> dict:
 
 
 def shown_as(counts: dict[str, int], threshold: int = 7) -> dict[str, str]:
-    """DESIGN 4.10 by hand: 1..threshold shown as *, and if only one is hidden, the next
+    """docs/methods.md section 10 by hand: 1..threshold shown as *, and if only one is hidden, the next
     smallest non-zero count too; the rest with thousands separators."""
     hidden = {c for c, n in counts.items() if 1 <= n <= threshold}
     if len(hidden) == 1:

@@ -1,4 +1,4 @@
-"""Lossless ingest (DESIGN 3.3): prepare a file, then commit it in one transaction.
+"""Lossless ingest (docs/data-standard.md, What ingest does): prepare a file, then commit it in one transaction.
 
 `prepare` reads and checks the file against the database (read-only) and says exactly
 what would be stored and what quarantined, and why. `commit` writes it all in one
@@ -144,7 +144,7 @@ class Outcome:
 
     @property
     def exit_code(self) -> int:
-        """The CLI contract (DESIGN 5.2): 0 all stored, 3 some quarantined (2 is a refused file)."""
+        """The CLI contract (README, Command line): 0 all stored, 3 some quarantined (2 is a refused file)."""
         return 3 if self.quarantined else 0
 
     def as_json(self) -> dict:

@@ -38,7 +38,7 @@ def fold_column(texts: pd.Series) -> pd.Series:
     return texts.str.strip()
 
 
-# Said in many ways, these all mean "not known" (DESIGN 3.2: counted as unknown, never dropped).
+# Said in many ways, these all mean "not known" (docs/data-standard.md: counted as unknown, never dropped).
 UNKNOWN_ANSWERS = frozenset(
     fold(t)
     for t in (

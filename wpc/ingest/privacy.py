@@ -1,4 +1,4 @@
-"""Personal data on the way in (DESIGN 6): pseudonymous refs hashed with a secret salt,
+"""Personal data on the way in (SECURITY.md, What wpc never stores): pseudonymous refs hashed with a secret salt,
 and free text scrubbed of e-mail addresses, phone numbers, postcodes and NHS numbers.
 
 Every free-text field (titles, organisations, you said / we did, insight summaries,

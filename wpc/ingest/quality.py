@@ -1,5 +1,5 @@
 """The data quality of one file, from the rows it would store: what is unknown, and how
-home areas were found. (The measure over all stored data, DESIGN 4.9, is a report measure.)
+home areas were found. (The measure over all stored data, docs/methods.md section 9, is a report measure.)
 
 One table: `section` (answers, home areas, counts), `check` in plain words, `rows` (how
 many of the rows to be stored) and `share` (of those rows, 0-1; for returns, of the people

@@ -15,10 +15,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from wpc import db, vocab
+from wpc import db, presets, vocab
 from wpc.ingest import normalise, postcodes, privacy, standard
 from wpc.ingest.read import EXCEL_ERRORS, FileRefused, Sheet, fold
-from wpc.presets import Preset
 
 EXAMPLE_PREFIX = "EXAMPLE-"
 
@@ -169,14 +168,10 @@ def _is_blank(values: np.ndarray) -> np.ndarray:
 # Look-ups against the database ---------------------------------------------------------------
 
 
-def registered_presets(con: duckdb.DuckDBPyConnection) -> list[Preset]:
-    return [Preset.model_validate_json(c) for c in db.query(con, "ingest/preset_configs")["config_json"]]
-
-
 def preset_groups(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """PLUS group codes the registered presets define beyond wpc's vocabulary, with labels."""
     groups = {}
-    for preset in registered_presets(con):
+    for preset in presets.registered(con).values():
         for code in preset.plus_groups:
             groups.setdefault(code, preset.plus_group_label(code))
         groups.update({c: label for c, label in preset.plus_group_labels.items() if c not in groups})

@@ -1,4 +1,4 @@
-"""Disclosure control (DESIGN 4.10), in one place: every count of people leaving the engine passes here.
+"""Disclosure control (docs/methods.md section 10), in one place: every count of people leaving the engine passes here.
 
 Three modes:
 

@@ -7,11 +7,10 @@ per measure. When sharing is on, each table is kept, once built, as an Arrow tab
 process, and the next connection to the same database, in the same state, for the same scope
 registers it instead of building it again.
 
-A kept table is found only under the database's identity and state (path; modification
-time and size of the file and its write-ahead log; or a DuckLake's catalog and the snapshot
-the connection reads; and how far the uploads audit has got, which every upload moves on) and
-the scope's key (scope, today and thresholds), so an upload or a rebuild makes every kept
-table unreachable at once.
+A kept table is found only under the database's identity and version (the file's path and
+`wpc.db.version`, the key the page cache uses too; or a DuckLake's catalog and the snapshot the
+connection reads) and the scope's key (scope, today and thresholds), so an upload or a rebuild
+makes every kept table unreachable at once.
 Off unless `enable()` is called (the CLI opens one connection per report and gains nothing);
 the oldest tables are dropped beyond a memory budget.
 """
@@ -52,11 +51,7 @@ def database_state(con: duckdb.DuckDBPyConnection) -> tuple | None:
     """What identifies the database as it is now (None: sharing off, or an in-memory one)."""
     if not _SETTINGS["enabled"]:
         return None
-    state = db.state_of(con)
-    if state is None:
-        return None
-    uploads = tuple(int(v) for v in db.query(con, "ingest/state_token").iloc[0])
-    return *state, uploads
+    return db.state_of(con)
 
 
 def get(key: tuple | None) -> pa.Table | None:

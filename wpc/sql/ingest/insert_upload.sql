@@ -1,4 +1,4 @@
--- grain: one row recording an upload (the audit of DESIGN 3.3).
+-- grain: one row recording an upload (the audit of docs/data-standard.md, What ingest does).
 insert into uploads (
     upload_id, uploaded_at, kind, file_name, file_sha256, rows_read, rows_stored, rows_quarantined,
     source, uploaded_by

@@ -1,6 +1,6 @@
 -- grain: one row: people with a participant ref who took part in activities starting in the
 -- fatigue window (living in the scope, or at the scope's activities), and how many of them
--- took part in at least $fatigue_limit distinct activities (DESIGN 4.5).
+-- took part in at least $fatigue_limit distinct activities (docs/methods.md section 5).
 -- inputs: int_scope_activities, int_scope_refs
 with per_person as (
     select participant_hash, count(distinct activity_id) as activities

@@ -1,6 +1,6 @@
 -- The engagement data users upload, the quarantine of rows that could not be stored, and
 -- the audit of uploads. Created if absent by `wpc init`; never dropped by a rebuild.
--- Personal data rules (DESIGN 6): no full postcode and no raw participant_ref is stored
+-- Personal data rules (SECURITY.md, What wpc never stores): no full postcode and no raw participant_ref is stored
 -- anywhere in these tables; quotes are scrubbed before they reach `insights`.
 -- Keys are written as comments, not constraints: a DuckLake store accepts no PRIMARY KEY,
 -- UNIQUE or sequence, so ingest keeps the keys itself (MERGE by key, ids allocated in the
