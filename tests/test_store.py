@@ -27,7 +27,7 @@ from wpc.cli import app
 from wpc.config import ROOT, load_settings
 from wpc.ingest import load, privacy
 from wpc.measures import Scope, build_report
-from wpc.measures.scope import registered_presets
+from wpc.presets import registered as registered_presets
 
 runner = CliRunner()
 VERSION = duckdb.__version__

@@ -404,6 +404,12 @@ def state_of(con: duckdb.DuckDBPyConnection) -> tuple | None:
     return str(path), version(path)
 
 
+# Set only by the kill and concurrency tests: a write writes `facts` to this file, inside its
+# open transaction, then waits to be killed (proving a kill mid-write leaves nothing behind),
+# or until the file `<marker>.go` appears (another writer having committed meanwhile).
+PAUSE_ENV = "WPC_TEST_PAUSE_IN_TRANSACTION"
+
+
 def pause_if_testing(facts: dict) -> None:
     marker = os.environ.get(PAUSE_ENV)
     if not marker:
