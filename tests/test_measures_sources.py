@@ -40,8 +40,8 @@ def fill(e):
 
 
 @pytest.fixture(scope="module")
-def toy(tmp_path_factory):
-    path = build_toy_db(tmp_path_factory.mktemp("sources"))
+def toy(tmp_path_factory, store_kind):
+    path = build_toy_db(tmp_path_factory.mktemp("sources"), store_kind=store_kind)
     write(path, fill)
     return path
 
