@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.e2e.conftest import choose, running_app, screenshot, wait_for_app
+from tests.e2e.conftest import choose, open_page, rerun_by, running_app, screenshot, wait_for_app
 from tests.fixtures.ingest_files import counts, load_base_activities
 
 pytestmark = [pytest.mark.e2e]
@@ -28,11 +28,9 @@ def test_an_upload_through_one_server_shows_on_the_other(postgres, reference_lak
     env = {"WPC_STORE": lake.setting, "WPC_SALT_PATH": str(postgres.salt)}
     unused = tmp_path / "no-file.duckdb"  # the servers must not need the database file
     with running_app(unused, extra_env=env) as first, running_app(unused, extra_env=env) as second:
-        one = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-        two = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        one, two = open_page(browser), open_page(browser)
         overview = "/?preset=sel&place=Lambeth"
         for page, base in ((one, first), (two, second)):
-            page.set_default_timeout(30_000)
             page.goto(base + overview)
             wait_for_app(page)
         assert participants_metric(one) == participants_metric(two) == "0"
@@ -41,7 +39,7 @@ def test_an_upload_through_one_server_shows_on_the_other(postgres, reference_lak
         wait_for_app(two)
         choose(two, "What does the file hold?", "Participants: equality monitoring, one row per person per activity")
         two.locator("input[type=file]").set_input_files(str(people))
-        two.get_by_role("button", name="Store 40 rows and quarantine 0").click()
+        rerun_by(two, two.get_by_role("button", name="Store 40 rows and quarantine 0").click)
         two.get_by_text("40 rows stored, 0 quarantined").wait_for(timeout=60_000)
         screenshot(two, "two-servers-1-upload-on-the-second")
         assert counts(lake)["participants"] == 40
