@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from enum import Enum
@@ -363,7 +364,21 @@ def serve(
     ]
     mode = "login required" if section is not None else "single-user mode"
     typer.echo(f"Serving wpc on http://{address}:{port} ({mode}; Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(command, env=env))
+    raise typer.Exit(_run_until_stopped(command, env))
+
+
+def _run_until_stopped(command: list[str], env: dict) -> int:
+    """Run the server and pass on a request to stop (a service manager's SIGTERM, a closed
+    terminal's SIGHUP, Ctrl+C), so stopping `wpc serve` never leaves the server running."""
+    server = subprocess.Popen(command, env=env)
+
+    def pass_on(signum, _frame) -> None:
+        if server.poll() is None:
+            server.send_signal(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(signum, pass_on)
+    return server.wait()
 
 
 def _check_access_config(settings) -> None:
