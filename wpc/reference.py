@@ -150,6 +150,7 @@ def build(
 
     with db.writing(db_path, doing="a rebuild of the reference data (wpc init)") as con:
         db.execute_script(con, "schema/engagement")
+        db.execute_script(con, "schema/record_keys")
         registered = _merge_presets(con, presets)
         if default_preset not in registered:
             raise PresetError(f"default preset {default_preset!r} is not registered")

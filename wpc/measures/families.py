@@ -1,0 +1,502 @@
+"""The families of counts of people wpc shows, each protected once for an ICS, a period and
+activity filters, so that every output showing any of a family's counts shows the same
+protected numbers (docs/disclosure.md, "One mechanism").
+
+A family holds every count that outputs can put side by side for the whole ICS and each of
+its places, whatever page, pack or report shows them:
+
+- `area`: participants by home neighbourhood (LSOA), neighbourhood (MSOA), place and ICS;
+  by national IMD decile and quintile of each place and the ICS, by quarter; the participant
+  counts (total, living here, outside the ICS, home unknown).
+- `dimension` (one per census dimension, ethnicity with its groups; inclusion groups): each
+  category and 'unknown' for each place and the ICS, by quarter.
+- `activities`: each activity's participants and their IMD quintiles; what works by method
+  and organisation, cost and where participants come from, for each place and the ICS.
+- `quality`: unknown answers and postcode problems for each place and the ICS.
+
+Each is built from the whole ICS's scope tables (on a cursor of the caller's connection, which
+has its own temporary tables), protected by `audit.complete` (complementary suppression) and
+`cellkey.perturb`, and kept for the connection, or for the process when scope tables are
+shared (`wpc.measures.shared`). Measures read their protected counts through `Policy.cells`.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from wpc import db, vocab
+from wpc.measures import cellkey, shared
+from wpc.measures.audit import Family, complete
+from wpc.measures.prepare import prepare, resolved_scope
+from wpc.measures.scope import ResolvedScope
+
+ICS = None  # the scope key of the whole ICS in cell names (a place is its name)
+ELSEWHERE = "\x00ICS-wide"  # activities held for the ICS as a whole (no place of their own)
+IMD_CATEGORIES = ("1", "2", "3", "4", "5", "unknown")
+DIMENSION_FAMILIES = {
+    "ethnicity": ("ethnicity", "ethnicity_group"),
+    "ethnicity_group": ("ethnicity", "ethnicity_group"),
+    "age_band": ("age_band",),
+    "sex": ("sex",),
+    "disability": ("disability",),
+    "carer": ("carer",),
+    "inclusion_group": ("inclusion_group",),
+}
+# everyone a multi-valued dimension counts comes from a single-valued one's totals
+EVERYONE_FROM = "sex"
+
+
+@dataclass
+class ProtectedFamily:
+    """A family with its hidden cells and perturbed values (before any rounding)."""
+
+    family: Family
+    hidden: np.ndarray
+    perturbed: np.ndarray
+
+    def has(self, cell) -> bool:
+        return cell in self.family.index
+
+    def lookup(self, cells: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(true values, perturbed values, hidden) of `cells`; a cell the family does not
+        hold counts nobody (0, shown as 0)."""
+        index = self.family.index
+        positions = [index.get(c, -1) for c in cells]
+        true = np.array([self.family.values[p] if p >= 0 else 0 for p in positions], dtype=np.int64)
+        perturbed = np.array([self.perturbed[p] if p >= 0 else 0 for p in positions], dtype=np.int64)
+        hidden = np.array([bool(self.hidden[p]) if p >= 0 else False for p in positions])
+        return true, perturbed, hidden
+
+
+class _Builder:
+    """Collects atoms and cells of one family."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.atom_values: list[int] = []
+        self.atom_keys: list[int] = []
+        self.cell_atoms: dict = {}
+        self.shown: dict = {}
+        self.equations: list[tuple] = []
+        self.link_rows: list[dict[int, float]] = []
+
+    def atom(self, value: int, key: int) -> int:
+        self.atom_values.append(int(value))
+        self.atom_keys.append(int(key))
+        return len(self.atom_values) - 1
+
+    def add(self, cell, atom: int, shown: bool = True) -> None:
+        self.cell_atoms.setdefault(cell, set()).add(atom)
+        self.shown[cell] = self.shown.get(cell, False) or shown
+
+    def cell(self, cell, shown: bool = True) -> None:
+        self.cell_atoms.setdefault(cell, set())
+        self.shown[cell] = self.shown.get(cell, False) or shown
+
+    def equation(self, parent, children) -> None:
+        children = [c for c in children if c in self.cell_atoms]
+        if parent in self.cell_atoms and children:
+            self.equations.append((parent, tuple(children)))
+
+    def build(self) -> Family:
+        cells = list(self.cell_atoms)
+        position = {c: i for i, c in enumerate(cells)}
+        rows, cols = [], []
+        for i, c in enumerate(cells):
+            for a in self.cell_atoms[c]:
+                rows.append(i)
+                cols.append(a)
+        n_atoms = len(self.atom_values)
+        membership = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(cells), n_atoms))
+        link_r, link_c, link_v = [], [], []
+        for r, row in enumerate(self.link_rows):
+            for a, v in row.items():
+                link_r.append(r)
+                link_c.append(a)
+                link_v.append(v)
+        links = sparse.csr_matrix((link_v, (link_r, link_c)), shape=(len(self.link_rows), n_atoms))
+        equations = []
+        for parent, children in self.equations:
+            equations.append((position[parent], tuple(position[c] for c in children)))
+        return Family(
+            name=self.name, cells=cells, membership=membership,
+            atom_values=np.array(self.atom_values, dtype=np.int64),
+            atom_keys=np.array(self.atom_keys, dtype=np.int64),
+            links=links, shown=np.array([self.shown[c] for c in cells], dtype=bool), equations=equations,
+        )
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """Quarters as datetime.date (how measures name them), whatever DuckDB returned."""
+    return pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in values], index=values.index,
+                     dtype=object)
+
+
+def _scopes_of(place: str, places: list[str]) -> list:
+    """The scopes whose counts include people counted in `place`: the place and the ICS."""
+    return [place, ICS] if place in places else [ICS]
+
+
+def _pseudo(place: str, places: list[str]):
+    """The scope key of a place's own part in an ICS total (ICS-wide activities included)."""
+    return place if place in places else ELSEWHERE
+
+
+# ---------- the families
+
+
+def build_area(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Family:
+    places = list(resolved.preset.place_names)
+    lsoas = cur.execute(
+        "select lsoa21cd, msoa21cd, place, imd_decile, imd_quintile from int_scope_lsoas order by lsoa21cd"
+    ).df()
+    atoms = db.query(cur, "families/area_atoms")
+    atoms["quarter"] = _dates(atoms["quarter"])
+    b = _Builder("area")
+    quarters = sorted(atoms["quarter"].dropna().unique())
+    scopes = [*places, ICS]
+    for s in scopes:  # the counts every scope shows, even when they are 0
+        for c in ("known", "total", "out", "unknown_home", "pop"):
+            b.cell((c, s))
+        for q in IMD_CATEGORIES:
+            b.cell(("quintile", s, q, None))
+        for d in range(1, 11):
+            b.cell(("decile", s, d))
+    meta = lsoas.set_index("lsoa21cd")
+    for row in lsoas.itertuples():
+        b.cell(("lsoa", row.lsoa21cd))
+        b.cell(("msoa", row.msoa21cd))
+
+    residents = atoms[atoms["home"] == "resident"]
+    by_lsoa = residents.groupby("lsoa21cd")[["participants", "key_sum"]].sum()
+    lsoa_atom = {}
+    for code, row in by_lsoa.iterrows():
+        a = b.atom(row["participants"], row["key_sum"])
+        lsoa_atom[code] = a
+        m = meta.loc[code]
+        b.add(("lsoa", code), a)
+        b.add(("msoa", m["msoa21cd"]), a)
+        for s in _scopes_of(m["place"], places):
+            q = str(m["imd_quintile"])
+            for cell in (("known", s), ("decile", s, int(m["imd_decile"])), ("quintile", s, q, None),
+                         ("pop", s), ("total", s), ("imd_known", s, None)):
+                b.add(cell, a, shown=cell[0] != "imd_known")
+    # residents by quarter: one atom per place x quintile x quarter, linked to the neighbourhoods
+    by_quarter = residents.assign(
+        home_place=[meta.loc[c, "place"] for c in residents["lsoa21cd"]],
+        quintile=[str(meta.loc[c, "imd_quintile"]) for c in residents["lsoa21cd"]],
+    ).groupby(["home_place", "quintile", "quarter"])[["participants", "key_sum"]].sum()
+    links: dict = {}
+    for (place, q, quarter), row in by_quarter.iterrows():
+        a = b.atom(row["participants"], row["key_sum"])
+        links.setdefault((place, q), {})[a] = 1.0
+        for s in _scopes_of(place, places):
+            b.add(("quintile", s, q, quarter), a)
+            b.add(("pop", s, quarter), a)
+            b.add(("imd_known", s, quarter), a, shown=False)
+    for (place, q), row in links.items():
+        for code in by_lsoa.index[(meta.loc[by_lsoa.index, "place"] == place).to_numpy()
+                                  & (meta.loc[by_lsoa.index, "imd_quintile"].astype(str) == q).to_numpy()]:
+            row[lsoa_atom[code]] = -1.0
+        b.link_rows.append(row)
+
+    others = atoms[atoms["home"] != "resident"]
+    for row in others.itertuples():
+        a = b.atom(row.participants, row.key_sum)
+        own = _pseudo(row.place, places)
+        for s in _scopes_of(row.place, places):
+            b.add(("total", s), a)
+            if row.home == "out":
+                b.add(("out", s), a)
+                continue
+            b.add(("unknown_home", s), a)
+            q = row.returned_quintile if isinstance(row.returned_quintile, str) else "unknown"
+            for quarter in (None, row.quarter):
+                b.add(("quintile", s, q, quarter), a)
+                b.add(("pop", s) if quarter is None else ("pop", s, quarter), a)
+                if q != "unknown":
+                    b.add(("imd_known", s, quarter), a, shown=False)
+            if q != "unknown":
+                b.add(("returned_quintile", s, q), a, shown=False)
+        if row.home != "out":
+            q = row.returned_quintile if isinstance(row.returned_quintile, str) else "unknown"
+            b.add(("part", own, "unknown_home"), a, shown=False)
+            b.add(("part", own, "quintile", q), a, shown=False)
+            b.add(("part", own, "quintile", q, row.quarter), a, shown=False)
+        else:
+            b.add(("part", own, "out"), a, shown=False)
+
+    # the additive structure, for choosing complementary cells
+    for msoa, group in lsoas.groupby("msoa21cd"):
+        b.equation(("msoa", msoa), [("lsoa", c) for c in group["lsoa21cd"]])
+    for place, group in lsoas.groupby("place"):
+        b.equation(("known", place), [("msoa", m) for m in group["msoa21cd"].unique()])
+        for d, in_decile in group.groupby("imd_decile"):
+            b.equation(("decile", place, int(d)), [("lsoa", c) for c in in_decile["lsoa21cd"]])
+    b.equation(("known", ICS), [("known", p) for p in places])
+    for d in range(1, 11):
+        b.equation(("decile", ICS, d), [("decile", p, d) for p in places])
+    for s in scopes:
+        for q in range(1, 6):
+            b.equation(("quintile", s, str(q), None),
+                       [("decile", s, 2 * q - 1), ("decile", s, 2 * q), ("returned_quintile", s, str(q))])
+        b.equation(("pop", s), [("quintile", s, q, None) for q in IMD_CATEGORIES])
+        b.equation(("unknown_home", s), [("returned_quintile", s, str(q)) for q in range(1, 6)]
+                   + [("quintile", s, "unknown", None)])
+        b.equation(("total", s), [("known", s), ("out", s), ("unknown_home", s)])
+        for q in IMD_CATEGORIES:
+            b.equation(("quintile", s, q, None), [("quintile", s, q, quarter) for quarter in quarters])
+        for quarter in quarters:
+            b.equation(("pop", s, quarter), [("quintile", s, q, quarter) for q in IMD_CATEGORIES])
+    for q in IMD_CATEGORIES:
+        b.equation(("quintile", ICS, q, None), [("quintile", p, q, None) for p in places]
+                   + [("part", ELSEWHERE, "quintile", q)])
+        for quarter in quarters:
+            b.equation(("quintile", ICS, q, quarter), [("quintile", p, q, quarter) for p in places]
+                       + [("part", ELSEWHERE, "quintile", q, quarter)])
+    for c in ("out", "unknown_home"):
+        b.equation((c, ICS), [(c, p) for p in places] + [("part", ELSEWHERE, c)])
+    return b.build()
+
+
+def build_dimension(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope, dimension: str) -> Family:
+    """One census dimension's family (ethnicity with its groups), or the inclusion groups'."""
+    places = list(resolved.preset.place_names)
+    dimensions = list(DIMENSION_FAMILIES[dimension])
+    multi = dimensions == ["inclusion_group"]
+    asked = dimensions + [EVERYONE_FROM] if multi else dimensions
+    atoms = db.query(cur, "families/dimension_atoms", dimensions=asked)
+    atoms["quarter"] = _dates(atoms["quarter"])
+    name = "+".join(dimensions)
+    b = _Builder(name)
+    scopes = [*places, ICS]
+    quarters = sorted(atoms["quarter"].dropna().unique())
+    group_of = {code: group for code, (_label, group) in vocab.ETHNICITY.items()}
+    if multi:
+        individual = db.query(cur, "families/inclusion_atoms").assign(quarter=lambda f: _dates(f["quarter"]))
+        atoms = atoms[atoms["source"] != "individual"]  # returns and headcounts: per-group counts only
+
+    def count_in(a: int, place: str, quarter, dim: str, category: str, shown_known: bool = True) -> None:
+        for s in _scopes_of(place, places):
+            for period in (None, quarter):
+                b.add((dim, s, category, period), a)
+                b.add(("pop", dim, s, period), a)
+                if category != vocab.UNKNOWN and shown_known:
+                    b.add(("known", dim, s, period), a, shown=False)
+        own = _pseudo(place, places)
+        b.add(("part", dim, own, category), a, shown=False)
+        b.add(("part", dim, own, category, quarter), a, shown=False)
+
+    for d in dimensions:
+        for s in scopes:
+            b.cell(("pop", d, s, None))
+    if multi:
+        for row in individual.itertuples():
+            a = b.atom(row.participants, row.key_sum)
+            groups = list(row.combination) if row.combination is not None else []
+            for s in _scopes_of(row.place, places):
+                for period in (None, row.quarter):
+                    b.add(("pop", "inclusion_group", s, period), a)
+                    for g in groups or [vocab.UNKNOWN]:
+                        b.add(("inclusion_group", s, g, period), a)
+            own = _pseudo(row.place, places)
+            for g in groups or [vocab.UNKNOWN]:
+                b.add(("part", "inclusion_group", own, g), a, shown=False)
+                b.add(("part", "inclusion_group", own, g, row.quarter), a, shown=False)
+    for row in atoms.itertuples():
+        a = b.atom(row.participants, row.key_sum)
+        if multi and row.dimension == EVERYONE_FROM:
+            # the people of returns and headcounts, counted once each (their groups overlap)
+            for s in _scopes_of(row.place, places):
+                for period in (None, row.quarter):
+                    b.add(("pop", "inclusion_group", s, period), a)
+            continue
+        if multi:
+            for s in _scopes_of(row.place, places):
+                for period in (None, row.quarter):
+                    b.add(("inclusion_group", s, row.category, period), a)
+            own = _pseudo(row.place, places)
+            b.add(("part", "inclusion_group", own, row.category), a, shown=False)
+            b.add(("part", "inclusion_group", own, row.category, row.quarter), a, shown=False)
+            continue
+        count_in(a, row.place, row.quarter, row.dimension, row.category)
+        if row.dimension == "ethnicity" and row.source != "returns" and "ethnicity_group" in dimensions:
+            # the same people, counted in their ethnic group
+            count_in(a, row.place, row.quarter, "ethnicity_group", group_of.get(row.category, row.category))
+
+    for d in dimensions:
+        categories = {c[2] for c in b.cell_atoms if c[0] == d}
+        for s in scopes:
+            for period in (None, *quarters):
+                b.equation(("pop", d, s, period), [(d, s, c, period) for c in sorted(categories)])
+            for c in categories:
+                b.equation((d, s, c, None), [(d, s, c, quarter) for quarter in quarters])
+        for c in categories:
+            for period in (None, *quarters):
+                tail = (c,) if period is None else (c, period)
+                b.equation((d, ICS, c, period), [(d, p, c, period) for p in places]
+                           + [("part", d, ELSEWHERE, *tail)])
+    if "ethnicity_group" in dimensions:
+        for s in scopes:
+            for period in (None, *quarters):
+                for g in {group_of[e] for e in group_of}:
+                    b.equation(("ethnicity_group", s, g, period),
+                               [("ethnicity", s, e, period) for e, grp in group_of.items() if grp == g])
+    return b.build()
+
+
+def build_activities(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Family:
+    places = list(resolved.preset.place_names)
+    atoms = db.query(cur, "families/activity_atoms")
+    b = _Builder("activities")
+    scopes = [*places, ICS]
+    for s in scopes:
+        for kind in ("individual", "returns", "headcount"):
+            b.cell(("source", s, kind))
+        b.cell(("cost", s, "participants"))
+        b.cell(("cost", s, "core20"))
+    for row in atoms.itertuples():
+        a = b.atom(row.participants, row.key_sum)
+        b.add(("activity", row.activity_id), a)
+        b.add(("activity", row.activity_id, row.category), a)
+        core20 = row.category == "1"
+        known = row.category != vocab.UNKNOWN
+        for s in _scopes_of(row.place, places):
+            b.add(("source", s, row.source), a)
+            for breakdown, name in (("method", row.method), ("organisation", row.organisation)):
+                b.add(("what_works", breakdown, s, name, "participants"), a)
+                if core20:
+                    b.add(("what_works", breakdown, s, name, "core20"), a)
+                    if row.costed:
+                        b.add(("what_works", breakdown, s, name, "costed_core20"), a, shown=False)
+                if known:
+                    b.add(("what_works", breakdown, s, name, "known"), a, shown=False)
+            if row.costed:
+                b.add(("cost", s, "participants"), a)
+                if core20:
+                    b.add(("cost", s, "core20"), a)
+        own = _pseudo(row.place, places)
+        b.add(("part", own, "all"), a, shown=False)
+        if core20:
+            b.add(("part", own, "core20"), a, shown=False)
+    acts = atoms.drop_duplicates("activity_id")
+    for activity, group in atoms.groupby("activity_id"):
+        b.equation(("activity", activity), [("activity", activity, c) for c in group["category"]])
+    for s in scopes:
+        mine = acts if s is ICS else acts[acts["place"] == s]
+        for breakdown in ("method", "organisation"):
+            for name, group in mine.groupby(breakdown):
+                ids = list(group["activity_id"])
+                b.equation(("what_works", breakdown, s, name, "participants"), [("activity", i) for i in ids])
+                b.equation(("what_works", breakdown, s, name, "core20"), [("activity", i, "1") for i in ids])
+        costed = list(mine.loc[mine["costed"], "activity_id"])
+        b.equation(("cost", s, "participants"), [("activity", i) for i in costed])
+        b.equation(("cost", s, "core20"), [("activity", i, "1") for i in costed])
+        for kind, group in mine.groupby("source"):
+            b.equation(("source", s, kind), [("activity", i) for i in group["activity_id"]])
+    return b.build()
+
+
+def build_quality(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Family:
+    places = list(resolved.preset.place_names)
+    atoms = db.query(cur, "families/quality_atoms")
+    b = _Builder("quality")
+    for row in atoms.itertuples():
+        a = b.atom(row.participants, row.key_sum)
+        for s in _scopes_of(row.place, places):
+            b.add(("quality", s, row.field), a)
+        b.add(("part", _pseudo(row.place, places), row.field), a, shown=False)
+    for field in atoms["field"].unique():
+        b.equation(("quality", ICS, field), [("quality", p, field) for p in places]
+                   + [("part", ELSEWHERE, field)])
+    return b.build()
+
+
+BUILDERS = {"area": build_area, "activities": build_activities, "quality": build_quality}
+TABLES = {
+    "area": ("int_scope_lsoas", "int_scope_homes", "int_scope_activities"),
+    "activities": ("int_scope_homes", "int_scope_activities"),
+    "quality": ("int_scope_participants", "int_scope_activities"),
+    "dimension": ("int_scope_dimension_counts", "int_scope_participants", "int_scope_activities"),
+}
+# cells the complementary choice leaves alone while it can: the headline totals
+HEADLINES = {"known", "total", "pop"}
+
+
+def protect_family(family: Family, threshold: int) -> ProtectedFamily:
+    """Hidden cells (counts of 1 to the threshold and their complementary cells) and the
+    perturbed value of every cell."""
+    avoid = np.array([isinstance(c, tuple) and c[0] in HEADLINES for c in family.cells], dtype=bool)
+    hidden = complete(family, threshold, never_hide=avoid)
+    small = (family.values >= 1) & (family.values <= threshold)
+    hidden |= ~family.shown & small  # a count no output shows, too small to divide by
+    perturbed = cellkey.perturb(family.values, family.keys, threshold)
+    return ProtectedFamily(family=family, hidden=hidden, perturbed=perturbed)
+
+
+# ---------- building once per connection (or process) and scope
+
+_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> {key: ...}
+_KEPT: OrderedDict = OrderedDict()  # (database state, key) -> ProtectedFamily, when sharing is on
+_KEPT_LOCK = threading.Lock()
+_KEEP = 64
+
+
+def whole_ics(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> ResolvedScope:
+    return resolved_scope(con, replace(resolved.scope, place=None, today=resolved.today))
+
+
+def get(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, kind: str,
+        dimension: str | None = None) -> ProtectedFamily:
+    """The protected family `kind` ('area', 'dimension' with a dimension, 'activities',
+    'quality') of the scope's ICS, period and filters."""
+    ics = whole_ics(con, resolved)
+    family_name = kind if dimension is None else "+".join(DIMENSION_FAMILIES[dimension])
+    key = (ics.key, family_name)
+    memo = _MEMO.setdefault(con, {})
+    if key in memo:
+        return memo[key]
+    state = shared.database_state(con)
+    kept_key = None if state is None else (state, key)
+    if kept_key is not None:
+        with _KEPT_LOCK:
+            kept = _KEPT.get(kept_key)
+        if kept is not None:
+            memo[key] = kept
+            return kept
+    cursor = memo.get("cursor")
+    if cursor is None:
+        cursor = memo["cursor"] = con.cursor()
+    prepare(cursor, ics, *TABLES[kind])
+    if kind == "dimension":
+        family = build_dimension(cursor, ics, dimension)
+    else:
+        family = BUILDERS[kind](cursor, ics)
+    protected = protect_family(family, ics.threshold)
+    memo[key] = protected
+    if kept_key is not None:
+        with _KEPT_LOCK:
+            _KEPT[kept_key] = protected
+            while len(_KEPT) > _KEEP:
+                _KEPT.popitem(last=False)
+    return protected
+
+
+def clear() -> None:
+    with _KEPT_LOCK:
+        _KEPT.clear()
+
+
+def frame(protected: ProtectedFamily) -> pd.DataFrame:
+    """Every cell of a protected family as a table (for tests and the attack suite)."""
+    f = protected.family
+    return pd.DataFrame({"cell": f.cells, "value": f.values, "key": f.keys % cellkey.KEY_RANGE,
+                         "shown": f.shown, "hidden": protected.hidden, "perturbed": protected.perturbed})
