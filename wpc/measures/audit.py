@@ -32,7 +32,8 @@ class Family:
 
     cells: names, in order; membership: cells x atoms (1 where the cell counts the atom);
     atom_values: true counts of the atoms; atom_keys: the sum of their records' keys;
-    links: rows of coefficients over atoms whose true sum is 0 (may be empty);
+    links: rows of coefficients over atoms whose true sum is 0, or at most 0 where `link_at_most`
+    (facts such as "the Core20 participants of some activities are no more than all of them");
     shown: cells that some output shows (the rest are read only through derived statistics);
     equations: (parent, children) cell indices: the additive structure, which tells the
     suppression where to look for a complementary cell.
@@ -46,7 +47,8 @@ class Family:
     links: sparse.csr_matrix
     shown: np.ndarray
     equations: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
-    index: dict[str, int] = field(init=False, repr=False)
+    link_at_most: np.ndarray | None = None
+    index: dict = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.index = {name: i for i, name in enumerate(self.cells)}
@@ -54,8 +56,12 @@ class Family:
             raise ValueError(f"family {self.name}: cell names repeat")
         self.values = np.asarray(self.membership @ self.atom_values, dtype=np.int64)
         self.keys = np.asarray(self.membership @ self.atom_keys, dtype=np.int64)
-        if self.links.shape[0] and np.any(self.links @ self.atom_values != 0):
-            raise ValueError(f"family {self.name}: its links do not hold for its own atoms")
+        if self.link_at_most is None:
+            self.link_at_most = np.zeros(self.links.shape[0], dtype=bool)
+        if self.links.shape[0]:
+            totals = self.links @ self.atom_values
+            if np.any(np.where(self.link_at_most, totals > 0, totals != 0)):
+                raise ValueError(f"family {self.name}: its links do not hold for its own atoms")
         # equations whose parent counts exactly the atoms of its children, each once: given the
         # children, the parent tells a reader nothing more
         m = self.membership.tocsr()
@@ -111,13 +117,14 @@ def _union_find(n: int):
 
 def ranges(family: Family, hidden: np.ndarray, knowledge: Knowledge | None = None,
            wanted: np.ndarray | None = None, enough: float | None = None,
-           extra: list[tuple[np.ndarray, float, float]] | None = None) -> dict[int, Range]:
+           extra: list[tuple[np.ndarray, float, float]] | None = None, whole: bool = True) -> dict[int, Range]:
     """The smallest and largest value of every hidden cell (or of the `wanted` cells) that is
     consistent with what a reader knows: the shown cells (exactly, or within `knowledge`), the
     links, atoms >= 0 and whole, hidden cells >= knowledge.hidden_low, and `extra` constraints
     (coefficients over atoms, low, high) for derived statistics. With `enough`, a cell
     already known to range at least that far is not solved further (its range is then only
-    a lower bound on the true one, enough to show it is protected)."""
+    a lower bound on the true one, enough to show it is protected). `whole=False` solves the
+    linear relaxation only (faster; its ranges can only be wider than the whole-number ones)."""
     knowledge = knowledge or Knowledge.exact(family)
     hidden = np.asarray(hidden, dtype=bool)
     wanted = hidden if wanted is None else np.asarray(wanted, dtype=bool)
@@ -217,110 +224,138 @@ def ranges(family: Family, hidden: np.ndarray, knowledge: Knowledge | None = Non
 
     if pending:
         results.update(_solve_components(family, pending, find, is_open, fixed, rows, low, high,
-                                         constraint_rows, extra, hidden, knowledge.hidden_low, enough))
+                                         constraint_rows, extra, hidden, knowledge.hidden_low, enough, whole))
     return results
 
 
 def _solve_components(family, pending, find, is_open, fixed, rows, low, high, constraint_rows,
-                      extra, hidden, hidden_low, enough) -> dict[int, Range]:
-    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-
+                      extra, hidden, hidden_low, enough, whole=True) -> dict[int, Range]:
+    """Solve for the pending cells on one HiGHS model of every open atom: the linear relaxation
+    first, warm-started from one cell to the next; the integer programme where the relaxation's
+    answer is not whole (the whole-number answer is then the exact one)."""
     m = family.membership
     n_atoms = m.shape[1]
-    component_of = np.array([find(i) if is_open[i] else -1 for i in range(n_atoms)])
-    n_known = rows.shape[0]
-    bounds_low = np.concatenate([low, np.zeros(family.links.shape[0])])
-    bounds_high = np.concatenate([high, np.zeros(family.links.shape[0])])
+    open_atoms = np.flatnonzero(is_open)
+    position = np.full(n_atoms, -1)
+    position[open_atoms] = np.arange(len(open_atoms))
+    bounds_low = list(np.concatenate([low, np.where(family.link_at_most, -INFINITY, 0.0)]))
+    bounds_high = list(np.concatenate([high, np.zeros(family.links.shape[0])]))
+    constraint_rows = list(constraint_rows)
     for coefficients, lo, hi in extra:
         constraint_rows.append(sparse.csr_matrix(coefficients))
-        bounds_low = np.append(bounds_low, lo)
-        bounds_high = np.append(bounds_high, hi)
-    hidden_cells = np.flatnonzero(hidden)
+        bounds_low.append(lo)
+        bounds_high.append(hi)
+    a_rows, a_cols, a_vals, a_low, a_high = [], [], [], [], []
+
+    def add_row(cols, data, lo, hi) -> None:
+        mine = position[cols]
+        if not np.any(mine >= 0):
+            return
+        outside = mine < 0
+        constant = float(np.nansum(data[outside] * fixed[cols[outside]]))
+        r = len(a_low)
+        a_rows.extend([r] * int((~outside).sum()))
+        a_cols.extend(mine[~outside].tolist())
+        a_vals.extend(data[~outside].tolist())
+        a_low.append(lo - constant)
+        a_high.append(hi - constant)
+
+    for k, row in enumerate(constraint_rows):
+        add_row(row.indices, row.data.astype(float), bounds_low[k], bounds_high[k])
+    if hidden_low > 0:
+        for h in np.flatnonzero(hidden):
+            cols = m[h].indices
+            add_row(cols, np.ones(len(cols)), hidden_low, INFINITY)
+    solver = _Solver(sparse.csc_matrix((a_vals, (a_rows, a_cols)), shape=(len(a_low), len(open_atoms))),
+                     np.array(a_low, dtype=float), np.array(a_high, dtype=float), whole)
     results: dict[int, Range] = {}
-    import os
-    if os.environ.get("WPC_AUDIT_DEBUG"):
-        print("components", [(int((component_of == root).sum()), len(cells)) for root, cells in pending.items()][:20])
-    for root, cells in pending.items():
-        atoms = np.flatnonzero(component_of == root)
-        position = {int(a): i for i, a in enumerate(atoms)}
-        a_rows, a_low, a_high = [], [], []
-        for k, row in enumerate(constraint_rows):
-            cols = row.indices
-            mine = np.array([position.get(int(c), -1) for c in cols])
-            if not np.any(mine >= 0):
-                continue
-            constant = float(np.nansum(row.data[mine < 0] * fixed[cols[mine < 0]]))
-            vector = np.zeros(len(atoms))
-            vector[mine[mine >= 0]] = row.data[mine >= 0]
-            a_rows.append(vector)
-            a_low.append(bounds_low[k] - constant)
-            a_high.append(bounds_high[k] - constant)
-        # hidden cells are at least hidden_low
-        if hidden_low > 0:
-            for h in hidden_cells:
-                cols = m[h].indices
-                mine = np.array([position.get(int(c), -1) for c in cols])
-                if not np.any(mine >= 0):
-                    continue
-                constant = float(np.nansum(fixed[cols[mine < 0]]))
-                vector = np.zeros(len(atoms))
-                vector[mine[mine >= 0]] = 1.0
-                a_rows.append(vector)
-                a_low.append(hidden_low - constant)
-                a_high.append(INFINITY)
-        a = np.array(a_rows) if a_rows else np.zeros((0, len(atoms)))
-        a_low, a_high = np.array(a_low), np.array(a_high)
+    for cells in pending.values():
         for c in cells:
             cols = m[c].indices
-            mine = np.array([position.get(int(x), -1) for x in cols])
+            mine = position[cols]
             constant = float(np.nansum(fixed[cols[mine < 0]]))
-            objective = np.zeros(len(atoms))
+            objective = np.zeros(len(open_atoms))
             objective[mine[mine >= 0]] = 1.0
-            top = _optimum(-objective, a, a_low, a_high, linprog, milp, Bounds, LinearConstraint)
+            top = solver.optimum(-objective)
             hi_value = INFINITY if top is None else -top
             truth = float(family.values[c]) - constant
             if enough is not None and hi_value - truth >= enough:
                 # the true value is possible, so the range is at least [truth, hi_value]
                 results[c] = Range(constant + truth, constant + hi_value)
                 continue
-            lo_value = _optimum(objective, a, a_low, a_high, linprog, milp, Bounds, LinearConstraint)
+            lo_value = solver.optimum(objective)
             if lo_value is None:  # cannot happen: atoms are >= 0
                 raise ArithmeticError(f"family {family.name}: a hidden count is unbounded below")
             results[c] = Range(constant + lo_value, constant + hi_value)
     return results
 
 
-def _optimum(objective, a, a_low, a_high, linprog, milp, Bounds, LinearConstraint) -> float | None:
-    """min objective.x over the whole-number points; None when unbounded. The linear relaxation
-    first: its optimum is the whole-number one when its solution is whole."""
-    n = len(objective)
-    equal = a_low == a_high
-    upper = np.isfinite(a_high) & ~equal
-    lower = np.isfinite(a_low) & ~equal
-    a_ub = np.vstack([a[upper], -a[lower]]) if (upper.any() or lower.any()) else None
-    b_ub = np.concatenate([a_high[upper], -a_low[lower]]) if a_ub is not None else None
-    result = linprog(objective, A_ub=a_ub, b_ub=b_ub,
-                     A_eq=a[equal] if equal.any() else None, b_eq=a_low[equal] if equal.any() else None,
-                     bounds=(0, None), method="highs")
-    if result.status == 3:
-        return None
-    if result.status != 0:
-        raise ArithmeticError(f"the audit's linear programme failed: {result.message}")
-    if np.allclose(result.x, np.round(result.x), atol=1e-7):
-        return float(np.round(result.fun, 6))
-    constraints = [LinearConstraint(a, a_low, a_high)] if len(a) else []
-    exact = milp(objective, constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, np.inf))
-    if exact.status != 0:
-        raise ArithmeticError(f"the audit's integer programme failed: {exact.message}")
-    return float(np.round(exact.fun, 6))
+class _Solver:
+    """min c.x over x >= 0 whole, low <= A x <= high, for one objective after another."""
+
+    def __init__(self, a: sparse.csc_matrix, low: np.ndarray, high: np.ndarray, whole: bool = True):
+        import highspy
+
+        self.want_whole = whole
+        self.highspy = highspy
+        self.n = a.shape[1]
+        self.lp = highspy.HighsLp()
+        self.lp.num_col_ = self.n
+        self.lp.num_row_ = a.shape[0]
+        self.lp.col_cost_ = np.zeros(self.n)
+        self.lp.col_lower_ = np.zeros(self.n)
+        self.lp.col_upper_ = np.full(self.n, highspy.kHighsInf)
+        self.lp.row_lower_ = np.where(np.isfinite(low), low, -highspy.kHighsInf)
+        self.lp.row_upper_ = np.where(np.isfinite(high), high, highspy.kHighsInf)
+        self.lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        self.lp.a_matrix_.start_ = a.indptr
+        self.lp.a_matrix_.index_ = a.indices
+        self.lp.a_matrix_.value_ = a.data
+        self.relaxed = self._model(integer=False)
+        self.whole = None
+        self.columns = np.arange(self.n, dtype=np.int32)
+
+    def _model(self, integer: bool):
+        # the plain solver (highspy.Highs adds interrupt handling and prints a banner on stdout,
+        # which would land in `wpc report --json`)
+        from highspy._core import _Highs
+
+        h = _Highs()
+        h.setOptionValue("output_flag", False)
+        if integer:
+            self.lp.integrality_ = [self.highspy.HighsVarType.kInteger] * self.n
+        h.passModel(self.lp)
+        return h
+
+    def _run(self, h, objective):
+        h.changeColsCost(self.n, self.columns, objective)
+        h.run()
+        status = h.getModelStatus()
+        if status == self.highspy.HighsModelStatus.kUnbounded:
+            return None, None
+        if status != self.highspy.HighsModelStatus.kOptimal:
+            raise ArithmeticError(f"the audit's solver stopped: {h.modelStatusToString(status)}")
+        return h.getInfo().objective_function_value, np.asarray(h.getSolution().col_value)
+
+    def optimum(self, objective: np.ndarray) -> float | None:
+        value, x = self._run(self.relaxed, objective)
+        if value is None:
+            return None
+        if not self.want_whole or np.allclose(x, np.round(x), atol=1e-7):
+            return float(np.round(value, 6))
+        if self.whole is None:
+            self.whole = self._model(integer=True)
+        value, _x = self._run(self.whole, objective)
+        return None if value is None else float(np.round(value, 6))
 
 
 def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
-             never_hide: np.ndarray | None = None) -> np.ndarray:
+             never_hide: np.ndarray | None = None, whole: bool = False) -> np.ndarray:
     """Hidden cells: every shown count from 1 to `threshold` (or `primary`), and complementary
     cells until the solver finds every hidden count ranging over at least `threshold` values
     given everything shown (docs/disclosure.md). `never_hide` marks cells the complementary
-    choice should avoid while any other choice remains (headline totals)."""
+    choice should avoid while any other choice remains (headline totals). The solver uses the
+    linear relaxation unless `whole` (the attack suite checks the result with whole numbers)."""
     values = family.values
     shown = family.shown
     hidden = shown & (values >= 1) & (values <= threshold) if primary is None else primary.copy()
@@ -372,11 +407,14 @@ def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
                 secret.append(pick)
         return added
 
+    passed = np.zeros(len(values), dtype=bool)
     for _round in range(1000):
         while fix_equations():
             pass
-        found = ranges(family, hidden, enough=threshold)
+        # hiding more only widens the ranges: a count once protected stays protected
+        found = ranges(family, hidden, wanted=hidden & ~passed, enough=threshold, whole=whole)
         failing = [c for c, r in found.items() if r.width < threshold]
+        passed[[c for c, r in found.items() if r.width >= threshold]] = True
         if not failing:
             return hidden
         for c in failing:

@@ -10,8 +10,9 @@ its places, whatever page, pack or report shows them:
   counts (total, living here, outside the ICS, home unknown).
 - `dimension` (one per census dimension, ethnicity with its groups; inclusion groups): each
   category and 'unknown' for each place and the ICS, by quarter.
-- `activities`: each activity's participants and their IMD quintiles; what works by method
-  and organisation, cost and where participants come from, for each place and the ICS.
+- `activities`: what works by method and organisation, cost and where participants come from,
+  for each place and the ICS (one activity's own count is a record of its own: see
+  docs/disclosure.md).
 - `quality`: unknown answers and postcode problems for each place and the ICS.
 
 Each is built from the whole ICS's scope tables (on a cursor of the caller's connection, which
@@ -87,6 +88,7 @@ class _Builder:
         self.shown: dict = {}
         self.equations: list[tuple] = []
         self.link_rows: list[dict[int, float]] = []
+        self.link_at_most: list[bool] = []
 
     def atom(self, value: int, key: int) -> int:
         self.atom_values.append(int(value))
@@ -126,12 +128,20 @@ class _Builder:
         equations = []
         for parent, children in self.equations:
             equations.append((position[parent], tuple(position[c] for c in children)))
+        at_most = self.link_at_most + [False] * (len(self.link_rows) - len(self.link_at_most))
         return Family(
             name=self.name, cells=cells, membership=membership,
             atom_values=np.array(self.atom_values, dtype=np.int64),
             atom_keys=np.array(self.atom_keys, dtype=np.int64),
             links=links, shown=np.array([self.shown[c] for c in cells], dtype=bool), equations=equations,
+            link_at_most=np.array(at_most, dtype=bool),
         )
+
+    def link(self, coefficients: dict[int, float], at_most: bool = False) -> None:
+        """A fact about the atoms a reader knows: sum of coefficient x atom is 0 (or at most 0)."""
+        self.link_at_most += [False] * (len(self.link_rows) - len(self.link_at_most))
+        self.link_rows.append(coefficients)
+        self.link_at_most.append(at_most)
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -159,9 +169,7 @@ def build_area(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Famil
         "select lsoa21cd, msoa21cd, place, imd_decile, imd_quintile from int_scope_lsoas order by lsoa21cd"
     ).df()
     atoms = db.query(cur, "families/area_atoms")
-    atoms["quarter"] = _dates(atoms["quarter"])
     b = _Builder("area")
-    quarters = sorted(atoms["quarter"].dropna().unique())
     scopes = [*places, ICS]
     for s in scopes:  # the counts every scope shows, even when they are 0
         for c in ("known", "total", "out", "unknown_home", "pop"):
@@ -177,10 +185,8 @@ def build_area(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Famil
 
     residents = atoms[atoms["home"] == "resident"]
     by_lsoa = residents.groupby("lsoa21cd")[["participants", "key_sum"]].sum()
-    lsoa_atom = {}
     for code, row in by_lsoa.iterrows():
         a = b.atom(row["participants"], row["key_sum"])
-        lsoa_atom[code] = a
         m = meta.loc[code]
         b.add(("lsoa", code), a)
         b.add(("msoa", m["msoa21cd"]), a)
@@ -189,26 +195,8 @@ def build_area(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Famil
             for cell in (("known", s), ("decile", s, int(m["imd_decile"])), ("quintile", s, q, None),
                          ("pop", s), ("total", s), ("imd_known", s, None)):
                 b.add(cell, a, shown=cell[0] != "imd_known")
-    # residents by quarter: one atom per place x quintile x quarter, linked to the neighbourhoods
-    by_quarter = residents.assign(
-        home_place=[meta.loc[c, "place"] for c in residents["lsoa21cd"]],
-        quintile=[str(meta.loc[c, "imd_quintile"]) for c in residents["lsoa21cd"]],
-    ).groupby(["home_place", "quintile", "quarter"])[["participants", "key_sum"]].sum()
-    links: dict = {}
-    for (place, q, quarter), row in by_quarter.iterrows():
-        a = b.atom(row["participants"], row["key_sum"])
-        links.setdefault((place, q), {})[a] = 1.0
-        for s in _scopes_of(place, places):
-            b.add(("quintile", s, q, quarter), a)
-            b.add(("pop", s, quarter), a)
-            b.add(("imd_known", s, quarter), a, shown=False)
-    for (place, q), row in links.items():
-        for code in by_lsoa.index[(meta.loc[by_lsoa.index, "place"] == place).to_numpy()
-                                  & (meta.loc[by_lsoa.index, "imd_quintile"].astype(str) == q).to_numpy()]:
-            row[lsoa_atom[code]] = -1.0
-        b.link_rows.append(row)
-
-    others = atoms[atoms["home"] != "resident"]
+    others = atoms[atoms["home"] != "resident"].fillna({"returned_quintile": "unknown"}).groupby(
+        ["home", "place", "returned_quintile"], as_index=False)[["participants", "key_sum"]].sum()
     for row in others.itertuples():
         a = b.atom(row.participants, row.key_sum)
         own = _pseudo(row.place, places)
@@ -218,19 +206,17 @@ def build_area(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Famil
                 b.add(("out", s), a)
                 continue
             b.add(("unknown_home", s), a)
-            q = row.returned_quintile if isinstance(row.returned_quintile, str) else "unknown"
-            for quarter in (None, row.quarter):
-                b.add(("quintile", s, q, quarter), a)
-                b.add(("pop", s) if quarter is None else ("pop", s, quarter), a)
-                if q != "unknown":
-                    b.add(("imd_known", s, quarter), a, shown=False)
+            q = row.returned_quintile
+            b.add(("quintile", s, q, None), a)
+            b.add(("pop", s), a)
+            if q != "unknown":
+                b.add(("imd_known", s, None), a, shown=False)
             if q != "unknown":
                 b.add(("returned_quintile", s, q), a, shown=False)
         if row.home != "out":
-            q = row.returned_quintile if isinstance(row.returned_quintile, str) else "unknown"
+            q = row.returned_quintile
             b.add(("part", own, "unknown_home"), a, shown=False)
             b.add(("part", own, "quintile", q), a, shown=False)
-            b.add(("part", own, "quintile", q, row.quarter), a, shown=False)
         else:
             b.add(("part", own, "out"), a, shown=False)
 
@@ -252,16 +238,9 @@ def build_area(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Famil
         b.equation(("unknown_home", s), [("returned_quintile", s, str(q)) for q in range(1, 6)]
                    + [("quintile", s, "unknown", None)])
         b.equation(("total", s), [("known", s), ("out", s), ("unknown_home", s)])
-        for q in IMD_CATEGORIES:
-            b.equation(("quintile", s, q, None), [("quintile", s, q, quarter) for quarter in quarters])
-        for quarter in quarters:
-            b.equation(("pop", s, quarter), [("quintile", s, q, quarter) for q in IMD_CATEGORIES])
     for q in IMD_CATEGORIES:
         b.equation(("quintile", ICS, q, None), [("quintile", p, q, None) for p in places]
                    + [("part", ELSEWHERE, "quintile", q)])
-        for quarter in quarters:
-            b.equation(("quintile", ICS, q, quarter), [("quintile", p, q, quarter) for p in places]
-                       + [("part", ELSEWHERE, "quintile", q, quarter)])
     for c in ("out", "unknown_home"):
         b.equation((c, ICS), [(c, p) for p in places] + [("part", ELSEWHERE, c)])
     return b.build()
@@ -274,26 +253,25 @@ def build_dimension(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope, dim
     multi = dimensions == ["inclusion_group"]
     asked = dimensions + [EVERYONE_FROM] if multi else dimensions
     atoms = db.query(cur, "families/dimension_atoms", dimensions=asked)
-    atoms["quarter"] = _dates(atoms["quarter"])
+    atoms = atoms.groupby(["place", "dimension", "category", "source"], as_index=False)[
+        ["participants", "key_sum"]].sum()
     name = "+".join(dimensions)
     b = _Builder(name)
     scopes = [*places, ICS]
-    quarters = sorted(atoms["quarter"].dropna().unique())
     group_of = {code: group for code, (_label, group) in vocab.ETHNICITY.items()}
     if multi:
-        individual = db.query(cur, "families/inclusion_atoms").assign(quarter=lambda f: _dates(f["quarter"]))
+        individual = db.query(cur, "families/inclusion_atoms")
+        individual["combination"] = [tuple(c) if c is not None else () for c in individual["combination"]]
+        individual = individual.groupby(["place", "combination"], as_index=False)[["participants", "key_sum"]].sum()
         atoms = atoms[atoms["source"] != "individual"]  # returns and headcounts: per-group counts only
 
-    def count_in(a: int, place: str, quarter, dim: str, category: str, shown_known: bool = True) -> None:
+    def count_in(a: int, place: str, dim: str, category: str) -> None:
         for s in _scopes_of(place, places):
-            for period in (None, quarter):
-                b.add((dim, s, category, period), a)
-                b.add(("pop", dim, s, period), a)
-                if category != vocab.UNKNOWN and shown_known:
-                    b.add(("known", dim, s, period), a, shown=False)
-        own = _pseudo(place, places)
-        b.add(("part", dim, own, category), a, shown=False)
-        b.add(("part", dim, own, category, quarter), a, shown=False)
+            b.add((dim, s, category, None), a)
+            b.add(("pop", dim, s, None), a)
+            if category != vocab.UNKNOWN:
+                b.add(("known", dim, s, None), a, shown=False)
+        b.add(("part", dim, _pseudo(place, places), category), a, shown=False)
 
     for d in dimensions:
         for s in scopes:
@@ -301,61 +279,57 @@ def build_dimension(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope, dim
     if multi:
         for row in individual.itertuples():
             a = b.atom(row.participants, row.key_sum)
-            groups = list(row.combination) if row.combination is not None else []
+            groups = list(row.combination)
             for s in _scopes_of(row.place, places):
-                for period in (None, row.quarter):
-                    b.add(("pop", "inclusion_group", s, period), a)
-                    for g in groups or [vocab.UNKNOWN]:
-                        b.add(("inclusion_group", s, g, period), a)
+                b.add(("pop", "inclusion_group", s, None), a)
+                for g in groups or [vocab.UNKNOWN]:
+                    b.add(("inclusion_group", s, g, None), a)
             own = _pseudo(row.place, places)
             for g in groups or [vocab.UNKNOWN]:
                 b.add(("part", "inclusion_group", own, g), a, shown=False)
-                b.add(("part", "inclusion_group", own, g, row.quarter), a, shown=False)
     for row in atoms.itertuples():
         a = b.atom(row.participants, row.key_sum)
         if multi and row.dimension == EVERYONE_FROM:
             # the people of returns and headcounts, counted once each (their groups overlap)
             for s in _scopes_of(row.place, places):
-                for period in (None, row.quarter):
-                    b.add(("pop", "inclusion_group", s, period), a)
+                b.add(("pop", "inclusion_group", s, None), a)
             continue
         if multi:
             for s in _scopes_of(row.place, places):
-                for period in (None, row.quarter):
-                    b.add(("inclusion_group", s, row.category, period), a)
-            own = _pseudo(row.place, places)
-            b.add(("part", "inclusion_group", own, row.category), a, shown=False)
-            b.add(("part", "inclusion_group", own, row.category, row.quarter), a, shown=False)
+                b.add(("inclusion_group", s, row.category, None), a)
+            b.add(("part", "inclusion_group", _pseudo(row.place, places), row.category), a, shown=False)
             continue
-        count_in(a, row.place, row.quarter, row.dimension, row.category)
+        count_in(a, row.place, row.dimension, row.category)
         if row.dimension == "ethnicity" and row.source != "returns" and "ethnicity_group" in dimensions:
             # the same people, counted in their ethnic group
-            count_in(a, row.place, row.quarter, "ethnicity_group", group_of.get(row.category, row.category))
+            count_in(a, row.place, "ethnicity_group", group_of.get(row.category, row.category))
 
     for d in dimensions:
         categories = {c[2] for c in b.cell_atoms if c[0] == d}
         for s in scopes:
-            for period in (None, *quarters):
-                b.equation(("pop", d, s, period), [(d, s, c, period) for c in sorted(categories)])
-            for c in categories:
-                b.equation((d, s, c, None), [(d, s, c, quarter) for quarter in quarters])
+            b.equation(("pop", d, s, None), [(d, s, c, None) for c in sorted(categories)])
         for c in categories:
-            for period in (None, *quarters):
-                tail = (c,) if period is None else (c, period)
-                b.equation((d, ICS, c, period), [(d, p, c, period) for p in places]
-                           + [("part", d, ELSEWHERE, *tail)])
+            b.equation((d, ICS, c, None), [(d, p, c, None) for p in places] + [("part", d, ELSEWHERE, c)])
     if "ethnicity_group" in dimensions:
         for s in scopes:
-            for period in (None, *quarters):
-                for g in {group_of[e] for e in group_of}:
-                    b.equation(("ethnicity_group", s, g, period),
-                               [("ethnicity", s, e, period) for e, grp in group_of.items() if grp == g])
+            for g in {group_of[e] for e in group_of}:
+                b.equation(("ethnicity_group", s, g, None),
+                           [("ethnicity", s, e, None) for e, grp in group_of.items() if grp == g])
     return b.build()
 
 
 def build_activities(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Family:
+    """Atoms: the participants of each group of activities that every count here treats alike
+    (place, method, organisation, costed or not, source) who live in a Core20 area, live in
+    another area of known deprivation, or whose home is unknown. One activity's own count is
+    not in this family: the activity log lists each activity as a record of its own
+    (docs/disclosure.md, "Lists of activities")."""
     places = list(resolved.preset.place_names)
     atoms = db.query(cur, "families/activity_atoms")
+    atoms["part"] = np.where(atoms["category"] == "1", "core20",
+                             np.where(atoms["category"] == vocab.UNKNOWN, "unknown", "known"))
+    group_by = ["place", "method", "organisation", "costed", "source"]
+    grouped = atoms.groupby([*group_by, "part"], as_index=False)[["participants", "key_sum"]].sum()
     b = _Builder("activities")
     scopes = [*places, ICS]
     for s in scopes:
@@ -363,13 +337,15 @@ def build_activities(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) ->
             b.cell(("source", s, kind))
         b.cell(("cost", s, "participants"))
         b.cell(("cost", s, "core20"))
-    for row in atoms.itertuples():
+    for row in grouped.itertuples():
         a = b.atom(row.participants, row.key_sum)
-        b.add(("activity", row.activity_id), a)
-        b.add(("activity", row.activity_id, row.category), a)
-        core20 = row.category == "1"
-        known = row.category != vocab.UNKNOWN
+        core20 = row.part == "core20"
+        known = row.part != "unknown"
         for s in _scopes_of(row.place, places):
+            # every table here adds up to the participants of the scope's activities
+            b.add(("activities_total", s), a)
+            if not row.costed:
+                b.add(("not_costed", s), a, shown=False)
             b.add(("source", s, row.source), a)
             for breakdown, name in (("method", row.method), ("organisation", row.organisation)):
                 b.add(("what_works", breakdown, s, name, "participants"), a)
@@ -384,24 +360,27 @@ def build_activities(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) ->
                 if core20:
                     b.add(("cost", s, "core20"), a)
         own = _pseudo(row.place, places)
-        b.add(("part", own, "all"), a, shown=False)
-        if core20:
-            b.add(("part", own, "core20"), a, shown=False)
-    acts = atoms.drop_duplicates("activity_id")
-    for activity, group in atoms.groupby("activity_id"):
-        b.equation(("activity", activity), [("activity", activity, c) for c in group["category"]])
+        for breakdown, name in (("method", row.method), ("organisation", row.organisation)):
+            b.add(("part", own, breakdown, name, "participants"), a, shown=False)
+            if core20:
+                b.add(("part", own, breakdown, name, "core20"), a, shown=False)
+    for breakdown in ("method", "organisation"):
+        for name in grouped[breakdown].unique():
+            for part in ("participants", "core20"):
+                b.equation(("what_works", breakdown, ICS, name, part),
+                           [("what_works", breakdown, p, name, part) for p in places]
+                           + [("part", ELSEWHERE, breakdown, name, part)])
     for s in scopes:
-        mine = acts if s is ICS else acts[acts["place"] == s]
+        total = ("activities_total", s)
+        mine = grouped if s is ICS else grouped[grouped["place"] == s]
         for breakdown in ("method", "organisation"):
-            for name, group in mine.groupby(breakdown):
-                ids = list(group["activity_id"])
-                b.equation(("what_works", breakdown, s, name, "participants"), [("activity", i) for i in ids])
-                b.equation(("what_works", breakdown, s, name, "core20"), [("activity", i, "1") for i in ids])
-        costed = list(mine.loc[mine["costed"], "activity_id"])
-        b.equation(("cost", s, "participants"), [("activity", i) for i in costed])
-        b.equation(("cost", s, "core20"), [("activity", i, "1") for i in costed])
-        for kind, group in mine.groupby("source"):
-            b.equation(("source", s, kind), [("activity", i) for i in group["activity_id"]])
+            b.equation(total, [("what_works", breakdown, s, n, "participants") for n in mine[breakdown].unique()])
+        b.equation(total, [("source", s, k) for k in ("individual", "returns", "headcount")])
+        b.equation(total, [("cost", s, "participants"), ("not_costed", s)])
+    for part in ("participants", "core20"):
+        b.equation(("cost", ICS, part), [("cost", p, part) for p in places])
+    for kind in ("individual", "returns", "headcount"):
+        b.equation(("source", ICS, kind), [("source", p, kind) for p in places])
     return b.build()
 
 
@@ -428,7 +407,7 @@ TABLES = {
     "dimension": ("int_scope_dimension_counts", "int_scope_participants", "int_scope_activities"),
 }
 # cells the complementary choice leaves alone while it can: the headline totals
-HEADLINES = {"known", "total", "pop"}
+HEADLINES = {"known", "total", "pop", "activities_total"}
 
 
 def protect_family(family: Family, threshold: int) -> ProtectedFamily:

@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import sparse
 
 from wpc import db, vocab
-from wpc.measures import cellkey, families
+from wpc.measures import cellkey
 from wpc.measures.audit import Family, complete
 from wpc.measures.disclosure import Policy, Protected
 from wpc.measures.plain import plain
@@ -62,23 +62,15 @@ PROFILE_COLUMNS = [
 ]
 
 
-def _activity_counts(con, resolved: ResolvedScope, policy: Policy, activity_ids, counts) -> list:
-    """Each activity's participants as a reader may see them (None when nothing was recorded),
-    from the activities family of `resolved` (wpc.measures.families)."""
-    known = [i for i, n in enumerate(counts) if n is not None and not pd.isna(n)]
-    out: list = [None] * len(counts)
-    if known:
-        protected = policy.cells(lambda: families.get(con, resolved, "activities"),
-                                 [("activity", activity_ids[i]) for i in known], [int(counts[i]) for i in known])
-        for i, shown in zip(known, protected.shown()):
-            out[i] = shown
-    return out
+def _activity_counts(policy: Policy, counts, keys) -> list:
+    """Each activity's participants as a reader may see them (None when nothing was recorded).
+    An activity is a record of its own: its count is hidden from 1 to the threshold, and
+    otherwise changed slightly by the keys of the people it counts (docs/disclosure.md)."""
+    return [None if n is None or pd.isna(n) else policy.show_one(int(n), int(k)) for n, k in zip(counts, keys)]
 
 
-def all_activities(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> ResolvedScope:
-    """The ICS with no period or filters: the family one activity's own counts come from, so
-    they are the same whichever period or filter a page has chosen."""
-    return resolved_scope(con, Scope(preset=resolved.scope.preset, today=resolved.today))
+def _activity_count(policy: Policy, count, key) -> Protected:
+    return policy.one(int(count or 0), int(key or 0))
 
 
 def activity_log(
@@ -94,7 +86,7 @@ def activity_log(
     wanted = (title_contains or "").strip() or None
     frame = db.query(con, "measures/activity_log", today=resolved.today, title_contains=wanted)
     frame["participants"] = pd.Series(
-        _activity_counts(con, resolved, policy, list(frame["activity_id"]), list(frame["participants"])),
+        _activity_counts(policy, list(frame["participants"]), list(frame.pop("key_sum").fillna(0))),
         index=frame.index, dtype=object,
     )
     frame["ladder_name"] = frame["ladder_rung"].map(
@@ -173,10 +165,11 @@ def activity_detail(
         return None
     row = plain(frame.iloc[0].to_dict())
     key = row.pop("record_key")  # secret: never shown
-    for internal in ("individual_rows", "returned_total", "upload_id", "preset", "feedback_due"):
+    count_key = row.pop("key_sum")
+    for internal in ("individual_rows", "individual_key_sum", "returned_total", "upload_id", "preset",
+                     "feedback_due"):
         row.pop(internal, None)
-    row["participants"] = _activity_counts(con, all_activities(con, resolved), policy, [activity_id],
-                                           [row["participants"]])[0]
+    row["participants"] = _activity_counts(policy, [row["participants"]], [count_key or 0])[0]
     if row["participants_total"] is not None:  # the headcount its uploader gave
         row["participants_total"] = policy.show_one(row["participants_total"], key)
     row["ladder_name"] = vocab.LADDER.get(row["ladder_rung"]) if row["ladder_rung"] else None
@@ -196,9 +189,9 @@ def activity_profile(
     """Who took part in one activity of the scope's ICS (wherever they live): for each of
     PROFILE_DIMENSIONS, participants per category with a last 'unknown' row. share = of those
     with a known value (for inclusion groups, of all participants); the unknown row's share is
-    of all. Empty if the ICS has no such activity. Disclosure: the activity's count and its
-    deprivation profile come from the activities family, as the activity log's; each other
-    dimension is protected as a table whose total is that count (docs/disclosure.md)."""
+    of all. Empty if the ICS has no such activity. Disclosure: the activity's count comes from
+    the activities family, as the activity log's; each dimension is protected as a table whose
+    total is that count (docs/disclosure.md)."""
     resolved, policy = begin(con, scope, disclosure)
     con.register("vocab_ethnicity", _vocab_ethnicity())
     counts = db.query(con, "measures/activity_profile", activity_id=activity_id, preset=resolved.scope.preset)
@@ -239,8 +232,13 @@ def activity_profile(
 
 def _profile_total(con, resolved: ResolvedScope, policy: Policy, activity_id: str, everyone: int) -> Protected:
     """The activity's participants as the activity log shows them."""
-    return policy.cells(lambda: families.get(con, all_activities(con, resolved), "activities"),
-                        [("activity", activity_id)], [everyone])
+    frame = db.query(con, "measures/activity_detail", activity_id=activity_id, preset=resolved.scope.preset,
+                     today=resolved.today, feedback_window_days=resolved.preset.thresholds.feedback_window_days)
+    row = frame.iloc[0]
+    count = 0 if pd.isna(row["participants"]) else int(row["participants"])
+    if policy.on and count != everyone:
+        raise AssertionError(f"activity {activity_id}: its profile and the activity log count different people")
+    return _activity_count(policy, count, 0 if pd.isna(row["key_sum"]) else row["key_sum"])
 
 
 def _profile_cells(con, resolved: ResolvedScope, policy: Policy, activity_id: str, dimension: str,
@@ -249,13 +247,6 @@ def _profile_cells(con, resolved: ResolvedScope, policy: Policy, activity_id: st
     if not policy.on:
         return exact_cells(policy)
     keys = dict(zip(rows["category"], rows["key_sum"].astype(int)))
-    if dimension == "imd_quintile":
-        def from_family(codes, values, known, people):
-            def family():
-                return families.get(con, all_activities(con, resolved), "activities")
-            categories = policy.cells(family, [("activity", activity_id, c) for c in codes], values)
-            return categories, _denominators(policy, total, known, sum(keys.get(c, 0) for c in codes[:-1]))
-        return from_family
 
     def cells(codes, values, known, people):
         protected = _profile_family(policy, dimension, codes, values, [keys.get(c, 0) for c in codes], total)

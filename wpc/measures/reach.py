@@ -7,6 +7,7 @@ activities counts three times, because most monitoring has no participant ref to
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -18,7 +19,7 @@ from wpc import db, vocab
 from wpc.measures import families, stats
 from wpc.measures.disclosure import Policy, Protected
 from wpc.measures.plain import plain
-from wpc.measures.prepare import begin
+from wpc.measures.prepare import begin, resolved_scope
 from wpc.measures.scope import ResolvedScope, Scope
 
 # Dimensions with a census (or IMD) baseline; inclusion groups have none.
@@ -217,6 +218,15 @@ def _cells(con, resolved: ResolvedScope, policy: Policy, dimension: str, scope_p
     return family_cells(con, resolved, policy, dimension, scope_place, period)
 
 
+def _quarter(con, resolved: ResolvedScope, start: dt.date) -> ResolvedScope:
+    """The scope for the part of its period in the quarter starting `start`: each quarter of a
+    trend is protected as the counts of that period (docs/disclosure.md)."""
+    end = (pd.Timestamp(start) + pd.offsets.QuarterEnd(0)).date()
+    s = resolved.scope
+    return resolved_scope(con, replace(s, date_from=max(s.date_from or start, start),
+                                       date_to=min(s.date_to or end, end), today=resolved.today))
+
+
 def _reach_tables(con, resolved, policy, dimensions) -> pd.DataFrame:
     counts = _counts(con)
     populations = _populations(con)
@@ -304,7 +314,8 @@ def reach_trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = "
         people = int(everyone.get(quarter, 0)) if dimension in MULTI_VALUED else None
         day = pd.Timestamp(quarter).date()
         table = reach_table(dimension, categories, dict(zip(group["category"], group["participants"].astype(int))),
-                            population, policy, people, _cells(con, resolved, policy, dimension, resolved.place, day))
+                            population, policy, people,
+                            _cells(con, _quarter(con, resolved, day), policy, dimension, resolved.place))
         row = table[table["category"] == category].iloc[0].to_dict()
         rows.append({"quarter": day, **row})
     return pd.DataFrame(rows, columns=["quarter", *REACH_COLUMNS])
