@@ -13,5 +13,6 @@ select
           and (ref_lsoa.preset is null or ref_lsoa.preset <> activities.preset)
     ) as outside_ics
 from staged_quality
-left join ref_lsoa using (lsoa21cd)
+-- a column of nothing but blanks arrives untyped: compare as text
+left join ref_lsoa on ref_lsoa.lsoa21cd = cast(staged_quality.lsoa21cd as varchar)
 left join activities using (activity_id)
