@@ -57,9 +57,9 @@ def downloads(frame: pd.DataFrame, key: str, percent_columns: tuple[str, ...] = 
 
 def suppression_note(threshold: int) -> str:
     return (
-        f"\\* Between 1 and {threshold} people: hidden to protect privacy, and where one number in a "
-        "table is hidden the next smallest is hidden too, so it cannot be worked out by subtraction. "
-        "Shares and intervals for hidden numbers are withheld."
+        f"\\* Between 1 and {threshold} people, or hidden with them so they cannot be worked out: "
+        "shares and intervals withheld. Small changes are made to other counts of people to protect "
+        "privacy (docs/disclosure.md)."
     )
 
 
@@ -104,7 +104,7 @@ def table(
             # counts with some hidden: shown as text, so "*" sits beside "1,234" (Arrow needs one type)
             frame[column] = frame[column].map(_count_text)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key)
-    if threshold is not None and has_suppressed(frame):
+    if threshold is not None:  # a table of counts of people: always protected, so always said
         st.caption(suppression_note(threshold))
     downloads(original, key, percent_columns, download_name)
 
