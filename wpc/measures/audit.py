@@ -417,6 +417,7 @@ def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
         passed[[c for c, r in found.items() if r.width >= threshold]] = True
         if not failing:
             return hidden
+        picked = False
         for c in failing:
             pick = None
             for e in as_child.get(c, []):
@@ -432,11 +433,12 @@ def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
                     if pick is not None:
                         break
             if pick is None:
-                # nothing beside it in any equation: hide every count sharing its atoms' constraints
+                # nothing beside it in any equation: hide a count sharing its atoms' constraints
                 atoms = family.membership[c].indices
                 touching = np.flatnonzero(np.asarray(family.membership[:, atoms].sum(axis=1)).ravel() > 0)
                 pick = cheapest(list(touching))
-            if pick is None:
-                raise ArithmeticError(f"family {family.name}: cannot protect hidden count {family.cells[c]}")
-            hidden[pick] = True
+            if pick is not None:
+                hidden[pick] = picked = True
+        if not picked:
+            raise ArithmeticError(f"family {family.name}: cannot protect hidden count {family.cells[failing[0]]}")
     raise ArithmeticError(f"family {family.name}: complementary suppression did not settle")
