@@ -81,21 +81,21 @@ def quality(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "sup
         "headcount_mismatches": int(acts["headcount_mismatches"]),
         "return_mismatches": int(acts["return_mismatches"]),
         "returns_ignored": int(acts["returns_ignored"]),
-        "mismatched_activities": _protected_counts(
-            records(db.query(con, "measures/quality_mismatches")), policy, activities_family),
+        "mismatched_activities": _protected_counts(records(db.query(con, "measures/quality_mismatches")), policy),
     }
 
 
-def _protected_counts(rows: list[dict], policy, activities_family) -> list[dict]:
+def _protected_counts(rows: list[dict], policy) -> list[dict]:
     """Per-activity counts of people are counts like any other: the activity's rows as the
-    activity log shows them; the headcounts its uploader gave, with the activity's own key."""
+    activity log shows them (keyed by their people); the headcounts its uploader gave, with the
+    activity's own key."""
     out = []
     for row in rows:
         key = row.pop("record_key")
+        rows_key = row.pop("individual_key_sum")
         row = dict(row)
         if row["individual_rows"] is not None:
-            row["individual_rows"] = policy.cells(activities_family, [("activity", row["activity_id"])],
-                                                  [row["individual_rows"]]).shown()[0]
+            row["individual_rows"] = policy.show_one(row["individual_rows"], rows_key)
         for given in ("participants_total", "largest_return_total"):
             if row[given] is not None:
                 row[given] = policy.show_one(row[given], key)
