@@ -42,14 +42,15 @@ def _file_stem(name: str) -> str:
 
 
 def downloads(frame: pd.DataFrame, key: str, percent_columns: tuple[str, ...] = (),
-              download_name: str | None = None) -> None:
-    """CSV and XLSX buttons for a table (formula-safe; shares written as percentages)."""
+              download_name: str | None = None, notes: list[str] | None = None) -> None:
+    """CSV and XLSX buttons for a table (formula-safe; shares written as percentages); `notes`
+    (how the numbers were protected) go on the workbook's About sheet."""
     stem = _file_stem(download_name or key)
     row = st.container(horizontal=True)
     row.download_button("CSV", lambda: to_csv_bytes(for_download(frame, percent_columns)),
                         file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
                         icon=":material/download:", help="Download this table as CSV.")
-    row.download_button("XLSX", lambda: to_xlsx_bytes(for_download(frame, percent_columns)),
+    row.download_button("XLSX", lambda: to_xlsx_bytes(for_download(frame, percent_columns), notes),
                         file_name=f"{stem}.xlsx", key=f"{key}_xlsx", on_click="ignore",
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         icon=":material/download:", help="Download this table as an Excel workbook.")
@@ -106,7 +107,8 @@ def table(
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key)
     if threshold is not None:  # a table of counts of people: always protected, so always said
         st.caption(suppression_note(threshold))
-    downloads(original, key, percent_columns, download_name)
+    notes = None if threshold is None else [suppression_note(threshold).replace("\\*", "*")]
+    downloads(original, key, percent_columns, download_name, notes)
 
 
 def _count_text(value) -> str:
