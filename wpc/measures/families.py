@@ -6,10 +6,12 @@ A family holds every count that outputs can put side by side for the whole ICS a
 its places, whatever page, pack or report shows them:
 
 - `area`: participants by home neighbourhood (LSOA), neighbourhood (MSOA), place and ICS;
-  by national IMD decile and quintile of each place and the ICS, by quarter; the participant
-  counts (total, living here, outside the ICS, home unknown).
+  by national IMD decile and quintile of each place and the ICS; the participant counts
+  (total, living here, outside the ICS, home unknown).
 - `dimension` (one per census dimension, ethnicity with its groups; inclusion groups): each
-  category and 'unknown' for each place and the ICS, by quarter.
+  category and 'unknown' for each place and the ICS.
+
+A trend by quarter asks for the families of each quarter's own period.
 - `activities`: what works by method and organisation, cost and where participants come from,
   for each place and the ICS (one activity's own count is a record of its own: see
   docs/disclosure.md).
@@ -142,12 +144,6 @@ class _Builder:
         self.link_at_most += [False] * (len(self.link_rows) - len(self.link_at_most))
         self.link_rows.append(coefficients)
         self.link_at_most.append(at_most)
-
-
-def _dates(values: pd.Series) -> pd.Series:
-    """Quarters as datetime.date (how measures name them), whatever DuckDB returned."""
-    return pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in values], index=values.index,
-                     dtype=object)
 
 
 def _scopes_of(place: str, places: list[str]) -> list:

@@ -1,10 +1,9 @@
--- grain: one row per quarter x place counted in x combination of inclusion groups named: the
+-- grain: one row per place counted in x combination of inclusion groups named: the
 -- whole ICS's reach population from individual rows in the period (a person naming two groups
 -- is one row of the combination, so the groups' counts are sums of these; none named = []).
 -- Aggregated returns and headcounts give only per-group counts: see dimension_atoms.
 -- inputs: int_scope_participants, int_scope_activities, int_scope_lsoas (all for the whole ICS)
 select
-    acts.quarter,
     coalesce(homes.place, acts.place) as place,
     list_sort(list_distinct(list_filter(coalesce(rows.inclusion_groups, []), lambda g: g not in ('none', 'unknown'))))
         as combination,
