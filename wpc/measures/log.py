@@ -269,19 +269,20 @@ def _profile_family(policy: Policy, dimension: str, codes: list[str], values, ke
     until the solver finds none of the hidden counts can be worked out from the total."""
     values = np.asarray(values, dtype=np.int64)
     n = len(codes)
-    multi = dimension in MULTI_VALUED
-    # cells: each category (one atom each), then the total (the atoms' sum; a multi-valued
-    # dimension's categories overlap, so its total is not their sum and stands apart)
-    rows_, cols = list(range(n)), list(range(n))
-    if not multi:
-        rows_ += [n] * n
-        cols += list(range(n))
+    if dimension in MULTI_VALUED:
+        # groups overlap, so they do not add up to the total: each is a count of its own, and
+        # all are hidden with a hidden total (none can be more than it)
+        hidden = (values >= 1) & ((values <= policy.threshold) | bool(total.suppressed[0]))
+        perturbed = cellkey.perturb(values, keys, policy.threshold)
+        return policy._finish(perturbed, hidden)
+    # cells: each category (one atom each), then the total (the atoms' sum)
+    rows_, cols = list(range(n)) + [n] * n, list(range(n)) * 2
     membership = sparse.csr_matrix((np.ones(len(rows_)), (rows_, cols)), shape=(n + 1, n))
     family = Family(
         name=f"profile {dimension}", cells=[*codes, "total"], membership=membership,
         atom_values=values, atom_keys=np.asarray(keys, dtype=np.int64),
         links=sparse.csr_matrix((0, n)), shown=np.ones(n + 1, dtype=bool),
-        equations=[] if multi else [(n, tuple(range(n)))],
+        equations=[(n, tuple(range(n)))],
     )
     primary = (family.values >= 1) & (family.values <= policy.threshold)
     primary[n] = bool(total.suppressed[0])
