@@ -246,11 +246,13 @@ def test_reach_gaps_matches_wpc_report(app_at, demo_db):
             assert (row["95% CI from"], row["95% CI to"]) == pytest.approx((100 * want["ci_low"], 100 * want["ci_high"]))
     unknown = expected[-1]
     assert metrics(at)["Unknown or not given"] == f"{unknown['engaged']:,}"
-    # the focus category is the largest shortfall; its quarters add up to its count in the report
+    # the focus category is the largest shortfall; its quarters add up to its count in the report,
+    # within the small changes made to each of them (docs/disclosure.md: figures need not add up)
     focus = min((r for r in expected[:-1] if r["gap_pp"] is not None), key=lambda r: r["gap_pp"])
     assert at.selectbox(key="reach_category").value == focus["category"]
     quarters = table(at, "reach_trend_table")["Participants"]
-    assert sum(int(n) for n in quarters) == focus["engaged"]
+    assert "*" not in set(quarters)
+    assert abs(sum(int(n) for n in quarters) - focus["engaged"]) <= 5 * (len(quarters) + 1)
 
 
 def test_place_coverage_matches_wpc_report(app_at, demo_db):
