@@ -1,8 +1,11 @@
 """wpc dashboard: the router (st.navigation) and the frame every page shares.
 
-Pages live in app_pages/ (not pages/: Streamlit treats a pages/ folder as a legacy
-multipage app and would bypass this router), one question each; they read the chosen scope from
-`wpc.ui.state.scope()` and call wpc functions through `wpc.ui.cache`.
+Page scripts live in app_pages/, one question each: they read the chosen scope from
+`wpc.ui.state`, build their views (`wpc.views`) through `wpc.ui.cache` and draw them with
+`wpc.ui.widgets`. Streamlit serves only the pages registered here. The folder is not called
+pages/: with a pages/ folder beside the entrypoint, Streamlit (1.67) runs a fresh server's first
+request, and every AppTest run, as a legacy multipage app, so a first link to /activities ran
+the page script without this frame (no login or access check) under a menu of every file.
 """
 
 import streamlit as st

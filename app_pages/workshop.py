@@ -7,13 +7,10 @@ switch below writes to the sidebar's own place choice, so the scope, and any lim
 places a user may see, comes from the frame exactly as on every other page.
 """
 
-import datetime as dt
-
 import streamlit as st
 
-from wpc import questions, vocab
-from wpc.export import pack
 from wpc.ui import cache, state, widgets
+from wpc.views import workshop as questions
 
 PROJECTOR_CSS = """
 <style>
@@ -32,12 +29,11 @@ KEYS = list(questions.QUESTIONS)
 
 st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
 
-preset, place = state.scope()
-scope = state.measure_scope()
-path = state.db_path()
+here = state.here()
+preset, place, scope, path = here.preset, here.place, here.scope, here.path
 name = place or preset.name
 threshold = preset.thresholds.suppression
-mine = state.record_places()  # lists of neighbourhoods and activities: only the person's places
+access = here.access  # lists of neighbourhoods and activities: only the person's places
 
 
 def _step(offset: int) -> None:
@@ -67,10 +63,10 @@ place_column.selectbox("Place", choices, key="workshop_place", on_change=_switch
                        format_func=lambda p: preset.name if p == state.ALL_PLACES else p)
 with dimension_column:
     dimension = state.url_selectbox("Reach gaps on", list(questions.REACH_DIMENSIONS), key="dimension",
-                                    default=questions.DEFAULT_DIMENSION, format_func=vocab.DIMENSION_LABELS.get,
+                                    default=questions.DEFAULT_DIMENSION, format_func=questions.DIMENSION_LABELS.get,
                                     omit_default=True)
 
-question = cache.call(questions.question, path, scope=scope, key=screen, dimension=dimension, record_places=mine)
+question = cache.call(questions.question, here.path, scope=here.scope, key=screen, dimension=dimension, access=here.access)
 st.title(f"{question.title}: {name}")
 st.subheader(question.ask)
 figure = question.figure
@@ -84,9 +80,7 @@ if question.caption:
 with st.expander("Numbers behind the chart"):
     for table in question.tables:
         st.markdown(f"**{widgets.escape_markdown(table.title)}**")
-        widgets.table(table.frame, key=f"workshop_table_{table.name}", percent_columns=table.percent_columns,
-                      threshold=threshold, one_decimal_columns=table.one_decimal_columns,
-                      download_name=f"{table.name} {name}")
+        widgets.show_table(table, key=f"workshop_table_{table.name}", download_name=f"{table.name} {name}")
 
 st.divider()
 st.markdown("**Take it away: the place pack**")
@@ -97,12 +91,5 @@ st.caption(
     "the screen, then they are rounded to the nearest 5 and shares are worked out from the rounded "
     "counts, so figures can differ slightly from the screen."
 )
-today = scope.today or dt.date.today()
-buttons = st.container(horizontal=True)
-for fmt, label in (("pptx", "Download the pack (PowerPoint)"), ("pdf", "Download the pack (PDF)")):
-    buttons.download_button(
-        label, lambda fmt=fmt: pack.make(path, scope, fmt, dimension, record_places=mine)[1],
-        file_name=pack.file_name(name, today, fmt), mime=pack.MIME[fmt], key=f"workshop_pack_{fmt}",
-        on_click="ignore", icon=":material/download:", type="primary",
-    )
+widgets.pack_buttons(path, scope, dimension, access, name)
 st.page_link("app_pages/overview.py", label="Leave workshop mode", icon=":material/close_fullscreen:")

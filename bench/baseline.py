@@ -5,7 +5,7 @@ read the tables into DataFrames, merge, filter, group by. It covers participant 
 reach on every dimension against census shares (Wilson intervals, gaps, ratios, flags; the
 Core20 headline is reach on IMD quintile 1), Core20 coverage and cold spots, engagement
 rates per LSOA (Byar's intervals) and the deprivation gradient (SII and RII by weighted
-least squares). It is written from DESIGN section 4, not from wpc's code, so agreeing with
+least squares). It is written from docs/methods.md, not from wpc's code, so agreeing with
 wpc is a real cross-check; `core_of_report` takes the same numbers out of `wpc report`'s
 JSON and `differences` lists where the two disagree.
 
@@ -225,7 +225,7 @@ def _gradient(lsoa_rates: pd.DataFrame) -> dict:
 
 
 def core_of_report(report: dict) -> dict:
-    """The same numbers from `build_report(..., disclosure='off')` (DESIGN 5.2 JSON)."""
+    """The same numbers from `build_report(..., disclosure='off')` (docs/methods.md section 13)."""
     rates = pd.DataFrame(report["rates"]["lsoa"]).rename(columns={"area_code": "lsoa21cd"})
     keys = ("engaged", "engaged_share", "ci_low", "ci_high", "population_share", "gap_pp", "ratio", "flag")
     return {

@@ -1,4 +1,4 @@
-"""Time `wpc ingest` of a large participants file (DESIGN 6: 1 million rows in well under 30 s).
+"""Time `wpc ingest` of a large participants file (README, Performance: 1 million rows in well under 30 s).
 
 Usage: .venv/bin/python bench/ingest_participants.py [ROWS]   (default 1,000,000)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# DESIGN 6, at national scale
+# the README's Performance targets, at national scale
 TARGETS = {
     "place_report_seconds": 0.5,
     "page_rerun_seconds": 1.0,

@@ -97,7 +97,7 @@ def test_limit_keeps_only_the_rows_of_the_persons_places(rules):
     assert lead.limit(frame, "sel", "Lambeth")["n"].tolist() == [1, 5]
     assert lead.limit(frame, "sel", "Bexley").empty
     rows = frame.to_dict("records")
-    assert [r["n"] for r in lead.limit_rows(rows, "sel", None)] == [1, 5]
+    assert [r["n"] for r in lead.limit(rows, "sel", None)] == [1, 5]
     analyst = rules.for_user("analyst@selondonics.nhs.uk", PRESETS)
     assert analyst.limit(frame, "sel", None)["n"].tolist() == [1, 2, 3, 4, 5]  # records with no place too
 

@@ -94,7 +94,8 @@ def test_participants_and_returns_only_for_their_places_activities(tiny_db, tmp_
         (
             3,
             "activity_id",
-            "this activity is not in a place you may upload for (your access covers toy: Northtown)",
+            "no activity with this activity_id has been uploaded for the places you may upload for "
+            "(your access covers toy: Northtown): upload the activities file first",
         ),
     ]
     assert (outcome.stored, outcome.quarantined) == (2, 1)
@@ -126,13 +127,13 @@ def test_insights_with_no_place_or_another_places_need_more_access(tiny_db, tmp_
         tmp_path / "i.csv",
         "insight_id,activity_id,place,summary\n"
         "I-1,,Northtown,Damp flats\n"  # line 2: theirs
-        "I-2,S-1,,Long waits\n"  # line 3: takes its activity's place, Southtown
+        "I-2,S-1,,Long waits\n"  # line 3: an activity of Southtown: as if it did not exist
         "I-3,,,No place at all\n"  # line 4: tied to no place
         "I-S,,Northtown,Rewritten\n",  # line 5: would change a Southtown insight
     )
     prepared, outcome = upload(tiny_db, insights, NORTH, NORTH.user)
     assert [(line, column) for line, column, _r in reasons(prepared)] == [
-        (3, "place"),
+        (3, "activity_id"),
         (4, "place"),
         (5, "insight_id"),
     ]

@@ -6,7 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wpc import figures, narrative, vocab
+from wpc import vocab
+from wpc.views import activity
+from wpc.views import charts as figures
+from wpc.views import insights as insights_view
+from wpc.views import quality as quality_view
 from wpc.insights import cards
 from wpc.insights.search import Filters, Query, Results
 from wpc.ui.widgets import escape_markdown
@@ -58,13 +62,13 @@ def test_ladder_chart_and_sentence():
     assert list(bars.y)[::-1] == [f"{r} {n}" for r, n in vocab.LADDER.items()]
     assert list(bars.x)[::-1] == [0, 0, 5, 10, 0, 3, 2]
     assert list(bars.text)[::-1][3] == "10 (50%)"
-    assert narrative.ladder("Northtown", ladder) == (
+    assert activity.ladder("Northtown", ladder) == (
         "Of the 20 activities in Northtown with a rung recorded, 5 (25.0%) reached co-design or co-production, "
         "the top two rungs. The most common rung was 4 Consultation (10, 50.0%). 4 activities have no rung "
         "recorded."
     )
     nothing = ladder_frame({}, missing=3)
-    assert narrative.ladder("Northtown", nothing) == (
+    assert activity.ladder("Northtown", nothing) == (
         "None of the 3 activities in Northtown has a rung of the ladder recorded."
     )
 
@@ -111,16 +115,16 @@ def test_feedback_chart_and_sentences():
     assert list(fig.data[0].y)[::-1] == ["Trust", "Council", "Healthwatch", "VCSE", "ICB"]
     per_organisation = {name: sum(t.x[i] for t in fig.data) for i, name in enumerate(fig.data[0].y)}
     assert per_organisation == {r["organisation"]: r["activities"] for r in loop["by_organisation"]}
-    assert narrative.feedback("Northtown", loop) == (
+    assert activity.feedback("Northtown", loop) == (
         'Of the 21 activities in Northtown, 10 told people what changed ("you said, we did"): 8 on time and 2 '
         "late. 8 are overdue and 3 not yet due. 44.4% of the activities whose feedback is closed or overdue "
         "closed it on time."
     )
-    assert narrative.overdue_by_organisation(loop) == (
+    assert activity.overdue_by_organisation(loop) == (
         "8 activities are overdue feedback. The organisations with the most: Trust (3), Council (3) and "
         "Healthwatch (1); 1 other organisation has the other 1."
     )
-    assert narrative.overdue_by_organisation({**loop, "by_organisation": loop["by_organisation"][:1]}) == (
+    assert activity.overdue_by_organisation({**loop, "by_organisation": loop["by_organisation"][:1]}) == (
         "No activity's feedback is overdue."
     )
 
@@ -161,7 +165,7 @@ def test_profile_chart_and_sentence_with_hidden_counts():
         figures.UNKNOWN_COLOUR,
     ]
     detail = {"title": "Bus stop chat", "participants": 40, "source": "returns"}
-    assert narrative.activity_profile(detail, profile, "sex", "Sex") == (
+    assert activity.activity_profile(detail, profile, "sex", "Sex") == (
         'Of the 40 participants of "Bus stop chat", the largest group on sex is Female: 30, 85.7% of those '
         "with a known value. 1 group is hidden (*) because the count is small. A few are unknown."
     )
@@ -169,7 +173,7 @@ def test_profile_chart_and_sentence_with_hidden_counts():
         "imd_quintile",
         [("1", "Q1", "*", None), ("2", "Q2", "*", None), ("unknown", "Unknown or not given", 0, 0.0)],
     )
-    assert narrative.activity_profile(
+    assert activity.activity_profile(
         {**detail, "participants": "*"}, all_hidden, "imd_quintile", "Deprivation (national IMD quintile)"
     ) == (
         'On deprivation (national IMD quintile), the few participants of "Bus stop chat" are too few in each '
@@ -204,17 +208,17 @@ def test_quality_chart_and_sentences():
     fig = figures.unknown_by_field(q["unknown_by_field"])
     assert list(fig.data[0].x)[::-1] == pytest.approx([2.0, 20.0, 0])
     assert list(fig.data[0].text)[::-1] == ["2.0%", "20.0%", "*"]
-    assert narrative.quality("Northtown", q) == (
+    assert quality_view.quality("Northtown", q) == (
         "Of the 10 activities in Northtown, 6 sent individual equality monitoring, 2 aggregated returns only, "
         "and 2 (20.0%) none: 1 with a headcount only and 1 with no participants recorded. 1 activity has a "
         "headcount that disagrees with its rows or returns (listed below)."
     )
-    assert narrative.unknown_fields("Northtown", q) == (
+    assert quality_view.unknown_fields("Northtown", q) == (
         "Across 500 individual participant rows in Northtown, ethnic group is most often unknown (20.0%) and "
         "sex least often (2.0%). Postcodes given but unusable: 12 not a valid postcode and a few not in the "
         "postcode lookup; those homes count as unknown."
     )
-    assert narrative.quality("Northtown", quality_of(activities=0)) == (
+    assert quality_view.quality("Northtown", quality_of(activities=0)) == (
         "No activities in Northtown, so there is no engagement data to check."
     )
 
@@ -225,26 +229,26 @@ def results(total: int, match: str, terms=(("appointment",),), unplaced: int = 0
 
 
 def test_search_sentences():
-    assert narrative.search("Northtown", results(3, "all", unplaced=1)) == (
+    assert insights_view.search_sentence("Northtown", results(3, "all", unplaced=1)) == (
         "3 insights in Northtown (1 of them given no place) mention appointment (or words from the same stem, "
         "such as plurals), best matches first."
     )
-    assert narrative.search("Northtown", results(1, "any", terms=(("bus",), ("zebra",)))) == (
+    assert insights_view.search_sentence("Northtown", results(1, "any", terms=(("bus",), ("zebra",)))) == (
         "No insight in Northtown mentions all of bus, zebra; 1 insight mentions at least one of them, best "
         "matches first."
     )
-    assert narrative.search("Northtown", results(0, "all", terms=(("waiting", "times"),))) == (
+    assert insights_view.search_sentence("Northtown", results(0, "all", terms=(("waiting", "times"),))) == (
         'No insight in Northtown mentions "waiting times", or words from the same stem. Try fewer or other '
         "words, or clear a filter."
     )
-    assert narrative.search("Northtown", results(12, "none", terms=())) == (
+    assert insights_view.search_sentence("Northtown", results(12, "none", terms=())) == (
         "12 insights in Northtown, newest first. Type words above to search them."
     )
 
 
 def test_before_you_engage_sentences():
     nothing = pd.DataFrame(columns=["title", "organisation", "start_date"])
-    assert narrative.before_you_engage("Northtown", "Unpaid carers", 0, nothing) == (
+    assert insights_view.before_you_engage("Northtown", "Unpaid carers", 0, nothing) == (
         "Before engaging Unpaid carers in Northtown: no insight yet records what they told us, and no activity "
         "in the last 12 months targeted them."
     )
@@ -255,7 +259,7 @@ def test_before_you_engage_sentences():
             "start_date": pd.to_datetime(["2025-09-03", "2025-01-01"]),
         }
     )
-    assert narrative.before_you_engage("Northtown", "Unpaid carers", 1, recent) == (
+    assert insights_view.before_you_engage("Northtown", "Unpaid carers", 1, recent) == (
         "Before engaging Unpaid carers in Northtown: 1 insight already records what they told us, and 2 "
         'activities in the last 12 months targeted them (the latest: "Carers café", started 3 Sep 2025).'
     )

@@ -11,12 +11,11 @@ import pandas as pd
 import pytest
 
 from tests.engagement_rows import build_toy_db, measure, write
-from wpc.measures import feedback
+from wpc.measures import co_design_share, feedback
 from wpc.measures.log import (
     activity_detail,
     activity_log,
     activity_profile,
-    co_design_share,
     recent_activities,
     twelve_months_to,
 )
@@ -230,7 +229,8 @@ def test_co_design_share_counts_the_top_two_rungs_of_those_recorded():
             "share": [1 / 3, 1 / 3, 1 / 3, 6 / 9],
         }
     )
-    assert co_design_share(ladder) == {"activities": 2, "recorded": 3, "share": 2 / 3}
+    # the one definition (wpc.measures.co_design_share), shared by the Overview and the Activity log
+    assert co_design_share(ladder) == {"activities": 9, "with_rung": 3, "co_production": 2, "share": 2 / 3}
 
 
 # ---------- one activity

@@ -31,7 +31,9 @@ def toy_engagement(tiny_db, tmp_path):
     """Toyshire with generated engagement loaded through the real ingest path."""
     made = _generate(tiny_db, tmp_path / "files")
     settings = load_settings(db_path=tiny_db)
-    outcomes = [load.ingest(path, tiny_db, settings) for path in [made.activities, *made.participants]]
+    # Synthetic people: a row without a ref that repeats another file's is another person.
+    outcomes = [load.ingest(path, tiny_db, settings, allow_repeats=True)
+                for path in [made.activities, *made.participants]]
     return tiny_db, made, outcomes
 
 

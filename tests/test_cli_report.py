@@ -1,4 +1,4 @@
-"""`wpc report` (DESIGN 5.2): every JSON key for a place and for the ICS, clear errors with exit 2,
+"""`wpc report` (docs/methods.md section 13): every JSON key for a place and for the ICS, clear errors with exit 2,
 and readable text. Run through the real command line (typer's CliRunner) on real databases."""
 
 import json
@@ -25,7 +25,7 @@ TOP_KEYS = {"scope", "participants", "core20", "reach", "coverage", "cold_spots"
 
 
 def assert_contract(report: dict) -> None:
-    """Every key DESIGN 5.2 lists is present (null allowed), and every share is a fraction."""
+    """Every key docs/methods.md section 13 lists is present (null allowed), and every share is a fraction."""
     assert TOP_KEYS <= report.keys()
     assert PARTICIPANT_KEYS <= report["participants"].keys()
     assert CORE20_KEYS <= report["core20"].keys()

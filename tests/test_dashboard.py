@@ -1,5 +1,5 @@
-"""What the dashboard's pages show (wpc.dashboard), its sentences (wpc.narrative) and charts
-(wpc.figures), on the hand-made Toyshire engagement of tests/dashboard_data.py."""
+"""What the dashboard's pages show (wpc.views: core20, reach, coverage, overview), its sentences and charts
+(wpc.views.charts), on the hand-made Toyshire engagement of tests/dashboard_data.py."""
 
 from __future__ import annotations
 
@@ -13,8 +13,13 @@ from statsmodels.stats.proportion import proportion_confint
 
 from tests.dashboard_data import N1, N2, N3, N4, N5, N6, fill
 from tests.engagement_rows import build_toy_db, measure, write
-from wpc import dashboard, figures, narrative
-from wpc.measures import Scope, reach, reach_trend
+from wpc.measures import Scope, co_design_share, reach, reach_trend
+from wpc.views import charts as figures
+from wpc.views import core20 as core20_view
+from wpc.views import overview
+from wpc.views import coverage as coverage_view
+from wpc.views import quality as quality_view
+from wpc.views import reach as reach_view
 
 TOYSHIRE = Scope(preset="toy")
 NORTHTOWN = Scope(preset="toy", place="Northtown")
@@ -37,7 +42,7 @@ def wilson(x: int, n: int) -> tuple[float, float]:
 
 
 def test_core20_by_place_gives_the_ics_then_each_place(toy):
-    rows = measure(toy, dashboard.core20_by_place, scope=NORTHTOWN, disclosure=OFF).set_index("area")
+    rows = measure(toy, core20_view.by_place, scope=NORTHTOWN, disclosure=OFF).set_index("area")
     assert list(rows.index) == ["Toyshire", "Northtown", "Southtown"]
     # Toyshire: 12 Core20 participants of 60 with a known home; 3,700 of 12,250 residents in Core20
     assert rows.loc["Toyshire", "engaged"] == 12
@@ -56,7 +61,7 @@ def test_core20_by_place_gives_the_ics_then_each_place(toy):
 
 
 def test_overview_headlines_for_the_ics(toy):
-    view = measure(toy, dashboard.overview, scope=TOYSHIRE, disclosure=OFF)
+    view = measure(toy, overview.headlines, scope=TOYSHIRE, disclosure=OFF)
     # 60 living in Toyshire + 10 at A2 with no home area
     assert view["participants"] == {"total": 70, "known_area": 60, "out_of_area": 0, "unknown_home": 10}
     assert view["activities"] == 3
@@ -69,9 +74,9 @@ def test_overview_headlines_for_the_ics(toy):
 
 
 def test_coverage_map_has_every_lsoa_with_hidden_counts_and_cold_spots(toy):
-    exact = measure(toy, dashboard.coverage_map, scope=NORTHTOWN, disclosure=OFF).set_index("lsoa21cd")
+    exact = measure(toy, coverage_view.map_rows, scope=NORTHTOWN, disclosure=OFF).set_index("lsoa21cd")
     assert exact.loc[N1, "participants"] == 12 and exact.loc[N4, "rate_per_1000"] == pytest.approx(20 / 1.3)
-    areas = measure(toy, dashboard.coverage_map, scope=NORTHTOWN).set_index("lsoa21cd")
+    areas = measure(toy, coverage_view.map_rows, scope=NORTHTOWN).set_index("lsoa21cd")
     assert sorted(areas.index) == [N1, N2, N3, N4, N5, N6]
     for lsoa in (N1, N4):  # shown, changed by at most 5, rates from the protected counts
         shown = areas.loc[lsoa, "participants"]
@@ -86,28 +91,28 @@ def test_coverage_map_has_every_lsoa_with_hidden_counts_and_cold_spots(toy):
 
 
 def test_coverage_map_for_the_whole_ics_has_all_its_lsoas(toy):
-    areas = measure(toy, dashboard.coverage_map, scope=TOYSHIRE)
+    areas = measure(toy, coverage_view.map_rows, scope=TOYSHIRE)
     assert len(areas) == 10 and set(areas["place"]) == {"Northtown", "Southtown"}
 
 
 def test_ladder_depth_counts_rungs_six_and_seven_of_those_recorded():
     rungs = pd.DataFrame({"rung": pd.array([1, 2, 3, 4, 5, 6, 7, None], dtype="Int64"),
                           "activities": [0, 1, 4, 2, 0, 3, 1, 5]})
-    assert dashboard.ladder_depth(rungs) == {"activities": 16, "with_rung": 11, "co_production": 4,
+    assert co_design_share(rungs) == {"activities": 16, "with_rung": 11, "co_production": 4,
                                              "share": pytest.approx(4 / 11)}
     empty = rungs.assign(activities=0)
-    assert dashboard.ladder_depth(empty)["share"] is None
+    assert co_design_share(empty)["share"] is None
 
 
 def test_focus_category_is_core20_or_the_largest_shortfall():
     imd = pd.DataFrame({"dimension": "imd_quintile", "category": ["1", "2", "unknown"], "gap_pp": [3.0, -9.0, None]})
-    assert dashboard.focus_category(imd) == "1"
+    assert reach_view.focus_category(imd) == "1"
     age = pd.DataFrame({"dimension": "age_band", "category": ["15-24", "65-74", "85+", "unknown"],
                         "gap_pp": [-4.0, 7.0, None, None]})
-    assert dashboard.focus_category(age) == "15-24"
+    assert reach_view.focus_category(age) == "15-24"
     groups = pd.DataFrame({"dimension": "inclusion_group", "category": ["homeless", "carers", "unknown"],
                            "gap_pp": [None, None, None]})
-    assert dashboard.focus_category(groups) == "homeless"
+    assert reach_view.focus_category(groups) == "homeless"
 
 
 def sex_men_hidden():
@@ -126,7 +131,7 @@ def sex_men_hidden():
 
 def test_reach_display_keeps_withheld_shares_empty_not_zero(toy):
     rows = sex_men_hidden()
-    table = dashboard.reach_display(rows).set_index("Category")
+    table = reach_view.reach_display(rows).set_index("Category")
     # women 30 of 50 with a known sex; men (20) hidden beside the 5 unknown; 30 shown within 5
     assert abs(table.loc["Female", "Participants"] - 30) <= 5
     assert table.loc["Female", "Share of participants"] == pytest.approx(0.6, abs=0.1)
@@ -134,7 +139,7 @@ def test_reach_display_keeps_withheld_shares_empty_not_zero(toy):
     share = table.loc["Female", "Share of participants"]
     assert table.loc["Female", "Gap (points)"] == pytest.approx(100 * (share - 0.5), abs=0.06)
     assert table.loc["Male", "Participants"] == "*" and math.isnan(table.loc["Male", "Share of participants"])
-    assert dashboard.unknown_row(rows) == {"engaged": "*", "share": None}
+    assert reach_view.unknown_row(rows) == {"engaged": "*", "share": None}
 
 
 # ---------- figures
@@ -172,7 +177,7 @@ def test_rate_breaks_are_rounded_quartiles_of_the_positive_rates():
 
 
 def test_rate_map_classes_withheld_and_zero_apart_and_outlines_cold_spots(toy):
-    areas = measure(toy, dashboard.coverage_map, scope=NORTHTOWN)
+    areas = measure(toy, coverage_view.map_rows, scope=NORTHTOWN)
     fig = figures.lsoa_rate_map(areas, threshold=7)
     fill_trace, outline = fig.data
     classes = dict(zip(fill_trace.locations, fill_trace.z, strict=True))
@@ -225,8 +230,8 @@ def colours_in(fig) -> set[str]:
 def test_every_mark_and_axis_text_in_the_dashboard_charts_has_enough_contrast(toy):
     rows = measure(toy, reach, scope=NORTHTOWN, dimension="sex")
     trend = measure(toy, reach_trend, scope=NORTHTOWN, dimension="sex", category="female")
-    places = measure(toy, dashboard.core20_by_place, scope=TOYSHIRE)
-    areas = measure(toy, dashboard.coverage_map, scope=NORTHTOWN)
+    places = measure(toy, core20_view.by_place, scope=TOYSHIRE)
+    areas = measure(toy, coverage_view.map_rows, scope=NORTHTOWN)
     charts = [figures.share_intervals(rows), figures.reach_trend_chart(trend, "Female"),
               figures.share_intervals(places, label_column="area"), figures.lsoa_rate_map(areas, 7)]
     for fig in charts:
@@ -246,9 +251,9 @@ def test_every_mark_and_axis_text_in_the_dashboard_charts_has_enough_contrast(to
 
 
 def test_core20_sentence_follows_the_design_example(toy):
-    core20 = measure(toy, dashboard.core20_by_place, scope=NORTHTOWN, disclosure=OFF).set_index("area").loc["Northtown"]
+    core20 = measure(toy, core20_view.by_place, scope=NORTHTOWN, disclosure=OFF).set_index("area").loc["Northtown"]
     low, high = wilson(12, 45)
-    assert narrative.core20_reach("Northtown", core20.to_dict()) == (
+    assert core20_view.core20_reach("Northtown", core20.to_dict()) == (
         "In Northtown, 26.7% of participants whose home is known live in the most deprived fifth of England, "
         "against 52.9% of residents: 26.2 points short. "
         f"The 95% interval ({100 * low:.1f}% to {100 * high:.1f}%) is wholly below the residents' share, so the gap "
@@ -257,25 +262,25 @@ def test_core20_sentence_follows_the_design_example(toy):
 
 
 def test_core20_sentence_when_withheld_or_nobody():
-    assert "hidden (*)" in narrative.core20_reach("Northtown", {"engaged": "*", "engaged_share": None})
-    assert "cannot be measured" in narrative.core20_reach("Northtown", {"engaged": 0, "engaged_share": None})
+    assert "hidden (*)" in core20_view.core20_reach("Northtown", {"engaged": "*", "engaged_share": None})
+    assert "cannot be measured" in core20_view.core20_reach("Northtown", {"engaged": 0, "engaged_share": None})
 
 
 def test_headline_sentences_on_the_ics(toy):
-    view = measure(toy, dashboard.overview, scope=TOYSHIRE, disclosure=OFF)
-    assert narrative.participants_summary("Toyshire", view["participants"]) == (
+    view = measure(toy, overview.headlines, scope=TOYSHIRE, disclosure=OFF)
+    assert overview.participants_summary("Toyshire", view["participants"]) == (
         "70 participants (one per person per activity): 60 live in Toyshire, 10 gave no usable home area and "
         "0 live outside the ICS.")
-    assert narrative.involvement_depth("Toyshire", view["depth"]) == (
+    assert overview.involvement_depth("Toyshire", view["depth"]) == (
         "2 of Toyshire's 3 activities with a rung recorded (66.7%) were co-design or co-production, the top two "
         "rungs of the ladder of participation.")
-    assert narrative.feedback_loop("Toyshire", view["feedback"]) == (
+    assert overview.feedback_loop("Toyshire", view["feedback"]) == (
         "Of the 3 activities in Toyshire whose feedback (you said, we did) has been given or is overdue, 1 (33.3%) "
         "told people what changed on time; 1 did so late and 1 is overdue.")
 
 
 def test_quality_warnings_name_fields_over_ten_percent_unknown(toy):
-    warnings = narrative.quality_warnings(measure(toy, dashboard.overview, scope=TOYSHIRE, disclosure=OFF)["quality"])
+    warnings = quality_view.quality_warnings(measure(toy, overview.headlines, scope=TOYSHIRE, disclosure=OFF)["quality"])
     # 10 of 70 rows without a home area (14.3%); age, ethnicity, disability and carer never given;
     # sex unknown for 5 only (hidden, so never flagged); inclusion groups are not flagged
     assert [w.split(":")[0] for w in warnings] == [
@@ -285,16 +290,16 @@ def test_quality_warnings_name_fields_over_ten_percent_unknown(toy):
 
 def test_reach_sentences(toy):
     rows = sex_men_hidden()
-    assert narrative.reach_gaps("Northtown", rows) == (
+    assert reach_view.reach_gaps("Northtown", rows) == (
         "In Northtown, no category of sex is reached clearly less than its share of residents. "
         "1 category is hidden (*) to protect privacy.")
-    assert narrative.reach_unknown(rows) == (
+    assert reach_view.reach_unknown(rows) == (
         "A few participants (*) did not give their sex; they are left out of the shares.")
     imd = measure(toy, reach, scope=NORTHTOWN, dimension="imd_quintile", disclosure=OFF)
     # 10 of A2's participants gave no home area; the 5 in N6 and 8 in N5 are hidden
-    assert narrative.reach_unknown(imd) == (
+    assert reach_view.reach_unknown(imd) == (
         "10 participants (18.2% of all) gave no usable home area; they are left out of the shares.")
-    assert narrative.reach_gaps("Northtown", imd).startswith(
+    assert reach_view.reach_gaps("Northtown", imd).startswith(
         "In Northtown, the largest shortfall is Most deprived 20% (Core20): 26.7% of participants against 52.9% "
         "of residents (26.2 points short, beyond chance).")
 
@@ -303,9 +308,9 @@ def test_coverage_and_cold_spot_sentences(toy):
     from wpc.measures import cold_spots, coverage
 
     spots = measure(toy, cold_spots, scope=NORTHTOWN, disclosure=OFF)
-    assert narrative.coverage_summary("Northtown", measure(toy, coverage, scope=NORTHTOWN, disclosure=OFF), spots) == (
+    assert coverage_view.coverage_summary("Northtown", measure(toy, coverage, scope=NORTHTOWN, disclosure=OFF), spots) == (
         "Engagement reached 1 of Northtown's 3 Core20 neighbourhoods (33.3%) in this period; the 2 cold spots not "
         "reached are home to 2,700 residents. Overall, 6.4 participants per 1,000 residents live in Northtown.")
-    assert narrative.cold_spots_first(spots) == (
+    assert coverage_view.cold_spots_first(spots) == (
         "The most deprived not reached is Northtown 002A (E01900002, in Northtown 001), national IMD rank 2 "
         "(1 = most deprived in England), home to 1,200 residents.")

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from wpc import dashboard, db, figures
+from wpc import db
+from wpc.views import charts as figures
+from wpc.views import core20, coverage
 from wpc.export import charts
 from wpc.measures import Scope
 
@@ -18,8 +20,8 @@ SCOPE = Scope(preset="sel", place="Lambeth", today=None)
 @pytest.fixture(scope="module")
 def lambeth(demo_db):
     with db.reading(demo_db) as con:
-        return {"areas": dashboard.coverage_map(con, SCOPE),
-                "places": dashboard.core20_by_place(con, dashboard.whole_ics(SCOPE))}
+        return {"areas": coverage.map_rows(con, SCOPE),
+                "places": core20.by_place(con, core20.whole_ics(SCOPE))}
 
 
 async def _watch_requests(browser, seen: list[str]) -> None:

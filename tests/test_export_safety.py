@@ -18,7 +18,8 @@ from pptx import Presentation
 from typer.testing import CliRunner
 
 from tests.fixtures.ingest_files import ingest, write
-from wpc import dashboard, db, measures
+from wpc import db, measures
+from wpc.views import reach as reach_view
 from wpc.cli import app
 from wpc.export.tables import FORMULA_STARTS, for_download, to_csv_bytes, to_xlsx_bytes
 from wpc.measures import Scope, log
@@ -117,12 +118,12 @@ def test_a_category_of_three_people_appears_in_no_export(three_people, chart_ren
     shown = dict(zip(screen["category"], screen["engaged"], strict=True))
     assert (shown["black"], shown["asian"], shown["white"]) == ("*", "*", 30)
 
-    page = dashboard.reach_display(screen)
+    page = reach_view.reach_display(screen)
     page_csv = list(csv.DictReader(io.StringIO(to_csv_bytes(
-        for_download(page, dashboard.SHARE_COLUMNS)).decode("utf-8-sig"))))
+        for_download(page, reach_view.SHARE_COLUMNS)).decode("utf-8-sig"))))
     hidden = [row for row in page_csv if row["Category"].startswith(("Black", "Asian"))]
     assert [(r["Participants"], r["Share of participants (%)"]) for r in hidden] == [("*", ""), ("*", "")]
-    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(for_download(page, dashboard.SHARE_COLUMNS))))
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(for_download(page, reach_view.SHARE_COLUMNS))))
     xlsx_rows = [[c.value for c in row] for row in book.active.iter_rows()]
     black = next(r for r in xlsx_rows if str(r[0]).startswith("Black"))
     assert black[1:3] == ["*", None]

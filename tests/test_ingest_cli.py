@@ -1,4 +1,4 @@
-"""`wpc ingest`, `wpc template` and `wpc demo` as DESIGN 5.2 defines them: exit codes
+"""`wpc ingest`, `wpc template` and `wpc demo` as the README's command line table defines them: exit codes
 0 (all stored), 3 (some quarantined) and 2 (refused, nothing written), --json, --dry-run
 and kind inference."""
 

@@ -231,8 +231,7 @@ def test_extra_columns_are_ignored_and_never_stored(db, tmp_path):
     accounted(outcome)
     assert (outcome.stored, outcome.quarantined) == (1, 1)
     assert (
-        "Columns not in the participants standard were ignored (and are not stored): Name of participant, "
-        "Notes."
+        "Columns not in the participants standard were ignored and not kept: Name of participant, Notes."
     ) in outcome.notes
     assert problems(outcome) == [(3, "age", "999", "age 999 is not between 0 and 120")]
     everything = repr(snapshot(db))
@@ -242,16 +241,15 @@ def test_extra_columns_are_ignored_and_never_stored(db, tmp_path):
     assert rows(db, "select line, row_json from quarantine") == [
         (3, '{"activity_id":"ACT-1","postcode":"SE1 9","age":"999"}')
     ]
-    # The file to fix (in memory, for the person who uploaded it) has every column as given.
+    # The file to fix (made from the upload again, for the person who uploaded it) has every
+    # column read as given; the columns that are not read are not in it either.
     assert outcome.rejected.to_dict("records") == [
         {
             "upload_line": 3,
             "problems": "age: age 999 is not between 0 and 120",
             "activity_id": "ACT-1",
-            "Name of participant": "John Roe",
             "postcode": "SE1 9RT",
             "age": "999",
-            "Notes": "phoned 07700 900123",
         }
     ]
 
@@ -297,7 +295,7 @@ def test_xlsx_with_formulas_and_two_sheets(db, tmp_path):
     assert problems(outcome) == [
         (3, "Cost GBP", "", "this cell holds a formula (=100*3) with no saved result; type the value itself")
     ]
-    assert "Read as XLSX: sheet 'activities' (the first of 2; the others were not read)." in outcome.notes
+    assert "Read as XLSX: sheet 'activities'; the other 1 sheet was not read." in outcome.notes
     assert (
         "3 cell(s) held formulas: the values Excel saved for them were used (formulas are never run)."
         in outcome.notes
@@ -329,7 +327,7 @@ def test_a_named_xlsx_sheet_is_read_instead_of_the_first(db, tmp_path):
     )
     outcome = ingest(db, path, kind="activities", sheet="Data")
     assert (outcome.stored, outcome.quarantined) == (1, 0)
-    with pytest.raises(FileRefused, match="has no sheet 'Missing'; its sheets are: Cover, Data"):
+    with pytest.raises(FileRefused, match="has no sheet 'Missing'; its sheets are: 'Cover', 'Data'"):
         ingest(db, path, kind="activities", sheet="Missing")
 
 

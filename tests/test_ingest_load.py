@@ -140,8 +140,7 @@ def test_insights_are_scrubbed_and_take_their_activitys_place(db, tmp_path):
 
 
 def test_refs_are_hashed_with_a_salt_kept_outside_the_database(db, tmp_path):
-    salt_file = settings_for(db).salt_file(db)
-    assert not salt_file.exists()
+    salt_file = settings_for(db).salt_file(db)  # made by the first upload (the fixture's activities)
     ingest(db, write(tmp_path / "refs.csv", "activity_id,participant_ref\nACT-1,Ref-0042\nACT-2,ref-0042\n"))
     assert salt_file.exists() and salt_file.parent == db.parent and salt_file != db
     assert stat.S_IMODE(os.stat(salt_file).st_mode) == 0o600
@@ -154,6 +153,7 @@ def test_refs_are_hashed_with_a_salt_kept_outside_the_database(db, tmp_path):
 
 
 def test_a_dry_run_writes_nothing_not_even_the_salt(db, tmp_path):
+    settings_for(db).salt_file(db).unlink()  # as before any upload but the fixture's
     before = snapshot(db)
     outcome = ingest(
         db,

@@ -1,4 +1,4 @@
-"""Ladder, cycle, feedback loop, cost and what works (DESIGN 4.6-4.8b) on Toyshire, by hand.
+"""Ladder, cycle, feedback loop, cost and what works (docs/methods.md sections 6 to 8) on Toyshire, by hand.
 
 Today is 2025-12-31; the toy preset's feedback window is 84 days.
 """

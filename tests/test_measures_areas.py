@@ -1,4 +1,4 @@
-"""Coverage, cold spots, engagement rates and the deprivation gradient (DESIGN 4.3, 4.4) on Toyshire.
+"""Coverage, cold spots, engagement rates and the deprivation gradient (docs/methods.md sections 3 and 4) on Toyshire.
 
 Toyshire LSOAs (code suffix: decile, residents): Northtown 001: d1 1,000; 002: d1 1,200;
 003: d2 1,500; 004: d5 1,300; 005: d8 1,100; 006: d10 900 (one MSOA, E02999001).

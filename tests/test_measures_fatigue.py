@@ -1,4 +1,4 @@
-"""Engagement fatigue (DESIGN 4.5) on Toyshire: the window is the preset's 90 days ending on
+"""Engagement fatigue (docs/methods.md section 5) on Toyshire: the window is the preset's 90 days ending on
 the period's end, else today (2025-12-31): 2025-10-03 to 2025-12-31. The limit is 4."""
 
 import pytest

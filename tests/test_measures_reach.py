@@ -1,4 +1,4 @@
-"""Participants and reach (DESIGN 4, 4.1, 4.2) on Toyshire, with expected values worked by hand.
+"""Participants and reach (docs/methods.md sections 1 and 2) on Toyshire, with expected values worked by hand.
 
 Toyshire (tests/fixtures/tiny_reference.py): Northtown LSOAs 001 (decile 1, 1,000 residents),
 002 (d1, 1,200), 003 (d2, 1,500), 004 (d5, 1,300), 005 (d8, 1,100), 006 (d10, 900) = 7,000;

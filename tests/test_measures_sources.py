@@ -1,5 +1,5 @@
 """Where participants come from: individual rows, aggregated returns and headcounts count in
-every measure (DESIGN 3.2, 4), and data quality reports on them (DESIGN 4.9)."""
+every measure (docs/data-standard.md, docs/methods.md section 1), and data quality reports on them (docs/methods.md section 9)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The statistics of DESIGN 4.11 against published worked examples and independent computations."""
+"""The statistics of docs/methods.md section 11 against published worked examples and independent computations."""
 
 import math
 
@@ -37,7 +37,7 @@ def test_wilson_matches_statsmodels_over_many_counts():
     x = (rng.random(200) * (n + 1)).astype(int).clip(0, n)
     low, high = stats.wilson_interval(x, n)
     ref_low, ref_high = proportion_confint(x, n, alpha=0.05, method="wilson")
-    # DESIGN fixes z = 1.959964; statsmodels uses the exact quantile 1.95996398...
+    # docs/methods.md section 11 fixes z = 1.959964; statsmodels uses the exact quantile 1.95996398...
     assert np.allclose(low, ref_low, atol=1e-6)
     assert np.allclose(high, ref_high, atol=1e-6)
 
@@ -132,7 +132,7 @@ def test_sii_equals_statsmodels_weighted_least_squares():
     assert fit.fitted_most_deprived == pytest.approx(y0, rel=1e-10)
     assert fit.fitted_least_deprived == pytest.approx(y1, rel=1e-10)
     assert fit.sii == pytest.approx(y0 - y1, rel=1e-10)
-    # the transformed form DESIGN 4.4 states: Y*sqrt(a) on sqrt(a) and b*sqrt(a), no intercept
+    # the transformed form docs/methods.md section 4 states: Y*sqrt(a) on sqrt(a) and b*sqrt(a), no intercept
     ols = sm.OLS(rates * np.sqrt(a), np.column_stack([np.sqrt(a), b * np.sqrt(a)])).fit()
     assert fit.sii == pytest.approx(-ols.params[1], rel=1e-10)
     # engagement falls with affluence here, so the SII is positive (proportionate universalism)

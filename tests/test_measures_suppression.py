@@ -1,4 +1,4 @@
-"""Disclosure control through the whole engine (DESIGN 4.10): what leaves a measure is already
+"""Disclosure control through the whole engine (docs/methods.md section 10): what leaves a measure is already
 protected, with the threshold taken from the preset."""
 
 import pytest

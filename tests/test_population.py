@@ -6,7 +6,8 @@ import duckdb
 import pytest
 
 from tests import reference_files as files
-from wpc import narrative, population
+from wpc import population
+from wpc.views import population as population_view
 from wpc.presets import builtin_presets
 
 
@@ -90,10 +91,10 @@ def test_england_core20_share_is_computed_from_people_not_areas(con):
 
 def test_sentences_say_the_numbers(tiny):
     summary = population.scope_summary(tiny, "toy", "Northtown")
-    assert narrative.core20_population("Northtown", summary) == (
+    assert population_view.core20_population("Northtown", summary) == (
         "In Northtown, 52.9% of residents (3,700 of 7,000) live in the most deprived 20% of areas in "
         "England (Core20), across 3 of its 6 neighbourhoods (LSOAs)."
     )
     southtown = population.scope_summary(tiny, "toy", "Southtown")
-    assert narrative.core20_population("Southtown", southtown).startswith(
+    assert population_view.core20_population("Southtown", southtown).startswith(
         "None of Southtown's 5,250 residents live in the most deprived 20%")

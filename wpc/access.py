@@ -1,4 +1,4 @@
-"""Who may see what (DESIGN 6): the access config that maps people and e-mail domains to the
+"""Who may see what (README, Login and access): the access config that maps people and e-mail domains to the
 places they may see, and the rules every page, download and upload applies with it.
 
 The config is a TOML file (the `access_path` setting), read only when login is configured:
@@ -110,22 +110,18 @@ class Access:
             return frozenset({place}) if self.may_open(preset, place) else frozenset()
         return self.visible_places(preset)
 
-    def limit(
-        self, frame: pd.DataFrame, preset: str, place: str | None, column: str = "place"
-    ) -> pd.DataFrame:
-        """The rows of `frame` this person may see in the view: those whose `column` is one of
-        their places (rows tied to no place need whole-ICS access)."""
+    def limit(self, records, preset: str, place: str | None, column: str = "place"):
+        """The records this person may see in a view of `preset` (and `place`, None = the whole
+        ICS): the rows of a DataFrame, or the dicts of a list, whose `column` is one of their
+        places (records tied to no place need whole-ICS access). The one place access is
+        applied to what a view lists (wpc.views)."""
         places = self.record_places(preset, place)
         if places is None:
-            return frame
-        return frame[frame[column].isin(places).fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
-
-    def limit_rows(self, rows: list[dict], preset: str, place: str | None, key: str = "place") -> list[dict]:
-        """`limit` for a list of records (dicts)."""
-        places = self.record_places(preset, place)
-        if places is None:
-            return rows
-        return [row for row in rows if row.get(key) in places]
+            return records
+        if isinstance(records, pd.DataFrame):
+            keep = records[column].isin(places).fillna(False).to_numpy(dtype=bool)
+            return records[keep].reset_index(drop=True)
+        return [row for row in records if row.get(column) in places]
 
     def may_store(self, preset: str | None, place: str | None) -> bool:
         """May this person upload a record for `place` of `preset`? preset and place None: a

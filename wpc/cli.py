@@ -1,4 +1,4 @@
-"""The `wpc` command line (DESIGN 5.2). Commands are thin: they parse options and call
+"""The `wpc` command line (README, Command line). Commands are thin: they parse options and call
 the wpc function that does the work, then print or exit with the contract's codes."""
 
 from __future__ import annotations
@@ -110,11 +110,17 @@ def ingest(
     json_out: Annotated[
         bool, typer.Option("--json", help='Print {"stored", "quarantined", "rejects": [{line, column, value, reason}]}.')
     ] = False,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX: the sheet to read (default: the first).")] = None,
+    sheet: Annotated[
+        Optional[str], typer.Option("--sheet", help="XLSX: the sheet to read (default: the first visible worksheet).")
+    ] = None,
     rejects: Annotated[
         Optional[Path], typer.Option("--rejects", help="Write the quarantined rows, with their problems, to this "
                                      "CSV file to fix and upload again.")
     ] = None,
+    allow_repeats: Annotated[
+        bool, typer.Option("--allow-repeats", help="Store participant rows without a participant_ref even where they "
+                           "repeat rows already stored (they are different people).")
+    ] = False,
 ) -> None:
     """Upload engagement data. Every row is stored or quarantined with its reason.
 
@@ -123,7 +129,6 @@ def ingest(
     import json
 
     from wpc import db as database
-    from wpc.export.tables import to_csv_bytes
     from wpc.ingest import load, privacy
     from wpc.ingest.read import FileRefused
 
@@ -134,19 +139,40 @@ def ingest(
                 f"no database at {settings.db_path}: build one with `wpc init --db {settings.db_path}`")
         outcome = load.ingest(
             file, settings.db_path, settings, kind=kind.value if kind else None, dry_run=dry_run,
-            source="cli", sheet=sheet)
+            source="cli", sheet=sheet, allow_repeats=allow_repeats)
     except (FileRefused, database.DatabaseError, privacy.SaltError, load.StaleCheck) as exc:
         if json_out:
             typer.echo(json.dumps({"stored": 0, "quarantined": 0, "rejects": [], "error": str(exc)}))
         fail(f"{file.name}: {exc}. Nothing was written.")
-    wrote_rejects = rejects is not None and outcome.quarantined > 0
-    if wrote_rejects:
-        rejects.write_bytes(to_csv_bytes(outcome.rejected))
-    if json_out:
-        typer.echo(json.dumps(outcome.as_json(), ensure_ascii=False, default=str))
-    else:
-        typer.echo(load.describe(outcome, rejects if wrote_rejects else None))
+    try:
+        wrote_rejects = rejects is not None and outcome.quarantined > 0
+        if wrote_rejects:
+            partial = rejects.with_name(rejects.name + ".partial")
+            with partial.open("wb") as out:
+                load.write_rejects(outcome.prepared, out)
+            partial.replace(rejects)
+        if json_out:
+            _echo_json(outcome)
+        else:
+            typer.echo(load.describe(outcome, rejects if wrote_rejects else None))
+    except FileRefused as exc:
+        fail(f"{file.name}: {exc}")
+    finally:
+        if outcome.prepared is not None:
+            outcome.prepared.discard()
     raise typer.Exit(outcome.exit_code)
+
+
+def _echo_json(outcome) -> None:
+    """The --json result, its rejects written one at a time (a file may have millions)."""
+    head = {"stored": outcome.stored, "quarantined": outcome.quarantined}
+    tail = {k: v for k, v in (("already_uploaded", outcome.earlier), ("dry_run", outcome.dry_run or None)) if v}
+    out = sys.stdout
+    out.write(json.dumps(head)[:-1] + ', "rejects": [')
+    for i, problem in enumerate(outcome.all_problems()):
+        out.write((", " if i else "") + json.dumps(problem, ensure_ascii=False, default=str))
+    out.write("]" + (", " + json.dumps(tail, default=str)[1:] if tail else "}") + "\n")
+    out.flush()
 
 
 @app.command("delete-upload")
@@ -295,7 +321,7 @@ def serve(
 def _check_access_config(settings) -> None:
     """Warn (the app refuses everyone until it is fixed) if the access config has problems."""
     from wpc import access
-    from wpc.measures.scope import registered_presets
+    from wpc.presets import registered as registered_presets
 
     try:
         rules = access.AccessRules.load(settings.access_path)
@@ -320,7 +346,7 @@ def access_command(
 ) -> None:
     """Check the access config (who may see which places once login is on); say what one person may see."""
     from wpc import access
-    from wpc.measures.scope import registered_presets
+    from wpc.presets import registered as registered_presets
 
     settings = load_settings(db_path=db, access_path=config)
     try:
@@ -377,9 +403,11 @@ def report(
         Optional[str], typer.Option("--today", help="The date the report is made as (default: today).")
     ] = None,
 ) -> None:
-    """Print the measures of DESIGN section 4 for the ICS or one place (text, or JSON with --json)."""
-    from wpc.measures import Scope, ScopeError, build_report, render_text
-    from wpc.measures.scope import default_preset, parse_date
+    """Print the measures of docs/methods.md for the ICS or one place (text, or JSON with --json)."""
+    from wpc.measures import Scope, ScopeError, build_report
+    from wpc.measures.scope import parse_date
+    from wpc.presets import default_id as default_preset
+    from wpc.views.report import render_text
 
     if publish and no_suppress:
         fail("choose either --publish or --no-suppress, not both")
@@ -446,8 +474,9 @@ def export(
     tables or charts, in publication mode: counts of 1 to 7 hidden, others rounded to 5."""
     from wpc.export import charts, pack
     from wpc.measures import Scope, ScopeError, resolve
-    from wpc.measures.scope import default_preset, parse_date
-    from wpc.questions import REACH_DIMENSIONS
+    from wpc.measures.scope import parse_date
+    from wpc.presets import default_id as default_preset
+    from wpc.views.workshop import REACH_DIMENSIONS
 
     if dimension not in REACH_DIMENSIONS:
         fail(f"--dimension {dimension!r} is not one of {', '.join(REACH_DIMENSIONS)}")

@@ -288,6 +288,22 @@ def pause_if_testing(facts: dict) -> None:
     time.sleep(600)
 
 
+def version(path: Path | str) -> tuple:
+    """The database file's version: changes whenever it is written (its file or write-ahead
+    log: modification time and size). The one key every cache of database reads is kept under
+    (wpc.ui.cache for pages, wpc.measures.shared for scope tables)."""
+    path = Path(path)
+    stamps = []
+    for part in (path, path.with_name(path.name + ".wal")):
+        try:
+            stat = part.stat()
+        except FileNotFoundError:
+            stamps.append(None)
+            continue
+        stamps.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
+
+
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     rows = con.execute("select value from meta where key = $key", {"key": key}).fetchall()
     return rows[0][0] if rows else None

@@ -1,4 +1,4 @@
-"""Synthetic demo engagement (DESIGN 5.3): a realistic year for one ICS, in the upload standard.
+"""Synthetic demo engagement (README, Quick start): a realistic year for one ICS, in the upload standard.
 
 `write_demo` writes the four standard CSV files; `load_demo` loads them through the same
 ingest path as any upload (uploads.source = 'demo'), so the app labels them as synthetic.
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wpc import db, vocab
+from wpc import db, presets, vocab
 from wpc.config import Settings
 from wpc.export.tables import to_csv_bytes
 from wpc.presets import Preset
@@ -213,15 +213,12 @@ class _World:
     @classmethod
     def load(cls, db_path: Path, preset_id: str) -> _World:
         with db.reading(db_path) as con:
-            configs = con.execute(
-                "select config_json from ref_preset where preset = $p", {"p": preset_id}
-            ).fetchall()
-            if not configs:
+            preset = presets.registered_preset(con, preset_id)
+            if preset is None:
                 raise DemoError(
                     f"preset {preset_id!r} is not registered in {db_path}: run `wpc init --preset "
                     f"{preset_id}` first"
                 )
-            preset = Preset.model_validate_json(configs[0][0])
             lsoas = db.query(con, "demo/lsoas", preset=preset_id)
             census = db.query(con, "demo/census", preset=preset_id)
             postcodes = db.query(con, "demo/postcodes", preset=preset_id)
@@ -652,14 +649,14 @@ def _insights(rng, world: _World, activities: pd.DataFrame) -> pd.DataFrame:
 
 
 def remove_demo(db_path: Path, preset_id: str) -> None:
-    """Remove this preset's demo data (and its upload records), in one transaction."""
-    prefix = file_prefix(preset_id)
-    with db.writing(db_path, doing="a replacement of the demo data") as con:
-        for step in ("participants", "returns", "insights", "activities", "quarantine", "uploads"):
-            params = {"file_prefix": prefix}
-            if step in ("participants", "returns", "activities"):
-                params["preset"] = preset_id
-            db.execute(con, f"demo/remove_{step}", **params)
+    """Remove this preset's demo data and its upload records, as any upload is removed
+    (wpc.ingest.delete), in one transaction."""
+    from wpc.ingest import delete
+
+    with db.reading(db_path) as con:
+        uploads = db.query(con, "demo/demo_uploads", file_prefix=file_prefix(preset_id))
+    if len(uploads):
+        delete.delete_uploads(db_path, [int(i) for i in uploads["upload_id"]])
 
 
 def load_demo(

@@ -28,7 +28,9 @@ import pandas as pd
 import shapely
 
 from wpc import db, vocab
+from wpc.ingest import schema as ingest_schema
 from wpc.presets import BUILTIN, Preset, PresetError
+from wpc.presets import registered as registered_presets
 
 # key -> (file name, columns the build needs)
 REFERENCE_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -151,6 +153,7 @@ def build(
     with db.writing(db_path, doing="a rebuild of the reference data (wpc init)") as con:
         db.execute_script(con, "schema/engagement")
         db.execute_script(con, "schema/record_keys")
+        ingest_schema.upgrade(con)
         registered = _merge_presets(con, presets)
         if default_preset not in registered:
             raise PresetError(f"default preset {default_preset!r} is not registered")
@@ -205,9 +208,7 @@ def _boundary_frame(path: Path, code_property: str, with_label_point: bool) -> p
 def _merge_presets(con: duckdb.DuckDBPyConnection, presets: list[Preset]) -> dict[str, Preset]:
     registered: dict[str, Preset] = {}
     if db.table_exists(con, "ref_preset"):
-        for (config,) in con.execute("select config_json from ref_preset").fetchall():
-            earlier = Preset.model_validate_json(config)
-            registered.setdefault(earlier.id, earlier)
+        registered.update(registered_presets(con))
     for preset in presets:
         registered[preset.id] = preset
     _check_no_overlap(registered)

@@ -74,7 +74,7 @@ IMD_QUINTILE: dict[str, str] = {
     "5": "Least deprived 20%",
 }
 
-# Ladder of participation, DESIGN 4.6.
+# Ladder of participation, docs/methods.md section 6.
 LADDER: dict[int, str] = {
     1: "Coercion",
     2: "Educating",
@@ -85,7 +85,7 @@ LADDER: dict[int, str] = {
     7: "Co-production",
 }
 
-# Engagement cycle, DESIGN 4.6, in the order the founding strategies give.
+# Engagement cycle, docs/methods.md section 6, in the order the founding strategies give.
 CYCLE: dict[int, str] = {
     1: "Identify needs and aspirations",
     2: "Plan and transform services",
@@ -205,7 +205,7 @@ CENSUS_COLUMNS: list[tuple[str, str, str, str]] = (
 
 
 # Further equality-monitoring questions, as the Census 2021 asks them. Ingest stores
-# them (DESIGN 3.2); they have no reach measure yet.
+# them (docs/data-standard.md); they have no reach measure yet.
 GENDER_SAME_AS_BIRTH: dict[str, str] = {
     "yes": "Gender identity the same as sex registered at birth",
     "no": "Gender identity different from sex registered at birth",

@@ -547,7 +547,7 @@ def test_nobody_logged_in_learns_nothing_of_the_installation(session, tmp_path):
     assert not at.error  # not even that there is no database, or where
 
 
-@pytest.mark.parametrize("screen", ["coverage", "cold_spots", "feedback"])
+@pytest.mark.parametrize("screen", ["core20", "reach", "coverage", "cold_spots", "feedback", "ladder"])
 def test_workshop_screens_list_only_lambeth_records(session, access_db, southwark, screen):
     """Workshop mode's screens that list neighbourhoods or activities (and the pack they hand
     out) keep to the lead's places in the ICS-wide view, as the pages do."""
@@ -555,5 +555,120 @@ def test_workshop_screens_list_only_lambeth_records(session, access_db, southwar
     assert leaks(text, southwark, "app_pages/workshop.py") == {}
     assert {name.rsplit(".", 1)[1] for name in files if name.endswith((".pptx", ".pdf"))} == {"pptx", "pdf"}
     admin_text, _files = run_page(session(access_db, ADMIN), "app_pages/workshop.py", screen=screen)
-    if screen != "feedback" or "SWK-SECRET-1" in admin_text:
+    if screen in ("coverage", "cold_spots") or (screen == "feedback" and "SWK-SECRET-1" in admin_text):
         assert leaks(admin_text, southwark, "app_pages/workshop.py") != {}  # the check can see them
+
+
+# ---------- below the pages: every view builder that lists records applies the person's access
+
+# the values a builder's other required arguments take, for every kind wpc has
+BUILDER_ARGUMENTS = {
+    "colouring": ["rate", "imd_decile"],
+    "key": ["core20", "reach", "coverage", "cold_spots", "feedback", "ladder"],
+    "group": ["core20", "homeless"],
+    "title": [None, "listening"],
+}
+
+
+def _index(con, scope, person):
+    from wpc.views import insights
+
+    return insights.index(con, scope.preset)
+
+
+def _preset(con, scope, person):
+    from wpc.presets import registered_preset
+
+    return registered_preset(con, scope.preset)
+
+
+# what builders that take no connection are given: the insight index, the preset and place,
+# and the recent activities (as the page hands them on, already limited by the view that lists them)
+OBJECTS = {
+    "found": _index,
+    "preset": _preset,
+    "place": lambda con, scope, person: scope.place,
+    "activities": lambda con, scope, person: __import__("wpc.views.activity", fromlist=["recent"]).recent(
+        con, scope, "core20", person),
+}
+
+
+def _view_text(value) -> str:
+    """Every string a view object holds: dataclass fields, tables cell by cell, charts' specs."""
+    import dataclasses
+
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return "\n".join(_view_text(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, pd.DataFrame):
+        return value.to_csv(index=False)
+    if isinstance(value, go.Figure):
+        return value.to_json()
+    if isinstance(value, dict):
+        return "\n".join(f"{_view_text(k)}\n{_view_text(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "\n".join(_view_text(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def view_builders() -> list:
+    """Every view builder of wpc.views that takes the person's `access` (found, not listed, so
+    builders added later are covered): public functions whose first argument is the database
+    connection, or the insight index."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import wpc.views
+
+    found = []
+    for module in pkgutil.iter_modules(wpc.views.__path__):
+        loaded = importlib.import_module(f"wpc.views.{module.name}")
+        for name, function in inspect.getmembers(loaded, inspect.isfunction):
+            parameters = list(inspect.signature(function).parameters)
+            if (function.__module__ == loaded.__name__ and not name.startswith("_") and "access" in parameters
+                    and parameters[0] in ("con", "found")):
+                found.append(function)
+    return found
+
+
+def test_every_view_builder_that_lists_records_keeps_to_the_persons_places(access_db, southwark):
+    import inspect
+    import itertools
+
+    from wpc import db
+    from wpc.access import AccessRules
+    from wpc.measures import Scope
+    from wpc.presets import registered
+
+    builders = view_builders()
+    assert len(builders) >= 10, [b.__qualname__ for b in builders]
+    found_for_admin = set()
+    with db.reading(access_db) as con:
+        catalogue = {pid: p.place_names for pid, p in registered(con).items()}
+        people = {who: AccessRules.from_toml(ACCESS).for_user(who, catalogue) for who in (LEAD, ADMIN)}
+        for builder in builders:
+            parameters = inspect.signature(builder).parameters
+            wanted = [name for name, p in parameters.items() if p.default is inspect.Parameter.empty
+                      and name not in ("con", "scope", "access", *OBJECTS)]
+            assert set(wanted) <= set(BUILDER_ARGUMENTS), f"{builder.__qualname__}: add values for {wanted}"
+            for place, values in itertools.product(
+                    (None, "Lambeth"), itertools.product(*(BUILDER_ARGUMENTS[name] for name in wanted))):
+                scope = Scope(preset="sel", place=place)
+                for who in (LEAD, ADMIN) if place is None else (LEAD,):
+                    arguments = {name: make(con, scope, people[who]) for name, make in OBJECTS.items()
+                                 if name in parameters}
+                    if "con" in parameters:
+                        arguments["con"] = con
+                    if "scope" in parameters:
+                        arguments["scope"] = scope
+                    view = builder(**arguments, **dict(zip(wanted, values)), access=people[who])
+                    found = leaks(_view_text(view), southwark, "view")
+                    if who == LEAD:
+                        assert found == {}, (builder.__qualname__, place, values)
+                    else:
+                        found_for_admin |= set(found)
+    # the same check finds Southwark's records in the ICS team's views, so it can see them
+    assert {"activity ids", "titles", "insights", "file names", "lsoa codes", "neighbourhood names"} <= found_for_admin

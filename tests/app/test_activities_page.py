@@ -14,7 +14,7 @@ from tests.test_activity_log import fill
 from wpc.measures import Scope
 from wpc.measures.log import activity_detail, activity_profile
 from wpc.cli import app as cli
-from wpc.format import pct
+from wpc.views.format import pct
 from wpc.ui.widgets import escape_markdown
 
 PAGE = "app_pages/activities.py"

@@ -104,3 +104,56 @@ def test_the_same_file_again_is_recognised(app):
     assert not at.exception
     assert any("already uploaded" in i.value for i in at.info)
     assert not [b for b in at.button if b.key == "upload_confirm"]
+
+
+def test_the_sheet_picker_offers_the_visible_worksheets_only(app, writable_reference_db):
+    from openpyxl import Workbook
+    import io
+
+    book = Workbook()
+    old = book.active
+    old.title = "Old"
+    old.append(["activity_id", "title", "start_date", "place"])
+    old.append(["OLD-1", "Hidden", "01/01/2020", "Lambeth"])
+    old.sheet_state = "hidden"
+    for title, ident in (("Log", "V-1"), ("Later", "V-2")):
+        sheet = book.create_sheet(title)
+        sheet.append(["activity_id", "title", "start_date", "place"])
+        sheet.append([ident, title, "01/06/2025", "Lambeth"])
+    out = io.BytesIO()
+    book.save(out)
+    at = app
+    at.selectbox(key="upload_kind").set_value("activities")
+    at.file_uploader(key="upload_file").set_value(("log.xlsx", out.getvalue(), "application/vnd.ms-excel"))
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="upload_sheet").options == ["Log", "Later"]
+    assert any(c.value.startswith("Read as XLSX: sheet 'Log'") for c in at.caption)
+    at.selectbox(key="upload_sheet").set_value("Later")
+    at.run()
+    at.button(key="upload_confirm").click()
+    at.run()
+    assert rows(writable_reference_db, "select activity_id from activities where activity_id like 'V-%'") == [("V-2",)]
+
+
+def test_repeated_participant_rows_are_stored_only_once_ticked(app, writable_reference_db):
+    at = app
+    at.selectbox(key="upload_kind").set_value("participants")
+    first = b"activity_id,postcode,age\nACT-1,SE1 7EH,34\nACT-1,SW9 8JH,61\n"
+    at.file_uploader(key="upload_file").set_value(("first.csv", first, "text/csv"))
+    at.run()
+    at.button(key="upload_confirm").click()
+    at.run()
+    again = b"activity_id,postcode,age\r\nACT-1,SW9 8JH,61\r\nACT-2,M1 1AE,19\r\n"
+    at.file_uploader(key="upload_file").set_value(("second.csv", again, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert any("1 row(s) without a participant_ref repeat rows already stored by upload 2" in w.value
+               for w in at.warning)
+    assert at.button(key="upload_confirm").disabled
+    at.checkbox(key="upload_allow_repeats").check()
+    at.run()
+    assert not at.button(key="upload_confirm").disabled
+    at.button(key="upload_confirm").click()
+    at.run()
+    assert counts(writable_reference_db)["participants"] == 4

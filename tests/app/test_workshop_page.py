@@ -3,7 +3,7 @@ URL, the place switch going through the sidebar's own place choice, the pack dow
 
 from __future__ import annotations
 
-from wpc import questions
+from wpc.views import workshop as questions
 
 WORKSHOP = "app_pages/workshop.py"
 KEYS = list(questions.QUESTIONS)

@@ -26,6 +26,28 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
 ]
 ARTIFACTS = ROOT / "tests" / "artifacts"
+# How long a test waits for a state (the app idle, a row count, a download) before it fails. The
+# tests never wait a fixed time, so a long limit costs nothing when the machine is quiet and
+# lets the suite pass when it is busy (several test runs and servers on two cores).
+STATE_TIMEOUT_MS = 180_000
+# Counts the app's finished script runs: Streamlit marks its root with data-test-script-state
+# ("running" while the script runs, "notRunning" once it has finished drawing).
+RUN_COUNTER = """
+window.__wpcRunsDone = 0;
+new MutationObserver((records) => {
+  records.forEach((record, i) => {
+    const later = records.slice(i + 1).find(r => r.target === record.target);
+    const now = later ? later.oldValue : record.target.getAttribute("data-test-script-state");
+    if (now === "notRunning" && record.oldValue !== "notRunning") window.__wpcRunsDone += 1;
+  });
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ["data-test-script-state"]});
+"""
+IDLE = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return !!app && app.getAttribute("data-test-script-state") === "notRunning"
+    && !document.querySelector("[data-testid='stStatusWidget']");
+}"""
 
 
 def free_port() -> int:
@@ -50,7 +72,7 @@ def running_app(db_path: Path, extra_env: dict | None = None, args: list[str] | 
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + STATE_TIMEOUT_MS / 1000
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
@@ -85,9 +107,13 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh browser page; `page.external_requests` lists any request that left this machine."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=STATE_TIMEOUT_MS)
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context.add_init_script(RUN_COUNTER)
+    context.set_default_timeout(STATE_TIMEOUT_MS)
     new_page = context.new_page()
-    new_page.set_default_timeout(30_000)
     external: list[str] = []
     new_page.on(
         "request",
@@ -99,20 +125,35 @@ def page(browser):
     context.close()
 
 
-def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script (no 'running' status widget)."""
-    page.wait_for_selector("[data-testid='stApp']")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
-    page.wait_for_timeout(300)
+def runs_done(page) -> int:
+    """How many script runs the page has seen finish."""
+    return page.evaluate("() => window.__wpcRunsDone || 0")
+
+
+def wait_for_app(page, after: int | None = None) -> None:
+    """Wait until Streamlit has finished running the script: its root says "notRunning" and no
+    status widget shows; with `after` (a runs_done count taken before an action), until a run
+    that started after the action has finished too."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state]")
+    if after is not None:
+        page.wait_for_function(f"() => (window.__wpcRunsDone || 0) > {int(after)}", timeout=STATE_TIMEOUT_MS)
+    page.wait_for_function(IDLE, timeout=STATE_TIMEOUT_MS)
+
+
+def rerun_by(page, action) -> None:
+    """Do `action` (a click, a key press) that makes the app rerun, once the app is idle (a press
+    while a run is still drawing can be lost), and wait for the run it starts."""
+    wait_for_app(page)
+    before = runs_done(page)
+    action()
+    wait_for_app(page, after=before)
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick `option` in the Streamlit selectbox labelled `label`."""
-    page.get_by_role("combobox", name=label, exact=True).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick `option` in the Streamlit selectbox labelled `label`, and wait for the rerun."""
     wait_for_app(page)
+    page.get_by_role("combobox", name=label, exact=True).click()
+    rerun_by(page, page.get_by_role("option", name=option, exact=True).click)
 
 
 def screenshot(page, name: str) -> Path:

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import choose, running_app, screenshot, wait_for_app
+from tests.e2e.conftest import STATE_TIMEOUT_MS, choose, rerun_by, running_app, screenshot, wait_for_app
 from tests.engagement_rows import measure
 from wpc.measures import Scope, build_report
 
@@ -66,9 +66,9 @@ def table_with(page, *headers: str, without: str | None = None, first: str | Non
                 and (first is None or t[1][:1] == [first])
                 and (rows is None or len([r for r in t[1:] if r]) == rows)]
 
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STATE_TIMEOUT_MS / 1000
     while not matching() and time.monotonic() < deadline:
-        page.wait_for_timeout(250)
+        page.wait_for_timeout(250)  # poll: a table of the previous run can still be on screen
     found = matching()
     assert len(found) == 1, f"{len(found)} tables with {headers}"
     header, *rows = found[0]
@@ -93,8 +93,7 @@ def test_population_health_lead_changes_dimension_and_place(page, app_url, repor
     wait_for_app(page)
     page.get_by_role("heading", name="Overview: South East London").wait_for()
     wait_for_metric(page, "Core20 reach", pct(reports[None]["core20"]["engaged_share"]))
-    page.get_by_role("link", name="Reach gaps").click()
-    wait_for_app(page)
+    rerun_by(page, page.get_by_role("link", name="Reach gaps").click)
     page.get_by_role("heading", name="Reach gaps: South East London").wait_for()
     core20 = reports[None]["core20"]
     first = table_with(page, "Category", "Share of participants", first="Most deprived 20% (Core20)")[0]

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import running_app, screenshot, wait_for_app
+from tests.e2e.conftest import rerun_by, running_app, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -49,8 +49,7 @@ def test_search_highlight_narrow_and_share(page, app_url, demo_db):
     page.get_by_role("heading", name="Insight library: Lambeth").wait_for()
     box = page.get_by_role("textbox", name="Search what people told us")
     box.fill("appointment")
-    box.press("Enter")
-    wait_for_app(page)
+    rerun_by(page, lambda: box.press("Enter"))
     sentence = found_sentence(page)
     sentence.wait_for()
     total = expected_count(demo_db)
@@ -68,8 +67,7 @@ def test_search_highlight_narrow_and_share(page, app_url, demo_db):
     # a long list: type to narrow it, then pick
     page.get_by_role("combobox", name="Theme", exact=True).click()
     page.keyboard.type(THEME)
-    page.get_by_role("option", name=THEME, exact=True).click()
-    wait_for_app(page)
+    rerun_by(page, page.get_by_role("option", name=THEME, exact=True).click)
     narrowed = expected_count(demo_db, THEME)
     assert 0 < narrowed < total
     found_sentence(page).filter(has_text=f"{narrowed} insight").wait_for()

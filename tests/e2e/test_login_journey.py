@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import free_port, running_app, screenshot, wait_for_app
+from tests.e2e.conftest import RUN_COUNTER, STATE_TIMEOUT_MS, free_port, running_app, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -49,8 +49,9 @@ def sidebar_text(page) -> str:
 
 def test_a_place_lead_logs_in_sees_lambeth_only_and_logs_out(login_app, browser, demo_db):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(RUN_COUNTER)
+    context.set_default_timeout(STATE_TIMEOUT_MS)
     page = context.new_page()
-    page.set_default_timeout(30_000)
     try:
         page.goto(f"{login_app}/activities?place=Southwark")
         wait_for_app(page)

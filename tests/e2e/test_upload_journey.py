@@ -9,7 +9,7 @@ import io
 
 import pytest
 
-from tests.e2e.conftest import choose, running_app, screenshot, wait_for_app
+from tests.e2e.conftest import choose, rerun_by, running_app, screenshot, wait_for_app
 from tests.fixtures.ingest_files import counts, load_base_activities, rows
 
 pytestmark = pytest.mark.e2e
@@ -57,14 +57,14 @@ def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path)
     broken = tmp_path / "monitoring.csv"
     broken.write_text(BROKEN)
     page.locator("input[type=file]").set_input_files(str(broken))
-    page.get_by_text("Rows that will be quarantined, and why").wait_for(timeout=30_000)
+    page.get_by_text("Rows that will be quarantined, and why").wait_for()
     assert metric_value(page, "Rows read") == "5"
     assert metric_value(page, "Will be stored") == "2"
     assert metric_value(page, "Will be quarantined") == "3"
     screenshot(page, "upload-1-checked")
 
-    page.get_by_role("button", name="Store 2 rows and quarantine 3").click()
-    page.get_by_text("2 rows stored, 3 quarantined").wait_for(timeout=30_000)
+    rerun_by(page, page.get_by_role("button", name="Store 2 rows and quarantine 3").click)
+    page.get_by_text("2 rows stored, 3 quarantined").wait_for()
     assert counts(writable_reference_db)["participants"] == 2
 
     with page.expect_download() as download_info:
@@ -92,11 +92,11 @@ def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path)
         writer.writeheader()
         writer.writerows(table)
     page.locator("input[type=file]").set_input_files(str(fixed))
-    page.get_by_text("No problems found: every row will be stored.").wait_for(timeout=30_000)
+    page.get_by_text("No problems found: every row will be stored.").wait_for()
     assert metric_value(page, "Will be quarantined") == "0"
     assert metric_value(page, "Will be stored") == "3"
-    page.get_by_role("button", name="Store 3 rows and quarantine 0").click()
-    page.get_by_text("3 rows stored, 0 quarantined").wait_for(timeout=30_000)
+    rerun_by(page, page.get_by_role("button", name="Store 3 rows and quarantine 0").click)
+    page.get_by_text("3 rows stored, 0 quarantined").wait_for()
     screenshot(page, "upload-3-fixed")
 
     assert counts(writable_reference_db)["participants"] == 5

@@ -3,8 +3,8 @@ tables (a zip of CSV files) or chart images (a zip of PNG files).
 
 Every form holds the same content: a title (scope, period, data date, disclosure), one
 slide per question (chart, the speaker's sentence, a small table), and a methods and
-sources slide. Numbers come from `wpc.questions` in one disclosure mode, by default
-publication mode (DESIGN 4.10: counts of 1 to the threshold shown as *, the next smallest
+sources slide. Numbers come from `wpc.views.workshop` in one disclosure mode, by default
+publication mode (docs/methods.md section 10: counts of 1 to the threshold shown as *, the next smallest
 hidden too, every other count rounded to the nearest 5, shares from the rounded counts),
 and every slide says so. The app's "download the pack" and `wpc export` both call `make`.
 """
@@ -20,7 +20,9 @@ from pathlib import Path
 import duckdb
 import plotly.graph_objects as go
 
-from wpc import db, questions
+from wpc import db
+from wpc.access import Access
+from wpc.views import workshop as questions
 from wpc.export import charts
 from wpc.export.tables import as_text, for_download, to_csv_bytes, zip_bytes
 from wpc.measures.scope import Scope
@@ -50,11 +52,11 @@ class Pack:
 
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = questions.DEFAULT_DIMENSION,
-          disclosure: str = "publish", record_places: frozenset[str] | None = None) -> Pack:
+          disclosure: str = "publish", access: Access | None = None) -> Pack:
     """Gather the pack's content for `scope` (nothing drawn yet), its lists of neighbourhoods
-    and activities limited to `record_places` (None: no limit; see wpc.access)."""
+    and activities limited to what `access` may see (None: no limit; see wpc.access)."""
     return Pack(questions.about(con, scope, disclosure),
-                tuple(questions.all_questions(con, scope, dimension, disclosure, record_places)), dimension)
+                tuple(questions.all_questions(con, scope, dimension, disclosure, access)), dimension)
 
 
 # ---------- names
@@ -384,8 +386,8 @@ def render(pack: Pack, fmt: str, renderer: charts.ChartRenderer | None = None) -
 
 def make(db_path: Path | str, scope: Scope, fmt: str, dimension: str = questions.DEFAULT_DIMENSION,
          disclosure: str = "publish", renderer: charts.ChartRenderer | None = None,
-         record_places: frozenset[str] | None = None) -> tuple[str, bytes]:
+         access: Access | None = None) -> tuple[str, bytes]:
     """(file name, bytes) of the pack for `scope`, read on a short-lived connection."""
     with db.reading(db_path) as con:
-        pack = build(con, scope, dimension, disclosure, record_places)
+        pack = build(con, scope, dimension, disclosure, access)
     return file_name(pack.about.name, pack.about.today, fmt), render(pack, fmt, renderer)

@@ -1,6 +1,6 @@
 """Tables as files people open in a spreadsheet (CSV, XLSX), and as text for slides.
 
-CSV is written formula-safe (DESIGN 6): a cell starting with = + - @, a tab or a carriage
+CSV is written formula-safe (SECURITY.md): a cell starting with = + - @, a tab or a carriage
 return would be run as a formula by Excel, so it gets a leading apostrophe, which Excel
 shows as text and wpc's own reader removes again. UTF-8 with a byte-order mark, so that
 Excel shows £ and accented letters correctly. XLSX gets the same apostrophe and stores every
@@ -134,7 +134,7 @@ def as_text(frame: pd.DataFrame, percent_columns: tuple[str, ...] = (),
             one_decimal_columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """Every cell as people read it on a slide or page: counts with thousands separators ('*'
     kept), shares as percentages to one decimal, rates and gaps to one decimal, '–' for none."""
-    from wpc.format import count, pct
+    from wpc.views.format import count, pct
 
     def one(value, column) -> str:
         if isinstance(value, str):

@@ -38,7 +38,7 @@ def fold_column(texts: pd.Series) -> pd.Series:
     return texts.str.strip()
 
 
-# Said in many ways, these all mean "not known" (DESIGN 3.2: counted as unknown, never dropped).
+# Said in many ways, these all mean "not known" (docs/data-standard.md: counted as unknown, never dropped).
 UNKNOWN_ANSWERS = frozenset(
     fold(t)
     for t in (
@@ -117,11 +117,48 @@ def resolve_date(text: str) -> Resolved:
 
 
 _WHOLE = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+# Numbers are read the UK way: a comma between thousands, a dot before decimals. A cell
+# another convention would read as a different number is a problem, never a guess: a decimal
+# comma (12,5 or 1250,50), dots between thousands (1.250.000, 1.250,50), or a lone dot before
+# three digits (1.250 is one and a quarter here, twelve hundred and fifty elsewhere).
+_DECIMAL_COMMA = re.compile(r"\d+(?:\.\d{3})*,\d{1,2}|\d+(?:\.\d{3})+,\d+|\d+,\d{4,}")
+_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+def _uk_number(digits: str, decimals: str | None) -> str:
+    whole = f"{int(digits):,}"
+    return whole + (f".{decimals}" if decimals else "")
+
+
+def other_convention(text: str) -> str | None:
+    """For a number written in another convention: what to write instead, the UK way."""
+    if _DECIMAL_COMMA.fullmatch(text):
+        whole, _, decimals = text.rpartition(",")
+        whole = whole.replace(".", "")
+        return (
+            f"{text} is written with a decimal comma: write {_uk_number(whole, decimals)} "
+            "(a dot before the decimals, commas only between thousands)"
+        )
+    if _DOTTED_THOUSANDS.fullmatch(text):
+        digits = text.replace(".", "")
+        if text.count(".") == 1:
+            short = text.rstrip("0").rstrip(".")
+            return (
+                f"{text} could mean {short} or {int(digits):,} (some countries put a dot between "
+                f"thousands): write {int(digits):,} or {short}"
+            )
+        return (
+            f"{text} is written with dots between thousands: write {int(digits):,} "
+            "(commas between thousands, a dot only before decimals)"
+        )
+    return None
 
 
 def resolve_count(text: str) -> Resolved:
     if not text:
         return None, None
+    if other := other_convention(text):
+        return None, other
     cleaned = re.sub(r"\.0+$", "", text)
     if _WHOLE.fullmatch(cleaned):
         value = int(cleaned.replace(",", ""))
@@ -148,12 +185,15 @@ def resolve_age(text: str) -> Resolved:
 def resolve_money(text: str) -> Resolved:
     if not text:
         return None, None
-    cleaned = re.sub(r"(?i)^gbp|gbp$|£|,|\s", "", text)
+    cleaned = re.sub(r"(?i)^gbp|gbp$|£|\s", "", text)
     negative = cleaned.startswith("-") or (cleaned.startswith("(") and cleaned.endswith(")"))
     if negative:
         return None, "a cost cannot be negative"
-    if not re.fullmatch(r"\d+(?:\.\d*)?|\.\d+", cleaned):
+    if other := other_convention(cleaned):
+        return None, other
+    if not re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+", cleaned):
         return None, "not an amount in pounds (e.g. 1250 or £1,250.50)"
+    cleaned = cleaned.replace(",", "")
     try:
         value = Decimal(cleaned).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     except InvalidOperation:

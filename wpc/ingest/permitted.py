@@ -1,7 +1,12 @@
 """Uploads by someone whose access covers only some places (wpc.access): a row for any
 other place is quarantined with the reason, and so is a row that would change another
 place's records (an activity or insight id already stored for a place they may not see).
-Nothing is lost: the rejects file holds those rows for someone with access to store."""
+Nothing is lost: the rejects file holds those rows for someone with access to store.
+
+Participants, returns and insights naming an activity of another place are quarantined by
+the check that the activity exists (wpc.ingest.validate), with the message an id that does
+not exist gets: an upload never tells anyone which activity ids exist in places they may
+not see."""
 
 from __future__ import annotations
 
@@ -72,8 +77,6 @@ def problems(kind: str, checked: Validated, con: duckdb.DuckDBPyConnection, acce
             f"this {key} is already stored for a place you may not upload for ({yours}), so it cannot be "
             "changed from your account",
         )
-    else:
-        add(changes_other, "activity_id", f"this activity is not in a place you may upload for ({yours})")
     if not found:
         return checked.problems
     merged = pd.concat([checked.problems, *found], ignore_index=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from wpc import db
 from wpc.ingest import normalise
@@ -54,18 +55,22 @@ def sectors(texts: pd.Series) -> pd.Series:
 
 def lookup(con: duckdb.DuckDBPyConnection, keys: pd.Series) -> pd.Series:
     """The LSOA of each postcode key (None where the lookup has no such postcode)."""
-    distinct = pd.DataFrame({"postcode_key": pd.unique(keys[keys != ""])})
+    distinct = pa.table({"postcode_key": pa.array(pd.unique(keys[keys != ""]).astype(object), pa.string())})
     con.register("wanted_postcodes", distinct)
     try:
         found = db.query(con, "ingest/postcode_lsoa")
     finally:
         con.unregister("wanted_postcodes")
-    mapping = pd.Series(found["lsoa21cd"].to_numpy(), index=found["postcode_key"].to_numpy())
-    return keys.map(mapping)
+    at = pd.Index(found["postcode_key"].to_numpy(dtype=object)).get_indexer(keys.to_numpy(dtype=object))
+    lsoas = np.append(found["lsoa21cd"].to_numpy(dtype=object), None)
+    return pd.Series(lsoas[at], index=keys.index, dtype=object)
 
 
 def known_lsoas(con: duckdb.DuckDBPyConnection, codes: pd.Series) -> set[str]:
-    distinct = pd.DataFrame({"lsoa21cd": pd.unique(codes[codes != ""])})
+    wanted = pd.unique(codes[codes != ""]).astype(object)
+    if not len(wanted):
+        return set()
+    distinct = pa.table({"lsoa21cd": pa.array(wanted, pa.string())})
     con.register("wanted_lsoas", distinct)
     try:
         return set(db.query(con, "ingest/known_lsoas")["lsoa21cd"])
@@ -99,9 +104,11 @@ def home_areas(con: duckdb.DuckDBPyConnection, postcode: pd.Series, lsoa_code: p
     status[use_code] = GIVEN_LSOA
 
     keys = postcode_keys(postcode)
-    not_given = normalise.fold_column(postcode).isin(normalise.UNKNOWN_ANSWERS).to_numpy(dtype=bool)
-    typed = (keys != "").to_numpy() & ~given & ~not_given
     valid = valid_keys(keys).to_numpy()
+    not_given = np.zeros(n, dtype=bool)  # "prefer not to say" and the like (never a valid postcode)
+    if (~valid).any():
+        not_given[~valid] = normalise.fold_column(postcode[~valid]).isin(normalise.UNKNOWN_ANSWERS).to_numpy(bool)
+    typed = (keys != "").to_numpy() & ~given & ~not_given
     status[typed & ~valid] = INVALID
     mapped = lookup(con, keys.where(typed & valid, "")).to_numpy(dtype=object)
     found = typed & valid & pd.notna(mapped)

@@ -1,5 +1,6 @@
-"""Personal data on the way in (DESIGN 6): pseudonymous refs hashed with a secret salt,
-and free text scrubbed of e-mail addresses, phone numbers, postcodes and NHS numbers.
+"""Personal data on the way in (SECURITY.md, What wpc never stores): pseudonymous refs hashed with a secret salt,
+and free text scrubbed of e-mail addresses, phone numbers, postcodes and NHS numbers,
+however they are typed (see "Scrubbing" below).
 
 Every free-text field (titles, organisations, you said / we did, insight summaries,
 quotes, themes...) is scrubbed on ingest, and so is everything the quarantine keeps; an
@@ -21,10 +22,13 @@ import os
 import re
 import secrets
 import stat
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import phonenumbers
 
 
 class SaltError(RuntimeError):
@@ -82,42 +86,122 @@ def hash_refs(refs: pd.Series, salt: bytes) -> np.ndarray:
 
 
 # Scrubbing ---------------------------------------------------------------------------------
-# Order matters: e-mail addresses first (they hold digits), then NHS numbers (3-3-4 digits),
-# phone numbers (UK, 0 or +44 then 9-10 digits), then postcodes (full, any case).
+# Text is normalised first, so that an identifier typed with a non-breaking or zero-width
+# space, full-width digits or a soft hyphen is found like one typed plainly: Unicode NFKC,
+# format characters (zero-width spaces and joiners, soft hyphens, byte-order marks) removed,
+# and every kind of space made a plain space. The normalised text is what is stored.
+# Then, in order: e-mail addresses (they hold digits), NHS numbers (3-3-4 digits), phone
+# numbers (found by the phonenumbers library's matcher for the UK, written any way it reads:
+# spaces, dots, dashes, brackets, +44), and postcodes (any case, any separator or none).
 # The e-mail pattern starts only where a run of address characters starts: without that
 # look-behind a long run of letters with no "@" took time growing with its square.
-_SCRUBS = (
-    ("e-mail address", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
-    ("NHS number", re.compile(r"(?<![\d+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")),
-    ("phone number", re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)(?:\d[\s\-)]{0,2}){8,9}\d(?!\d)")),
-    ("postcode", re.compile(r"(?i)\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b")),
-)
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+NHS_NUMBER = re.compile(r"(?<![\d+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
+POSTCODE = re.compile(r"(?i)(?<![A-Za-z0-9])[A-Z]{1,2}[0-9][A-Z0-9]?[ ._/-]{0,3}[0-9][A-Z]{2}(?![A-Za-z0-9])")
+LABELS = ("e-mail address", "NHS number", "phone number", "postcode")
+_SPACES = re.compile(r"[^\S\n\r\t]")  # any kind of space but line breaks and tabs
+_PHONE_DIGITS = 9  # fewer digits than this cannot hold a phone number: the matcher is not run
+
+
+def normalise_text(text: str) -> str:
+    """NFKC, format characters removed, any kind of space a plain space."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+        text = _SPACES.sub(" ", text)
+    return text
+
+
+def _phone_numbers(text: str) -> list[tuple[int, int]]:
+    """Where phone numbers are: UK numbers with their 0 or +44, and any number written in
+    international form (+ or 00), as the phonenumbers matcher finds them."""
+    if sum(c.isdigit() for c in text) < _PHONE_DIGITS:
+        return []
+    found = []
+    for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+        raw = match.raw_string.lstrip("(")
+        national = str(match.number.national_number)
+        international = raw.startswith(("+", "00"))
+        uk_national = raw.startswith("0") and match.number.country_code == 44 and len(national) in (9, 10)
+        if international or uk_national:
+            found.append((match.start, match.end))
+    return found
+
+
+def find_identifiers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, label) of each identifier in normalised text, none overlapping."""
+    spans: list[tuple[int, int, str]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e, _ in spans)
+
+    for start, end in ((m.start(), m.end()) for m in EMAIL.finditer(text)):
+        spans.append((start, end, "e-mail address"))
+    for m in NHS_NUMBER.finditer(text):
+        if free(m.start(), m.end()):
+            spans.append((m.start(), m.end(), "NHS number"))
+    for start, end in _phone_numbers(text):
+        if free(start, end):
+            spans.append((start, end, "phone number"))
+    for m in POSTCODE.finditer(text):
+        if free(m.start(), m.end()):
+            spans.append((m.start(), m.end(), "postcode"))
+    return sorted(spans)
+
+
+def scrub_text(text: str) -> tuple[str, Counter]:
+    """The text normalised, each identifier replaced by "[... removed]", and what was removed."""
+    text = normalise_text(text)
+    spans = find_identifiers(text)
+    counts = Counter(label for _s, _e, label in spans)
+    for start, end, label in reversed(spans):
+        text = text[:start] + f"[{label} removed]" + text[end:]
+    return text, counts
+
+
+PLURALS = {"e-mail address": "e-mail addresses"}
+
+
+def _note(counts: Counter) -> str:
+    """What was removed, in words ("2 e-mail addresses, 1 phone number")."""
+    return ", ".join(
+        f"{counts[label]} {PLURALS.get(label, label + 's') if counts[label] > 1 else label}"
+        for label in LABELS if counts[label]
+    )
 
 
 def scrub(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Each text with personal identifiers replaced by "[removed: ...]", and a note of what was removed."""
-    texts = texts.fillna("").astype(str)
-    notes = pd.Series("", index=texts.index, dtype=object)
-    for label, pattern in _SCRUBS:
-        counts = texts.str.count(pattern.pattern, flags=pattern.flags)
-        hits = counts > 0
-        if hits.any():
-            texts = texts.where(~hits, texts[hits].str.replace(pattern, f"[{label} removed]", regex=True))
-            said = counts[hits].map(lambda n, label=label: f"{n} {label}{'s' if n > 1 else ''}")
-            notes[hits] = (notes[hits] + ", " + said).str.lstrip(", ")
-    return texts, notes
+    """Each text scrubbed (see scrub_text), and a note of what was removed ("" for nothing)."""
+    scrubbed, notes, _counts = scrub_column(texts.fillna("").astype(str))
+    return pd.Series(scrubbed, index=texts.index, dtype=object), pd.Series(notes, index=texts.index, dtype=object)
+
+
+def scrub_column(values) -> tuple[np.ndarray, np.ndarray, Counter]:
+    """`scrub_text` for a column that may hold missing values, which stay missing (each
+    distinct text scrubbed once); notes "" where nothing was removed, and the counts of what
+    was removed from the whole column."""
+    series = pd.Series(values, dtype=object)
+    positions, distinct = pd.factorize(series, use_na_sentinel=True)
+    texts = np.empty(len(distinct), dtype=object)
+    notes = np.empty(len(distinct), dtype=object)
+    total = Counter()
+    per_value = []
+    for i, value in enumerate(distinct):
+        texts[i], counts = scrub_text(str(value))
+        notes[i] = _note(counts)
+        per_value.append(counts)
+    if len(distinct):
+        used = np.bincount(positions[positions >= 0], minlength=len(distinct))
+        for counts, n in zip(per_value, used):
+            for label, k in counts.items():
+                total[label] += k * int(n)
+    missing = positions < 0
+    out_texts = np.where(missing, None, texts[np.where(missing, 0, positions)] if len(distinct) else None)
+    out_notes = np.where(missing, "", notes[np.where(missing, 0, positions)] if len(distinct) else "")
+    return out_texts.astype(object), out_notes.astype(object), total
 
 
 _ARTICLE = {"e-mail address": "an", "NHS number": "an", "phone number": "a", "postcode": "a"}
-
-
-def scrub_column(values) -> tuple[np.ndarray, np.ndarray]:
-    """`scrub` for a column that may hold missing values, which stay missing; notes "" where
-    nothing was removed."""
-    series = pd.Series(values, dtype=object)
-    present = series.notna().to_numpy()
-    texts, notes = scrub(series.where(present, ""))
-    return np.where(present, texts.to_numpy(dtype=object), None), notes.to_numpy(dtype=object)
 
 
 def identifier_problems(values) -> np.ndarray:
@@ -125,19 +209,19 @@ def identifier_problems(values) -> np.ndarray:
     would have to be changed to be stored), else None. NHS numbers must pass their check digit
     here, so that a ten-digit reference number is not taken for one."""
     series = pd.Series(values, dtype=object)
-    texts = series.where(series.notna(), "").astype(str)
-    reasons = np.full(len(texts), None, dtype=object)
-    for label, pattern in _SCRUBS:
-        found = np.array(texts.str.contains(pattern.pattern, flags=pattern.flags, regex=True), dtype=bool)
-        if label == "NHS number" and found.any():
-            found[found] = [
-                any(nhs_number_valid(m) for m in pattern.findall(t)) for t in texts[found]
-            ]
-        reasons[found & pd.isna(reasons)] = (
-            f"holds what looks like {_ARTICLE[label]} {label}: personal "
-            "identifiers are not stored, so change this value"
-        )
-    return reasons
+    positions, distinct = pd.factorize(series, use_na_sentinel=True)
+    said = np.full(len(distinct) + 1, None, dtype=object)
+    for i, value in enumerate(distinct):
+        text = normalise_text(str(value))
+        for start, end, label in find_identifiers(text):
+            if label == "NHS number" and not nhs_number_valid(text[start:end]):
+                continue
+            said[i] = (
+                f"holds what looks like {_ARTICLE[label]} {label}: personal "
+                "identifiers are not stored, so change this value"
+            )
+            break
+    return said[np.where(positions < 0, len(distinct), positions)]
 
 
 def nhs_number_valid(text: str) -> bool:

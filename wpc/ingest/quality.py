@@ -1,5 +1,5 @@
 """The data quality of one file, from the rows it would store: what is unknown, and how
-home areas were found. (The measure over all stored data, DESIGN 4.9, is a report measure.)
+home areas were found. (The measure over all stored data, docs/methods.md section 9, is a report measure.)
 
 One table: `section` (answers, home areas, counts), `check` in plain words, `rows` (how
 many of the rows to be stored) and `share` (of those rows, 0-1; for returns, of the people
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from wpc import db
 from wpc.ingest import standard
@@ -29,7 +30,23 @@ HOME_AREA_CHECKS = {
 def summarise(
     con: duckdb.DuckDBPyConnection, kind: str, records: pd.DataFrame, clean: pd.DataFrame
 ) -> pd.DataFrame:
-    rows = len(records)
+    return with_shares(kind, count(con, kind, records, clean), len(records))
+
+
+def combine(kind: str, parts: list[pd.DataFrame], rows: int) -> pd.DataFrame:
+    """The quality of a whole file from the counts of its chunks (`count`), with shares."""
+    if not parts:
+        return with_shares(kind, pd.DataFrame(columns=["section", "check", "rows"]), rows)
+    whole = pd.concat(parts, ignore_index=True)
+    order = whole.drop_duplicates(["section", "check"])[["section", "check"]]
+    summed = whole.groupby(["section", "check"], sort=False, as_index=False)["rows"].sum()
+    return with_shares(kind, order.merge(summed, on=["section", "check"]), rows)
+
+
+def count(
+    con: duckdb.DuckDBPyConnection, kind: str, records: pd.DataFrame, clean: pd.DataFrame
+) -> pd.DataFrame:
+    """The checks of one chunk of rows to be stored: section, check, rows (no shares yet)."""
     checks: list[tuple[str, str, int]] = []
     if kind == "participants":
         for spec in standard.fields("participants"):
@@ -63,7 +80,11 @@ def summarise(
         for name in ("date", "place", "themes", "quote", "status"):
             values = clean[name]
             checks.append(("answers", f"{_said(name)}: blank", int((values.isna() | (values == "")).sum())))
-    frame = pd.DataFrame(checks, columns=["section", "check", "rows"])
+    return pd.DataFrame(checks, columns=["section", "check", "rows"])
+
+
+def with_shares(kind: str, frame: pd.DataFrame, rows: int) -> pd.DataFrame:
+    frame = frame.astype({"rows": "int64"}).reset_index(drop=True)
     if kind == "returns":
         frame["share"] = None
         people = frame["check"].str.endswith("people counted")
@@ -79,7 +100,11 @@ def _said(name: str) -> str:
 
 
 def _home_areas(con: duckdb.DuckDBPyConnection, records: pd.DataFrame) -> list[tuple[str, int]]:
-    con.register("staged_quality", records[["activity_id", "lsoa21cd", "home_area_status"]])
+    staged = pa.table({
+        name: pa.array(records[name].astype(object).where(records[name].notna(), None).tolist(), pa.string())
+        for name in ("activity_id", "lsoa21cd", "home_area_status")
+    })  # typed as text even when a column holds no value at all
+    con.register("staged_quality", staged)
     try:
         summary = db.query(con, "ingest/home_area_summary").iloc[0]
     finally:

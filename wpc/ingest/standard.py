@@ -1,4 +1,4 @@
-"""The engagement data standard (DESIGN 3.2), written once: four pydantic row models.
+"""The engagement data standard (docs/data-standard.md), written once: four pydantic row models.
 
 Each model describes one row of an upload *after* it has been read and its variants
 mapped (`wpc.ingest.normalise`): the columns, which are required, their types and
@@ -383,7 +383,7 @@ MODELS: dict[str, type[StandardRow]] = {
     "insights": Insight,
 }
 
-# The key a re-upload updates by (DESIGN 3.3); participants are matched by activity and ref.
+# The key a re-upload updates by (docs/data-standard.md, What ingest does); participants are matched by activity and ref.
 KEYS: dict[str, tuple[str, ...]] = {
     "activities": ("activity_id",),
     "participants": ("activity_id", "participant_ref"),

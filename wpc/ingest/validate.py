@@ -1,24 +1,28 @@
 """Check a file read as text against the data standard, column by column.
 
-`validate(kind, sheet, con)` returns every row's normalised values and the list of
-problems (row, column, reason). A row with any problem is quarantined whole; the rest
-are stored. Checks are whole-column operations (pandas, and DuckDB joins for the
-look-ups against the database), never a Python loop over rows.
+`validate(kind, sheet, con, context)` returns every row's normalised values and the list
+of problems (row, column, reason) of one chunk of a file. A row with any problem is
+quarantined whole; the rest are stored. Checks are whole-column operations (pandas, and
+DuckDB joins for the look-ups against the database), never a Python loop over rows. What
+must be known across chunks (the keys already seen, for rows repeating an earlier row's
+key; the place names; what scrubbing removed) lives in the `Context` of the file.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from wpc import db, vocab
+from wpc import db, presets, vocab
+from wpc.access import Access
 from wpc.ingest import normalise, postcodes, privacy, standard
 from wpc.ingest.read import EXCEL_ERRORS, FileRefused, Sheet, fold
-from wpc.presets import Preset
 
 EXAMPLE_PREFIX = "EXAMPLE-"
 
@@ -72,16 +76,16 @@ def _names_for(spec: standard.FieldSpec) -> list[str]:
     return [spec.name, *(fold(a) for a in spec.rule.aliases)]
 
 
-def listing(sheet: Sheet, most: int = 30) -> str:
+def listing(sheet, most: int = 30) -> str:
     """The file's column names for a message: the first `most`, each cut to 40 characters."""
     labels = [label if len(label) <= 40 else label[:39] + "…" for label in sheet.labels.values()]
     more = len(labels) - most
     return ", ".join(labels[:most]) + (f" and {more:,} more" if more > 0 else "")
 
 
-def infer_kind(sheet: Sheet) -> str:
+def infer_kind(sheet) -> str:
     """The kind whose own columns (those no other kind has) the file holds most of."""
-    present = set(sheet.frame.columns)
+    present = set(sheet.labels)
     names = {kind: {n for spec in standard.fields(kind) for n in _names_for(spec)} for kind in standard.KINDS}
     scores = {}
     for kind in standard.KINDS:
@@ -98,9 +102,10 @@ def infer_kind(sheet: Sheet) -> str:
     return best
 
 
-def match_columns(kind: str, sheet: Sheet) -> tuple[dict[str, str], list[str]]:
-    """Which sheet column gives each standard field; refuses a file missing a required one."""
-    present = list(sheet.frame.columns)
+def match_columns(kind: str, sheet) -> tuple[dict[str, str], list[str]]:
+    """Which column of the file (a Table or Sheet: its `labels`) gives each standard field, and
+    the columns that are not the standard's (never read); refuses a file missing a required one."""
+    present = list(sheet.labels)
     columns, missing = {}, []
     for spec in standard.fields(kind):
         found = [name for name in _names_for(spec) if name in present]
@@ -169,14 +174,10 @@ def _is_blank(values: np.ndarray) -> np.ndarray:
 # Look-ups against the database ---------------------------------------------------------------
 
 
-def registered_presets(con: duckdb.DuckDBPyConnection) -> list[Preset]:
-    return [Preset.model_validate_json(c) for c in db.query(con, "ingest/preset_configs")["config_json"]]
-
-
 def preset_groups(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """PLUS group codes the registered presets define beyond wpc's vocabulary, with labels."""
     groups = {}
-    for preset in registered_presets(con):
+    for preset in presets.registered(con).values():
         for code in preset.plus_groups:
             groups.setdefault(code, preset.plus_group_label(code))
         groups.update({c: label for c, label in preset.plus_group_labels.items() if c not in groups})
@@ -213,7 +214,7 @@ def place_resolver(con: duckdb.DuckDBPyConnection):
 
 
 def known_activities(con: duckdb.DuckDBPyConnection, ids: pd.Series) -> pd.DataFrame:
-    distinct = pd.DataFrame({"activity_id": pd.unique(ids[ids != ""]).astype(object)})
+    distinct = pa.table({"activity_id": pa.array(pd.unique(ids[ids != ""]).astype(object), pa.string())})
     con.register("wanted_activities", distinct)
     try:
         return db.query(con, "ingest/known_activities")
@@ -221,9 +222,17 @@ def known_activities(con: duckdb.DuckDBPyConnection, ids: pd.Series) -> pd.DataF
         con.unregister("wanted_activities")
 
 
-def _check_activities_exist(con, ids: pd.Series, column: str, problems: Problems) -> pd.DataFrame:
-    """Rows naming an activity not yet uploaded are problems; returns the activities found (exact ids)."""
-    found = known_activities(con, ids)
+def _check_activities_exist(context: Context, ids: pd.Series, column: str, problems: Problems) -> pd.DataFrame:
+    """Rows naming an activity not yet uploaded are problems; returns the activities found (exact ids).
+    For someone whose access covers only some places, activities of other places are not
+    found either, and are never suggested: the message is the same as for an id that does
+    not exist, so an upload cannot be used to learn which ids exist elsewhere."""
+    found = known_activities(context.con, ids)
+    if context.access is not None and not context.access.every_upload:
+        yours = np.array(
+            [context.access.may_store(p, q) for p, q in zip(found["preset"], found["place"])], dtype=bool
+        )
+        found = found[yours] if len(found) else found
     exact = found[found["wanted_id"] == found["activity_id"]]
     given = (ids != "").to_numpy()
     missing = given & ~ids.isin(set(exact["activity_id"])).to_numpy()
@@ -239,9 +248,13 @@ def _check_activities_exist(con, ids: pd.Series, column: str, problems: Problems
             )
             .astype(object)
         )
-        plain = "no activity with this activity_id has been uploaded: upload the activities file first"
+        base = "no activity with this activity_id has been uploaded"
+        if context.access is not None and not context.access.every_upload:
+            base += f" for the places you may upload for (your access covers {context.access.describe()})"
+        plain = base + ": upload the activities file first"
         suggested = (
-            "no activity with this activity_id has been uploaded (did you mean '"
+            base
+            + " (did you mean '"
             + hint.fillna("")
             + "'? activity ids are matched exactly)"
         )
@@ -251,21 +264,12 @@ def _check_activities_exist(con, ids: pd.Series, column: str, problems: Problems
     return exact.drop(columns="wanted_id").drop_duplicates("activity_id")
 
 
-def _later_duplicates(frame: pd.DataFrame, keys: list[str], lines: np.ndarray):
-    """Rows repeating the key of an earlier row (blank keys aside), and the line of that first row."""
+def _later_duplicates(context: Context, frame: pd.DataFrame, keys: list[str], lines: np.ndarray):
+    """Rows repeating the key of an earlier row of the file (blank keys aside), and the line of that first row."""
     usable = np.ones(len(frame), dtype=bool)
     for key in keys:
         usable &= ~_is_blank(frame[key].to_numpy(dtype=object))
-    keyed = frame.loc[usable, keys].astype(str)
-    repeated = np.zeros(len(frame), dtype=bool)
-    first_line = np.zeros(len(frame), dtype="int64")
-    if len(keyed):
-        positions = pd.Series(np.flatnonzero(usable), index=keyed.index)
-        first = positions.groupby([keyed[k] for k in keys], sort=False).transform("min")
-        later = keyed.duplicated(keep="first").to_numpy()
-        repeated[np.flatnonzero(usable)[later]] = True
-        first_line[np.flatnonzero(usable)] = lines[first.to_numpy()]
-    return repeated, first_line
+    return context.seen.repeats(frame[keys].reset_index(drop=True), usable, np.asarray(lines))
 
 
 def _numbered_reasons(mask: np.ndarray, numbers: np.ndarray, template: str) -> np.ndarray:
@@ -288,13 +292,75 @@ def _pairs(resolved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # The kinds -----------------------------------------------------------------------------------
 
 
-def validate(kind: str, sheet: Sheet, con: duckdb.DuckDBPyConnection) -> Validated:
-    columns, extra = match_columns(kind, sheet)
+class SeenKeys:
+    """The keys of the rows checked so far (as 64-bit hashes, sorted) and the line each was
+    first seen on: a later row with the same key is a repeat, whichever chunk it is in."""
+
+    def __init__(self):
+        self.hashes = np.empty(0, dtype="uint64")
+        self.lines = np.empty(0, dtype="int64")
+
+    def repeats(self, keys: pd.DataFrame, usable: np.ndarray, lines: np.ndarray):
+        """(repeated, first_line) for each row: rows with a usable key seen before (earlier in
+        this chunk or in an earlier one), and the line where it was first seen."""
+        repeated = np.zeros(len(keys), dtype=bool)
+        first_line = np.zeros(len(keys), dtype="int64")
+        rows = np.flatnonzero(usable)
+        if not len(rows):
+            return repeated, first_line
+        hashes = pd.util.hash_pandas_object(keys.iloc[rows].astype(str), index=False).to_numpy()
+        at = np.searchsorted(self.hashes, hashes)
+        before = (at < len(self.hashes)) & (self.hashes[np.minimum(at, len(self.hashes) - 1)] == hashes) \
+            if len(self.hashes) else np.zeros(len(hashes), dtype=bool)
+        first_line[rows[before]] = self.lines[at[before]]
+        repeated[rows[before]] = True
+        fresh = ~before
+        _codes, first_index = np.unique(hashes[fresh], return_index=True)
+        order = pd.Series(np.arange(fresh.sum())).groupby(hashes[fresh]).transform("min").to_numpy()
+        fresh_rows = rows[fresh]
+        first_line[fresh_rows] = lines[fresh_rows[order]]
+        later = np.arange(len(fresh_rows)) != order
+        repeated[fresh_rows[later]] = True
+        new_hashes = hashes[fresh][first_index]
+        new_lines = lines[fresh_rows[first_index]]
+        merged = np.concatenate([self.hashes, new_hashes])
+        sort = np.argsort(merged, kind="stable")
+        self.hashes = merged[sort]
+        self.lines = np.concatenate([self.lines, new_lines])[sort]
+        return repeated, first_line
+
+
+@dataclass
+class Context:
+    """What checking one file needs beyond one chunk: its kind and columns, the database's
+    vocabularies and places (looked up once), the keys seen so far, who is uploading, and
+    the count of identifiers removed."""
+
+    kind: str
+    columns: dict[str, str]
+    con: duckdb.DuckDBPyConnection
+    access: Access | None = None
+    seen: SeenKeys = field(default_factory=SeenKeys)
+    removed: Counter = field(default_factory=Counter)
+
+    def __post_init__(self):
+        self.vocabularies = normalise.Vocabularies(preset_groups(self.con))
+        self._places = None
+
+    @property
+    def places(self):
+        if self._places is None:
+            self._places = place_resolver(self.con)
+        return self._places
+
+
+def validate(
+    kind: str, sheet: Sheet, con: duckdb.DuckDBPyConnection, context: Context | None = None
+) -> Validated:
+    if context is None:
+        context = Context(kind, match_columns(kind, sheet)[0], con)
+    columns = context.columns
     notes = []
-    if extra:
-        notes.append(
-            f"Columns not in the {kind} standard were ignored (and are not stored): {', '.join(extra)}."
-        )
     problems = Problems()
     read_problems = sheet.cell_problems
     for column in read_problems["column"].unique():
@@ -309,7 +375,7 @@ def validate(kind: str, sheet: Sheet, con: duckdb.DuckDBPyConnection) -> Validat
         reasons[rows["row"].to_numpy()] = rows["reason"].to_numpy()
         problems.add(mask, field_name, reasons)
 
-    vocabularies = normalise.Vocabularies(preset_groups(con))
+    vocabularies = context.vocabularies
     clean, raw, scrubbed = {}, {}, {}
     for spec in standard.fields(kind):
         text = (
@@ -327,7 +393,8 @@ def validate(kind: str, sheet: Sheet, con: duckdb.DuckDBPyConnection) -> Validat
         values, reasons = _parse(spec, text, vocabularies)
         problems.add_reasons(reasons, spec.name)
         if spec.rule.read == "text" or spec.rule.vocabulary == "theme":
-            values, scrubbed[spec.name] = privacy.scrub_column(values)
+            values, scrubbed[spec.name], removed = privacy.scrub_column(values)
+            context.removed.update(removed)
         elif spec.rule.read in ("id", "url"):
             problems.add_reasons(privacy.identifier_problems(values), spec.name)
         if spec.required:
@@ -341,7 +408,7 @@ def validate(kind: str, sheet: Sheet, con: duckdb.DuckDBPyConnection) -> Validat
         "returns": _returns,
         "insights": _insights,
     }[kind]
-    check(con, clean, raw, sheet.lines, problems, vocabularies)
+    check(context, clean, raw, sheet.lines, problems)
     order = {name: i for i, name in enumerate(sheet.frame.columns)}
     position = {f: order.get(c, -1) for f, c in columns.items()}
     found = problems.frame()
@@ -366,8 +433,8 @@ def _example_rows(ids: pd.Series, column: str, problems: Problems) -> None:
     problems.add(example, column, "this is the template's example row: delete it before uploading")
 
 
-def _activities(con, clean, raw, lines, problems, _vocabularies) -> None:
-    resolved, reasons = normalise.by_distinct(raw["place"], place_resolver(con))
+def _activities(context, clean, raw, lines, problems) -> None:
+    resolved, reasons = normalise.by_distinct(raw["place"], context.places)
     problems.add_reasons(reasons, "place")
     clean["preset"], clean["place"] = _pairs(resolved)
     start, end = clean["start_date"], clean["end_date"]
@@ -376,7 +443,7 @@ def _activities(con, clean, raw, lines, problems, _vocabularies) -> None:
     before[both] = (end[both] < start[both]).to_numpy(dtype=bool)
     problems.add(before, "end_date", "end_date is before start_date")
     _example_rows(raw["activity_id"], "activity_id", problems)
-    repeated, first = _later_duplicates(clean, ["activity_id"], lines)
+    repeated, first = _later_duplicates(context, clean, ["activity_id"], lines)
     problems.add(
         repeated,
         "activity_id",
@@ -386,8 +453,9 @@ def _activities(con, clean, raw, lines, problems, _vocabularies) -> None:
     )
 
 
-def _participants(con, clean, raw, lines, problems, _vocabularies) -> None:
-    _check_activities_exist(con, raw["activity_id"], "activity_id", problems)
+def _participants(context, clean, raw, lines, problems) -> None:
+    con = context.con
+    _check_activities_exist(context, raw["activity_id"], "activity_id", problems)
 
     ages = pd.to_numeric(pd.Series(clean["age"].to_numpy(), dtype="Float64"))
     bands = [code for code in vocab.AGE_BAND]
@@ -417,7 +485,7 @@ def _participants(con, clean, raw, lines, problems, _vocabularies) -> None:
 
     refs = raw["participant_ref"].str.strip().str.upper()
     keyed = pd.DataFrame({"activity_id": clean["activity_id"], "ref": refs.where(refs != "", None)})
-    repeated, first = _later_duplicates(keyed, ["activity_id", "ref"], lines)
+    repeated, first = _later_duplicates(context, keyed, ["activity_id", "ref"], lines)
     problems.add(
         repeated,
         "participant_ref",
@@ -430,8 +498,9 @@ def _participants(con, clean, raw, lines, problems, _vocabularies) -> None:
     )
 
 
-def _returns(con, clean, raw, lines, problems, vocabularies) -> None:
-    _check_activities_exist(con, raw["activity_id"], "activity_id", problems)
+def _returns(context, clean, raw, lines, problems) -> None:
+    con, vocabularies = context.con, context.vocabularies
+    _check_activities_exist(context, raw["activity_id"], "activity_id", problems)
     dimensions = clean["dimension"]
     category = np.full(len(clean), None, dtype=object)
     for dimension in pd.unique(dimensions.dropna()):
@@ -449,7 +518,7 @@ def _returns(con, clean, raw, lines, problems, vocabularies) -> None:
         mask[np.flatnonzero(lsoa_rows)[unknown]] = True
         problems.add(mask, "category", "not an English LSOA 2021 code")
     clean["category"] = category
-    repeated, first = _later_duplicates(clean, ["activity_id", "dimension", "category"], lines)
+    repeated, first = _later_duplicates(context, clean, ["activity_id", "dimension", "category"], lines)
     problems.add(
         repeated,
         "category",
@@ -462,9 +531,9 @@ def _returns(con, clean, raw, lines, problems, vocabularies) -> None:
     )
 
 
-def _insights(con, clean, raw, lines, problems, _vocabularies) -> None:
-    found = _check_activities_exist(con, raw["activity_id"], "activity_id", problems)
-    resolved, reasons = normalise.by_distinct(raw["place"], place_resolver(con))
+def _insights(context, clean, raw, lines, problems) -> None:
+    found = _check_activities_exist(context, raw["activity_id"], "activity_id", problems)
+    resolved, reasons = normalise.by_distinct(raw["place"], context.places)
     problems.add_reasons(reasons, "place")
     preset, place = (pd.Series(a, index=clean.index, dtype=object) for a in _pairs(resolved))
     # An insight with no place of its own takes its activity's.
@@ -473,7 +542,7 @@ def _insights(con, clean, raw, lines, problems, _vocabularies) -> None:
     clean["preset"] = preset.where(named, clean["activity_id"].map(by_activity["preset"]))
     clean["place"] = place.where(named, clean["activity_id"].map(by_activity["place"]))
     _example_rows(raw["insight_id"], "insight_id", problems)
-    repeated, first = _later_duplicates(clean, ["insight_id"], lines)
+    repeated, first = _later_duplicates(context, clean, ["insight_id"], lines)
     problems.add(
         repeated,
         "insight_id",

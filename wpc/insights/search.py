@@ -203,8 +203,9 @@ class InsightIndex:
         return len(self.rows)
 
     def _run(self, name: str, params: dict) -> list[tuple]:
+        sql = db.load_sql(name).replace("/* filters */", db.load_sql("insights/filters"))
         with self._lock:
-            return self._con.execute(db.load_sql(name), params).fetchall()
+            return self._con.execute(sql, params).fetchall()
 
     def search(
         self, text: str | None = None, filters: Filters | None = None, limit: int | None = None

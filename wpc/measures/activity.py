@@ -1,4 +1,4 @@
-"""Activity-based measures (DESIGN 4.6-4.8b): the ladder of participation, the engagement
+"""Activity-based measures (docs/methods.md sections 6 to 8): the ladder of participation, the engagement
 cycle, the feedback loop, cost, and what works.
 
 These take the activities held in the scope's places that start in the period and pass the
@@ -43,6 +43,25 @@ def ladder(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "supp
     """Activities by rung of the ladder of participation (1 Coercion .. 7 Co-production)."""
     begin(con, scope, disclosure, "int_scope_activities")
     return _steps(db.query(con, "measures/ladder"), "rung", vocab.LADDER)
+
+
+# The top two rungs of the ladder (docs/methods.md section 6): co-design and co-production.
+CO_DESIGN_RUNGS = (6, 7)
+
+
+def co_design_share(rungs: pd.DataFrame) -> dict:
+    """Activities at co-design or co-production, from a `ladder` table (pure): all activities,
+    those with a rung recorded, those at rung 6 or 7, and their share of those recorded (None
+    if none is), as every ladder share is; so it equals the sum of rungs 6 and 7's shares."""
+    recorded = rungs[rungs["rung"].notna()]
+    top = int(recorded.loc[recorded["rung"].isin(CO_DESIGN_RUNGS), "activities"].sum())
+    with_rung = int(recorded["activities"].sum())
+    return {
+        "activities": int(rungs["activities"].sum()),
+        "with_rung": with_rung,
+        "co_production": top,
+        "share": top / with_rung if with_rung else None,
+    }
 
 
 def cycle(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> pd.DataFrame:

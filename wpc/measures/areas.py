@@ -1,4 +1,4 @@
-"""Where engagement reaches (DESIGN 4.3, 4.4): Core20 coverage and cold spots, engagement
+"""Where engagement reaches (docs/methods.md sections 3 and 4): Core20 coverage and cold spots, engagement
 rates per 1,000 residents by LSOA, neighbourhood (MSOA) and place, and the deprivation gradient.
 
 All of these count participants living in the scope (their home LSOA is known and in it):
@@ -109,7 +109,7 @@ def area_rates(con: duckdb.DuckDBPyConnection, scope: Scope, level: str = "lsoa"
 
 def gradient_from_deciles(deciles: pd.DataFrame, policy: Policy, scope_name: str,
                           protected: Protected | None = None) -> dict:
-    """DESIGN 4.4 from residents and participants per national IMD decile (pure).
+    """docs/methods.md section 4 from residents and participants per national IMD decile (pure).
 
     Deciles with residents in the scope enter the slope index (stats.slope_index), computed
     from the protected decile counts (`protected`, from their family); fewer than five

@@ -1,4 +1,4 @@
-"""Engagement fatigue (DESIGN 4.5): who is asked again and again.
+"""Engagement fatigue (docs/methods.md section 5): who is asked again and again.
 
 The window is the preset's fatigue window (default 90 days) ending on the last day of the
 scope's period, or on today when no period end is given; activities count when they start
@@ -49,7 +49,7 @@ def overlaps(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "su
 
 
 def fatigue(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
-    """All of DESIGN 4.5 for the scope, with the window it looked at."""
+    """All of docs/methods.md section 5 for the scope, with the window it looked at."""
     resolved, _policy = begin(con, scope, disclosure, "int_scope_lsoas", "int_scope_homes")
     neighbourhoods = fatigue_neighbourhoods(con, scope, disclosure)
     overlapping = overlaps(con, scope, disclosure)

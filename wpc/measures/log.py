@@ -1,4 +1,4 @@
-"""The activity log (DESIGN 5.1): the scope's activities one per row, one activity's detail,
+"""The activity log (docs/methods.md section 14): the scope's activities one per row, one activity's detail,
 and the profile of one activity's participants.
 
 Like the other activity-based measures these take the activities held in the scope's places
@@ -44,7 +44,6 @@ PROFILE_DIMENSIONS = (
     "carer",
     "inclusion_group",
 )
-PROFILE_LABELS = {**vocab.DIMENSION_LABELS, "home": "Where they live"}
 HOME = {
     "place": "In the activity's place",
     "ics": "Elsewhere in the ICS",
@@ -94,7 +93,7 @@ def activity_log(
     )
     frame["cycle_name"] = frame["cycle_stage"].map(lambda s: vocab.CYCLE.get(int(s)) if pd.notna(s) else None)
     frame["target_group_names"] = frame["target_groups"].map(
-        lambda codes: "; ".join(_group_label(resolved.preset, code) for code in _codes(codes))
+        lambda codes: "; ".join(resolved.preset.group_label(code) for code in _codes(codes))
     )
     return frame
 
@@ -102,19 +101,6 @@ def activity_log(
 def _codes(value) -> list[str]:
     """A list column's value as a list (None or NaN -> [])."""
     return [] if value is None or isinstance(value, float) else [str(code) for code in value]
-
-
-def _group_label(preset, code: str) -> str:
-    return "Core20" if code == "core20" else preset.plus_group_label(code)
-
-
-def co_design_share(ladder: pd.DataFrame) -> dict:
-    """Activities at the top two rungs (6 Co-design, 7 Co-production), from measures.ladder:
-    their count and share of the activities with a rung recorded (None if none is)."""
-    recorded = ladder[ladder["rung"].notna()]
-    total = int(recorded["activities"].sum())
-    top = int(recorded.loc[recorded["rung"] >= 6, "activities"].sum())
-    return {"activities": top, "recorded": total, "share": top / total if total else None}
 
 
 def twelve_months_to(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -175,7 +161,7 @@ def activity_detail(
     row["ladder_name"] = vocab.LADDER.get(row["ladder_rung"]) if row["ladder_rung"] else None
     row["cycle_name"] = vocab.CYCLE.get(row["cycle_stage"]) if row["cycle_stage"] else None
     row["source_description"] = SOURCES[row["source"]]
-    row["target_group_labels"] = [_group_label(resolved.preset, code) for code in row["target_groups"] or []]
+    row["target_group_labels"] = [resolved.preset.group_label(code) for code in row["target_groups"] or []]
     row["clinical_area_labels"] = [
         vocab.CLINICAL_AREAS.get(code, code) for code in row["clinical_areas"] or []
     ]
@@ -293,83 +279,3 @@ def _profile_family(policy: Policy, dimension: str, codes: list[str], values, ke
         hidden[n] = False
     perturbed = cellkey.perturb(values, keys, policy.threshold)
     return policy._finish(perturbed, hidden[:n])
-
-
-# ---------- the same numbers as tables for people to read (pages, workshop mode, packs)
-
-FEEDBACK_COLUMNS = [
-    "activities",
-    "closed_on_time",
-    "closed_late",
-    "overdue",
-    "not_yet_due",
-    "share_closed_on_time",
-]
-# feedback_table's columns as people read them (pages, workshop screens, packs)
-FEEDBACK_TITLES = {
-    "organisation": "Organisation",
-    "place": "Place",
-    "activities": "Activities",
-    "closed_on_time": "Closed on time",
-    "closed_late": "Closed late",
-    "overdue": "Overdue",
-    "not_yet_due": "Not yet due",
-    "share_closed_on_time": "Share closed on time",
-}
-
-# ladder and cycle tables' columns as people read them
-STEP_TITLES = {
-    "rung": "Rung",
-    "stage": "Stage",
-    "name": "Name",
-    "activities": "Activities",
-    "share": "Share of those recorded",
-}
-
-
-def feedback_table(rows: list[dict], name: str) -> pd.DataFrame:
-    """measures.feedback()'s by_organisation or by_place rows as a table, most overdue first."""
-    frame = pd.DataFrame(rows, columns=[name, "closed", *FEEDBACK_COLUMNS])
-    frame = frame.sort_values(["overdue", "activities", name], ascending=[False, False, True], kind="stable")
-    return frame[[name, *FEEDBACK_COLUMNS]].reset_index(drop=True)
-
-
-def overdue_table(rows: list[dict], with_place: bool = True) -> pd.DataFrame:
-    """measures.feedback()'s overdue_activities as a table, as they come (longest overdue first)."""
-    columns = {
-        "title": "Title",
-        "place": "Place",
-        "organisation": "Organisation",
-        "start_date": "Start",
-        "due_date": "Feedback due",
-        "days_overdue": "Days overdue",
-        "activity_id": "Activity ID",
-    }
-    if not with_place:
-        columns.pop("place")
-    return pd.DataFrame(rows, columns=list(columns)).rename(columns=columns)
-
-
-def detail_table(detail: dict) -> pd.DataFrame:
-    """The facts of one activity (activity_detail) as Field / Value rows of text."""
-
-    def listed(values: list[str]) -> str:
-        return "; ".join(values) if values else "None given"
-
-    dates = detail["start_date"] + (f" to {detail['end_date']}" if detail["end_date"] else "")
-    facts = [
-        ("Activity ID", detail["activity_id"]),
-        ("Dates", dates),
-        ("Target groups", listed(detail["target_group_labels"])),
-        ("Clinical areas", listed(detail["clinical_area_labels"])),
-        ("Participants recorded from", detail["source_description"]),
-        (
-            "Headcount given",
-            "Not given" if detail["participants_total"] is None else str(detail["participants_total"]),
-        ),
-        ("Cost", "Not given" if detail["cost_gbp"] is None else f"£{detail['cost_gbp']:,.2f}"),
-        ("Feedback due", detail["feedback_due_date"]),
-        ("Feedback given", detail["feedback_date"] or "Not yet"),
-        ("Report", detail["report_url"] or "None given"),
-    ]
-    return pd.DataFrame(facts, columns=["Field", "Value"])

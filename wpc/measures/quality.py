@@ -1,4 +1,4 @@
-"""Data quality (DESIGN 4.9): how much of the scope's engagement data can be measured.
+"""Data quality (docs/methods.md section 9): how much of the scope's engagement data can be measured.
 
 Covers the activities held in the scope that start in the period: where their participants
 come from (individual rows, aggregated returns, a headcount only), the share unknown on each

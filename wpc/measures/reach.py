@@ -1,4 +1,4 @@
-"""Whom engagement reaches (DESIGN 4.1, 4.2): participant counts, reach on each dimension,
+"""Whom engagement reaches (docs/methods.md section 2): participant counts, reach on each dimension,
 Core20 reach, and reach by quarter.
 
 Counting unit: one participation (a person at one activity). A person who comes to three
@@ -40,7 +40,7 @@ Cells = Callable[[list[str], np.ndarray, int, int], tuple[Protected, Protected]]
 
 
 def participants(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
-    """DESIGN 4 counts: total, known_area (living in the scope), out_of_area (at the scope's
+    """docs/methods.md section 1 counts: total, known_area (living in the scope), out_of_area (at the scope's
     activities, living outside the ICS), and unknown_home (at the scope's activities, home unknown)."""
     resolved, policy = begin(con, scope, disclosure, "int_scope_homes")
     row = db.query(con, "measures/participants_summary").iloc[0]
@@ -102,7 +102,7 @@ def categories_for(dimension: str, plus_groups: list[str] | None = None, labels=
 def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, int],
                 population: dict[str, int] | None, policy: Policy,
                 everyone: int | None = None, cells: Cells | None = None) -> pd.DataFrame:
-    """Reach on one dimension from its counts (pure; DESIGN 4.1).
+    """Reach on one dimension from its counts (pure; docs/methods.md section 2).
 
     counts: participants per category, 'unknown' included. population: residents per category
     (None for dimensions without a baseline). everyone: for a multi-valued dimension, the
@@ -257,13 +257,13 @@ def reach(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str,
 
 
 def reach_all(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> pd.DataFrame:
-    """Reach on every dimension of DESIGN 4.1 (vocab.DIMENSIONS order)."""
+    """Reach on every dimension of docs/methods.md section 2 (vocab.DIMENSIONS order)."""
     resolved, policy = begin(con, scope, disclosure, *_TABLES)
     return _reach_tables(con, resolved, policy, list(vocab.DIMENSIONS))
 
 
 def core20(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
-    """DESIGN 4.2: reach on national IMD quintile 1 (the most deprived 20% of England)."""
+    """docs/methods.md section 2: reach on national IMD quintile 1 (the most deprived 20% of England)."""
     return core20_from(reach(con, scope, "imd_quintile", disclosure))
 
 

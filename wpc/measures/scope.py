@@ -1,4 +1,4 @@
-"""The scope of a measure (DESIGN 4): an ICS, optionally one place, a period and activity filters.
+"""The scope of a measure (docs/methods.md section 1): an ICS, optionally one place, a period and activity filters.
 
 `Scope` is plain, frozen and hashable, so pages can pass it through `cache.call`. It is
 checked twice: `Scope.parse` reads what people type (dates in ISO or UK form, blanks as
@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, fields
 
 import duckdb
 
-from wpc import db, vocab
+from wpc import db, presets, vocab
 from wpc.presets import Preset
 
 FILTERS = ("programme", "clinical_area", "method", "organisation", "target_group")
@@ -91,6 +91,10 @@ class Scope:
                 f"--to {self.date_to.isoformat()}"
             )
 
+    def choices(self) -> dict:
+        """preset, place, date_from, date_to and the activity filters, as given (None when not set)."""
+        return {name: getattr(self, name) for name in ("preset", "place", "date_from", "date_to", *FILTERS)}
+
     def as_dict(self) -> dict:
         """JSON-ready: dates as ISO text."""
         return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in asdict(self).items()}
@@ -136,40 +140,15 @@ class ResolvedScope:
 
     def sql_params(self) -> dict:
         """The bound parameters every scope SQL file may name."""
-        s = self.scope
         thresholds = self.preset.thresholds
         return {
-            "preset": s.preset,
-            "place": s.place,
-            "date_from": s.date_from,
-            "date_to": s.date_to,
-            "programme": s.programme,
-            "clinical_area": s.clinical_area,
-            "method": s.method,
-            "organisation": s.organisation,
-            "target_group": s.target_group,
+            **self.scope.choices(),
             "today": self.today,
             "window_start": self.window_start,
             "window_end": self.window_end,
             "feedback_window_days": thresholds.feedback_window_days,
             "fatigue_limit": thresholds.fatigue_limit,
         }
-
-
-def registered_presets(con: duckdb.DuckDBPyConnection) -> dict[str, Preset]:
-    rows = con.execute("select preset, config_json from ref_preset order by preset").fetchall()
-    return {preset_id: Preset.model_validate_json(config) for preset_id, config in rows}
-
-
-def registered_preset(con: duckdb.DuckDBPyConnection, preset_id: str) -> Preset | None:
-    """One registered preset (None if there is none by that id): a national database holds
-    dozens, and a scope needs only its own."""
-    rows = con.execute("select config_json from ref_preset where preset = $preset", {"preset": preset_id}).fetchall()
-    return Preset.model_validate_json(rows[0][0]) if rows else None
-
-
-def default_preset(con: duckdb.DuckDBPyConnection) -> str | None:
-    return db.get_meta(con, "default_preset")
 
 
 def resolve(con: duckdb.DuckDBPyConnection, scope: Scope) -> ResolvedScope:
@@ -179,12 +158,12 @@ def resolve(con: duckdb.DuckDBPyConnection, scope: Scope) -> ResolvedScope:
     spelling (place name as in the preset; clinical area, method and target group as codes).
     """
     scope.check_dates()
-    preset = registered_preset(con, scope.preset)
+    preset = presets.registered_preset(con, scope.preset)
     if preset is None:
-        presets = registered_presets(con)
+        known = presets.registered(con)
         raise ScopeError(
             f"no preset {scope.preset!r} in this database: registered presets are "
-            f"{', '.join(sorted(presets)) or 'none'}"
+            f"{', '.join(sorted(known)) or 'none'}"
         )
     changes: dict = {}
     if scope.place is not None:
@@ -201,8 +180,8 @@ def resolve(con: duckdb.DuckDBPyConnection, scope: Scope) -> ResolvedScope:
     if scope.method is not None:
         changes["method"] = _code(scope.method, {m: m for m in vocab.METHODS}, "method")
     if scope.target_group is not None:
-        groups = {"core20": "Core20 (most deprived 20% of England)", **vocab.INCLUSION_GROUPS,
-                  **{code: preset.plus_group_label(code) for code in preset.plus_groups}}
+        groups = {code: preset.group_label(code)
+                  for code in (presets.CORE20, *vocab.INCLUSION_GROUPS, *preset.plus_groups)}
         changes["target_group"] = _code(scope.target_group, groups, "target group")
     for name in ("programme", "organisation"):
         value = getattr(scope, name)

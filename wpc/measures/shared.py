@@ -7,10 +7,9 @@ per measure. When sharing is on, each table is kept, once built, as an Arrow tab
 process, and the next connection to the same database, in the same state, for the same scope
 registers it instead of building it again.
 
-A kept table is found only under the database file's identity and state (path; modification
-time and size of the file and its write-ahead log; how far the uploads audit has got, which
-every upload moves on) and the scope's key (scope, today and thresholds), so an upload or a
-rebuild makes every kept table unreachable at once.
+A kept table is found only under the database file's path and version (`wpc.db.version`, the
+key the page cache uses too) and the scope's key (scope, today and thresholds), so an upload
+or a rebuild makes every kept table unreachable at once.
 Off unless `enable()` is called (the CLI opens one connection per report and gains nothing);
 the oldest tables are dropped beyond a memory budget.
 """
@@ -59,16 +58,7 @@ def database_state(con: duckdb.DuckDBPyConnection) -> tuple | None:
     if not rows or not rows[0][0]:
         return None
     path = Path(rows[0][0]).resolve()
-    stamps = []
-    for part in (path, path.with_name(path.name + ".wal")):
-        try:
-            stat = part.stat()
-        except FileNotFoundError:
-            stamps.append(None)
-            continue
-        stamps.append((stat.st_mtime_ns, stat.st_size))
-    uploads = tuple(int(v) for v in db.query(con, "ingest/state_token").iloc[0])
-    return str(path), tuple(stamps), uploads
+    return str(path), db.version(path)
 
 
 def get(key: tuple | None) -> pa.Table | None:

@@ -1,4 +1,4 @@
-"""Statistics for the measures (DESIGN 4.11), as OHID's PHEindicatormethods computes them.
+"""Statistics for the measures (docs/methods.md section 11), as OHID's PHEindicatormethods computes them.
 
 Small pure functions over numbers or numpy arrays, so each can be checked against a
 published worked example or an independent computation. Counts come from SQL; nothing
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# DESIGN 4.1: the 95% two-sided normal quantile, as the design states it.
+# docs/methods.md section 2: the 95% two-sided normal quantile, as docs/methods.md section 11 states it.
 Z95 = 1.959964
 
 # The SII interval is simulated (as PHEindicatormethods does) with a fixed seed, so the
@@ -121,7 +121,7 @@ def slope_index(populations, counts, per: float = 1000.0, z: float = Z95,
     and the 2.5th and 97.5th percentiles of the simulated SIIs taken. The seed is fixed.
 
     Edge cases: every population must be > 0 (drop empty quantiles first) and at least two
-    quantiles are needed for a line; callers require five (DESIGN 4.4).
+    quantiles are needed for a line; callers require five (docs/methods.md section 4).
     """
     pop = np.asarray(populations, dtype=float)
     obs = np.asarray(counts, dtype=float)
@@ -158,7 +158,7 @@ def slope_index(populations, counts, per: float = 1000.0, z: float = Z95,
 
 
 def flag(ci_low: float | None, ci_high: float | None, population_share: float | None) -> str | None:
-    """DESIGN 4.1: 'under' when the interval lies wholly below the population share, 'over'
+    """docs/methods.md section 2: 'under' when the interval lies wholly below the population share, 'over'
     when wholly above, otherwise 'ok'; None when either side is missing."""
     if any(v is None or math.isnan(v) for v in (ci_low, ci_high, population_share)):
         return None

@@ -1,8 +1,12 @@
 """Presets: which ICS, its places (as lists of district codes), PLUS groups and thresholds.
 
 A preset is a small TOML file (see sel.toml beside this module, and the README's
-"Adding an ICS" section). The three shipped presets are `sel`, `mse` and `hw`; any
-other ICS in England is added by pointing `wpc init --preset` at a file of the same form.
+"Presets and adding an ICS" section). The three shipped presets are `sel`, `mse` and `hw`;
+any other ICS in England is added by pointing `wpc init --preset` at a file of the same form.
+
+This module is the one home for presets: the model, the shipped files, and what a database
+has registered (`registered`, `registered_preset`, `default_id`). A target group's label,
+Core20 included, is `Preset.group_label`.
 """
 
 from __future__ import annotations
@@ -10,12 +14,15 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import duckdb
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from wpc import vocab
+from wpc import db, vocab
 
 PRESET_DIR = Path(__file__).resolve().parent
 BUILTIN = ("sel", "mse", "hw")
+CORE20 = "core20"  # the target group every preset has: people in the most deprived 20% of England
+CORE20_LABEL = "Core20"
 
 
 class PresetError(ValueError):
@@ -86,6 +93,10 @@ class Preset(BaseModel):
     def plus_group_label(self, code: str) -> str:
         return self.plus_group_labels.get(code) or vocab.INCLUSION_GROUPS.get(code, code)
 
+    def group_label(self, code: str) -> str:
+        """A target group code as people read it: Core20, or the PLUS group's label."""
+        return CORE20_LABEL if code == CORE20 else self.plus_group_label(code)
+
 
 def load_preset(name_or_path: str | Path) -> Preset:
     """Load a built-in preset by id (`sel`, `mse`, `hw`) or any preset TOML file by path."""
@@ -110,3 +121,24 @@ def load_preset(name_or_path: str | Path) -> Preset:
 
 def builtin_presets() -> list[Preset]:
     return [load_preset(name) for name in BUILTIN]
+
+
+# ---------- what a database has registered (written by `wpc init`, wpc.reference)
+
+
+def registered(con: duckdb.DuckDBPyConnection) -> dict[str, Preset]:
+    """Every preset registered in the database, by id, built-in presets first."""
+    rows = db.query(con, "presets/registered", preset=None)
+    return {pid: Preset.model_validate_json(config) for pid, config in zip(rows["preset"], rows["config_json"])}
+
+
+def registered_preset(con: duckdb.DuckDBPyConnection, preset_id: str) -> Preset | None:
+    """One registered preset (None if there is none by that id): a national database holds
+    dozens, and a scope needs only its own."""
+    rows = db.query(con, "presets/registered", preset=preset_id)
+    return Preset.model_validate_json(rows["config_json"].iloc[0]) if len(rows) else None
+
+
+def default_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The preset the app and reports open with (the first `--preset` of `wpc init`)."""
+    return db.get_meta(con, "default_preset")

@@ -2,11 +2,11 @@
 
 `call(fn, **kwargs)` runs `fn(con, **kwargs)` for any wpc function that takes a
 connection first, and caches the result on (database file, its version, function,
-arguments). The version is the database's modification time, so an upload from the app
-or from `wpc ingest` in another process is seen on the next rerun; `clear()` empties
+arguments). The version is `wpc.db.version` (the file's modification time and size), so an
+upload from the app or from `wpc ingest` in another process is seen on the next rerun; `clear()` empties
 the cache at once after an upload in this app. `resource` does the same for shared
 objects (the insight library's search index). Measures' scope tables are kept between
-connections too (wpc.measures.shared), under the same kind of database version.
+connections too (wpc.measures.shared), under the same database version.
 """
 
 from __future__ import annotations
@@ -24,41 +24,29 @@ from wpc.measures import shared
 shared.enable()
 
 
-def database_version(path: Path) -> int:
-    """Changes whenever the database is written (its file or write-ahead log)."""
-    stamps = [p.stat().st_mtime_ns for p in (path, path.with_name(path.name + ".wal")) if p.exists()]
-    return max(stamps, default=0)
-
-
-@st.cache_data(show_spinner=False, max_entries=1024, ttl=6 * 3600)
-def _cached_call(db_path: str, version: int, module: str, name: str, kwargs: tuple):
+def _run(db_path: str, version: tuple, module: str, name: str, kwargs: tuple):
     function = getattr(importlib.import_module(module), name)
     with db.reading(db_path) as con:
         return function(con, **dict(kwargs))
+
+
+_cached_call = st.cache_data(show_spinner=False, max_entries=1024, ttl=6 * 3600)(_run)
+_cached_resource = st.cache_resource(show_spinner=False, max_entries=16, ttl=6 * 3600)(_run)
+
+
+def _key(function, db_path: Path, kwargs: dict) -> tuple:
+    return str(db_path), db.version(db_path), function.__module__, function.__name__, tuple(sorted(kwargs.items()))
 
 
 def call(function, db_path: Path, **kwargs):
     """`function(con, **kwargs)` on a read-only connection, cached until the database changes."""
-    return _cached_call(
-        str(db_path), database_version(Path(db_path)), function.__module__, function.__name__,
-        tuple(sorted(kwargs.items())),
-    )
-
-
-@st.cache_resource(show_spinner=False, max_entries=16, ttl=6 * 3600)
-def _cached_resource(db_path: str, version: int, module: str, name: str, kwargs: tuple):
-    function = getattr(importlib.import_module(module), name)
-    with db.reading(db_path) as con:
-        return function(con, **dict(kwargs))
+    return _cached_call(*_key(function, db_path, kwargs))
 
 
 def resource(function, db_path: Path, **kwargs):
     """Like `call`, for an object every session shares as it is (not a copy), such as a
     search index: built once per database version."""
-    return _cached_resource(
-        str(db_path), database_version(Path(db_path)), function.__module__, function.__name__,
-        tuple(sorted(kwargs.items())),
-    )
+    return _cached_resource(*_key(function, db_path, kwargs))
 
 
 def clear() -> None:

@@ -34,7 +34,7 @@ def render(page) -> None:
         st.sidebar.error("The period is reversed: 'Activities from' is after 'Activities to'.")
         filters["date_to"] = None
     st.session_state["_measure_scope"] = Scope(preset=preset.id, place=place, **filters)
-    if place is None and state.record_places() is not None:
+    if place is None and not state.current_access().whole_ics(preset.id):
         st.info(
             f"**{preset.name} as a whole**: totals, shares and comparisons between places cover every "
             "place, with small numbers hidden. Lists of activities, neighbourhoods, insights and uploads "

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from wpc import access, db, vocab
+from wpc import access, presets, vocab
 from wpc.config import load_settings
 from wpc.measures.scope import FILTERS, Scope, filter_options, parse_date
 from wpc.presets import Preset
 from wpc.ui import cache, widgets
+from wpc.views import parts
 
 ALL_PLACES = "All places"
 ANY = "Any"
@@ -81,22 +83,14 @@ def url_date(label: str, key: str, *, container=None, help: str | None = None) -
     return value or None
 
 
-def _registered_presets(con) -> list[Preset]:
-    rows = con.execute("select config_json from ref_preset order by builtin desc, preset").fetchall()
-    return [Preset.model_validate_json(config) for (config,) in rows]
-
-
-def _default_preset(con) -> str | None:
-    return db.get_meta(con, "default_preset")
-
-
-def presets() -> list[Preset]:
-    return cache.call(_registered_presets, db_path())
+def registered() -> dict[str, Preset]:
+    """Every preset registered in the database, by id (wpc.presets), built-in presets first."""
+    return cache.call(presets.registered, db_path())
 
 
 def catalogue() -> dict[str, list[str]]:
     """{preset id: place names} of every registered preset (what access rules are checked against)."""
-    return access.catalogue(presets())
+    return access.catalogue(registered().values())
 
 
 def _refuse(what: str) -> None:
@@ -122,12 +116,12 @@ def choose_scope(container=None, allowed: access.Access | None = None) -> tuple[
     naming another ICS or place is refused with a message, never shown."""
     allowed = allowed or current_access()
     target = container if container is not None else st.sidebar
-    registered = {p.id: p for p in presets()}
-    available = {pid: registered[pid] for pid in allowed.presets() if pid in registered}
+    known = registered()
+    available = {pid: known[pid] for pid in allowed.presets() if pid in known}
     asked_preset, asked_place = st.query_params.get("preset"), st.query_params.get("place")
-    if "preset" not in st.session_state and asked_preset in registered and asked_preset not in available:
-        _refuse(registered[asked_preset].name)
-    default = cache.call(_default_preset, db_path())
+    if "preset" not in st.session_state and asked_preset in known and asked_preset not in available:
+        _refuse(known[asked_preset].name)
+    default = cache.call(presets.default_id, db_path())
     preset_id = url_selectbox(
         "Integrated Care System", list(available), key="preset", default=default,
         format_func=lambda pid: available[pid].name, container=target,
@@ -152,7 +146,7 @@ def _filter_label(name: str, preset: Preset) -> Callable[[str], str]:
     if name == "clinical_area":
         return lambda code: vocab.CLINICAL_AREAS.get(code, code)
     if name == "target_group":
-        return lambda code: "Core20" if code == "core20" else preset.plus_group_label(code)
+        return preset.group_label
     return str
 
 
@@ -174,9 +168,37 @@ def choose_filters(preset: Preset, container=None) -> dict:
     return {"date_from": date_from, "date_to": date_to, **chosen}
 
 
+@dataclass(frozen=True)
+class Here:
+    """What a page needs to build its views: the database, the chosen scope and who is looking."""
+
+    preset: Preset
+    place: str | None  # None = the whole ICS
+    scope: Scope  # ICS, place, period and activity filters, for the view builders
+    path: Path
+    access: access.Access
+
+    @property
+    def name(self) -> str:
+        """The chosen place, else the ICS, by name."""
+        return self.place or self.preset.name
+
+
+def here() -> Here:
+    """This run's choice, as the frame set it (every page starts here)."""
+    preset, place = scope()
+    return Here(preset, place, measure_scope(), db_path(), current_access())
+
+
 def scope() -> tuple[Preset, str | None]:
     """The (preset, place) chosen in the sidebar for this run; place None = whole ICS."""
     return st.session_state["_scope"]
+
+
+def scope_name() -> str:
+    """The chosen place, else the ICS, by name."""
+    preset, place = scope()
+    return place or preset.name
 
 
 def measure_scope() -> Scope:
@@ -222,32 +244,8 @@ def current_access() -> access.Access:
     return st.session_state["_access"]
 
 
-def record_places() -> frozenset[str] | None:
-    """The places whose records (activities, neighbourhoods, insights, uploads) may be listed in
-    this run's view; None = every record of the ICS (whole-ICS access). Every page that lists
-    records passes them through `only_my_places` / `only_my_rows`."""
-    preset, place = scope()
-    return current_access().record_places(preset.id, place)
-
-
-def only_my_places(frame, column: str = "place"):
-    """The rows of `frame` whose `column` is a place whose records this person may see here."""
-    preset, place = scope()
-    return current_access().limit(frame, preset.id, place, column)
-
-
-def only_my_rows(rows: list[dict], key: str = "place") -> list[dict]:
-    """`only_my_places` for a list of records (dicts)."""
-    preset, place = scope()
-    return current_access().limit_rows(rows, preset.id, place, key)
-
-
 def records_name() -> str:
-    """What the listed records cover, in words: the place or ICS, or the person's own places
-    when the whole ICS is chosen but their access covers only some of it."""
+    """What this run's listed records cover, in words (wpc.views.parts.records_name)."""
     preset, place = scope()
-    places = record_places()
-    if place or places is None:
-        return place or preset.name
-    names = [name for name in preset.place_names if name in places]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return parts.records_name(current_access(), preset, place)
+

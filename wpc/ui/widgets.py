@@ -8,15 +8,17 @@ the shared headless browser (wpc.export.charts)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pandas as pd
 import streamlit as st
 
-from wpc import figures
 from wpc.export import charts
 from wpc.export.tables import for_download, to_csv_bytes, to_xlsx_bytes
-from wpc.format import count
+from wpc.views.charts import PLOTLY_CONFIG
+from wpc.views.format import count
+from wpc.views.parts import Metric, Table
 
 SUPPRESSED = "*"
 
@@ -25,7 +27,7 @@ def chart(fig, key: str, download_name: str | None = None, own_fonts: bool = Fal
     """A plotly chart drawn with wpc's offline config (no CDN fetches), with a PNG download.
     `own_fonts`: keep the figure's font sizes (large type in workshop mode) instead of
     Streamlit's chart theme."""
-    st.plotly_chart(fig, width="stretch", key=key, config=figures.PLOTLY_CONFIG,
+    st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG,
                     theme=None if own_fonts else "streamlit")
     height = fig.layout.height or 600
 
@@ -109,6 +111,45 @@ def table(
         st.caption(suppression_note(threshold))
     notes = None if threshold is None else [suppression_note(threshold).replace("\\*", "*")]
     downloads(original, key, percent_columns, download_name, notes)
+
+
+def show_table(view: Table, key: str, download_name: str | None = None) -> None:
+    """A view's table (wpc.views.parts.Table) with its formats, footnote and downloads."""
+    table(view.frame, key, view.percent_columns, view.threshold, view.one_decimal_columns, download_name)
+
+
+def explained(figure, words: str, numbers: Table, chart_key: str, table_key: str, expanded: bool = False) -> None:
+    """A chart, the sentence under it, and its numbers a click away."""
+    chart(figure, key=chart_key)
+    sentence(words)
+    with st.expander("Numbers behind the chart", expanded=expanded):
+        show_table(numbers, key=table_key)
+
+
+def metrics(figures: tuple[Metric, ...] | list[Metric], columns=None) -> None:
+    """Headline figures side by side (in `columns` if given, one each)."""
+    for column, figure in zip(columns or st.columns(len(figures)), figures):
+        column.metric(figure.label, figure.value, help=figure.help)
+
+
+def csv_button(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
+    """A download button for a whole table as formula-safe CSV."""
+    st.download_button(label, to_csv_bytes(frame), file_name=file_name, mime="text/csv", key=key)
+
+
+def pack_buttons(db_path, scope, dimension: str, access, name: str) -> None:
+    """Download buttons for the place pack (PowerPoint and PDF) of the workshop's screens; the
+    pack is made when a button is pressed (wpc.export.pack)."""
+    from wpc.export import pack
+
+    today = scope.today or dt.date.today()
+    buttons = st.container(horizontal=True)
+    for fmt, label in (("pptx", "Download the pack (PowerPoint)"), ("pdf", "Download the pack (PDF)")):
+        buttons.download_button(
+            label, lambda fmt=fmt: pack.make(db_path, scope, fmt, dimension, access=access)[1],
+            file_name=pack.file_name(name, today, fmt), mime=pack.MIME[fmt], key=f"workshop_pack_{fmt}",
+            on_click="ignore", icon=":material/download:", type="primary",
+        )
 
 
 def _count_text(value) -> str:

@@ -13,6 +13,6 @@ select
           and (ref_lsoa.preset is null or ref_lsoa.preset <> activities.preset)
     ) as outside_ics
 from staged_quality
--- a column of nothing but blanks arrives untyped: compare as text
+-- casts: a frame whose column holds only blanks is registered as integers, not text
 left join ref_lsoa on ref_lsoa.lsoa21cd = cast(staged_quality.lsoa21cd as varchar)
-left join activities using (activity_id)
+left join activities on activities.activity_id = cast(staged_quality.activity_id as varchar)

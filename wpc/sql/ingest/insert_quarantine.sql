@@ -1,5 +1,5 @@
--- grain: one row per problem of a row that was not stored.
--- inputs: staged_quarantine (values already reduced: no full postcode, no ref, quotes scrubbed)
-insert into quarantine (upload_id, kind, line, column_name, value, reason, row_json)
-select $upload_id, $kind, cast(line as integer), column_name, value, reason, row_json
+-- grain: one row per row of the upload that was not stored: the row once, its problems as codes.
+-- inputs: staged_quarantine (values already reduced: no full postcode, no ref, free text scrubbed)
+insert into quarantine (upload_id, kind, line, row_json, problems)
+select $upload_id, $kind, cast(line as integer), row_json, problems
 from staged_quarantine

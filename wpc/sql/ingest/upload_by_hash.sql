@@ -1,7 +1,9 @@
--- grain: the earliest upload of a file with this content and kind, if any.
+-- grain: the earliest upload of the same kind whose rows, as read, are the same as the file's
+-- (the keyed hash of its normalised rows), or whose bytes are (uploads recorded before rows
+-- were hashed).
 -- inputs: uploads
 select upload_id, uploaded_at, file_name, rows_read, rows_stored, rows_quarantined, source
 from uploads
-where file_sha256 = $sha256 and kind = $kind
+where kind = $kind and (rows_hash = $rows_hash or file_sha256 = $sha256)
 order by upload_id
 limit 1

@@ -1,5 +1,5 @@
 -- grain: one row per quarter (of activity start date) x place counted in x dimension x category
--- x source: participants of the reach population (DESIGN 4.1) in the period, i.e. those living
+-- x source: participants of the reach population (docs/methods.md section 2) in the period, i.e. those living
 -- in the scope and those of the scope's activities whose home is unknown (people living outside
 -- the scope are left out). Unknown and "prefer not to say" are the category 'unknown', never dropped.
 -- Individual rows give every dimension; an aggregated return gives the dimensions it has

@@ -2,7 +2,7 @@
 -- with `participants` people, for the scope's activities in the period or the fatigue window;
 -- key_sum is the sum of their record keys (a return's row, or the activity standing for a
 -- headcount, counts as one record), from which disclosure control takes cell keys.
--- Keeps the people who belong to the scope (DESIGN 4): those living in it (at any of the
+-- Keeps the people who belong to the scope (docs/methods.md section 1): those living in it (at any of the
 -- ICS's activities), and those of the activities held in the scope whose home is elsewhere
 -- or unknown. home: scope | unknown | ics (another place of the ICS) | out (outside the ICS).
 -- Aggregated returns give homes through their lsoa_code rows (else their imd_quintile rows);

@@ -1,7 +1,7 @@
 -- grain: one row (or none): one activity of the preset, every field, with where its
 -- participants come from (as int_scope_activities decides: individual rows if it has any,
 -- else aggregated returns, else its headcount; 'none' when nothing was recorded), how many,
--- and its feedback due date and status on $today (DESIGN 4.7).
+-- and its feedback due date and status on $today (docs/methods.md section 7).
 -- inputs: activities, participants, returns
 with activity as (
     select *

@@ -1,7 +1,7 @@
 -- grain: one row per activity of the scope in the period (the activity log), newest first,
 -- optionally only those whose title contains $title_contains (any case). participants: the
 -- activity's individual rows (wherever they live), else its headcount from returns or
--- participants_total; null when nothing was recorded. feedback_status as DESIGN 4.7 on $today.
+-- participants_total; null when nothing was recorded. feedback_status as docs/methods.md section 7 on $today.
 -- inputs: int_scope_activities, participants
 with acts as (
     select *

@@ -1,5 +1,5 @@
 -- grain: one row per Core20 LSOA of the scope with no participant living there in the
--- period (a cold spot, DESIGN 4.3), most deprived (lowest national IMD rank) first.
+-- period (a cold spot, docs/methods.md section 3), most deprived (lowest national IMD rank) first.
 -- inputs: int_scope_lsoas, int_scope_homes
 with reached as (
     select distinct home_lsoa as lsoa21cd

@@ -1,5 +1,5 @@
 -- grain: one row per place of the ICS x IMD quintile ('unknown' included): each place's reach
--- population (DESIGN 4.1) in the period, read once from the whole ICS's scope tables instead of
+-- population (docs/methods.md section 2) in the period, read once from the whole ICS's scope tables instead of
 -- building them for every place. A place's reach population is the people living in it (at any
 -- of the ICS's activities) and those of its own activities whose home is unknown, so these are
 -- the imd_quintile rows int_scope_dimension_counts has when built for that place (a test checks

@@ -1,5 +1,5 @@
 -- grain: one row: cost of the scope's activities in the period and their participants
--- (wherever they live), for all activities and for those with a recorded cost (DESIGN 4.8).
+-- (wherever they live), for all activities and for those with a recorded cost (docs/methods.md section 8).
 -- core20 = participants whose home LSOA is in the most deprived 20% of England.
 -- inputs: int_scope_activities, int_scope_homes
 with acts as (

@@ -1,5 +1,5 @@
 -- grain: one row: Core20 LSOAs of the scope and how many had at least one participant
--- living there in the period (DESIGN 4.3).
+-- living there in the period (docs/methods.md section 3).
 -- inputs: int_scope_lsoas, int_scope_homes
 with reached as (
     select distinct home_lsoa as lsoa21cd

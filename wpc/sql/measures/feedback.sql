@@ -1,5 +1,5 @@
 -- grain: one row for the whole scope (breakdown 'all'), then one per place and one per
--- organisation: the feedback loop of the scope's activities in the period (DESIGN 4.7).
+-- organisation: the feedback loop of the scope's activities in the period (docs/methods.md section 7).
 -- due = feedback_due, else end (or start) date + the preset's window; closed = a feedback
 -- date given; on time = closed by the due date; overdue = not closed and due before $today.
 -- inputs: int_scope_activities

@@ -1,5 +1,5 @@
 -- grain: one row per place x target group with two or more of the scope's activities
--- starting in the fatigue window and targeting that group (DESIGN 4.5).
+-- starting in the fatigue window and targeting that group (docs/methods.md section 5).
 -- inputs: int_scope_activities
 with targeted as (
     select place, activity_id, title, start_date, unnest(target_groups) as target_group

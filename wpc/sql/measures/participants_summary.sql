@@ -1,4 +1,4 @@
--- grain: one row: the participant counts of DESIGN 4 for the scope's period.
+-- grain: one row: the participant counts of docs/methods.md section 1 for the scope's period.
 -- total = living in the scope + those of the scope's activities whose home is unknown or
 -- outside the ICS; known_area = living in the scope; out_of_area = those of the scope's
 -- activities living outside the ICS; unknown_home = those of the scope's activities whose

@@ -1,5 +1,5 @@
 -- grain: one row: the scope's activities in the period by where their participants come
--- from, and the activities whose figures disagree (DESIGN 4.9).
+-- from, and the activities whose figures disagree (docs/methods.md section 9).
 -- inputs: quality_scope_activities
 select
     count(*) as activities,

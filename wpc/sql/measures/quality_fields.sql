@@ -1,5 +1,5 @@
 -- grain: one row: the individual participant rows of the scope's activities in the period,
--- how many are unknown on each field, and postcodes that were invalid or not found (DESIGN 4.9).
+-- how many are unknown on each field, and postcodes that were invalid or not found (docs/methods.md section 9).
 -- inputs: int_scope_activities, int_scope_participants
 with rows as (
     select *

@@ -1,5 +1,5 @@
 -- grain: one row per activity of the scope in the period: where its participants come from
--- (source), its individual rows, and whether its figures disagree (DESIGN 4.9): a headcount
+-- (source), its individual rows, and whether its figures disagree (docs/methods.md section 9): a headcount
 -- that differs from its individual rows, or aggregated returns that differ from each other or
 -- from the headcount. A temporary view that quality_activities and quality_mismatches read.
 -- inputs: int_scope_activities, int_scope_homes

@@ -1,7 +1,7 @@
 -- grain: one row: people with a participant ref who took part in activities starting in the
 -- fatigue window (living in the scope, or at the scope's activities), and how many of them
--- took part in at least $fatigue_limit distinct activities (DESIGN 4.5), with the sums of
--- their rows' record keys (disclosure control: the same people, the same small change).
+-- took part in at least $fatigue_limit distinct activities (docs/methods.md section 5), with the sums
+-- of their rows' record keys (disclosure control: the same people, the same small change).
 -- inputs: int_scope_activities, int_scope_refs
 with per_person as (
     select participant_hash, count(distinct activity_id) as activities, sum(record_key) as key_sum

@@ -1,6 +1,6 @@
 -- grain: one row per method, then one per organisation: the scope's activities in the period,
 -- their participants (wherever they live), those with a known home deprivation, those living
--- in Core20 areas, and cost (DESIGN 4.8b).
+-- in Core20 areas, and cost (docs/methods.md section 8).
 -- inputs: int_scope_activities, int_scope_homes
 with acts as (
     select

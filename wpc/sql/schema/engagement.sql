@@ -1,6 +1,6 @@
 -- The engagement data users upload, the quarantine of rows that could not be stored, and
 -- the audit of uploads. Created if absent by `wpc init`; never dropped by a rebuild.
--- Personal data rules (DESIGN 6): no full postcode and no raw participant_ref is stored
+-- Personal data rules (SECURITY.md, What wpc never stores): no full postcode and no raw participant_ref is stored
 -- anywhere in these tables; quotes are scrubbed before they reach `insights`.
 
 create table if not exists meta (
@@ -100,13 +100,18 @@ create table if not exists insights (
     upload_id    integer not null
 );
 
--- grain: one row per problem found in a row that was not stored (a row may have several)
+-- grain: one row per row of an upload that was not stored (the row once, its problems as codes)
 create table if not exists quarantine (
-    upload_id   integer not null,
-    kind        varchar not null,
-    line        integer not null,  -- line in the uploaded file (header is line 1)
-    column_name varchar,
-    value       varchar,           -- as given, except personal data reduced (see ingest)
-    reason      varchar not null,
-    row_json    varchar not null   -- the row as read, personal data reduced, to rebuild a rejects file
+    upload_id integer not null,
+    kind      varchar not null,
+    line      integer not null,  -- line in the uploaded file (header is line 1)
+    row_json  varchar not null,  -- the row's cells in the standard's columns, personal data reduced (see ingest)
+    problems  struct(column_name varchar, reason integer)[] not null  -- the field (null: the whole row) and reason code
+);
+
+-- grain: one row per distinct reason of an upload's quarantined rows; quarantine.problems refer to it by code
+create table if not exists quarantine_reasons (
+    upload_id integer not null,
+    reason    integer not null,
+    text      varchar not null  -- scrubbed of personal identifiers
 );

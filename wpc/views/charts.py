@@ -1,4 +1,4 @@
-"""Chart builders: each takes tidy data and returns a plotly figure (pages and packs share them).
+"""Chart builders: each takes tidy data and returns a plotly figure (every view draws with them).
 
 Palettes are colour-blind safe: Okabe-Ito for categories, viridis for ordered scales.
 Maps are plotly `Choropleth` traces on an invisible geo base with no tile server, so
@@ -13,7 +13,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from wpc.format import quarter as quarter_label
+from wpc.views.format import quarter as quarter_label
 
 # Okabe & Ito (2008) colour-blind-safe qualitative palette.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -164,7 +164,7 @@ MUTED_COLOUR = "#4C6272"  # secondary text and axis lines: 6.4:1
 GRID_COLOUR = "#E8EDEE"  # gridlines only: decorative, carry no information
 POPULATION_COLOUR = "#000000"
 OUTLINE_COLOUR = "#000000"
-# Engaged-share markers by flag (DESIGN 4.1), Okabe-Ito, each 3:1 or more on white, with a
+# Engaged-share markers by flag (docs/methods.md section 2), Okabe-Ito, each 3:1 or more on white, with a
 # different marker shape as well, so colour is never the only cue.
 FLAG_STYLES = {
     "under": ("#D55E00", "triangle-left", "Below residents' share"),
@@ -366,7 +366,7 @@ def _rate_hover(participants, rate, threshold: int) -> str:
 
 def lsoa_rate_map(areas: pd.DataFrame, threshold: int, title: str | None = None,
                   height: int = 560) -> go.Figure:
-    """LSOAs coloured by participants per 1,000 residents in classes (`dashboard.coverage_map`
+    """LSOAs coloured by participants per 1,000 residents in classes (`wpc.views.coverage.map_rows`
     rows): vermillion where nobody was reached, grey where the count is withheld (never drawn
     as zero), cold spots outlined in black."""
     breaks = rate_breaks(areas["rate_per_1000"])

@@ -1,3 +1,0 @@
--- Quarantine rows of the preset's demo uploads.
-delete from quarantine
-where upload_id in (select upload_id from uploads where source = 'demo' and file_name like $file_prefix || '%')

@@ -1,0 +1,426 @@
+"""Activity and feedback: the scope's activities (the log, docs/methods.md section 14), how far
+up the ladder of participation they went and where they sit in the engagement cycle (section
+6), whether people were told what changed (the feedback loop, section 7), and who took part in
+one activity. Lists of activities show only the person's own places."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from wpc import measures, vocab
+from wpc.access import Access
+from wpc.measures import log
+from wpc.measures.scope import Scope
+from wpc.views import charts
+from wpc.views.format import activity_count, counted, day, lower_first, missing, number, pct, verb
+from wpc.views.parts import Metric, Table, limit, records_name
+
+PROFILE_LABELS = {**vocab.DIMENSION_LABELS, "home": "Where they live"}
+PROFILE_DIMENSIONS = log.PROFILE_DIMENSIONS
+LOG_TITLES = {"start_date": "Start", "title": "Title", "place": "Place", "organisation": "Organisation",
+              "programme": "Programme", "method": "Method", "ladder_name": "Ladder rung",
+              "cycle_name": "Cycle stage", "target_group_names": "Target groups", "participants": "Participants",
+              "feedback_status": "Feedback", "feedback_due": "Feedback due", "activity_id": "Activity ID"}
+RECENT_TITLES = {key: LOG_TITLES[key] for key in
+                 ("start_date", "title", "organisation", "method", "participants", "feedback_status")}
+FEEDBACK_COLUMNS = ["activities", "closed_on_time", "closed_late", "overdue", "not_yet_due",
+                    "share_closed_on_time"]
+# feedback_table's columns as people read them (pages, workshop screens, packs)
+FEEDBACK_TITLES = {"organisation": "Organisation", "place": "Place", "activities": "Activities",
+                   "closed_on_time": "Closed on time", "closed_late": "Closed late", "overdue": "Overdue",
+                   "not_yet_due": "Not yet due", "share_closed_on_time": "Share closed on time"}
+# ladder and cycle tables' columns as people read them
+STEP_TITLES = {"rung": "Rung", "stage": "Stage", "name": "Name", "activities": "Activities",
+               "share": "Share of those recorded"}
+STEPS_CAPTION = "The last row counts the activities with no rung or stage recorded, as a share of all."
+
+
+@dataclass(frozen=True)
+class Headlines:
+    name: str
+    empty: bool  # no activity in the scope at all
+    metrics: tuple[Metric, ...]
+
+
+@dataclass(frozen=True)
+class ActivityLog:
+    listed_name: str  # whose activities are listed (the person's own places)
+    sentence: str
+    log: Table  # the listed activities, newest first
+    choices: dict[str, str]  # activity id -> "title · start date", for the detail's chooser
+    whole_ics: bool  # the person may see every place's records
+
+    def link_note(self, asked: str | None) -> tuple[str, str] | None:
+        """What to say when a link names an activity that is not listed: ('warning', text)
+        when it is not the person's to see, ('info', text) otherwise; None when it is listed."""
+        if not asked or asked in self.choices:
+            return None
+        if not self.whole_ics:
+            return ("warning", f"You cannot open the activity this link names: it is not an activity of your "
+                    f"places ({self.listed_name}) in this choice of place, period and filters, so nothing of "
+                    "it is shown. Showing the newest of yours instead.")
+        return ("info", f"Activity {asked} is not in this list (place, period, filters or title search); "
+                "showing the newest activity instead.")
+
+
+@dataclass(frozen=True)
+class ActivityDetail:
+    title: str
+    facts: str  # place · organisation · programme · method
+    metrics: tuple[Metric, ...]
+    table: Table
+    you_said: str
+    we_did: str
+    monitored: bool  # individual rows or returns: a profile by dimension can be drawn
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who took part in one activity, on one dimension."""
+
+    sentence: str
+    chart: go.Figure | None  # None without equality monitoring
+    table: Table | None
+
+
+@dataclass(frozen=True)
+class Steps:
+    """The ladder of participation or the engagement cycle."""
+
+    chart: go.Figure
+    sentence: str
+    table: Table
+
+
+@dataclass(frozen=True)
+class FeedbackLoop:
+    sentence: str
+    chart: go.Figure
+    overdue_sentence: str
+    by_organisation: Table
+    by_place: Table | None  # the whole ICS only
+    overdue: Table  # the person's own places' overdue activities
+    all_on_time: str | None  # said instead of an empty overdue table
+    due_rule: str
+
+
+def headlines(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> Headlines:
+    """The headlines over every activity of the scope (aggregates: not limited by access)."""
+    resolved = measures.resolve(con, scope)
+    everything = log.activity_log(con, scope, disclosure=disclosure)
+    top = measures.co_design_share(measures.ladder(con, scope, disclosure))
+    loop = measures.feedback(con, scope, disclosure)
+    return Headlines(resolved.name, everything.empty, (
+        Metric("Activities", number(len(everything))),
+        Metric("At co-design or co-production", pct(top["share"]),
+               "Share of the activities with a ladder rung recorded that reached rung 6 (co-design) or 7 "
+               "(co-production)."),
+        Metric("Feedback closed on time", pct(loop["share_closed_on_time"]),
+               "Of the activities whose feedback is closed or overdue, the share closed by the due date: "
+               f"feedback_due, else the end (or start) date + {resolved.preset.thresholds.feedback_window_days} "
+               "days."),
+        Metric("Feedback overdue", number(loop["overdue"])),
+    ))
+
+
+def activities(con: duckdb.DuckDBPyConnection, scope: Scope, access: Access | None = None,
+               title: str | None = None, disclosure: str = "suppress") -> ActivityLog:
+    """The log of the scope's activities that `access` may see (titles containing `title`, if
+    given), newest first."""
+    resolved = measures.resolve(con, scope)
+    s = resolved.scope
+    shown = limit(access, s, log.activity_log(con, scope, title, disclosure))
+    listed_name = records_name(access, resolved.preset, s.place)
+    titles = {key: title for key, title in LOG_TITLES.items() if not (s.place and key == "place")}
+    return ActivityLog(
+        listed_name=listed_name, sentence=activity_log(listed_name, shown, title),
+        log=Table("activity-log", "Activity log", shown[list(titles)].rename(columns=titles),
+                  threshold=resolved.threshold),
+        choices=dict(zip(shown["activity_id"],
+                         shown["title"] + " · " + shown["start_date"].dt.strftime("%d/%m/%Y"))),
+        whole_ics=access is None or access.whole_ics(s.preset),
+    )
+
+
+def detail(con: duckdb.DuckDBPyConnection, scope: Scope, activity_id: str,
+           disclosure: str = "suppress") -> ActivityDetail:
+    """One activity of the scope's ICS (the caller offers only the activities the person may see)."""
+    threshold = measures.resolve(con, scope).threshold
+    row = log.activity_detail(con, scope, activity_id, disclosure)
+    facts = [row["place"], row["organisation"], row["programme"], row["method"]]
+    return ActivityDetail(
+        title=row["title"], facts=" · ".join(str(f) for f in facts if f),
+        metrics=(
+            Metric("Participants", "*" if row["participants"] == "*" else number(row["participants"]),
+                   f"From {row['source_description']}."),
+            Metric("Ladder rung", f"{row['ladder_rung']} {row['ladder_name']}" if row["ladder_rung"] else "–"),
+            Metric("Cycle stage", f"{row['cycle_stage']} {row['cycle_name']}" if row["cycle_stage"] else "–"),
+            Metric("Feedback", row["feedback_status"].capitalize(), f"Due {row['feedback_due_date']}."),
+        ),
+        table=Table("activity-detail", "The activity", detail_table(row), threshold=threshold),
+        you_said=row["you_said"] or "Not recorded.", we_did=row["we_did"] or "Not recorded.",
+        monitored=row["source"] not in ("none", "headcount"),
+    )
+
+
+def profile(con: duckdb.DuckDBPyConnection, scope: Scope, activity_id: str, dimension: str = "imd_quintile",
+            disclosure: str = "suppress") -> Profile:
+    """Who took part in one activity (wherever they live), on one dimension."""
+    threshold = measures.resolve(con, scope).threshold
+    row = log.activity_detail(con, scope, activity_id, disclosure)
+    people = log.activity_profile(con, scope, activity_id, disclosure)
+    if row["source"] in ("none", "headcount"):
+        return Profile(activity_profile(row, people, "imd_quintile", "deprivation"), None, None)
+    label = PROFILE_LABELS[dimension]
+    rows = people[people["dimension"] == dimension]
+    table = rows[["label", "participants", "share"]].rename(
+        columns={"label": label, "participants": "Participants", "share": "Share of those known"})
+    return Profile(activity_profile(row, people, dimension, label), charts.profile_bars(people, dimension),
+                   Table("activity-profile", f"Who took part: {label}", table,
+                         percent_columns=("Share of those known",), threshold=threshold))
+
+
+def steps(con: duckdb.DuckDBPyConnection, scope: Scope, kind: str = "ladder",
+          disclosure: str = "suppress") -> Steps:
+    """The ladder of participation (kind "ladder") or the engagement cycle ("cycle")."""
+    measure, step, sentence, title = STEP_KINDS[kind]
+    counts = measure(con, scope, disclosure)
+    return Steps(charts.steps_bars(counts, step), sentence(measures.resolve(con, scope).name, counts),
+                 Table(kind, title, counts.rename(columns=STEP_TITLES), percent_columns=("Share of those recorded",)))
+
+
+def feedback_loop(con: duckdb.DuckDBPyConnection, scope: Scope, access: Access | None = None,
+                  disclosure: str = "suppress") -> FeedbackLoop:
+    """The feedback loop by organisation and place, and the overdue activities `access` may see."""
+    resolved = measures.resolve(con, scope)
+    s = resolved.scope
+    loop = measures.feedback(con, scope, disclosure)
+    overdue = limit(access, s, loop["overdue_activities"])
+    listed_name = records_name(access, resolved.preset, s.place)
+    on_time = None
+    if not overdue:
+        on_time = (f"No activity of {listed_name} has overdue feedback." if loop["overdue_activities"]
+                   else "No activity's feedback is overdue.")
+    return FeedbackLoop(
+        sentence=feedback(resolved.name, loop), chart=charts.feedback_by_organisation(loop["by_organisation"]),
+        overdue_sentence=overdue_by_organisation(loop),
+        by_organisation=Table(
+            "feedback-by-organisation", "Feedback loop by organisation (activities), most overdue first",
+            feedback_table(loop["by_organisation"], "organisation").rename(columns=FEEDBACK_TITLES),
+            percent_columns=("Share closed on time",),
+            slide_columns=("Organisation", "Activities", "Closed on time", "Overdue")),
+        by_place=None if s.place is not None or not loop["by_place"] else Table(
+            "feedback-by-place", "Feedback loop by place",
+            feedback_table(loop["by_place"], "place").rename(columns=FEEDBACK_TITLES),
+            percent_columns=("Share closed on time",)),
+        overdue=Table("feedback-overdue", "Activities whose feedback is overdue, longest overdue first",
+                      overdue_table(overdue, with_place=s.place is None)),
+        all_on_time=on_time, due_rule=loop["due_rule"].capitalize() + ".",
+    )
+
+
+def recent(con: duckdb.DuckDBPyConnection, scope: Scope, group: str, access: Access | None = None,
+           disclosure: str = "suppress") -> pd.DataFrame:
+    """The activities of the last 12 months that targeted `group`, of the places `access` may see."""
+    return limit(access, measures.resolve(con, scope).scope,
+                 log.recent_activities(con, scope, target_group=group, disclosure=disclosure))
+
+
+# ---------- the same numbers as tables and sentences for people to read (pure)
+
+
+def feedback_table(rows: list[dict], name: str) -> pd.DataFrame:
+    """measures.feedback()'s by_organisation or by_place rows as a table, most overdue first."""
+    frame = pd.DataFrame(rows, columns=[name, "closed", *FEEDBACK_COLUMNS])
+    frame = frame.sort_values(["overdue", "activities", name], ascending=[False, False, True], kind="stable")
+    return frame[[name, *FEEDBACK_COLUMNS]].reset_index(drop=True)
+
+
+def overdue_table(rows: list[dict], with_place: bool = True) -> pd.DataFrame:
+    """measures.feedback()'s overdue_activities as a table, as they come (longest overdue first)."""
+    columns = {
+        "title": "Title",
+        "place": "Place",
+        "organisation": "Organisation",
+        "start_date": "Start",
+        "due_date": "Feedback due",
+        "days_overdue": "Days overdue",
+        "activity_id": "Activity ID",
+    }
+    if not with_place:
+        columns.pop("place")
+    return pd.DataFrame(rows, columns=list(columns)).rename(columns=columns)
+
+
+def detail_table(detail: dict) -> pd.DataFrame:
+    """The facts of one activity (activity_detail) as Field / Value rows of text."""
+
+    def listed(values: list[str]) -> str:
+        return "; ".join(values) if values else "None given"
+
+    dates = detail["start_date"] + (f" to {detail['end_date']}" if detail["end_date"] else "")
+    facts = [
+        ("Activity ID", detail["activity_id"]),
+        ("Dates", dates),
+        ("Target groups", listed(detail["target_group_labels"])),
+        ("Clinical areas", listed(detail["clinical_area_labels"])),
+        ("Participants recorded from", detail["source_description"]),
+        (
+            "Headcount given",
+            "Not given" if detail["participants_total"] is None else str(detail["participants_total"]),
+        ),
+        ("Cost", "Not given" if detail["cost_gbp"] is None else f"£{detail['cost_gbp']:,.2f}"),
+        ("Feedback due", detail["feedback_due_date"]),
+        ("Feedback given", detail["feedback_date"] or "Not yet"),
+        ("Report", detail["report_url"] or "None given"),
+    ]
+    return pd.DataFrame(facts, columns=["Field", "Value"])
+
+
+def activity_log(scope_name: str, log, title_contains: str | None = None) -> str:
+    """One sentence over the activity log (measures.log.activity_log)."""
+    about = f' with "{title_contains}" in the title' if title_contains else ""
+    if log.empty:
+        return f"No activities in {scope_name}{about}."
+    overdue = int((log["feedback_status"] == "overdue").sum())
+    newest, oldest = log["start_date"].max(), log["start_date"].min()
+    text = (
+        f"{activity_count(len(log))} in {scope_name}{about}, started between {day(oldest)} and "
+        f"{day(newest)}, newest first."
+    )
+    if overdue:
+        text += f" {activity_count(overdue)} {verb(overdue, 'is', 'are')} overdue feedback."
+    return text
+
+
+def _steps(scope_name: str, steps, column: str, what: str, words) -> str:
+    """A sentence over the ladder or the cycle: `words(recorded rows, their activities)` for the
+    steps recorded, then how many activities have none; or why there is nothing to say."""
+    recorded = steps[steps[column].notna()]
+    missing = int(steps.loc[steps[column].isna(), "activities"].sum())
+    total = int(recorded["activities"].sum())
+    if not total:
+        if not missing:
+            return f"No activities in {scope_name}."
+        return f"None of the {activity_count(missing)} in {scope_name} has {what} recorded."
+    tail = f" {activity_count(missing)} {verb(missing, 'has', 'have')} no {column} recorded." if missing else ""
+    return words(recorded, total) + tail
+
+
+def ladder(scope_name: str, steps) -> str:
+    """Where the scope's activities sit on the ladder of participation (measures.ladder)."""
+    def words(recorded, total: int) -> str:
+        shared = measures.co_design_share(steps)["co_production"]
+        biggest = recorded.loc[recorded["activities"].idxmax()]
+        return (f"Of the {activity_count(total)} in {scope_name} with a rung recorded, {number(shared)} "
+                f"({pct(shared / total)}) reached co-design or co-production, the top two rungs. The most common "
+                f"rung was {int(biggest['rung'])} {biggest['name']} ({number(biggest['activities'])}, "
+                f"{pct(biggest['share'])}).")
+
+    return _steps(scope_name, steps, "rung", "a rung of the ladder", words)
+
+
+def cycle(scope_name: str, steps) -> str:
+    """Where the scope's activities sit in the engagement cycle (measures.cycle)."""
+    def words(recorded, total: int) -> str:
+        biggest = recorded.loc[recorded["activities"].idxmax()]
+        fewest = recorded.loc[recorded["activities"].idxmin()]
+        return (f"Of the {activity_count(total)} in {scope_name} with a stage recorded, most were at stage "
+                f"{int(biggest['stage'])}, {biggest['name']} ({number(biggest['activities'])}, "
+                f"{pct(biggest['share'])}); fewest at stage {int(fewest['stage'])}, {fewest['name']} "
+                f"({number(fewest['activities'])}).")
+
+    return _steps(scope_name, steps, "stage", "a stage of the cycle", words)
+
+
+def feedback(scope_name: str, loop: dict) -> str:
+    """The feedback loop in words (measures.feedback)."""
+    if not loop["activities"]:
+        return f"No activities in {scope_name}, so no feedback is due."
+    text = (
+        f"Of the {activity_count(loop['activities'])} in {scope_name}, {number(loop['closed'])} told people "
+        f'what changed ("you said, we did"): {number(loop["closed_on_time"])} on time and '
+        f"{number(loop['closed_late'])} late. {number(loop['overdue'])} "
+        f"{verb(loop['overdue'], 'is', 'are')} overdue and {number(loop['not_yet_due'])} not yet due."
+    )
+    if loop["share_closed_on_time"] is not None:
+        text += (
+            f" {pct(loop['share_closed_on_time'])} of the activities whose feedback is closed or overdue "
+            "closed it on time."
+        )
+    return text
+
+
+def overdue_by_organisation(loop: dict) -> str:
+    """Which organisations hold the overdue feedback (measures.feedback()['by_organisation'])."""
+    late = sorted(
+        (r for r in loop["by_organisation"] if r["overdue"]),
+        key=lambda r: (-r["overdue"], -r["activities"], r["organisation"]),
+    )
+    if not late:
+        return "No activity's feedback is overdue."
+    named = [f"{r['organisation']} ({number(r['overdue'])})" for r in late[:3]]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    text = f"{activity_count(loop['overdue'])} {verb(loop['overdue'], 'is', 'are')} overdue feedback. "
+    if len(late) == 1:
+        return text + f"All of them are with {listed}."
+    text += f"The organisations with the most: {listed}"
+    if len(late) > 3:
+        rest = sum(r["overdue"] for r in late[3:])
+        others = len(late) - 3
+        have = verb(others, "organisation has", "organisations have")
+        text += f"; {others} other {have} the other {number(rest)}"
+    return text + "."
+
+
+def activity_profile(detail: dict, profile, dimension: str, dimension_label: str) -> str:
+    """Who took part in one activity, on one dimension (measures.log.activity_detail and
+    activity_profile): the largest known category, and what is hidden or unknown."""
+    title = f'"{detail["title"]}"'
+    total = detail["participants"]
+    if detail["source"] == "none" or total in (None, 0):
+        return f"No participants are recorded for {title}."
+    if detail["source"] == "headcount":
+        return (
+            f"{title} recorded a headcount of {counted(total, 'participant')} but no equality monitoring, "
+            "so nothing is known about who they were."
+        )
+    rows = profile[profile["dimension"] == dimension]
+    known = rows[rows["category"] != "unknown"]
+    unknown = rows[rows["category"] == "unknown"].iloc[0]
+    hidden = int((known["participants"] == "*").sum())
+    shown = known[known["participants"] != "*"]
+    shown = shown[shown["participants"].astype(int) > 0] if len(shown) else shown
+    on = lower_first(dimension_label)
+    if shown.empty:
+        if hidden:
+            people = "few participants" if total == "*" else counted(total, "participant")
+            return (
+                f"On {on}, the {people} of {title} are too few in each group to show without risk of "
+                "identifying someone."
+            )
+        return f"{dimension_label} is unknown for every participant of {title}."
+    biggest = shown.loc[shown["participants"].astype(int).idxmax()]
+    share = "" if missing(biggest["share"]) else f", {pct(biggest['share'])} of those with a known value"
+    text = (
+        f"Of the {counted(total, 'participant')} of {title}, the largest group on {on} is "
+        f"{biggest['label']}: {number(int(biggest['participants']))}{share}."
+    )
+    if hidden:
+        text += f" {hidden} {verb(hidden, 'group is', 'groups are')} hidden (*) because the count is small."
+    if unknown["participants"] == "*":
+        text += " A few are unknown."
+    elif int(unknown["participants"]):
+        text += f" {number(int(unknown['participants']))} unknown ({pct(unknown['share'])})."
+    return text
+
+
+# kind -> (measure, step column, sentence, table title)
+STEP_KINDS = {
+    "ladder": (measures.ladder, "rung", ladder, "Activities by rung of the ladder of participation"),
+    "cycle": (measures.cycle, "stage", cycle, "Activities by stage of the engagement cycle"),
+}

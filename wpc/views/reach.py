@@ -1,0 +1,245 @@
+"""Reach gaps: on one dimension, each category's share of participants against its share of
+residents, with 95% intervals (docs/methods.md section 2), the unknowns beside it, and how one
+category moved by quarter. The reach tables here serve Core20 reach and the workshop too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from wpc import measures, vocab
+from wpc.measures.scope import Scope
+from wpc.views import charts
+from wpc.views.format import SUPPRESSED, count, gap_words, pct, plural, quarter
+from wpc.views.parts import Metric, Table
+
+DIMENSIONS = vocab.DIMENSION_LABELS  # code -> label, in the order pages offer them
+DEFAULT_DIMENSION = "imd_quintile"
+SHARE_COLUMNS = ("Share of participants", "95% CI from", "95% CI to", "Residents' share")
+ONE_DECIMAL_COLUMNS = ("Gap (points)", "Per 1,000 residents", "95% CI from", "95% CI to")
+FLAG_WORDS = {
+    "under": "Below residents' share",
+    "over": "Above residents' share",
+    "ok": "Within chance of residents' share",
+}
+
+
+@dataclass(frozen=True)
+class ReachGaps:
+    """Reach on one dimension for one scope."""
+
+    name: str
+    dimension: str
+    label: str
+    empty: bool  # nobody took part: nothing to show
+    heading: str
+    chart: go.Figure
+    unknown: tuple[Metric, ...]
+    unknown_sentence: str
+    sentence: str
+    table: Table
+    categories: dict[str, str]  # code -> label, unknown left out (for the trend's chooser)
+    focus: str  # the category the trend looks at first
+
+
+@dataclass(frozen=True)
+class ReachTrend:
+    """One category's share of participants by quarter."""
+
+    empty: bool
+    chart: go.Figure | None
+    sentence: str
+    table: Table | None
+
+
+def gaps(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = DEFAULT_DIMENSION,
+         disclosure: str = "suppress") -> ReachGaps:
+    resolved = measures.resolve(con, scope)
+    rows = measures.reach(con, scope, dimension, disclosure)
+    label = DIMENSIONS[dimension]
+    unknown = unknown_row(rows)
+    return ReachGaps(
+        name=resolved.name, dimension=dimension, label=label, empty=bool(rows["engaged"].eq(0).all()),
+        heading=(f"{label}: participants against residents" if has_baseline(rows)
+                 else f"{label}: share of participants"),
+        chart=charts.share_intervals(rows),
+        unknown=(Metric("Unknown or not given", count(unknown["engaged"]),
+                        "Participants whose answer on this dimension is unknown: left out of the shares."),
+                 Metric("Share of all participants", pct(unknown["share"]))),
+        unknown_sentence=reach_unknown(rows), sentence=reach_gaps(resolved.name, rows),
+        table=reach_table(rows, f"reach-{dimension.replace('_', '-')}", f"Reach: {label}", resolved.threshold),
+        categories=categories(rows), focus=focus_category(rows),
+    )
+
+
+def trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str, category: str,
+          disclosure: str = "suppress") -> ReachTrend:
+    resolved = measures.resolve(con, scope)
+    rows = measures.reach_trend(con, scope, dimension, category, disclosure)
+    if rows.empty:
+        return ReachTrend(True, None, "", None)
+    label = categories(measures.reach(con, scope, dimension, disclosure)).get(category, category)
+    table = trend_display(rows)
+    return ReachTrend(
+        False, charts.reach_trend_chart(rows, label), reach_trend(resolved.name, label, rows),
+        Table("reach-trend", f"{label} by quarter", table, SHARE_COLUMNS, ONE_DECIMAL_COLUMNS,
+              threshold=resolved.threshold),
+    )
+
+
+def reach_table(rows: pd.DataFrame, name: str, title: str, threshold: int | None,
+                label_column: str = "label", label_title: str = "Category") -> Table:
+    """Reach rows as the table behind a chart (the first five columns fit beside it on a slide)."""
+    return Table(name, title, reach_display(rows, label_column, label_title), SHARE_COLUMNS,
+                 ONE_DECIMAL_COLUMNS, slide_columns=(label_title, "Participants", "Share of participants",
+                                                     "Residents' share", "Gap (points)"),
+                 threshold=threshold)
+
+
+# ---------- tables as people read them (pure): plain column names, shares kept as 0-1 fractions
+
+
+def _flag_words(flag) -> str | None:
+    return FLAG_WORDS.get(flag) if isinstance(flag, str) else None
+
+
+def _points(gap) -> float | None:
+    return None if gap is None or pd.isna(gap) else round(float(gap), 1)
+
+
+def reach_display(rows: pd.DataFrame, label_column: str = "label",
+                  label_title: str = "Category") -> pd.DataFrame:
+    """Reach rows (measures.reach, or core20_by_place with label_column='area') as a table."""
+    return pd.DataFrame({
+        label_title: rows[label_column].to_numpy(),
+        "Participants": rows["engaged"].to_numpy(),
+        "Share of participants": pd.to_numeric(rows["engaged_share"], errors="coerce").to_numpy(),
+        "95% CI from": pd.to_numeric(rows["ci_low"], errors="coerce").to_numpy(),
+        "95% CI to": pd.to_numeric(rows["ci_high"], errors="coerce").to_numpy(),
+        "Residents' share": pd.to_numeric(rows["population_share"], errors="coerce").to_numpy(),
+        "Gap (points)": [_points(g) for g in rows["gap_pp"]],
+        "Flag": [_flag_words(f) for f in rows["flag"]],
+    })
+
+
+def unknown_row(rows: pd.DataFrame) -> dict:
+    """The 'unknown' row of a reach table: its count ('*' if hidden) and share of all participants."""
+    row = rows[rows["category"] == "unknown"].iloc[0]
+    share = row["engaged_share"]
+    return {"engaged": row["engaged"], "share": None if share is None or pd.isna(share) else float(share)}
+
+
+def has_baseline(rows: pd.DataFrame) -> bool:
+    """Whether a reach table has residents' shares to compare with (inclusion groups have none)."""
+    return bool(pd.to_numeric(rows["population_share"], errors="coerce").notna().any())
+
+
+def categories(rows: pd.DataFrame) -> dict[str, str]:
+    """A reach table's categories (unknown left out) as code -> label, in order."""
+    known = rows[rows["category"] != "unknown"]
+    return dict(zip(known["category"], known["label"], strict=True))
+
+
+def focus_category(reach_rows: pd.DataFrame) -> str:
+    """The category a reach page looks at first (pure): Core20 for deprivation, otherwise
+    the category furthest below its residents' share, else the first category."""
+    categories = reach_rows[reach_rows["category"] != "unknown"]
+    if categories.empty:
+        return "1"
+    if (categories["dimension"] == "imd_quintile").all() and "1" in set(categories["category"]):
+        return "1"
+    gaps = pd.to_numeric(categories["gap_pp"], errors="coerce")
+    if gaps.notna().any():
+        return str(categories.loc[gaps.idxmin(), "category"])
+    return str(categories["category"].iloc[0])
+
+
+def trend_display(trend: pd.DataFrame) -> pd.DataFrame:
+    """measures.reach_trend rows as a table, one row per quarter."""
+    table = reach_display(trend).drop(columns=["Category"])
+    table.insert(0, "Quarter", [quarter(q) for q in trend["quarter"]])
+    return table
+
+
+# What each reach dimension asks people, as it reads inside a sentence.
+DIMENSION_NOUNS = {
+    "imd_quintile": "home area",
+    "ethnicity_group": "ethnic group",
+    "ethnicity": "ethnic group",
+    "age_band": "age",
+    "sex": "sex",
+    "disability": "disability status",
+    "carer": "unpaid carer status",
+    "inclusion_group": "inclusion or PLUS group",
+}
+
+
+def reach_gaps(scope_name: str, reach_rows) -> str:
+    """The largest shortfall and the largest over-representation on one dimension (reach rows)."""
+    noun = DIMENSION_NOUNS.get(reach_rows["dimension"].iloc[0], "answer")
+    rows = reach_rows[reach_rows["category"] != "unknown"]
+    shown = rows[rows["engaged_share"].notna()]
+    if shown.empty:
+        return f"No participant in {scope_name} has a known {noun} in this period that can be shown."
+    if shown["population_share"].isna().all():
+        top = shown.loc[shown["engaged_share"].idxmax()]
+        return (f"There is no census count of each {noun}, so only the participants' shares are shown: "
+                f"the largest group in {scope_name} is {top['label']} ({pct(top['engaged_share'])} of "
+                "participants).")
+    parts = []
+    under = shown[shown["flag"] == "under"]
+    if len(under):
+        worst = under.loc[under["gap_pp"].idxmin()]
+        parts.append(f"In {scope_name}, the largest shortfall is {worst['label']}: "
+                     f"{pct(worst['engaged_share'])} of participants against "
+                     f"{pct(worst['population_share'])} of residents ({gap_words(worst['gap_pp'])}, "
+                     "beyond chance).")
+    else:
+        parts.append(f"In {scope_name}, no category of {noun} is reached clearly less than its share of "
+                     "residents.")
+    over = shown[shown["flag"] == "over"]
+    if len(over):
+        most = over.loc[over["gap_pp"].idxmax()]
+        parts.append(f"The most over-represented is {most['label']}: {pct(most['engaged_share'])} against "
+                     f"{pct(most['population_share'])} ({gap_words(most['gap_pp'])}).")
+    withheld = int(rows["suppressed"].sum())
+    if withheld:
+        parts.append(f"{plural(withheld, 'category is', 'categories are')} hidden (*) to protect privacy.")
+    return " ".join(parts)
+
+
+def reach_unknown(reach_rows) -> str:
+    """How many participants are unknown on the dimension and left out of its shares."""
+    dimension = reach_rows["dimension"].iloc[0]
+    noun = DIMENSION_NOUNS.get(dimension, "answer")
+    row = reach_rows[reach_rows["category"] == "unknown"].iloc[0]
+    if dimension == "inclusion_group":
+        what, effect = f"named no {noun}", "each group's share is of all participants"
+    elif dimension == "imd_quintile":
+        what, effect = "gave no usable home area", "they are left out of the shares"
+    else:
+        what, effect = f"did not give their {noun}", "they are left out of the shares"
+    if row["engaged"] == 0:
+        return f"Every participant's {noun} is known."
+    if row["engaged"] == SUPPRESSED:
+        return f"A few participants (*) {what}; {effect}."
+    return f"{count(row['engaged'])} participants ({pct(row['engaged_share'])} of all) {what}; {effect}."
+
+
+def reach_trend(scope_name: str, category_label: str, trend) -> str:
+    """How one category's share of participants moved between the first and last quarter shown."""
+    shown = trend[trend["engaged_share"].notna()]
+    if shown.empty:
+        return f"No quarter has enough participants in {scope_name} to show {category_label} safely."
+    last = shown.iloc[-1]
+    residents = "" if pd.isna(last["population_share"]) else f" (residents: {pct(last['population_share'])})"
+    if len(shown) == 1:
+        return (f"In {quarter(last['quarter'])}, {pct(last['engaged_share'])} of participants in "
+                f"{scope_name} were {category_label}{residents}; no other quarter can be shown.")
+    first = shown.iloc[0]
+    return (f"{category_label}: {pct(first['engaged_share'])} of participants in {scope_name} in "
+            f"{quarter(first['quarter'])}, {pct(last['engaged_share'])} in "
+            f"{quarter(last['quarter'])}{residents}.")
