@@ -50,8 +50,10 @@ def test_a_3_beside_an_8(tmp_path):
     assert (rows["female"]["engaged"], rows["male"]["engaged"]) == ("*", "*")
     assert close(rows["unknown"]["engaged"], 40)
     assert rows["female"]["engaged_share"] is None and rows["female"]["suppressed"]
-    # its share of everyone is worked out from protected counts, to 0.1 of a point
-    assert rows["unknown"]["engaged_share"] == pytest.approx(40 / 51, abs=0.12)
+    # its share of everyone is worked out from protected counts, to 0.1 of a point: the shown 40
+    # (changed slightly) over everyone's 51, itself changed by at most 5 and not shown
+    shown, share = rows["unknown"]["engaged"], rows["unknown"]["engaged_share"]
+    assert shown / 56 - 0.0005 <= share <= shown / 46 + 0.0005 and share == round(share, 3)
     off = sex_rows(path, "off")
     assert off["unknown"]["engaged_share"] == pytest.approx(40 / 51)
 
