@@ -257,6 +257,15 @@ def gradient_attack(seen: dict, truth: dict, mode: str, tally: Tally) -> None:
     atoms = [d["decile"] for d in deciles]
     sheet = Sheet(atoms, {d["decile"]: d["participants"] for d in deciles})
     shown = {d["decile"]: d["participants"] for d in g["deciles"]}
+    hidden = [d for d in deciles if shown[d["decile"]] == "*"]
+    if mode != "old" and hidden:
+        # the policy withholds the index beside any hidden decile; an index shown there is
+        # computed from counts the reader cannot model (perturbed or rounded hidden ones), so it
+        # is counted as giving those deciles away rather than solved for
+        for d in hidden:
+            truth_d = d["participants"]
+            tally.add(f"decile {d['decile']} beside a shown slope index", truth_d, truth_d, truth_d)
+        return
     for d in deciles:
         sheet.cell(f"decile {d['decile']}", [d["decile"]], shown[d["decile"]], d["participants"])
     total = sum(d["participants"] for d in deciles)
