@@ -115,9 +115,10 @@ class Policy:
         """One line for the foot of a table, slide or page."""
         if not self.on:
             return "DISCLOSURE CONTROL IS OFF: small counts shown exactly. For local analysis only; do not share."
-        rounded = "; then rounded to the nearest 5" if self.mode == "publish" else ""
-        return (f"Counts of 1 to {self.threshold} people shown as *; small changes (up to "
-                f"{cellkey.MAX_CHANGE}) made to other counts to protect privacy{rounded}.")
+        publish = self.mode == "publish"
+        return (f"Disclosure control{' (publication mode)' if publish else ''}: counts of 1 to {self.threshold} "
+                f"people shown as *; small changes (up to {cellkey.MAX_CHANGE}) made to other counts to protect "
+                f"privacy{'; then rounded to the nearest 5' if publish else ''}.")
 
     def as_dict(self) -> dict:
         out = {"mode": self.mode, "threshold": self.threshold, "note": self.note}
