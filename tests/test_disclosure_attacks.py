@@ -347,6 +347,7 @@ def results(outputs, geography, demo_db) -> dict:
                for mode in MODES}
     structural = {mode: Tally() for mode in MODES[1:]}  # a reader who knew every shown count exactly
     accuracy = []
+    slope_index = {mode: {"shown": 0, "withheld to protect privacy": 0, "not computed": 0} for mode in MODES}
     for preset in builtin_presets():
         mine = geography[geography["preset"] == preset.id]
         for view_name, _view in views(preset):
@@ -360,6 +361,9 @@ def results(outputs, geography, demo_db) -> dict:
                         category_attack(seen, truth, dimension, mode, tallies[("categories", mode)],
                                         exact=mode == "old")
                     gradient_attack(seen, truth, mode, tallies[("gradient", mode)])
+                    g = seen["gradient"]
+                    slope_index[mode]["shown" if g["sii"] is not None else "withheld to protect privacy"
+                                      if (g["reason"] or "").startswith("withheld") else "not computed"] += 1
                     if mode != "old":
                         area_attack(seen, truth, lsoas, mode, structural[mode], exact=True)
                         for dimension in ("ethnicity", "age_band", "sex", "disability", "carer"):
@@ -400,6 +404,7 @@ def results(outputs, geography, demo_db) -> dict:
         "structural_exact_readers": {m: vars(t) for m, t in structural.items()},
         "naive_subtraction_right": {m: [tallies[("pairs", m)].naive_right, tallies[("pairs", m)].naive_tries]
                                     for m in MODES},
+        "slope_index_scopes": slope_index,
         "core20_share_change_points": {"scopes": len(accuracy), "mean": float(np.mean(accuracy)),
                                        "largest": float(np.max(accuracy))},
     }
@@ -422,6 +427,9 @@ def test_no_hidden_count_can_be_worked_out(results, mode):
     for kind in ("areas", "categories", "gradient", "places", "pairs"):
         t = tallies[(kind, mode)]
         assert t.determined == 0 and t.narrowed == 0, (kind, t.examples)
+    # the slope index is withheld beside hidden deciles, and still shown where none is hidden
+    slope_index = results["figures"]["slope_index_scopes"][mode]
+    assert slope_index["withheld to protect privacy"] > 0 and slope_index["shown"] > 0
     structural = results["structural"][mode]
     assert structural.checked > 100
     assert structural.narrowed == 0, structural.examples
