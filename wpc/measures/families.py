@@ -429,6 +429,15 @@ def whole_ics(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Resolv
     return resolved_scope(con, replace(resolved.scope, place=None, today=resolved.today))
 
 
+def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of `con` (its own temporary tables) reading the same database: a cursor starts
+    in the process's default catalog, and a DuckLake store is attached beside it and in use."""
+    catalog, schema = con.execute("select current_database(), current_schema()").fetchone()
+    cursor = con.cursor()
+    cursor.execute(f'use "{catalog}"."{schema}"')
+    return cursor
+
+
 def get(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, kind: str,
         dimension: str | None = None) -> ProtectedFamily:
     """The protected family `kind` ('area', 'dimension' with a dimension, 'activities',
@@ -449,7 +458,7 @@ def get(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, kind: str,
             return kept
     cursor = memo.get("cursor")
     if cursor is None:
-        cursor = memo["cursor"] = con.cursor()
+        cursor = memo["cursor"] = _cursor(con)
     prepare(cursor, ics, *TABLES[kind])
     if kind == "dimension":
         family = build_dimension(cursor, ics, dimension)
