@@ -111,7 +111,8 @@ class Engagement:
     def returns(self, activity_id: str, dimension: str, counts: dict[str, int]) -> None:
         for category, count in counts.items():
             self.con.execute(
-                "insert into returns values ($activity_id, $dimension, $category, $count, $upload_id)",
+                "insert into returns (activity_id, dimension, category, count, upload_id) "
+                "values ($activity_id, $dimension, $category, $count, $upload_id)",
                 {"activity_id": activity_id, "dimension": dimension, "category": category,
                  "count": count, "upload_id": UPLOAD_ID},
             )

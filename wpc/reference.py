@@ -153,6 +153,7 @@ def build(
 
     with db.writing(db_path, doing="a rebuild of the reference data (wpc init)", create=True) as con:
         db.execute_script(con, "schema/engagement")
+        db.execute_script(con, "schema/record_keys")
         ingest_schema.upgrade(con)
         registered = _merge_presets(con, presets)
         if default_preset not in registered:
