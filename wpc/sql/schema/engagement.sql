@@ -48,7 +48,8 @@ create table if not exists activities (
     you_said           varchar,
     we_did             varchar,
     report_url         varchar,
-    upload_id          integer not null
+    upload_id          integer not null,
+    record_key         utinyint default cast(floor(random() * 256) as utinyint)  -- secret: schema/record_keys.sql
 );
 
 -- grain: one row per person per activity (pseudonymous equality monitoring); key: upload_id,
@@ -69,7 +70,8 @@ create table if not exists participants (
     religion                 varchar not null,
     sexual_orientation       varchar not null,
     pregnant_or_recent_birth varchar not null,
-    inclusion_groups         varchar[]           -- codes; empty list = none given
+    inclusion_groups         varchar[],          -- codes; empty list = none given
+    record_key               utinyint default cast(floor(random() * 256) as utinyint)  -- secret: schema/record_keys.sql
 );
 
 -- grain: one row per activity x dimension x category (aggregated monitoring); key: those three
@@ -79,7 +81,8 @@ create table if not exists returns (
     dimension   varchar not null,  -- imd_quintile | ethnicity | ethnicity_group | age_band | sex | disability | carer | inclusion_group | lsoa_code
     category    varchar not null,  -- normalised code, or 'unknown'
     count       integer not null,
-    upload_id   integer not null
+    upload_id   integer not null,
+    record_key  utinyint default cast(floor(random() * 256) as utinyint)  -- secret: schema/record_keys.sql
 );
 
 -- grain: one row per insight; key: insight_id (upserted by it)
