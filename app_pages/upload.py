@@ -41,6 +41,7 @@ def show_recent_uploads() -> None:
         st.write(recent.empty_note)
     else:
         widgets.show_table(recent.table, key="upload_recent")
+    uploads.earlier_rejects(recent.with_rejects, path, access)
 
 
 def show_stored_quality() -> None:

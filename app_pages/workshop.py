@@ -87,8 +87,9 @@ st.markdown("**Take it away: the place pack**")
 st.caption(
     f"Every question above for {name} (period and filters as chosen), with the methods and data sources. "
     "The pack uses publication mode: counts of 1 to "
-    f"{threshold} people are shown as *, every other count is rounded to the nearest 5 and shares are "
-    "worked out from the rounded counts, so figures can differ slightly from the screen."
+    f"{threshold} people are shown as *, small changes are made to other counts to protect privacy as on "
+    "the screen, then they are rounded to the nearest 5 and shares are worked out from the rounded "
+    "counts, so figures can differ slightly from the screen."
 )
 widgets.pack_buttons(path, scope, dimension, access, name)
 st.page_link("app_pages/overview.py", label="Leave workshop mode", icon=":material/close_fullscreen:")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything wpc needs on a fresh Debian machine with Python 3.11:
 #   Debian packages: python3-venv (if missing), Chromium (browser tests and chart
-#   images for packs), poppler-utils (PDF checks in tests);
+#   images for packs), poppler-utils (PDF checks in tests), and with --test PostgreSQL
+#   (the tests start their own server, the catalog of a DuckLake store);
 #   Python packages: into .venv, from pyproject.toml (with test extras if --test).
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
@@ -19,6 +20,9 @@ apt_packages=()
 command -v chromium >/dev/null || apt_packages+=(chromium)
 command -v pdftotext >/dev/null || apt_packages+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi dejavu || apt_packages+=(fonts-dejavu-core)
+if [ $want_test = 1 ] && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+    apt_packages+=(postgresql)
+fi
 
 python=""
 for candidate in python3.13 python3.12 python3.11 python3; do

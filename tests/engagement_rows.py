@@ -112,7 +112,8 @@ class Engagement:
     def returns(self, activity_id: str, dimension: str, counts: dict[str, int]) -> None:
         for category, count in counts.items():
             self.con.execute(
-                "insert into returns values ($activity_id, $dimension, $category, $count, $upload_id)",
+                "insert into returns (activity_id, dimension, category, count, upload_id) "
+                "values ($activity_id, $dimension, $category, $count, $upload_id)",
                 {"activity_id": activity_id, "dimension": dimension, "category": category,
                  "count": count, "upload_id": UPLOAD_ID},
             )
@@ -124,14 +125,20 @@ def write(db_path: Path, fill) -> None:
         fill(Engagement(con))
 
 
-def build_toy_db(folder: Path, lsoas=None, preset=None) -> Path:
+def build_toy_db(folder: Path, lsoas=None, preset=None, store_kind: str = "duckdb"):
     """A Toyshire database (tests/fixtures/tiny_reference.py) built by the production build,
-    for module-scoped fixtures that fill it once."""
+    for module-scoped fixtures that fill it once: a file, or on a DuckLake (`store_kind`) a
+    wpc.store.Store (the `postgres` fixture must be running)."""
     from tests.fixtures.tiny_reference import toy_preset, write_tiny_reference
     from wpc import reference
 
     reference_dir = write_tiny_reference(folder / "reference", lsoas)
-    path = folder / "toy.duckdb"
+    if store_kind == "ducklake":
+        from tests.fixtures.lake import server
+
+        path = server().new_lake(folder / "toy-lake")
+    else:
+        path = folder / "toy.duckdb"
     reference.build(path, reference_dir, [preset or toy_preset()], (preset or toy_preset()).id)
     return path
 

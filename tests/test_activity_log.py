@@ -112,7 +112,7 @@ def toy(tmp_path_factory):
     return path
 
 
-def profile_of(toy, activity_id, disclosure="suppress"):
+def profile_of(toy, activity_id, disclosure="off"):
     frame = measure(toy, activity_profile, scope=TOY, activity_id=activity_id, disclosure=disclosure)
     return {(r["dimension"], r["category"]): r for r in frame.to_dict("records")}
 
@@ -126,15 +126,25 @@ def counts(profile, dimension):
 
 def test_the_log_lists_the_scopes_activities_newest_first_with_protected_participants(toy):
     log = measure(toy, activity_log, scope=TOY).set_index("activity_id")
+    exact = measure(toy, activity_log, scope=TOY, disclosure="off").set_index("activity_id")
     assert list(log.index) == ["LATER", "LSOA", "HEAD", "IND", "RET", "NONE", "FEW", "EDGE", "OLD"]
-    assert log["participants"].to_dict() == {
+    # each activity is a record of its own: 1 to 7 hidden, others changed by at most 5
+    for activity, shown in log["participants"].items():
+        true = exact.loc[activity, "participants"]
+        if true is None or pd.isna(true):
+            assert shown is None
+        elif true <= 7:
+            assert shown == "*"
+        else:
+            assert abs(shown - true) <= 5 and shown >= 8
+    assert exact["participants"].to_dict() == {
         "LATER": None,
         "LSOA": 17,
         "HEAD": 25,
         "IND": 16,
         "RET": 40,
         "NONE": None,
-        "FEW": "*",
+        "FEW": 3,
         "EDGE": None,
         "OLD": None,
     }
@@ -227,7 +237,10 @@ def test_co_design_share_counts_the_top_two_rungs_of_those_recorded():
 
 
 def test_detail_of_one_activity(toy):
-    detail = measure(toy, activity_detail, scope=TOY, activity_id="IND")
+    detail = measure(toy, activity_detail, scope=TOY, activity_id="IND", disclosure="off")
+    shown = measure(toy, activity_detail, scope=TOY, activity_id="IND")
+    log = measure(toy, activity_log, scope=TOY).set_index("activity_id")
+    assert shown["participants"] == log.loc["IND", "participants"]  # the same count on the log and the detail
     assert {
         k: detail[k]
         for k in (
@@ -255,26 +268,33 @@ def test_detail_of_one_activity(toy):
     assert detail["target_group_labels"] == ["People experiencing homelessness"]
     few = measure(toy, activity_detail, scope=TOY, activity_id="FEW")
     assert few["participants"] == "*"
-    assert measure(toy, activity_detail, scope=TOY, activity_id="RET")["participants"] == 40
+    assert measure(toy, activity_detail, scope=TOY, activity_id="RET", disclosure="off")["participants"] == 40
     assert measure(toy, activity_detail, scope=TOY, activity_id="NOPE") is None
     assert measure(toy, activity_profile, scope=TOY, activity_id="NOPE").empty
 
 
 def test_profile_from_individual_rows_with_disclosure(toy):
+    protected = profile_of(toy, "IND", disclosure="suppress")
     profile = profile_of(toy, "IND")
+    # every count from 1 to 7 hidden, and no hidden count alone beside the activity's total
+    for dimension in ("imd_quintile", "home", "sex", "carer"):
+        exact = counts(profile, dimension)
+        shown = counts(protected, dimension)
+        assert all(shown[c] == "*" for c, v in exact.items() if 1 <= v <= 7)
+        assert sum(v == "*" for v in shown.values()) != 1
+        assert all(v == "*" or abs(v - exact[c]) <= 5 for c, v in shown.items())
     # quintile 1: 9 Northtown + 2 Elsewhere; quintile 2: 3; unknown: no home + the Welsh LSOA
-    assert counts(profile, "imd_quintile") == {"1": 11, "2": "*", "3": 0, "4": 0, "5": 0, "unknown": "*"}
+    assert counts(profile, "imd_quintile") == {"1": 11, "2": 3, "3": 0, "4": 0, "5": 0, "unknown": 2}
     low, high = wilson_interval(11, 14)
     q1 = profile[("imd_quintile", "1")]
     assert (q1["share"], q1["ci_low"], q1["ci_high"]) == pytest.approx((11 / 14, float(low), float(high)))
     # home: 9 in Northtown (the activity's place), 3 in Southtown, 3 outside (Elsewhere and Wales), 1 unknown
-    assert counts(profile, "home") == {"place": 9, "ics": "*", "out": "*", "unknown": "*"}
+    assert counts(profile, "home") == {"place": 9, "ics": 3, "out": 3, "unknown": 1}
     assert profile[("home", "place")]["share"] == pytest.approx(9 / 15)
-    assert counts(profile, "sex") == {"female": 11, "male": "*", "unknown": "*"}
+    assert counts(profile, "sex")["female"] == 11
     assert counts(profile, "ethnicity_group")["white"] == 11
-    # one small category (carers 3) hides the next smallest (unknown 4) too, so neither can be derived
-    assert counts(profile, "carer") == {"yes": "*", "no": 9, "unknown": "*"}
-    assert counts(profile, "inclusion_group") == {"homeless": 9, "carers": "*", "unknown": "*"}
+    assert counts(profile, "carer") == {"yes": 3, "no": 9, "unknown": 4}
+    assert counts(profile, "inclusion_group")["homeless"] == 9
     assert profile[("inclusion_group", "homeless")]["share"] == pytest.approx(9 / 16)  # of everyone
 
 
@@ -282,8 +302,9 @@ def test_profile_from_returns_with_the_rest_of_the_headcount_unknown(toy):
     profile = profile_of(toy, "RET")
     assert counts(profile, "imd_quintile") == {"1": 10, "2": 20, "3": 0, "4": 0, "5": 0, "unknown": 10}
     assert profile[("imd_quintile", "1")]["share"] == pytest.approx(10 / 30)
-    # male 5 is hidden, and so is the next smallest, unknown (40 - 35 = 5)
-    assert counts(profile, "sex") == {"female": 30, "male": "*", "unknown": "*"}
+    assert counts(profile, "sex") == {"female": 30, "male": 5, "unknown": 5}
+    shown = counts(profile_of(toy, "RET", disclosure="suppress"), "sex")
+    assert shown["male"] == "*" and shown["unknown"] == "*"  # 5 and 5: hidden, each the other's complement
     # the five groups from the 19 categories; 40 - 20 unknown
     assert {k: v for k, v in counts(profile, "ethnicity_group").items() if v} == {
         "white": 12,
@@ -313,7 +334,7 @@ def test_profile_of_a_headcount_is_all_unknown_and_of_nothing_is_empty(toy):
 
 def test_profile_in_publication_mode_rounds_to_five(toy):
     profile = profile_of(toy, "RET", disclosure="publish")
-    assert counts(profile, "imd_quintile") == {"1": 10, "2": 20, "3": 0, "4": 0, "5": 0, "unknown": 10}
-    ind = profile_of(toy, "IND", disclosure="publish")
-    assert counts(ind, "imd_quintile")["1"] == 10  # 11 rounded
-    assert ind[("imd_quintile", "1")]["share"] == pytest.approx(10 / 15)  # 14 known, rounded to 15
+    exact = counts(profile_of(toy, "RET"), "imd_quintile")
+    shown = counts(profile, "imd_quintile")
+    assert all(v == "*" or (v % 5 == 0 and abs(v - exact[c]) <= 7) for c, v in shown.items())
+    assert shown["3"] == 0 and shown["4"] == 0  # nobody stays nobody

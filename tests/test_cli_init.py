@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
 from tests.fixtures.tiny_reference import write_tiny_reference
 from wpc.cli import app
+from wpc.config import ROOT
 
 runner = CliRunner()
 
@@ -44,3 +55,48 @@ def test_serve_without_a_database_explains_how_to_build_one(tmp_path):
     result = runner.invoke(app, ["serve", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2
     assert "wpc init" in result.output
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read() == b"ok"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
+def test_stopping_serve_stops_the_server_it_started(tiny_db, tmp_path, stop):
+    """A service manager stops `wpc serve` with SIGTERM, a closed terminal with SIGHUP: the
+    Streamlit server it runs must stop with it, not keep serving (and holding the port)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WPC_")}
+    serve = subprocess.Popen([sys.executable, "-m", "wpc", "serve", "--db", str(tiny_db), "--port", str(port)],
+                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    health = f"http://127.0.0.1:{port}/_stcore/health"
+    servers: list[int] = []
+    try:
+        deadline = time.monotonic() + 180
+        while not _answers(health):
+            assert serve.poll() is None and time.monotonic() < deadline, "wpc serve did not start"
+            time.sleep(0.3)
+        servers = _children(serve.pid)
+        assert len(servers) == 1
+        serve.send_signal(stop)
+        serve.wait(timeout=60)
+        assert not Path(f"/proc/{servers[0]}").exists()
+        assert not _answers(health)
+    finally:  # nothing left running, even when the test fails
+        for pid in [*servers, *([serve.pid] if serve.poll() is None else [])]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        serve.wait()

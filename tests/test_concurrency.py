@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -20,7 +19,6 @@ import threading
 import time
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,6 +26,7 @@ import pytest
 from tests.fixtures import concurrent_reader
 from tests.fixtures.fingerprints import table_fingerprints
 from tests.fixtures.ingest_files import settings_for
+from tests.fixtures.lake import env_for, store_options
 from wpc import db as database
 from wpc.config import ROOT
 from wpc.ingest import load
@@ -36,17 +35,23 @@ SIZES = (10_000, 16_000, 27_000)  # every sum of a subset of these is different
 
 
 @pytest.fixture
-def busy_db(demo_db, tmp_path) -> Path:
+def busy_db(store_kind, demo_db, tmp_path, request):
+    """A writable copy of the demo database on each store: a file, or a DuckLake."""
+    if store_kind == "ducklake":
+        return request.getfixturevalue("postgres").clone(request.getfixturevalue("demo_lake"), tmp_path / "lake")
     path = tmp_path / "wpc.duckdb"
     shutil.copy(demo_db, path)
     return path
 
 
+def reader_arg(where) -> str:
+    """How a reader process is told the store: the file's path, or the lake's setting."""
+    return where.setting if getattr(where, "is_lake", False) else str(where)
+
+
 def participant_files(db: Path, folder: Path, sizes=SIZES, prefix="C") -> list[Path]:
     """One participants file per size, for demo activities, with refs no other file uses."""
-    con = duckdb.connect(str(db), read_only=True)
-    ids = [r[0] for r in con.execute("select activity_id from activities order by 1 limit 4").fetchall()]
-    con.close()
+    ids = [r[0] for r in rows_in(db, "select activity_id from activities order by 1 limit 4")]
     files = []
     for number, n in enumerate(sizes):
         frame = pd.DataFrame({
@@ -61,12 +66,9 @@ def participant_files(db: Path, folder: Path, sizes=SIZES, prefix="C") -> list[P
     return files
 
 
-def rows_in(db: Path, sql: str, params: dict | None = None):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
+def rows_in(db, sql: str, params: dict | None = None):
+    with database.reading(db) as con:
         return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
 
 
 def whole_upload_counts(base: int, sizes) -> set[int]:
@@ -81,8 +83,9 @@ def test_sessions_keep_reading_while_uploads_write(busy_db, tmp_path):
     for number, threads in enumerate((1, 1, 2)):  # two processes, and one of two threads
         out = tmp_path / f"reader{number}.json"
         readers.append((out, subprocess.Popen(
-            [sys.executable, "-m", "tests.fixtures.concurrent_reader", str(busy_db), str(stop), str(out), str(threads)],
-            cwd=ROOT,
+            [sys.executable, "-m", "tests.fixtures.concurrent_reader", reader_arg(busy_db), str(stop), str(out),
+             str(threads)],
+            cwd=ROOT, env=env_for(busy_db),
         )))
     deadline = time.monotonic() + 60
     while not all(Path(str(out) + ".ready").exists() for out, _ in readers) and time.monotonic() < deadline:
@@ -92,8 +95,8 @@ def test_sessions_keep_reading_while_uploads_write(busy_db, tmp_path):
     writes_began = time.time()
     uploads = [
         subprocess.Popen(
-            [sys.executable, "-m", "wpc", "ingest", str(path), "--db", str(busy_db), "--json"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "wpc", "ingest", str(path), *store_options(busy_db), "--json"],
+            cwd=ROOT, env=env_for(busy_db), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         for path in files
     ]
@@ -157,12 +160,13 @@ def test_threads_of_one_server_read_while_another_thread_uploads(busy_db, tmp_pa
 
 
 def test_a_reader_kept_waiting_is_told_an_upload_is_in_progress(busy_db, tmp_path):
+    # On a lake a reader never waits: it reads the snapshot before the open upload, at once.
     (path,) = participant_files(busy_db, tmp_path, sizes=(1_000,), prefix="W")
     before = table_fingerprints(busy_db)
     marker = tmp_path / "inside.json"
     upload = subprocess.Popen(
-        [sys.executable, "-m", "wpc", "ingest", str(path), "--db", str(busy_db)],
-        cwd=ROOT, env={**os.environ, load.PAUSE_ENV: str(marker)},
+        [sys.executable, "-m", "wpc", "ingest", str(path), *store_options(busy_db)],
+        cwd=ROOT, env={**env_for(busy_db), load.PAUSE_ENV: str(marker)},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
@@ -170,11 +174,17 @@ def test_a_reader_kept_waiting_is_told_an_upload_is_in_progress(busy_db, tmp_pat
         while not marker.exists() and upload.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
         assert marker.exists(), upload.stderr.read().decode()[-2000:]
-        with pytest.raises(database.DatabaseBusy) as busy, database.reading(busy_db, wait_seconds=1):
-            pass
-        message = str(busy.value)
-        assert f"an upload of {path.name} is in progress (process {upload.pid}" in message
-        assert "try again in a moment" in message
+        assert json.loads(marker.read_text())["participants"] == before["participants"][0] + 1_000
+        if getattr(busy_db, "is_lake", False):
+            started = time.monotonic()
+            assert table_fingerprints(busy_db) == before  # the upload, open, is not seen
+            assert time.monotonic() - started < 5
+        else:
+            with pytest.raises(database.DatabaseBusy) as busy, database.reading(busy_db, wait_seconds=1):
+                pass
+            message = str(busy.value)
+            assert f"an upload of {path.name} is in progress (process {upload.pid}" in message
+            assert "try again in a moment" in message
     finally:
         upload.send_signal(signal.SIGKILL)
         upload.wait(timeout=30)

@@ -1,10 +1,10 @@
 """A real `wpc ingest` process killed (SIGKILL) inside its write transaction leaves the
-database exactly as it was, and the next upload of the same file works."""
+database exactly as it was, and the next upload of the same file works: on the database file
+and on a DuckLake."""
 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,12 +14,13 @@ import numpy as np
 import pandas as pd
 
 from tests.fixtures.ingest_files import counts, load_base_activities, snapshot
+from tests.fixtures.lake import env_for, store_options
 from wpc.config import ROOT
 from wpc.ingest.load import PAUSE_ENV
 
 
-def test_killing_an_upload_mid_transaction_changes_nothing(writable_reference_db, tmp_path):
-    db = writable_reference_db
+def test_killing_an_upload_mid_transaction_changes_nothing(writable_store, tmp_path):
+    db = writable_store
     load_base_activities(db, tmp_path)
     n = 150_000  # more than one DuckDB row group, so rows reach the database file before commit
     frame = pd.DataFrame(
@@ -34,9 +35,9 @@ def test_killing_an_upload_mid_transaction_changes_nothing(writable_reference_db
     frame.to_csv(path, index=False)
     before = snapshot(db)
     marker = tmp_path / "inside.json"
-    env = {**os.environ, PAUSE_ENV: str(marker)}
+    env = {**env_for(db), PAUSE_ENV: str(marker)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "wpc", "ingest", str(path), "--db", str(db)],
+        [sys.executable, "-m", "wpc", "ingest", str(path), *store_options(db)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -58,8 +59,9 @@ def test_killing_an_upload_mid_transaction_changes_nothing(writable_reference_db
 
     assert snapshot(db) == before
     again = subprocess.run(
-        [sys.executable, "-m", "wpc", "ingest", str(path), "--db", str(db), "--json"],
+        [sys.executable, "-m", "wpc", "ingest", str(path), *store_options(db), "--json"],
         cwd=ROOT,
+        env=env_for(db),
         capture_output=True,
         text=True,
         timeout=300,

@@ -24,7 +24,10 @@ from tests.fixtures.ingest_files import counts, ingest, load_base_activities, ro
 from wpc.access import AccessRules
 from wpc.cli import app
 from wpc.config import ROOT
-from wpc.ingest import load, read
+from wpc import db as db_module
+from wpc.access import Access
+from wpc.ingest import load, read, standard, uploads
+from wpc.views import upload as upload_view
 from wpc.ingest.read import FileRefused
 
 runner = CliRunner()
@@ -387,6 +390,47 @@ def test_the_quarantine_keeps_each_row_once_with_its_reasons_as_codes(db, tmp_pa
         "activity_id: no activity with this activity_id has been uploaded: upload the activities file "
         "first; age: not an age in whole years (e.g. 34); sex: 'Q' is not recognised: use female or male "
         "(or leave blank)")
+
+
+def test_an_earlier_uploads_quarantined_rows_can_be_downloaded_from_the_stored_quarantine(db, tmp_path, monkeypatch):
+    """Long after an upload, its rejects file is made again from the quarantine alone: every
+    quarantined row, its line and problems as the rejects file made at upload time has them, its
+    cells as the quarantine keeps them (postcode cut to its sector, ref withheld), formula-safe."""
+    monkeypatch.setattr(read, "CHUNK_ROWS", 1_000)  # several chunks
+    path = write(tmp_path / "mixed.csv", "activity_id,participant_ref,postcode,age,sex,ethnicity\n" + "".join(
+        f"{'ACT-1' if i % 3 else 'NOPE'},P-{i},SE1 7EH,{'x' if i % 5 == 0 else 34},{'F' if i % 2 else 'Q'},"
+        f"{'=1+1' if i == 7 else 'Indian'}\n" for i in range(2_500)))
+    outcome = ingest(db, path)
+    accounted(db, outcome)
+    at_upload = outcome.rejected
+    assert outcome.quarantined == len(at_upload) > 1_000
+    with db_module.reading(db) as con:
+        stored = uploads.quarantined_rows(con, outcome.upload_id, "participants")
+        csv_bytes = upload_view.earlier_rejects(con, outcome.upload_id, Access(user=None, every_upload=True))
+    assert list(stored["upload_line"]) == list(at_upload["upload_line"])
+    assert list(stored["problems"]) == list(at_upload["problems"])
+    for column in ("activity_id", "age", "sex", "ethnicity"):
+        assert list(stored[column]) == list(at_upload[column]), column
+    assert set(stored["postcode"]) == {"SE1 7"} and stored["participant_ref"].isna().all()
+    assert list(stored.columns[:2]) == ["upload_line", "problems"]
+    assert set(stored.columns[2:]) == {spec.name for spec in standard.fields("participants")}
+    text = csv_bytes.decode("utf-8-sig")
+    assert "'=1+1" in text and ",=1+1" not in text  # formula-safe
+    assert len(text.strip().split("\r\n")) == outcome.quarantined + 1
+
+
+def test_another_persons_upload_is_not_downloadable_by_someone_who_sees_only_their_own(db, tmp_path):
+    path = write(tmp_path / "bad.csv", "activity_id,age\nNOPE,34\n")
+    outcome = load.commit(load.prepare(path, db, settings_for(db)), db, source="upload", uploaded_by="a@nhs.net")
+    assert outcome.quarantined == 1
+    own = Access(user="a@nhs.net")
+    other = Access(user="b@nhs.net")
+    with db_module.reading(db) as con:
+        assert upload_view.recent(con, own).with_rejects.keys() == {outcome.upload_id}
+        assert upload_view.recent(con, other).with_rejects == {}
+        assert b"NOPE" in upload_view.earlier_rejects(con, outcome.upload_id, own)
+        with pytest.raises(LookupError, match="not one of the uploads you can see"):
+            upload_view.earlier_rejects(con, outcome.upload_id, other)
 
 
 def test_a_check_in_progress_holds_the_database_for_no_one(db, tmp_path, monkeypatch):

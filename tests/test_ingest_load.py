@@ -28,7 +28,19 @@ from wpc.ingest.validate import validate
 
 
 @pytest.fixture
-def db(writable_reference_db, tmp_path):
+def db(writable_store, tmp_path):
+    """The real reference database with three activities, on each store (a file, a DuckLake); after
+    each test, no key is stored twice (the stores keep no key constraints: ingest keeps them)."""
+    load_base_activities(writable_store, tmp_path)
+    yield writable_store
+    with database.reading(writable_store) as con:
+        assert database.duplicate_keys(con).empty
+
+
+@pytest.fixture
+def file_db(writable_reference_db, tmp_path):
+    """The same on the database file only: its salt file is made beside it (a lake's salt is made
+    by `wpc init` and copied to each server: tests/test_store.py)."""
     load_base_activities(writable_reference_db, tmp_path)
     return writable_reference_db
 
@@ -139,7 +151,8 @@ def test_insights_are_scrubbed_and_take_their_activitys_place(db, tmp_path):
     ]
 
 
-def test_refs_are_hashed_with_a_salt_kept_outside_the_database(db, tmp_path):
+def test_refs_are_hashed_with_a_salt_kept_outside_the_database(file_db, tmp_path):
+    db = file_db
     salt_file = settings_for(db).salt_file(db)  # made by the first upload (the fixture's activities)
     ingest(db, write(tmp_path / "refs.csv", "activity_id,participant_ref\nACT-1,Ref-0042\nACT-2,ref-0042\n"))
     assert salt_file.exists() and salt_file.parent == db.parent and salt_file != db
@@ -152,7 +165,8 @@ def test_refs_are_hashed_with_a_salt_kept_outside_the_database(db, tmp_path):
     assert salt.hex() not in everything
 
 
-def test_a_dry_run_writes_nothing_not_even_the_salt(db, tmp_path):
+def test_a_dry_run_writes_nothing_not_even_the_salt(file_db, tmp_path):
+    db = file_db
     settings_for(db).salt_file(db).unlink()  # as before any upload but the fixture's
     before = snapshot(db)
     outcome = ingest(

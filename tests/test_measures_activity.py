@@ -3,6 +3,7 @@
 Today is 2025-12-31; the toy preset's feedback window is 84 days.
 """
 
+import numpy as np
 import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
@@ -10,7 +11,7 @@ from statsmodels.stats.proportion import proportion_confint
 from tests.engagement_rows import build_toy_db, measure, write
 from wpc.measures import Scope, cost, cycle, feedback, ladder, what_works
 from wpc.measures.activity import what_works_table
-from wpc.measures.disclosure import Policy
+from wpc.measures.disclosure import Policy, Protected
 from wpc.measures.plain import records
 
 TODAY = "2025-12-31"
@@ -43,8 +44,8 @@ def fill(e):
 
 
 @pytest.fixture(scope="module")
-def toy(tmp_path_factory):
-    path = build_toy_db(tmp_path_factory.mktemp("activity"))
+def toy(tmp_path_factory, store_kind):
+    path = build_toy_db(tmp_path_factory.mktemp("activity"), store_kind=store_kind)
     write(path, fill)
     return path
 
@@ -141,12 +142,21 @@ def test_what_works_rows_are_protected_one_by_one():
         {"name": "outreach", "activities": 1, "participants": 60, "known": 60, "core20": 40,
          "cost_gbp": None, "costed_core20": 0},
     ])
-    rows = records(what_works_table(frame, Policy("suppress", 7)))
+    policy = Policy("suppress", 7)
+
+    def cells(name, exact):
+        # the survey row's Core20 count is hidden in its family; the rest shown as they are
+        hidden = [False, name == "survey", False, name == "survey"]
+        return Protected(values=np.array(exact), suppressed=np.array(hidden))
+
+    rows = records(what_works_table(frame, policy, cells))
     assert rows[0]["core20_engaged"] == "*" and rows[0]["engaged_share"] is None
     assert rows[0]["per_core20_participant"] is None and rows[0]["suppressed"]
     assert rows[0]["participants"] == 45
-    assert rows[1]["core20_engaged"] == 40 and rows[1]["engaged_share"] == pytest.approx(40 / 60)
+    assert rows[1]["core20_engaged"] == 40 and rows[1]["engaged_share"] == pytest.approx(40 / 60, abs=5e-4)
     assert rows[1]["per_core20_participant"] is None  # no cost recorded
+    exact = records(what_works_table(frame, Policy("off", 7)))
+    assert exact[0]["engaged_share"] == pytest.approx(12 / 15) and exact[0]["per_core20_participant"] == 75.0
 
 
 def test_small_cost_denominators_are_withheld(tmp_path):

@@ -33,8 +33,8 @@ def fill(e):
 
 
 @pytest.fixture(scope="module")
-def toy(tmp_path_factory):
-    path = build_toy_db(tmp_path_factory.mktemp("areas"))
+def toy(tmp_path_factory, store_kind):
+    path = build_toy_db(tmp_path_factory.mktemp("areas"), store_kind=store_kind)
     write(path, fill)
     return path
 
@@ -93,10 +93,13 @@ def test_rates_by_msoa_and_place(toy):
 
 def test_small_lsoa_counts_are_hidden_with_their_complement(toy):
     rates = {r["area_code"]: r for r in records(measure(toy, area_rates, scope=NORTHTOWN, level="lsoa"))}
-    # LSOA 004 has 5: hidden, and the next smallest non-zero (003, 12), so 004 is not 47 - 30 - 12
+    exact = {r["area_code"]: r for r in records(measure(toy, area_rates, scope=NORTHTOWN, level="lsoa", **OFF))}
+    # LSOA 004 has 5: hidden, and another non-zero LSOA with it, so 004 is not 47 - 30 - 12
     assert rates["E01900004"]["participants"] == "*" and rates["E01900004"]["rate_per_1000"] is None
-    assert rates["E01900003"]["participants"] == "*" and rates["E01900003"]["suppressed"]
-    assert rates["E01900001"]["participants"] == 30
+    others = [c for c, r in rates.items() if r["participants"] == "*" and c != "E01900004"]
+    assert others and all(exact[c]["participants"] > 0 and rates[c]["suppressed"] for c in others)
+    assert exact["E01900001"]["participants"] == 30
+    assert rates["E01900001"]["participants"] == "*" or abs(rates["E01900001"]["participants"] - 30) <= 5
     assert rates["E01900002"]["participants"] == 0  # zero discloses nothing
 
 

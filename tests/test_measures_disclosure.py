@@ -1,78 +1,90 @@
-"""Disclosure control (docs/methods.md section 10) on hand-made tables of counts."""
+"""Disclosure control (docs/disclosure.md) on hand-made counts: the policy, the perturbation
+table, the exact solver and complementary suppression."""
 
+import numpy as np
 import pytest
+from scipy import sparse
 
-from wpc.measures.disclosure import SUPPRESSED, Policy, round_to_5
-
-
-def test_a_single_3_is_shown_as_star():
-    protected = Policy("suppress", 7).protect([3], complementary=False)
-    assert protected.shown() == [SUPPRESSED]
-    assert protected.suppressed.tolist() == [True]
+from wpc.measures import cellkey
+from wpc.measures.audit import Family, Knowledge, complete, ranges
+from wpc.measures.disclosure import SUPPRESSED, Policy, round_to_5, significant
 
 
-def test_counts_from_1_to_the_threshold_are_hidden_and_zero_and_above_are_not():
-    protected = Policy("suppress", 7).protect([0, 1, 7, 8, 120], complementary=False)
-    assert protected.shown() == [0, SUPPRESSED, SUPPRESSED, 8, 120]
+def test_a_single_3_is_shown_as_star_and_zero_as_zero():
+    policy = Policy("suppress", 7)
+    assert policy.show_one(3, key=10) == SUPPRESSED
+    assert policy.show_one(0, key=10) == 0
+    assert policy.show_one(7, key=99) == SUPPRESSED
 
 
-def test_a_3_beside_an_8_hides_the_8_too():
-    # categories 3, 8 and 40 of one dimension: 3 is hidden, and 8 (the next smallest) with it,
-    # or 3 could be worked out as total - 8 - 40
-    protected = Policy("suppress", 7).protect([40, 3, 8])
-    assert protected.shown() == [40, SUPPRESSED, SUPPRESSED]
+def test_other_counts_change_by_at_most_5_and_never_into_1_to_7():
+    policy = Policy("suppress", 7)
+    for n in range(8, 60):
+        for key in range(256):
+            shown = policy.show_one(n, key)
+            assert abs(shown - n) <= cellkey.MAX_CHANGE and shown >= 8
 
 
-def test_unknown_is_the_complementary_cell_when_it_is_the_next_smallest():
-    # female 30, male 2, unknown 9: hiding male alone would leave 2 = total - 30 - 9
-    female, male, unknown = Policy("suppress", 7).protect([30, 2, 9]).shown()
-    assert (female, male, unknown) == (30, SUPPRESSED, SUPPRESSED)
+def test_the_same_people_give_the_same_number():
+    # a count is changed by its cell key: the same count and key always give the same answer
+    keys = np.random.default_rng(1).integers(0, 256, 40)
+    first = cellkey.perturb(np.full(40, 120), keys, 7)
+    assert (cellkey.perturb(np.full(40, 120), keys, 7) == first).all()
+    assert len(set(first.tolist())) > 3  # different keys, different small changes
 
 
-def test_zero_is_not_taken_as_the_complementary_cell():
-    # a shown 0 is known to be 0, so hiding it protects nothing: the next smallest above 0 is hidden
-    assert Policy("suppress", 7).protect([0, 5, 12, 50]).shown() == [0, SUPPRESSED, SUPPRESSED, 50]
+def test_the_perturbation_table_is_unbiased_and_has_the_documented_variance():
+    for n in (9, 10, 11, 12, 13, 40, 1000):
+        changes = cellkey.distribution(n, 7)
+        mean = sum(d * p for d, p in changes.items())
+        variance = sum(d * d * p for d, p in changes.items())
+        assert abs(mean) < 0.01, n
+        assert variance <= cellkey.VARIANCE + 0.05
+        assert min(changes) >= 8 - n and max(changes) <= cellkey.MAX_CHANGE
+    assert cellkey.distribution(8, 7) == {0: 1.0}  # it may not go down, and the mean is 0
+    # most counts are changed: a difference of two counts is right by chance rarely
+    far = cellkey.distribution(100, 7)
+    assert far[0] < 0.2 and sum(p * p for p in far.values()) < 0.13
 
 
-def test_two_small_cells_protect_each_other():
-    assert Policy("suppress", 7).protect([4, 6, 90]).shown() == [SUPPRESSED, SUPPRESSED, 90]
+def test_what_a_shown_count_can_stand_for():
+    assert cellkey.possible_true(8, 7) == (8, 13)
+    assert cellkey.possible_true(100, 7) == (95, 105)
 
 
-def test_a_lone_small_cell_with_nothing_to_pair_stays_hidden():
-    assert Policy("suppress", 7).protect([0, 3, 0]).shown() == [0, SUPPRESSED, 0]
-
-
-def test_publication_rounds_every_other_count_to_the_nearest_5():
-    protected = Policy("publish", 7).protect([0, 3, 8, 12, 13, 22, 1234])
-    # 3 is hidden, 8 with it (next smallest); 12 -> 10, 13 -> 15, 22 -> 20, 1234 -> 1235
-    assert protected.shown() == [0, SUPPRESSED, SUPPRESSED, 10, 15, 20, 1235]
-    assert protected.values.tolist()[3:] == [10, 15, 20, 1235]
+def test_publication_rounds_the_perturbed_counts_to_5():
+    shown = Policy("publish", 7).one(123, key=77).shown()[0]
+    assert shown % 5 == 0 and abs(shown - 123) <= 7
+    assert Policy("publish", 7).show_one(4, key=1) == SUPPRESSED
 
 
 def test_round_to_5():
     assert round_to_5([0, 1, 2, 3, 7, 8, 10, 12, 13, 17, 18]).tolist() == [0, 0, 0, 5, 5, 10, 10, 10, 15, 15, 20]
 
 
-def test_off_hides_nothing_and_says_so_in_words():
+def test_off_hides_and_changes_nothing_and_says_so_in_words():
     policy = Policy("off", 7)
-    assert policy.protect([3, 8, 40]).shown() == [3, 8, 40]
+    assert policy.show_one(3, key=5) == 3 and policy.show_one(123, key=5) == 123
+    assert policy.cells(None, ["a", "b"], [3, 8]).shown() == [3, 8]
+    assert policy.share(0.123456) == 0.123456 and policy.index(1.23456) == 1.23456
     assert "OFF" in policy.note and "local analysis only" in policy.note
-    assert "rounded" in Policy("publish", 7).note
-    assert "1 to 7" in Policy("suppress", 7).note
 
 
-def test_the_threshold_comes_from_the_policy():
-    assert Policy("suppress", 10).protect([9, 10, 11, 200]).shown() == [SUPPRESSED, SUPPRESSED, 11, 200]
-    assert Policy("suppress", 0).protect([1, 2, 3]).shown() == [1, 2, 3]
+def test_every_protected_output_says_small_changes_are_made():
+    for mode in ("suppress", "publish"):
+        policy = Policy(mode, 7)
+        assert "Small changes are made to protect privacy" in policy.note
+        assert "1 to 7" in policy.note and "small changes" in policy.short_note
+    assert "rounded to the nearest 5" in Policy("publish", 7).note
 
 
-def test_single_counts_and_totals():
-    policy = Policy("publish", 7)
-    assert policy.show_one(6) == SUPPRESSED
-    assert policy.show_one(18) == 20
-    assert policy.protect_one(18) == (20, False)
-    assert policy.total(18) == 20
-    assert Policy("suppress", 7).total(18) == 18
+def test_statistics_are_shown_to_the_precision_a_reader_needs():
+    policy = Policy("suppress", 7)
+    assert policy.share(0.123456) == 0.123
+    assert policy.rate(12.345) == 12.3
+    assert policy.index(-7.681848) == -7.7 and policy.index(-0.40896) == -0.41
+    assert policy.money(12.6) == 13
+    assert significant(0.0012345) == 0.0012
 
 
 def test_unknown_modes_are_refused():
@@ -80,3 +92,48 @@ def test_unknown_modes_are_refused():
         Policy("hide", 7)
     with pytest.raises(ValueError):
         Policy("suppress", -1)
+
+
+# ---------- the solver and complementary suppression on a hand-made hierarchy
+
+
+def hierarchy(values: list[int]) -> Family:
+    """Areas a, b, c (one atom each) in a region r shown beside them: r = a + b + c."""
+    n = len(values)
+    rows = list(range(n)) + [n] * n
+    cols = list(range(n)) * 2
+    membership = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n))
+    return Family(name="toy", cells=[*"abcdefgh"[:n], "r"], membership=membership,
+                  atom_values=np.array(values), atom_keys=np.zeros(n, dtype=int),
+                  links=sparse.csr_matrix((0, n)), shown=np.ones(n + 1, dtype=bool),
+                  equations=[(n, tuple(range(n)))])
+
+
+def test_one_hidden_area_beside_its_region_is_worked_out_exactly():
+    family = hierarchy([40, 3, 20])
+    found = ranges(family, np.array([False, True, False, False]), whole=True)
+    assert (found[1].low, found[1].high) == (3, 3)  # r - a - c
+
+
+def test_two_hidden_areas_that_add_up_to_less_than_the_threshold_narrow_each_other():
+    # 3 and 2 hidden: each is between 0 and 5, fewer than 7 values
+    found = ranges(hierarchy([40, 3, 2]), np.array([False, True, True, False]), whole=True)
+    assert found[1].width == 5 and found[2].width == 5
+
+
+def test_complementary_suppression_hides_until_nothing_can_be_worked_out():
+    family = hierarchy([40, 3, 20, 9])
+    hidden = complete(family, 7)
+    assert hidden[1] and hidden.sum() >= 2
+    assert hidden[3] and not hidden[0]  # the next smallest, 9: 3 + 9 >= 7
+    found = ranges(family, hidden, whole=True)
+    assert all(r.width >= 7 for r in found.values())
+
+
+def test_a_reader_who_sees_perturbed_counts_knows_less():
+    family = hierarchy([40, 3, 20])
+    hidden = np.array([False, True, False, False])
+    low = family.values.astype(float) - 5
+    high = family.values.astype(float) + 5
+    found = ranges(family, hidden, Knowledge(low, high), whole=True)
+    assert found[1].low == 0 and found[1].high == 18  # 63+5 - (40-5) - (20-5)

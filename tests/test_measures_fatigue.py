@@ -30,8 +30,8 @@ def fill(e):
 
 
 @pytest.fixture(scope="module")
-def toy(tmp_path_factory):
-    path = build_toy_db(tmp_path_factory.mktemp("fatigue"))
+def toy(tmp_path_factory, store_kind):
+    path = build_toy_db(tmp_path_factory.mktemp("fatigue"), store_kind=store_kind)
     write(path, fill)
     return path
 

@@ -1,4 +1,5 @@
-"""`wpc report --json` on the demo data of every preset and place returns every contract key."""
+"""`wpc report --json` on the demo data of every preset and place returns every contract key, on
+the database file and on a DuckLake."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from tests.fixtures.lake import store_options
 from tests.test_cli_report import assert_contract
 from wpc.cli import app
 from wpc.presets import builtin_presets
@@ -16,8 +18,8 @@ SCOPES = [(p.id, None) for p in builtin_presets()] + [
 
 
 @pytest.mark.parametrize("preset, place", SCOPES, ids=[f"{p}-{pl or 'ICS'}" for p, pl in SCOPES])
-def test_report_json_on_the_demo_has_every_key(demo_db, preset, place):
-    args = ["report", "--db", str(demo_db), "--preset", preset, "--json", "--today", "2025-10-01"]
+def test_report_json_on_the_demo_has_every_key(demo_store, preset, place):
+    args = ["report", *store_options(demo_store), "--preset", preset, "--json", "--today", "2025-10-01"]
     if place:
         args += ["--place", place]
     result = CliRunner().invoke(app, args)

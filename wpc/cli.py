@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from enum import Enum
@@ -16,6 +17,8 @@ import typer
 
 from wpc import db as database
 from wpc import reference
+from wpc import store as stores
+from wpc.ingest import privacy
 from wpc.config import ROOT, load_settings
 from wpc.presets import PresetError, builtin_presets, load_preset
 
@@ -29,6 +32,15 @@ app = typer.Typer(
 DbOption = Annotated[
     Optional[Path], typer.Option("--db", help="Database file (default: data/wpc.duckdb or $WPC_DB_PATH).")
 ]
+StoreOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--store",
+        help="Where the data live (default: $WPC_STORE, else the --db file): 'duckdb' for the file, or "
+        "'ducklake:postgres:<PostgreSQL connection string> data_path=<shared folder>' for a DuckLake that "
+        "several servers share (docs/deploy.md).",
+    ),
+]
 PresetOption = Annotated[
     Optional[str], typer.Option("--preset", help="The ICS preset; default: the database's default preset.")
 ]
@@ -40,6 +52,18 @@ ToOption = Annotated[
 ]
 
 
+def _settings(db, store, **overrides):
+    """Settings with the command's --db and --store; an unreadable store setting exits 2."""
+    from wpc.store import StoreSettingError
+
+    settings = load_settings(db_path=db, store=store, **overrides)
+    try:
+        settings.database
+    except StoreSettingError as exc:
+        fail(str(exc))
+    return settings
+
+
 def fail(message: str, code: int = 2) -> None:
     """Print a clear error on stderr and exit with the contract's code (2: refused)."""
     typer.echo(f"wpc: error: {message}", err=True)
@@ -49,6 +73,7 @@ def fail(message: str, code: int = 2) -> None:
 @app.command()
 def init(
     db: DbOption = None,
+    store: StoreOption = None,
     preset: Annotated[
         Optional[list[str]],
         typer.Option(
@@ -72,18 +97,22 @@ def init(
     """Build the database from the shipped reference data (IMD 2025, Census 2021, ONS lookups and boundaries)."""
     from wpc.gp_registrations import GpRegistrationsError
 
-    settings = load_settings(db_path=db)
+    settings = _settings(db, store)
     names = preset or [settings.default_preset]
     try:
         presets = [load_preset(name) for name in names]
         named = {p.id for p in presets}
         everything = presets + [p for p in builtin_presets() if p.id not in named]
-        summary = reference.build(settings.db_path, settings.reference_dir, everything, presets[0].id,
+        summary = reference.build(settings.database, settings.reference_dir, everything, presets[0].id,
                                   gp_registrations=gp_registrations)
+        if settings.database.is_lake:
+            _keep_lake_salt(settings)
     except (PresetError, reference.ReferenceDataError, GpRegistrationsError) as exc:
         fail(str(exc))
     except database.DatabaseError as exc:
         fail(f"{exc}. The database was not changed.")
+    except privacy.SaltError as exc:
+        fail(f"{exc}. The reference data were rebuilt; nothing else was changed.")
     typer.echo(f"Built {summary.db_path}: {summary.lsoas:,} LSOAs in England.")
     for preset_id in summary.presets:
         marker = " (default)" if preset_id == summary.default_preset else ""
@@ -99,8 +128,18 @@ def init(
         from wpc import demo as demo_data
 
         for p in presets:
-            loaded = demo_data.load_demo(settings, p, settings.db_path)
+            loaded = demo_data.load_demo(settings, p, settings.database)
             typer.echo(f"  demo {p.id}: {loaded}")
+
+
+def _keep_lake_salt(settings) -> None:
+    """A lake's salt: made here if missing, and its check value kept in the store, so every
+    server that takes uploads can be checked to hash refs with it (wpc.store.check_salt)."""
+    salt_file = settings.salt_file(settings.database)
+    salt = privacy.load_salt(salt_file, create=True)
+    with database.writing(settings.database, doing="recording the salt's check value") as con:
+        stores.record_salt(con, salt, salt_file)
+    typer.echo(f"  salt: {salt_file} (copy it to every server that takes uploads: docs/deploy.md)")
 
 
 class Kind(str, Enum):
@@ -122,6 +161,7 @@ def ingest(
         Optional[Kind], typer.Option("--kind", help="What the file holds; worked out from its columns if omitted.")
     ] = None,
     db: DbOption = None,
+    store: StoreOption = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check the file and say what would happen; write nothing.")
     ] = False,
@@ -150,13 +190,13 @@ def ingest(
     from wpc.ingest import load, privacy
     from wpc.ingest.read import FileRefused
 
-    settings = load_settings(db_path=db)
+    settings = _settings(db, store)
     try:
-        if not settings.db_path.exists():
+        if not settings.database.exists():
             raise database.DatabaseError(
                 f"no database at {settings.db_path}: build one with `wpc init --db {settings.db_path}`")
         outcome = load.ingest(
-            file, settings.db_path, settings, kind=kind.value if kind else None, dry_run=dry_run,
+            file, settings.database, settings, kind=kind.value if kind else None, dry_run=dry_run,
             source="cli", sheet=sheet, allow_repeats=allow_repeats)
     except (FileRefused, database.DatabaseError, privacy.SaltError, load.StaleCheck) as exc:
         if json_out:
@@ -201,6 +241,7 @@ def delete_upload(
     ] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Delete every upload of synthetic demo data.")] = False,
     db: DbOption = None,
+    store: StoreOption = None,
     yes: Annotated[bool, typer.Option("--yes", help="Delete without asking for confirmation.")] = False,
 ) -> None:
     """Delete uploads: every row they stored, their quarantined rows and their audit records.
@@ -209,18 +250,18 @@ def delete_upload(
     activities. Without upload numbers (or --demo), lists the recent uploads."""
     from wpc.ingest import delete, uploads
 
-    settings = load_settings(db_path=db)
+    settings = _settings(db, store)
     try:
-        wanted = sorted(set(upload_ids or []) | set(delete.demo_uploads(settings.db_path) if demo else []))
+        wanted = sorted(set(upload_ids or []) | set(delete.demo_uploads(settings.database) if demo else []))
         if not wanted:
-            with database.reading(settings.db_path) as con:
+            with database.reading(settings.database) as con:
                 recent = uploads.recent(con, limit=20)
             typer.echo(recent.to_string(index=False) if len(recent) else "Nothing has been uploaded.")
             fail("name the uploads to delete (or --demo for the demo data)")
-        found = delete.summary(settings.db_path, wanted)
+        found = delete.summary(settings.database, wanted)
         missing = sorted(set(wanted) - set(found["upload_id"]))
         if missing:
-            fail(f"no upload {', '.join(map(str, missing))} in {settings.db_path}; nothing was deleted")
+            fail(f"no upload {', '.join(map(str, missing))} in {settings.database}; nothing was deleted")
         for row in found.itertuples(index=False):
             typer.echo(
                 f"upload {row.upload_id} ({row.kind}, {row.file_name}, {row.uploaded_at}, from {row.source}): "
@@ -231,7 +272,7 @@ def delete_upload(
             if not sys.stdin.isatty():
                 fail("add --yes to delete without being asked; nothing was deleted")
             typer.confirm(f"Delete {'this upload' if len(wanted) == 1 else f'these {len(wanted)} uploads'}?", abort=True)
-        removed = delete.delete_uploads(settings.db_path, wanted)
+        removed = delete.delete_uploads(settings.database, wanted)
     except database.DatabaseError as exc:
         fail(f"{exc}. Nothing was deleted.")
     typer.echo("Deleted: " + ", ".join(f"{n:,} {table}" for table, n in removed.items()) + ".")
@@ -267,6 +308,7 @@ def demo(
         Optional[str], typer.Option("--end", help="Last day of the demo year, YYYY-MM-DD (default: today).")
     ] = None,
     db: DbOption = None,
+    store: StoreOption = None,
 ) -> None:
     """Write a realistic synthetic year of engagement for a preset, in the upload standard's files."""
     from datetime import date
@@ -274,13 +316,13 @@ def demo(
     from wpc import db as database
     from wpc import demo as demo_data
 
-    settings = load_settings(db_path=db)
+    settings = _settings(db, store)
     try:
         end_date = date.fromisoformat(end) if end else None
     except ValueError:
         fail(f"--end {end!r} is not a date like 2025-03-31")
     try:
-        written = demo_data.write_demo(settings.db_path, preset, out, seed=seed, end_date=end_date)
+        written = demo_data.write_demo(settings.database, preset, out, seed=seed, end_date=end_date)
     except (database.DatabaseError, demo_data.DemoError) as exc:
         fail(str(exc))
     for kind, path in written.items():
@@ -290,6 +332,7 @@ def demo(
 @app.command()
 def serve(
     db: DbOption = None,
+    store: StoreOption = None,
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8501,
     address: Annotated[
         str,
@@ -303,9 +346,15 @@ def serve(
     """Serve the dashboard (Streamlit) on http://127.0.0.1:PORT."""
     from wpc import access
 
-    settings = load_settings(db_path=db)
-    if not settings.db_path.exists():
+    settings = _settings(db, store)
+    if not settings.database.exists():
         fail(f"no database at {settings.db_path}: build one with `wpc init --db {settings.db_path}`")
+    if settings.database.is_lake:
+        try:
+            with database.reading(settings.database) as con:
+                database.get_meta(con, "schema_version")
+        except (database.DatabaseError, duckdb.Error) as exc:
+            fail(f"{settings.database} cannot be served: {str(exc).splitlines()[0]}")
     files = access.secrets_files(ROOT)
     try:
         section = access.auth_section(files)
@@ -323,7 +372,7 @@ def serve(
         )
     if section is not None:
         _check_access_config(settings)
-    env = {**os.environ, "WPC_DB_PATH": str(settings.db_path)}
+    env = {**os.environ, "WPC_DB_PATH": str(settings.db_path), "WPC_STORE": settings.database.setting}
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.headless", "true",
@@ -333,7 +382,21 @@ def serve(
     ]
     mode = "login required" if section is not None else "single-user mode"
     typer.echo(f"Serving wpc on http://{address}:{port} ({mode}; Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(command, env=env))
+    raise typer.Exit(_run_until_stopped(command, env))
+
+
+def _run_until_stopped(command: list[str], env: dict) -> int:
+    """Run the server and pass on a request to stop (a service manager's SIGTERM, a closed
+    terminal's SIGHUP, Ctrl+C), so stopping `wpc serve` never leaves the server running."""
+    server = subprocess.Popen(command, env=env)
+
+    def pass_on(signum, _frame) -> None:
+        if server.poll() is None:
+            server.send_signal(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(signum, pass_on)
+    return server.wait()
 
 
 def _check_access_config(settings) -> None:
@@ -343,7 +406,7 @@ def _check_access_config(settings) -> None:
 
     try:
         rules = access.AccessRules.load(settings.access_path)
-        with database.reading(settings.db_path) as con:
+        with database.reading(settings.database) as con:
             problems = rules.problems(access.catalogue(registered_presets(con).values()))
     except (access.AccessConfigError, database.DatabaseError) as exc:
         problems = [str(exc)]
@@ -357,6 +420,7 @@ def access_command(
         Optional[str], typer.Argument(help="An e-mail address: say what this person may see.")
     ] = None,
     db: DbOption = None,
+    store: StoreOption = None,
     config: Annotated[
         Optional[Path],
         typer.Option("--config", help="Access config file (default: the access_path setting)."),
@@ -366,10 +430,10 @@ def access_command(
     from wpc import access
     from wpc.presets import registered as registered_presets
 
-    settings = load_settings(db_path=db, access_path=config)
+    settings = _settings(db, store, access_path=config)
     try:
         rules = access.AccessRules.load(settings.access_path)
-        with database.reading(settings.db_path) as con:
+        with database.reading(settings.database) as con:
             presets = access.catalogue(registered_presets(con).values())
     except (access.AccessConfigError, database.DatabaseError) as exc:
         fail(str(exc))
@@ -392,8 +456,32 @@ def access_command(
 
 
 @app.command()
+def migrate(
+    db: DbOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Move the database file (--db) into a new DuckLake (--store), with its salt: every table, row for
+    row, in one transaction. The file is left as it was."""
+    from wpc import migrate as moving
+
+    settings = _settings(db, store)
+    if not settings.database.is_lake:
+        fail("name the DuckLake to move the database into: --store 'ducklake:postgres:<connection string> "
+             "data_path=<shared folder>' (or $WPC_STORE)")
+    try:
+        moved = moving.into_lake(settings.db_path, settings.database, settings)
+    except (database.DatabaseError, privacy.SaltError) as exc:
+        fail(f"{exc}. Nothing was changed.")
+    for table, rows in moved.tables.items():
+        typer.echo(f"  {table}: {rows:,} rows")
+    typer.echo(f"Moved {settings.db_path} into {settings.database}; its salt is at {moved.salt_file} "
+               "(copy it to every server that takes uploads: docs/deploy.md).")
+
+
+@app.command()
 def report(
     db: DbOption = None,
+    store: StoreOption = None,
     place: Annotated[Optional[str], typer.Option("--place", help="A place of the ICS; default: the whole ICS.")] = None,
     date_from: FromOption = None,
     date_to: ToOption = None,
@@ -430,11 +518,11 @@ def report(
     if publish and no_suppress:
         fail("choose either --publish or --no-suppress, not both")
     mode = "publish" if publish else "off" if no_suppress else "suppress"
-    settings = load_settings(db_path=db)
+    settings = _settings(db, store)
     try:
         dates = {"date_from": parse_date(date_from, "--from date"), "date_to": parse_date(date_to, "--to date"),
                  "today": parse_date(today, "--today date")}
-        with database.reading(settings.db_path) as con:
+        with database.reading(settings.database) as con:
             scope = Scope.parse(
                 preset or default_preset(con) or settings.default_preset, place, **dates,
                 programme=programme, clinical_area=clinical_area, method=method,
@@ -444,7 +532,7 @@ def report(
     except (ScopeError, database.DatabaseError) as exc:
         fail(str(exc))
     except duckdb.Error as exc:
-        fail(f"database {settings.db_path} cannot be read as a wpc database (build it with `wpc init`): "
+        fail(f"database {settings.database} cannot be read as a wpc database (build it with `wpc init`): "
              f"{str(exc).splitlines()[0]}")
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False, allow_nan=False))
@@ -473,6 +561,7 @@ def export(
         Optional[str], typer.Option("--place", help="A place of the ICS; omitted: every place and the whole ICS.")
     ] = None,
     db: DbOption = None,
+    store: StoreOption = None,
     preset: PresetOption = None,
     dimension: Annotated[
         str, typer.Option("--dimension", help="The dimension of the reach-gaps slide (e.g. ethnicity_group, "
@@ -498,10 +587,10 @@ def export(
 
     if dimension not in REACH_DIMENSIONS:
         fail(f"--dimension {dimension!r} is not one of {', '.join(REACH_DIMENSIONS)}")
-    settings = load_settings(db_path=db)
+    settings = _settings(db, store)
     mode = "off" if no_suppress else "publish"
     try:
-        with database.reading(settings.db_path) as con:
+        with database.reading(settings.database) as con:
             scope = Scope.parse(preset or default_preset(con) or settings.default_preset, place,
                                 date_from=parse_date(date_from, "--from date"),
                                 date_to=parse_date(date_to, "--to date"), today=parse_date(today, "--today date"))

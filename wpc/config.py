@@ -11,6 +11,9 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from wpc.store import Store
+from wpc.store import parse as parse_store
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -24,10 +27,17 @@ class Settings:
     db_path: Path = _setting(
         ROOT / "data" / "wpc.duckdb", "The DuckDB database file built by `wpc init`."
     )
+    store: str = _setting(
+        "",
+        "Where the data live: empty (or `duckdb`) for the database file `db_path`; "
+        "`ducklake:postgres:<PostgreSQL connection string> data_path=<shared folder>` for a DuckLake "
+        "that several servers share (docs/deploy.md).",
+    )
     salt_path: Path | None = _setting(
         None,
         "File holding this installation's secret salt for hashing participant refs; "
-        "kept outside the database. Default: the database path with `.salt` appended.",
+        "kept outside the database. Default: the database path with `.salt` appended "
+        "(for a DuckLake store: data/wpc-lake.salt, copied to every server).",
     )
     max_upload_mb: int = _setting(200, "Uploads larger than this many megabytes are refused.")
     default_preset: str = _setting("sel", "Preset used when none is named.")
@@ -41,10 +51,17 @@ class Settings:
     def reference_dir(self) -> Path:
         return self.data_dir / "reference"
 
-    def salt_file(self, db_path: Path | None = None) -> Path:
+    @property
+    def database(self) -> Store:
+        """The store wpc works on: the embedded file, or a DuckLake (wpc.store)."""
+        return parse_store(self.store, self.db_path)
+
+    def salt_file(self, where: Store | Path | None = None) -> Path:
         if self.salt_path is not None:
             return self.salt_path
-        db = Path(db_path or self.db_path)
+        if isinstance(where, Store) and where.is_lake:
+            return self.data_dir / "wpc-lake.salt"
+        db = Path(where.path if isinstance(where, Store) else where or self.db_path)
         return db.with_name(db.name + ".salt")
 
 

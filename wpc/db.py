@@ -18,6 +18,13 @@ has waited `wait_seconds` gets DatabaseBusy, whose message says what is writing;
 queue behind each other the same way. Where `fcntl` does not exist (Windows) only DuckDB's
 lock applies: the data stay safe, but writers are not put first.
 
+A DuckLake store (`wpc.store`) has no file to lock and needs no gate: a reader's transaction
+sees one snapshot of the lake, so it sees an upload whole or not at all, and never waits for a
+writer; writers on any machine run at once, and every write moves on one row of `meta`
+(`write_serial`) before it commits, so of two writers the second to commit fails with a
+conflict (WriteConflict) instead of interleaving; an upload is then checked again and retried.
+Every function here takes the store as a `wpc.store.Store` or, for the embedded file, its path.
+
 SQL lives in `wpc/sql/<folder>/<name>.sql`, one statement per file, with values as
 `$named` bound parameters; `query(con, "queries/name", place=...)` runs one.
 """
@@ -39,6 +46,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from wpc import store as stores
+from wpc.store import Store
+
 try:
     import fcntl
 except ImportError:  # Windows
@@ -54,6 +64,10 @@ class DatabaseError(RuntimeError):
 
 class DatabaseBusy(DatabaseError):
     """Another process holds the database (an upload or a rebuild is in progress)."""
+
+
+class WriteConflict(DatabaseBusy):
+    """Another writer committed to the lake while this write was open; nothing was written."""
 
 
 @cache
@@ -192,6 +206,13 @@ def _write_gate(path: Path, wait_seconds: float, doing: str) -> Iterator[None]:
         os.close(handle)  # closing releases the lock (and so does the process ending, even killed)
 
 
+@contextmanager
+def holding_writes(path: Path | str, wait_seconds: float = 120.0, doing: str = "a copy") -> Iterator[None]:
+    """Keep writers out of the database file (its write gate) while it is read elsewhere."""
+    with _write_gate(Path(path), wait_seconds, doing):
+        yield
+
+
 def _wait_for_writers(path: Path, deadline: float) -> None:
     """Return once no writer holds the gate (new readers queue behind a waiting writer)."""
     if fcntl is None:
@@ -210,14 +231,16 @@ def _wait_for_writers(path: Path, deadline: float) -> None:
 
 
 @contextmanager
-def upload_queue(path: Path | str, wait_seconds: float = 600.0) -> Iterator[None]:
+def upload_queue(where: Store | Path | str, wait_seconds: float = 600.0) -> Iterator[None]:
     """Uploads from the command line one at a time: each checks its file and stores it while
     holding `<database>.queue`, so no upload's check is overtaken by another's commit. Readers
-    never wait for this lock, only for the write gate."""
-    path = Path(path)
-    if fcntl is None:
+    never wait for this lock, only for the write gate. A lake has no queue: uploads on any
+    machine run at once, and one overtaken by another's commit conflicts and is checked again."""
+    store = stores.resolve(where)
+    if fcntl is None or store.is_lake:
         yield
         return
+    path = Path(store.path)
     try:
         handle = os.open(path.with_name(path.name + ".queue"), os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
@@ -233,10 +256,16 @@ def upload_queue(path: Path | str, wait_seconds: float = 600.0) -> Iterator[None
 
 
 @contextmanager
-def reading(path: Path | str, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+def reading(where: Store | Path | str, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived read-only connection to a database built by `wpc init`; waits (up to
-    `wait_seconds`) for an upload or rebuild in progress to finish first."""
-    path = Path(path)
+    `wait_seconds`) for an upload or rebuild in progress to finish first. On a lake: one
+    transaction, so every query in it sees the same snapshot."""
+    store = stores.resolve(where)
+    if store.is_lake:
+        with _lake_reading(store) as con:
+            yield con
+        return
+    path = Path(store.path)
     if not path.exists():
         raise DatabaseError(f"no database at {path}: build one with `wpc init --db {path}`")
     deadline = time.monotonic() + wait_seconds
@@ -250,11 +279,18 @@ def reading(path: Path | str, wait_seconds: float = 30.0) -> Iterator[duckdb.Duc
 
 @contextmanager
 def writing(
-    path: Path | str, wait_seconds: float = 120.0, doing: str = "a change to the database"
+    where: Store | Path | str, wait_seconds: float = 120.0, doing: str = "a change to the database",
+    create: bool = False,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection inside one transaction: committed on success, else rolled back.
-    `doing` says what is being written (readers that wait too long are told)."""
-    path = Path(path)
+    `doing` says what is being written (readers that wait too long are told). `create`: a lake
+    may be created (`wpc init`); a file always may."""
+    store = stores.resolve(where)
+    if store.is_lake:
+        with _lake_writing(store, create) as con:
+            yield con
+        return
+    path = Path(store.path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _write_gate(path, wait_seconds, doing):
         con = _open(path, read_only=False, wait_seconds=wait_seconds)
@@ -273,26 +309,75 @@ def writing(
         finally:
             con.close()
 
-# Set only by the kill tests: a write writes `facts` to this file, inside its open
-# transaction, then waits to be killed (proving a kill mid-write leaves nothing behind).
-PAUSE_ENV = "WPC_TEST_PAUSE_IN_TRANSACTION"
+
+@contextmanager
+def _lake_reading(store: Store) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = _lake_cursor(store)
+    try:
+        con.execute("begin transaction")
+        yield con
+    finally:
+        with suppress(duckdb.Error):
+            con.execute("rollback")
+        con.close()
 
 
-def pause_if_testing(facts: dict) -> None:
-    marker = os.environ.get(PAUSE_ENV)
-    if not marker:
-        return
-    partial = Path(marker + ".partial")
-    partial.write_text(json.dumps(facts, default=str))
-    os.replace(partial, marker)
-    time.sleep(600)
+@contextmanager
+def _lake_writing(store: Store, create: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = _lake_cursor(store, create)
+    try:
+        con.execute("begin transaction")
+        try:
+            yield con
+        except BaseException:
+            with suppress(duckdb.Error):
+                con.execute("rollback")
+            raise
+        try:
+            claim_write(con)
+            con.execute("commit")
+        except duckdb.TransactionException as exc:
+            if "conflict" in str(exc).lower():
+                raise WriteConflict(
+                    f"{store} was changed by another writer while this change was being made; nothing was "
+                    "written: try again"
+                ) from exc
+            raise DatabaseError(f"cannot write to {store}: {str(exc).strip().splitlines()[0]}") from exc
+        except duckdb.Error as exc:
+            raise DatabaseError(f"cannot write to {store}: {str(exc).strip().splitlines()[0]}") from exc
+    finally:
+        con.close()
 
 
-def version(path: Path | str) -> tuple:
-    """The database file's version: changes whenever it is written (its file or write-ahead
-    log: modification time and size). The one key every cache of database reads is kept under
-    (wpc.ui.cache for pages, wpc.measures.shared for scope tables)."""
-    path = Path(path)
+def _lake_cursor(store: Store, create: bool = False) -> duckdb.DuckDBPyConnection:
+    try:
+        return stores.lake_cursor(store, create)
+    except duckdb.Error as exc:
+        raise DatabaseError(f"cannot use {store}: {str(exc).strip().splitlines()[0]}") from exc
+
+
+def claim_write(con: duckdb.DuckDBPyConnection) -> None:
+    """Move on `write_serial` in meta: on a lake, two writes at once both change this one row, so
+    the second to commit conflicts and is refused whole (first committer wins). The file needs
+    no such row: its writers take turns at the write gate."""
+    if table_exists(con, "meta"):
+        execute(con, "ingest/claim_write")
+
+
+def version(where: Store | Path | str) -> tuple | int:
+    """Changes whenever the store is written: the database file's (and its write-ahead log's)
+    modification time and size, or a lake's snapshot id. The one key every cache of database
+    reads is kept under (wpc.ui.cache for pages, wpc.measures.shared for scope tables)."""
+    store = stores.resolve(where)
+    if store.is_lake:
+        con = _lake_cursor(store)
+        try:
+            return stores.snapshot_id(con)
+        except duckdb.Error as exc:
+            raise DatabaseError(f"cannot read {store}: {str(exc).strip().splitlines()[0]}") from exc
+        finally:
+            con.close()
+    path = Path(store.path)
     stamps = []
     for part in (path, path.with_name(path.name + ".wal")):
         try:
@@ -304,19 +389,60 @@ def version(path: Path | str) -> tuple:
     return tuple(stamps)
 
 
+def state_of(con: duckdb.DuckDBPyConnection) -> tuple | None:
+    """What identifies the store a connection sees, as it is now (None: an in-memory database):
+    the file's path and version, or the lake's catalog and the snapshot the connection reads."""
+    rows = con.execute(
+        "select path, type from duckdb_databases() where database_name = current_database()"
+    ).fetchall()
+    if not rows or not rows[0][0]:
+        return None
+    where, kind = rows[0]
+    if kind == "ducklake":
+        return where, stores.snapshot_id(con)
+    path = Path(where).resolve()
+    return str(path), version(path)
+
+
+# Set only by the kill and concurrency tests: a write writes `facts` to this file, inside its
+# open transaction, then waits to be killed (proving a kill mid-write leaves nothing behind),
+# or until the file `<marker>.go` appears (another writer having committed meanwhile).
+PAUSE_ENV = "WPC_TEST_PAUSE_IN_TRANSACTION"
+
+
+def pause_if_testing(facts: dict) -> None:
+    marker = os.environ.get(PAUSE_ENV)
+    if not marker:
+        return
+    partial = Path(marker + ".partial")
+    partial.write_text(json.dumps(facts, default=str))
+    os.replace(partial, marker)
+    go = Path(marker + ".go")
+    deadline = time.monotonic() + 600
+    while not go.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     rows = con.execute("select value from meta where key = $key", {"key": key}).fetchall()
     return rows[0][0] if rows else None
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-    con.execute(
-        "insert or replace into meta (key, value) values ($key, $value)", {"key": key, "value": value}
-    )
+    execute(con, "ingest/set_meta", key=key, value=value)
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the store (not this connection's temporary tables) has the table."""
     rows = con.execute(
-        "select count(*) from information_schema.tables where table_name = $name", {"name": name}
+        "select count(*) from information_schema.tables where table_name = $name "
+        "and table_catalog = current_database()",
+        {"name": name},
     ).fetchall()
     return bool(rows[0][0])
+
+
+def duplicate_keys(con: duckdb.DuckDBPyConnection, upload_id: int | None = None) -> pd.DataFrame:
+    """Keys stored more than once (the store keeps no key constraints: a DuckLake has none, so
+    ingest checks its keys itself): among the keys an upload touched, or in every table."""
+    return query(con, "ingest/duplicate_keys", upload_id=upload_id)

@@ -856,7 +856,7 @@ def load_demo(
     from wpc.ingest import load
 
     preset_id = preset if isinstance(preset, str) else preset.id
-    db_path = Path(db_path or settings.db_path)
+    db_path = db_path or settings.database
     with tempfile.TemporaryDirectory(prefix="wpc-demo-") as folder:
         paths = write_demo(db_path, preset_id, Path(folder), seed=seed, end_date=end_date)
         with db.reading(db_path) as con:

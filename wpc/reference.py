@@ -35,6 +35,7 @@ from wpc import db, vocab
 from wpc.ingest import schema as ingest_schema
 from wpc.presets import BUILTIN, Preset, PresetError
 from wpc.presets import registered as registered_presets
+from wpc.store import Store
 
 # key -> (file name, columns the build needs)
 REFERENCE_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -69,7 +70,7 @@ class ReferenceDataError(RuntimeError):
 
 @dataclass(frozen=True)
 class BuildSummary:
-    db_path: Path
+    db_path: Path | Store
     default_preset: str
     presets: list[str]
     lsoas: int
@@ -140,7 +141,7 @@ def fingerprint(paths: dict[str, Path]) -> str:
 
 
 def build(
-    db_path: Path,
+    db_path: Path | Store,
     reference_dir: Path,
     presets: list[Preset],
     default_preset: str,
@@ -162,8 +163,9 @@ def build(
     lad_shapes = _boundary_frame(paths["lad_boundaries"], "lad24_code", with_label_point=False)
     sql_paths = {f"{key}_path": str(path) for key, path in paths.items()}
 
-    with db.writing(db_path, doing="a rebuild of the reference data (wpc init)") as con:
+    with db.writing(db_path, doing="a rebuild of the reference data (wpc init)", create=True) as con:
         db.execute_script(con, "schema/engagement")
+        db.execute_script(con, "schema/record_keys")
         ingest_schema.upgrade(con)
         registered = _merge_presets(con, presets)
         if default_preset not in registered:
@@ -195,7 +197,7 @@ def build(
         total = con.execute("select count(*) from ref_lsoa").fetchall()[0][0]
         db.pause_if_testing({"default_preset": db.get_meta(con, "default_preset"), "lsoas": total})
     return BuildSummary(
-        db_path=Path(db_path),
+        db_path=db_path if isinstance(db_path, Store) else Path(db_path),
         default_preset=default_preset,
         presets=sorted(registered),
         lsoas=total,

@@ -73,8 +73,9 @@ def test_mismatched_headcounts_are_listed_with_small_counts_hidden(app_at, tmp_p
     at = open_page(app_at, path, "app_pages/upload.py")
     assert metrics(at)["Headcounts that disagree"] == "2"
     listed = table(at, "Activity ID").set_index("Activity ID")
-    assert listed.loc["A1", "Individual rows"] == "9" and listed.loc["A2", "Individual rows"] == "*"
-    assert listed["Headcount given"].tolist() == [20, 30]
+    # 9 rows: shown changed by at most 5 (never into 1 to 7); 3 rows hidden
+    assert 8 <= int(listed.loc["A1", "Individual rows"]) <= 14 and listed.loc["A2", "Individual rows"] == "*"
+    assert all(abs(int(n) - t) <= 5 for n, t in zip(listed["Headcount given"].tolist(), [20, 30]))
     assert any(c.value.startswith("\\* Between 1 and 7 people") for c in at.caption)
 
 

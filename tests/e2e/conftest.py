@@ -43,6 +43,9 @@ new MutationObserver((records) => {
 }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
                       attributeFilter: ["data-test-script-state"]});
 """
+# Checked on a timer, not on animation frames: a page that is not in front (a second page of a
+# test) gets no animation frames in headless Chromium, so it would never be seen idle.
+POLL_MS = 100
 IDLE = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   return !!app && app.getAttribute("data-test-script-state") === "notRunning"
@@ -110,10 +113,7 @@ def page(browser):
     from playwright.sync_api import expect
 
     expect.set_options(timeout=STATE_TIMEOUT_MS)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    context.add_init_script(RUN_COUNTER)
-    context.set_default_timeout(STATE_TIMEOUT_MS)
-    new_page = context.new_page()
+    new_page = open_page(browser)
     external: list[str] = []
     new_page.on(
         "request",
@@ -122,7 +122,15 @@ def page(browser):
     )
     new_page.external_requests = external
     yield new_page
-    context.close()
+    new_page.context.close()
+
+
+def open_page(browser):
+    """A page in a context of its own that counts the app's finished runs (for `wait_for_app`)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context.add_init_script(RUN_COUNTER)
+    context.set_default_timeout(STATE_TIMEOUT_MS)
+    return context.new_page()
 
 
 def runs_done(page) -> int:
@@ -136,8 +144,9 @@ def wait_for_app(page, after: int | None = None) -> None:
     that started after the action has finished too."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state]")
     if after is not None:
-        page.wait_for_function(f"() => (window.__wpcRunsDone || 0) > {int(after)}", timeout=STATE_TIMEOUT_MS)
-    page.wait_for_function(IDLE, timeout=STATE_TIMEOUT_MS)
+        page.wait_for_function(f"() => (window.__wpcRunsDone || 0) > {int(after)}", timeout=STATE_TIMEOUT_MS,
+                               polling=POLL_MS)
+    page.wait_for_function(IDLE, timeout=STATE_TIMEOUT_MS, polling=POLL_MS)
 
 
 def rerun_by(page, action) -> None:

@@ -100,6 +100,21 @@ def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path)
     screenshot(page, "upload-3-fixed")
 
     assert counts(writable_reference_db)["participants"] == 5
+
+    # Later, the first upload's quarantined rows can still be downloaded, from the stored quarantine.
+    first = rows(writable_reference_db, "select min(upload_id) from uploads where kind = 'participants'")[0][0]
+    chooser = page.get_by_test_id("stSelectbox").filter(has_text="Quarantined rows of an earlier upload, to fix")
+    chooser.wait_for()
+    assert f"Upload {first}: monitoring.csv (participants," in chooser.inner_text() + chooser.locator(
+        "input").first.input_value()
+    with page.expect_download() as earlier_info:
+        page.get_by_role("button", name="Download its quarantined rows to fix (CSV)").click()
+    assert earlier_info.value.suggested_filename == f"upload-{first}-rejects.csv"
+    earlier = list(csv.DictReader(io.StringIO(open(earlier_info.value.path(), encoding="utf-8-sig").read())))
+    assert [(r["upload_line"], r["postcode"], r["participant_ref"]) for r in earlier] == [
+        ("3", "SW9 8", ""), ("4", "SE5 8", ""), ("5", "", "")]
+    assert earlier[0]["problems"] == "age: age 240 is not between 0 and 120"
+    screenshot(page, "upload-4-earlier-rejects")
     assert rows(
         writable_reference_db,
         "select rows_stored, rows_quarantined from uploads where kind = 'participants' order by upload_id",

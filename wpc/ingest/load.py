@@ -45,6 +45,7 @@ import pyarrow.compute as pa_compute
 import pyarrow.parquet as pa_parquet
 
 from wpc import db
+from wpc import store as stores
 from wpc.access import Access
 from wpc.config import Settings
 from wpc.ingest import permitted, postcodes, privacy, quality, standard
@@ -136,12 +137,15 @@ class Staging:
     """A private folder of Parquet files holding, as the database will keep them, the rows a
     check found to store and to quarantine; removed once stored or discarded."""
 
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: stores.Store):
         self.db_path = db_path
         folder = None
+        # Beside the database file (the same disk, the same protection); a lake's server has no
+        # such folder, so its staged rows go to the system's temporary folder.
         with contextlib.suppress(OSError):
-            _sweep(db_path.parent)
-            folder = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=db_path.parent)
+            if not db_path.is_lake:
+                _sweep(db_path.path.parent)
+                folder = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=db_path.path.parent)
         self.folder = Path(folder or tempfile.mkdtemp(prefix=STAGING_PREFIX))  # mkdtemp: mode 0700
         self.writers: dict[str, pa_parquet.ParquetWriter] = {}
         self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.folder), True)
@@ -303,7 +307,7 @@ def prepare(
     """
     if kind is not None and kind not in standard.KINDS:
         raise FileRefused(f"unknown kind {kind!r}: use one of {', '.join(standard.KINDS)}")
-    db_path = Path(db_path)
+    db_path = stores.resolve(db_path)
     if not isinstance(source, (bytes, bytearray)):
         source = Path(source)
     table = open_table(source, settings.max_upload_mb, sheet, file_name)
@@ -314,8 +318,8 @@ def prepare(
             raise db.DatabaseError(f"{db_path} is not a wpc database: build it with `wpc init --db {db_path}`")
         context = Context(kind, columns, con, access=access)
         context.places  # noqa: B018 (looked up once, on this connection)
+        salt = _salt(con, db_path, settings, create_salt)
         state = _state(con)
-    salt = privacy.load_salt(settings.salt_file(db_path), create=create_salt)
     hash_key = _row_hash_key(salt)
     staging = Staging(db_path)
     try:
@@ -523,6 +527,22 @@ def _arrow(records: pd.DataFrame) -> pa.Table:
                 texts[present] = values[present].astype(str).to_numpy(dtype=object)
                 arrays[name] = pa.array(texts, pa.string())
     return pa.table(arrays)
+
+
+def _salt(con, where, settings: Settings, create: bool) -> bytes | None:
+    """This installation's salt. A lake's is made by `wpc init` and copied to every server, never
+    made by an upload (a server making its own would hash the same person differently)."""
+    target = stores.resolve(where)
+    salt_file = settings.salt_file(target)
+    salt = privacy.load_salt(salt_file, create=create and not target.is_lake)
+    if salt is None and target.is_lake and create:
+        raise privacy.SaltError(
+            f"there is no salt file at {salt_file}: copy it from the machine that ran `wpc init` for this "
+            "store (see docs/deploy.md)"
+        )
+    if salt is not None:
+        stores.check_salt(con, salt, salt_file)
+    return salt
 
 
 def _accepted(checked: Validated) -> np.ndarray:
@@ -824,6 +844,13 @@ def commit(
     outcome = _outcome(prepared)
     _release_memory()
     stored_name = privacy.scrub_column([prepared.file_name])[0][0]
+    try:
+        return _commit(prepared, outcome, db_path, stored_name, source, uploaded_by, wait_seconds)
+    except db.WriteConflict as exc:  # a lake: another upload committed first
+        raise StaleCheck("the database changed while the file was being stored: check it again") from exc
+
+
+def _commit(prepared, outcome, db_path, stored_name, source, uploaded_by, wait_seconds) -> Outcome:
     with db.writing(db_path, wait_seconds=wait_seconds, doing=f"an upload of {stored_name}") as con:
         if _state(con) != prepared.state:
             raise StaleCheck("the database changed while the file was being checked: check it again")
@@ -831,6 +858,7 @@ def commit(
         if earlier:
             return _already(outcome, earlier)
         upload_id = int(db.query(con, "ingest/next_upload_id")["upload_id"].iloc[0])
+        db.set_meta(con, "last_upload_id", str(upload_id))
         staged = f"staged_{prepared.kind}"
         registered = []
         for name, view in ((prepared.kind, staged), ("quarantine", "staged_quarantine"), ("reasons", "staged_reasons")):
@@ -865,6 +893,7 @@ def commit(
                 identifiers_removed=removed,
                 identifiers_note=privacy._note(prepared.removed) or None,
             )
+            _check_keys(con, upload_id)
             _pause_if_testing(con, upload_id)
         except duckdb.IOException as exc:  # a full disk, a read-only file...
             raise db.DatabaseError(db.explain(exc, db_path)) from exc
@@ -877,6 +906,17 @@ def commit(
                     con.execute(f"drop view if exists {view}")
     outcome.upload_id = upload_id
     return outcome
+
+
+def _check_keys(con, upload_id: int) -> None:
+    """No key the upload touched is stored twice (the store has no key constraints to refuse it)."""
+    twice = db.duplicate_keys(con, upload_id)
+    if len(twice):
+        first = twice.iloc[0]
+        raise db.DatabaseError(
+            f"the upload could not be stored: it would store {first['table_name']} {first['key']!r} "
+            f"{int(first['copies'])} times"
+        )
 
 
 def _release_memory() -> None:

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from wpc import db, vocab
-from wpc.measures import stats
+from wpc.measures import families, stats
 from wpc.measures.plain import plain, records
 from wpc.measures.prepare import begin
 from wpc.measures.scope import Scope
@@ -114,49 +114,59 @@ def cost(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppre
     """Total cost of the scope's activities, per participant (all participants of the
     activities with a recorded cost, wherever they live) and per Core20 participant (those
     whose home LSOA is Core20). Activities without a cost are left out of both sides."""
-    _resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes")
+    resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes")
     row = db.query(con, "measures/cost").iloc[0]
     total = plain(row["total_gbp"])
-    participants, hidden = policy.protect_one(int(row["costed_participants"]))
-    core20, core20_hidden = policy.protect_one(int(row["costed_core20"]))
+    protected = policy.cells(lambda: families.get(con, resolved, "activities"),
+                             [("cost", resolved.place, "participants"), ("cost", resolved.place, "core20")],
+                             [int(row["costed_participants"]), int(row["costed_core20"])])
+    (participants, core20), (hidden, core20_hidden) = protected.values, protected.suppressed
+    shown = protected.shown()
     return {
         "total_gbp": total,
-        "per_participant": None if total is None or hidden or participants == 0 else total / participants,
-        "per_core20_participant": None if total is None or core20_hidden or core20 == 0 else total / core20,
+        "per_participant": (None if total is None or hidden or participants == 0
+                            else policy.money(total / participants)),
+        "per_core20_participant": (None if total is None or core20_hidden or core20 == 0
+                                   else policy.money(total / core20)),
         "activities": int(row["activities"]),
         "activities_costed": int(row["activities_costed"]),
-        "participants_costed": policy.show_one(int(row["costed_participants"])),
-        "core20_participants_costed": policy.show_one(int(row["costed_core20"])),
+        "participants_costed": shown[0],
+        "core20_participants_costed": shown[1],
     }
 
 
-def what_works_table(frame: pd.DataFrame, policy) -> pd.DataFrame:
+def what_works_table(frame: pd.DataFrame, policy, cells=None) -> pd.DataFrame:
     """Per method or organisation (pure): Core20 engaged share of participants with a known
-    home deprivation, with Wilson interval, and cost per Core20 participant. Each row is one
-    table for disclosure: Core20, other known, unknown (their total, participants, is shown)."""
+    home deprivation, with Wilson interval, and cost per Core20 participant. `cells(name, exact)`
+    gives a row's protected participants, Core20, known and costed Core20 counts (from the
+    activities family; `exact` the same four as the measure counted them): each share and cost
+    comes from them, withheld where its count is hidden or too small to show."""
     rows = []
     for r in frame.to_dict("records"):
         participants, known, core20 = int(r["participants"]), int(r["known"]), int(r["core20"])
-        cells = policy.protect([core20, known - core20, participants - known])
-        shown_participants = policy.show_one(participants)
-        withheld = bool(cells.suppressed[0])
-        n_known = policy.total(known)
-        share = cells.values[0] / n_known if n_known and not withheld else None
+        exact = [participants, core20, known, int(r["costed_core20"])]
+        protected = policy.cells(None, exact, exact) if cells is None else cells(r["name"], exact)
+        shown = protected.shown()
+        withheld = bool(protected.suppressed[1])
+        n_known = 0 if protected.suppressed[2] else int(protected.values[2])
+        core20_value = min(int(protected.values[1]), n_known)
+        share = core20_value / n_known if n_known and not withheld else None
         low = high = None
         if share is not None:
-            low, high = (float(limit) for limit in stats.wilson_interval(min(cells.values[0], n_known), n_known))
-        costed_core20, costed_hidden = policy.protect_one(int(r["costed_core20"]))
+            low, high = (float(limit) for limit in stats.wilson_interval(core20_value, n_known))
         cost_gbp = plain(r["cost_gbp"])
-        per_core20 = (cost_gbp / costed_core20
-                      if cost_gbp is not None and not costed_hidden and not withheld and costed_core20 else None)
+        costed_core20 = int(protected.values[3])
+        per_core20 = None
+        if cost_gbp is not None and not withheld and not protected.suppressed[3] and costed_core20:
+            per_core20 = policy.money(cost_gbp / costed_core20)
         rows.append({
             "name": r["name"],
             "activities": int(r["activities"]),
-            "participants": shown_participants,
-            "core20_engaged": cells.shown()[0],
-            "engaged_share": share,
-            "ci_low": low,
-            "ci_high": high,
+            "participants": shown[0],
+            "core20_engaged": shown[1],
+            "engaged_share": policy.share(share),
+            "ci_low": policy.share(low),
+            "ci_high": policy.share(high),
             "cost_gbp": cost_gbp,
             "per_core20_participant": per_core20,
             "suppressed": withheld,
@@ -165,14 +175,29 @@ def what_works_table(frame: pd.DataFrame, policy) -> pd.DataFrame:
                                        "ci_low", "ci_high", "cost_gbp", "per_core20_participant", "suppressed"])
 
 
+def _what_works_cells(con, resolved, policy, breakdown: str):
+    """A what-works row's protected counts, from the activities family (wpc.measures.families)."""
+    def cells(name, exact):
+        ids = [("what_works", breakdown, resolved.place, name, part)
+               for part in ("participants", "core20", "known", "costed_core20")]
+        return policy.cells(lambda: families.get(con, resolved, "activities"), ids, exact)
+    return cells
+
+
 def what_works(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
-    """Core20 engaged share (with interval) and cost per Core20 participant by method and by
-    organisation, largest first, for the scope's activities."""
-    _resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes")
+    """Core20 engaged share (with interval) and cost per Core20 participant by method, by
+    organisation and by partner type, largest first, for the scope's activities."""
+    resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes")
     frame = db.query(con, "measures/what_works")
-    by_method = what_works_table(frame[frame["breakdown"] == "method"], policy)
-    by_organisation = what_works_table(frame[frame["breakdown"] == "organisation"], policy)
-    by_type = what_works_table(frame[frame["breakdown"] == "organisation_type"], policy)
+
+    def cells_for(breakdown: str):
+        return _what_works_cells(con, resolved, policy, breakdown)
+
+    by_method = what_works_table(frame[frame["breakdown"] == "method"], policy, cells_for("method"))
+    by_organisation = what_works_table(frame[frame["breakdown"] == "organisation"], policy,
+                                       cells_for("organisation"))
+    by_type = what_works_table(frame[frame["breakdown"] == "organisation_type"], policy,
+                               cells_for("organisation_type"))
     return {
         "by_method": records(by_method.rename(columns={"name": "method"})),
         "by_organisation": records(by_organisation.rename(columns={"name": "organisation"})),
@@ -220,9 +245,10 @@ def partners(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "su
     Core20 reach against the scope's residents, and cost per Core20 participant."""
     from wpc.measures.reach import core20
 
-    _resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes")
+    resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes")
     frame = db.query(con, "measures/what_works")
-    by_type = what_works_table(frame[frame["breakdown"] == "organisation_type"], policy)
+    by_type = what_works_table(frame[frame["breakdown"] == "organisation_type"], policy,
+                               _what_works_cells(con, resolved, policy, "organisation_type"))
     return partners_table(by_type, core20(con, scope, disclosure)["population_share"])
 
 
@@ -235,7 +261,8 @@ def ics_wide(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "su
     return {
         "activities": int(row["activities"]),
         "counted_here": resolved.scope.place is None,
-        "participants_living_here": policy.show_one(int(row["participants_living_here"])),
+        "participants_living_here": policy.show_one(int(row["participants_living_here"]),
+                                                   int(row["participants_key_sum"])),
         "planned": int(row["planned"]),
         "cancelled": int(row["cancelled"]),
     }

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from wpc import db
-from wpc.measures import stats
-from wpc.measures.disclosure import Policy
+from wpc.measures import families, stats
+from wpc.measures.disclosure import Policy, Protected
 from wpc.measures.prepare import begin
-from wpc.measures.scope import Scope
+from wpc.measures.scope import ResolvedScope, Scope
 
 LEVELS = ("lsoa", "msoa", "place")
 MIN_DECILES = 5
@@ -27,14 +27,20 @@ def _num(value) -> float | None:
     return None if np.isnan(value) else value
 
 
+def _area_cells(con, resolved: ResolvedScope, policy: Policy, ids: list, exact) -> Protected:
+    """Protected counts of the area family (wpc.measures.families) of the scope's ICS."""
+    return policy.cells(lambda: families.get(con, resolved, "area"), ids, exact)
+
+
 def coverage(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
     """Core20 LSOAs in the scope, how many had at least one participant living there in the
     period, and that share; with the scope's overall engagement rate per 1,000 residents."""
-    _resolved, policy = begin(con, scope, disclosure, "int_scope_lsoas", "int_scope_homes")
+    resolved, policy = begin(con, scope, disclosure, "int_scope_lsoas", "int_scope_homes")
     row = db.query(con, "measures/coverage").iloc[0]
     known = int(db.query(con, "measures/participants_summary").iloc[0]["known_area"])
     core20_lsoas, reached = int(row["core20_lsoas"]), int(row["core20_lsoas_reached"])
-    value, hidden = policy.protect_one(known)
+    protected = _area_cells(con, resolved, policy, [("known", resolved.place)], [known])
+    value, hidden = int(protected.values[0]), bool(protected.suppressed[0])
     rate, low, high = stats.rate_interval(value, int(row["population"]))
     return {
         "core20_lsoas": core20_lsoas,
@@ -42,10 +48,10 @@ def coverage(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "su
         "share": reached / core20_lsoas if core20_lsoas else None,
         "lsoas": int(row["lsoas"]),
         "residents": int(row["population"]),
-        "participants_living_here": policy.show_one(known),
-        "rate_per_1000": None if hidden else _num(rate),
-        "rate_ci_low": None if hidden else _num(low),
-        "rate_ci_high": None if hidden else _num(high),
+        "participants_living_here": protected.shown()[0],
+        "rate_per_1000": None if hidden else policy.rate(_num(rate)),
+        "rate_ci_low": None if hidden else policy.rate(_num(low)),
+        "rate_ci_high": None if hidden else policy.rate(_num(high)),
     }
 
 
@@ -56,22 +62,34 @@ def cold_spots(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "
     return db.query(con, "measures/cold_spots")
 
 
-def rate_table(areas: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+def rate_table(areas: pd.DataFrame, policy: Policy, protected: Protected | None = None) -> pd.DataFrame:
     """Engagement rate per 1,000 residents with Byar's 95% interval for each area (pure).
 
-    `areas` has population and participants; the areas are one table for disclosure
-    (the scope's total can be read elsewhere, so one small area would otherwise be derivable).
+    `areas` has population and participants; `protected` the areas' counts after disclosure
+    control (from their family); rates come from the protected counts and are withheld where
+    the count is hidden.
     """
-    protected = policy.protect(areas["participants"].to_numpy())
+    if protected is None:
+        protected = policy.cells(None, list(areas.index), areas["participants"].to_numpy())
     rate, low, high = stats.rate_interval(protected.values, areas["population"].to_numpy())
     out = areas.drop(columns=["participants"]).copy()
     out["participants"] = pd.Series(protected.shown(), index=areas.index, dtype=object)
     hidden = protected.suppressed
-    out["rate_per_1000"] = np.where(hidden, np.nan, rate)
-    out["ci_low"] = np.where(hidden, np.nan, low)
-    out["ci_high"] = np.where(hidden, np.nan, high)
+    out["rate_per_1000"] = [np.nan if h else _rate(policy, r) for h, r in zip(hidden, rate)]
+    out["ci_low"] = [np.nan if h else _rate(policy, r) for h, r in zip(hidden, low)]
+    out["ci_high"] = [np.nan if h else _rate(policy, r) for h, r in zip(hidden, high)]
     out["suppressed"] = hidden
     return out
+
+
+def _rate(policy: Policy, value) -> float:
+    rounded = policy.rate(_num(value))
+    return np.nan if rounded is None else rounded
+
+
+AREA_CELL = {"lsoa": lambda code, scope_place: ("lsoa", code),
+             "msoa": lambda code, scope_place: ("msoa", code),
+             "place": lambda code, scope_place: ("known", code)}
 
 
 def area_rates(con: duckdb.DuckDBPyConnection, scope: Scope, level: str = "lsoa",
@@ -85,18 +103,25 @@ def area_rates(con: duckdb.DuckDBPyConnection, scope: Scope, level: str = "lsoa"
     areas = db.query(con, "measures/area_counts", level=level, preset=resolved.scope.preset)
     if level != "lsoa":
         areas = areas.drop(columns=["imd_decile", "imd_rank", "core20"])
-    return rate_table(areas, policy)
+    ids = [AREA_CELL[level](code, resolved.place) for code in areas["area_code"]]
+    return rate_table(areas, policy, _area_cells(con, resolved, policy, ids, areas["participants"].to_numpy()))
 
 
-def gradient_from_deciles(deciles: pd.DataFrame, policy: Policy, scope_name: str) -> dict:
+def gradient_from_deciles(deciles: pd.DataFrame, policy: Policy, scope_name: str,
+                          protected: Protected | None = None) -> dict:
     """docs/methods.md section 4 from residents and participants per national IMD decile (pure).
 
-    Deciles with residents in the scope enter the slope index (stats.slope_index); fewer than
-    five, or no participants at all, and sii/rii/interval are None with the reason.
+    Deciles with residents in the scope enter the slope index (stats.slope_index), computed
+    from the protected decile counts (`protected`, from their family); fewer than five
+    deciles, no participants at all, or a decile whose count is hidden (the index would let
+    it be worked out), and sii/rii/interval are None with the reason in words. Shown to two
+    significant figures when disclosure control is on.
     """
-    table = rate_table(deciles.rename(columns={"imd_decile": "decile"}), policy)
+    table = rate_table(deciles.rename(columns={"imd_decile": "decile"}), policy, protected)
     present = deciles["population"].to_numpy() > 0
-    counts = policy.protect(deciles["participants"].to_numpy()).values
+    counts = (protected.values if protected is not None
+              else deciles["participants"].to_numpy())
+    hidden = table["suppressed"].to_numpy(dtype=bool)
     result = {
         "sii": None, "rii": None, "sii_ci_low": None, "sii_ci_high": None,
         "deciles_present": int(present.sum()),
@@ -119,6 +144,8 @@ def gradient_from_deciles(deciles: pd.DataFrame, policy: Policy, scope_name: str
             "population-midpoint rank, 1 = most deprived; sii = fitted rate at the most deprived "
             "end minus the least deprived end; rii = sii / overall rate; 95% interval by "
             f"simulation ({stats.SII_REPETITIONS:,} draws, Byar standard errors)."
+            + (" Computed from the protected decile counts and shown to two significant figures."
+               if policy.on else "")
         ),
     }
     if present.sum() < MIN_DECILES:
@@ -130,15 +157,26 @@ def gradient_from_deciles(deciles: pd.DataFrame, policy: Policy, scope_name: str
     if counts[present].sum() == 0:
         result["reason"] = f"no participants living in {scope_name} in the period"
         return result
+    if (hidden & present).any():
+        n = int((hidden & present).sum())
+        result["reason"] = (
+            f"withheld to protect privacy: {n} of the deciles ha{'s' if n == 1 else 've'} between 1 and "
+            f"{policy.threshold} participants (or {'is' if n == 1 else 'are'} hidden with them), shown as *, "
+            "and the slope index and its relative form would let those counts be worked out"
+        )
+        return result
     fit = stats.slope_index(deciles["population"].to_numpy()[present], counts[present])
-    result.update(sii=fit.sii, rii=fit.rii, sii_ci_low=fit.ci_low, sii_ci_high=fit.ci_high)
+    result.update(sii=policy.index(fit.sii), rii=policy.index(fit.rii), sii_ci_low=policy.index(fit.ci_low),
+                  sii_ci_high=policy.index(fit.ci_high))
     return result
 
 
 def gradient(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
     """The deprivation gradient of engagement: sii, rii, sii_ci_low, sii_ci_high, the ten
     deciles (residents, participants, rate with Byar's interval), deciles_present, and the
-    reason when it cannot be computed."""
+    reason when it cannot be computed or is withheld."""
     resolved, policy = begin(con, scope, disclosure, "int_scope_lsoas", "int_scope_homes")
     deciles = db.query(con, "measures/decile_counts")
-    return gradient_from_deciles(deciles, policy, resolved.name)
+    ids = [("decile", resolved.place, int(d)) for d in deciles["imd_decile"]]
+    protected = _area_cells(con, resolved, policy, ids, deciles["participants"].to_numpy())
+    return gradient_from_deciles(deciles, policy, resolved.name, protected)

@@ -38,12 +38,13 @@ def fatigue_neighbourhoods(con: duckdb.DuckDBPyConnection, scope: Scope,
 
 def repeat_participants(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
     """People (by hashed participant ref) in the window and how many took part in at least the
-    fatigue limit of distinct activities. Participants without a ref cannot be followed."""
+    fatigue limit of distinct activities. Participants without a ref cannot be followed. Each
+    count stands alone (no shown count adds up with it), so each is protected on its own."""
     resolved, policy = begin(con, scope, disclosure, "int_scope_refs", "int_scope_activities")
     row = db.query(con, "measures/repeat_participants", **resolved.sql_params()).iloc[0]
     return {
-        "participants_with_ref": policy.show_one(int(row["people_with_ref"])),
-        "repeat_participants": policy.show_one(int(row["repeat_participants"])),
+        "participants_with_ref": policy.show_one(int(row["people_with_ref"]), int(row["people_key_sum"])),
+        "repeat_participants": policy.show_one(int(row["repeat_participants"]), int(row["repeat_key_sum"])),
     }
 
 

@@ -13,13 +13,18 @@ import dataclasses
 import datetime as dt
 
 import duckdb
+import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from wpc import db, vocab
+from wpc.measures import cellkey
+from wpc.measures.audit import Family, complete
+from wpc.measures.disclosure import Policy, Protected
 from wpc.measures.plain import plain
 from wpc.measures.prepare import _vocab_ethnicity, begin, resolved_scope
-from wpc.measures.reach import categories_for, reach_table
-from wpc.measures.scope import Scope
+from wpc.measures.reach import MULTI_VALUED, categories_for, exact_cells, reach_table
+from wpc.measures.scope import ResolvedScope, Scope
 
 FEEDBACK_STATUSES = ("closed on time", "closed late", "overdue", "not yet due")
 SOURCES = {
@@ -56,11 +61,15 @@ PROFILE_COLUMNS = [
 ]
 
 
-def _shown(policy, value) -> int | str | None:
-    """A count of people as a reader may see it; None when nothing was recorded."""
-    if value is None or pd.isna(value):
-        return None
-    return policy.show_one(int(value))
+def _activity_counts(policy: Policy, counts, keys) -> list:
+    """Each activity's participants as a reader may see them (None when nothing was recorded).
+    An activity is a record of its own: its count is hidden from 1 to the threshold, and
+    otherwise changed slightly by the keys of the people it counts (docs/disclosure.md)."""
+    return [None if n is None or pd.isna(n) else policy.show_one(int(n), int(k)) for n, k in zip(counts, keys)]
+
+
+def _activity_count(policy: Policy, count, key) -> Protected:
+    return policy.one(int(count or 0), int(key or 0))
 
 
 def activity_log(
@@ -76,7 +85,8 @@ def activity_log(
     wanted = (title_contains or "").strip() or None
     frame = db.query(con, "measures/activity_log", today=resolved.today, title_contains=wanted)
     frame["participants"] = pd.Series(
-        [_shown(policy, n) for n in frame["participants"]], index=frame.index, dtype=object
+        _activity_counts(policy, list(frame["participants"]), list(frame.pop("key_sum").fillna(0))),
+        index=frame.index, dtype=object,
     )
     frame["ladder_name"] = frame["ladder_rung"].map(
         lambda r: vocab.LADDER.get(int(r)) if pd.notna(r) else None
@@ -140,10 +150,14 @@ def activity_detail(
     if frame.empty:
         return None
     row = plain(frame.iloc[0].to_dict())
-    for internal in ("individual_rows", "returned_total", "upload_id", "preset", "feedback_due"):
+    key = row.pop("record_key")  # secret: never shown
+    count_key = row.pop("key_sum")
+    for internal in ("individual_rows", "individual_key_sum", "returned_total", "upload_id", "preset",
+                     "feedback_due"):
         row.pop(internal, None)
-    row["participants"] = _shown(policy, row["participants"])
-    row["participants_total"] = _shown(policy, row["participants_total"])
+    row["participants"] = _activity_counts(policy, [row["participants"]], [count_key or 0])[0]
+    if row["participants_total"] is not None:  # the headcount its uploader gave
+        row["participants_total"] = policy.show_one(row["participants_total"], key)
     row["ladder_name"] = vocab.LADDER.get(row["ladder_rung"]) if row["ladder_rung"] else None
     row["cycle_name"] = vocab.CYCLE.get(row["cycle_stage"]) if row["cycle_stage"] else None
     row["source_description"] = SOURCES[row["source"]]
@@ -159,16 +173,18 @@ def activity_profile(
     con: duckdb.DuckDBPyConnection, scope: Scope, activity_id: str, disclosure: str = "suppress"
 ) -> pd.DataFrame:
     """Who took part in one activity of the scope's ICS (wherever they live): for each of
-    PROFILE_DIMENSIONS, participants per category with a last 'unknown' row, each dimension
-    protected as one table (complementary suppression). share = of those with a known value
-    (for inclusion groups, of all participants); the unknown row's share is of all. Empty if
-    the ICS has no such activity."""
+    PROFILE_DIMENSIONS, participants per category with a last 'unknown' row. share = of those
+    with a known value (for inclusion groups, of all participants); the unknown row's share is
+    of all. Empty if the ICS has no such activity. Disclosure: the activity's count comes from
+    the activities family, as the activity log's; each dimension is protected as a table whose
+    total is that count (docs/disclosure.md)."""
     resolved, policy = begin(con, scope, disclosure)
     con.register("vocab_ethnicity", _vocab_ethnicity())
     counts = db.query(con, "measures/activity_profile", activity_id=activity_id, preset=resolved.scope.preset)
     if counts.empty and activity_detail(con, scope, activity_id, disclosure) is None:
         return pd.DataFrame(columns=PROFILE_COLUMNS)
     everyone = int(counts.loc[counts["dimension"] == "sex", "participants"].sum())
+    total = _profile_total(con, resolved, policy, activity_id, everyone)
     tables = []
     for dimension in PROFILE_DIMENSIONS:
         if dimension == "home":
@@ -185,6 +201,7 @@ def activity_profile(
             None,
             policy,
             everyone if dimension == "inclusion_group" else None,
+            _profile_cells(con, resolved, policy, activity_id, dimension, rows, total),
         )
         if (
             dimension == "inclusion_group"
@@ -197,3 +214,68 @@ def activity_profile(
         columns={"engaged": "participants", "engaged_share": "share"}
     )
     return profile[PROFILE_COLUMNS]
+
+
+def _profile_total(con, resolved: ResolvedScope, policy: Policy, activity_id: str, everyone: int) -> Protected:
+    """The activity's participants as the activity log shows them."""
+    frame = db.query(con, "measures/activity_detail", activity_id=activity_id, preset=resolved.scope.preset,
+                     today=resolved.today, feedback_window_days=resolved.preset.thresholds.feedback_window_days)
+    row = frame.iloc[0]
+    count = 0 if pd.isna(row["participants"]) else int(row["participants"])
+    if policy.on and count != everyone:
+        raise AssertionError(f"activity {activity_id}: its profile and the activity log count different people")
+    return _activity_count(policy, count, 0 if pd.isna(row["key_sum"]) else row["key_sum"])
+
+
+def _profile_cells(con, resolved: ResolvedScope, policy: Policy, activity_id: str, dimension: str,
+                   rows: pd.DataFrame, total: Protected):
+    """The protected counts of one dimension of an activity's profile (see reach.reach_table)."""
+    if not policy.on:
+        return exact_cells(policy)
+    keys = dict(zip(rows["category"], rows["key_sum"].astype(int)))
+
+    def cells(codes, values, known, people):
+        protected = _profile_family(policy, dimension, codes, values, [keys.get(c, 0) for c in codes], total)
+        return protected, _denominators(policy, total, known, sum(keys.get(c, 0) for c in codes[:-1]))
+    return cells
+
+
+def _denominators(policy: Policy, total: Protected, known: int, known_key: int) -> Protected:
+    """(known, everyone) for a profile's shares: everyone is the activity's protected count; the
+    count with a known value is perturbed by its own key, and too small to divide by from 1 to
+    the threshold."""
+    known_protected = policy.one(known, known_key)
+    return Protected(values=np.array([known_protected.values[0], total.values[0]], dtype=np.int64),
+                     suppressed=np.array([bool(known_protected.suppressed[0]), bool(total.suppressed[0])]))
+
+
+def _profile_family(policy: Policy, dimension: str, codes: list[str], values, keys, total: Protected) -> Protected:
+    """One dimension of an activity's profile, protected as a table whose total (the activity's
+    count) is shown, or hidden, as the activity log shows it: complementary cells are hidden
+    until the solver finds none of the hidden counts can be worked out from the total."""
+    values = np.asarray(values, dtype=np.int64)
+    n = len(codes)
+    if dimension in MULTI_VALUED:
+        # groups overlap, so they do not add up to the total: each is a count of its own, and
+        # all are hidden with a hidden total (none can be more than it)
+        hidden = (values >= 1) & ((values <= policy.threshold) | bool(total.suppressed[0]))
+        perturbed = cellkey.perturb(values, keys, policy.threshold)
+        return policy._finish(perturbed, hidden)
+    # cells: each category (one atom each), then the total (the atoms' sum)
+    rows_, cols = list(range(n)) + [n] * n, list(range(n)) * 2
+    membership = sparse.csr_matrix((np.ones(len(rows_)), (rows_, cols)), shape=(n + 1, n))
+    family = Family(
+        name=f"profile {dimension}", cells=[*codes, "total"], membership=membership,
+        atom_values=values, atom_keys=np.asarray(keys, dtype=np.int64),
+        links=sparse.csr_matrix((0, n)), shown=np.ones(n + 1, dtype=bool),
+        equations=[(n, tuple(range(n)))],
+    )
+    primary = (family.values >= 1) & (family.values <= policy.threshold)
+    primary[n] = bool(total.suppressed[0])
+    hidden = complete(family, policy.threshold, primary=primary,
+                      never_hide=np.array([False] * n + [True]))
+    if hidden[n] and not total.suppressed[0]:
+        hidden[:n] |= values > 0  # the total is shown: hide every category rather than contradict it
+        hidden[n] = False
+    perturbed = cellkey.perturb(values, keys, policy.threshold)
+    return policy._finish(perturbed, hidden[:n])

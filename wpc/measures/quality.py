@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from wpc import db
+from wpc.measures import families
 from wpc.measures.plain import records
 from wpc.measures.prepare import begin
 from wpc.measures.scope import Scope
@@ -32,23 +33,38 @@ FIELDS = {
 
 def quality(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
     """Data quality for the scope (see the module docstring). Unknown shares are over the
-    individual participant rows; a field's share is withheld when its unknown count is small."""
-    _resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes",
-                              "int_scope_participants")
+    individual participant rows; a field's share is withheld when its unknown count is hidden."""
+    resolved, policy = begin(con, scope, disclosure, "int_scope_activities", "int_scope_homes",
+                             "int_scope_participants")
     fields = db.query(con, "measures/quality_fields").iloc[0]
     db.execute(con, "measures/quality_scope_activities")
     acts = db.query(con, "measures/quality_activities").iloc[0]
-    rows = int(fields["participants"])
-    denominator = policy.total(rows)
-    unknown = []
-    for field, label in FIELDS.items():
-        value, hidden = policy.protect_one(int(fields[field]))
-        unknown.append({
-            "field": field,
-            "label": label,
-            "unknown": policy.show_one(int(fields[field])),
-            "share_unknown": None if hidden or not denominator else value / denominator,
-        })
+    here = resolved.place
+
+    def activities_family():
+        return families.get(con, resolved, "activities")
+
+    sources = policy.cells(activities_family, [("source", here, k) for k in ("individual", "returns", "headcount")],
+                           [int(acts["participants_individual"]), int(acts["participants_returns"]),
+                            int(acts["participants_headcount"])])
+    if int(fields["participants"]) != int(acts["participants_individual"]):
+        raise AssertionError("data quality counts individual rows two ways that disagree")
+    rows_hidden = bool(sources.suppressed[0])
+    denominator = 0 if rows_hidden else int(sources.values[0])
+    names = [*FIELDS, "invalid_postcodes", "unmapped_postcodes"]
+    counted = policy.cells(lambda: families.get(con, resolved, "quality"), [("quality", here, f) for f in names],
+                           [int(fields[f]) for f in names])
+    shown = dict(zip(names, counted.shown()))
+    value = dict(zip(names, counted.values))
+    hidden = dict(zip(names, counted.suppressed))
+    unknown = [{
+        "field": field,
+        "label": label,
+        "unknown": shown[field],
+        "share_unknown": (None if hidden[field] or not denominator
+                          else policy.share(min(int(value[field]), denominator) / denominator)),
+    } for field, label in FIELDS.items()]
+    source_shown = sources.shown()
     return {
         "activities": int(acts["activities"]),
         "activities_with_individual_rows": int(acts["with_individual_rows"]),
@@ -56,23 +72,32 @@ def quality(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "sup
         "activities_headcount_only": int(acts["headcount_only"]),
         "activities_without_participants": int(acts["without_participants"]),
         "activities_without_equality_monitoring": int(acts["without_equality_monitoring"]),
-        "participants_individual_rows": policy.show_one(int(acts["participants_individual"])),
-        "participants_from_returns": policy.show_one(int(acts["participants_returns"])),
-        "participants_headcount_only": policy.show_one(int(acts["participants_headcount"])),
+        "participants_individual_rows": source_shown[0],
+        "participants_from_returns": source_shown[1],
+        "participants_headcount_only": source_shown[2],
         "unknown_by_field": unknown,
-        "invalid_postcodes": policy.show_one(int(fields["invalid_postcodes"])),
-        "unmapped_postcodes": policy.show_one(int(fields["unmapped_postcodes"])),
+        "invalid_postcodes": shown["invalid_postcodes"],
+        "unmapped_postcodes": shown["unmapped_postcodes"],
         "headcount_mismatches": int(acts["headcount_mismatches"]),
         "return_mismatches": int(acts["return_mismatches"]),
         "returns_ignored": int(acts["returns_ignored"]),
-        "mismatched_activities": _protected_counts(
-            records(db.query(con, "measures/quality_mismatches")), policy,
-            ("participants_total", "individual_rows", "largest_return_total"),
-        ),
+        "mismatched_activities": _protected_counts(records(db.query(con, "measures/quality_mismatches")), policy),
     }
 
 
-def _protected_counts(rows: list[dict], policy, keys: tuple[str, ...]) -> list[dict]:
-    """Per-activity counts of people are counts like any other: small ones are shown as '*'."""
-    return [{k: (policy.show_one(v) if k in keys and v is not None else v) for k, v in row.items()}
-            for row in rows]
+def _protected_counts(rows: list[dict], policy) -> list[dict]:
+    """Per-activity counts of people are counts like any other: the activity's rows as the
+    activity log shows them (keyed by their people); the headcounts its uploader gave, with the
+    activity's own key."""
+    out = []
+    for row in rows:
+        key = row.pop("record_key")
+        rows_key = row.pop("individual_key_sum")
+        row = dict(row)
+        if row["individual_rows"] is not None:
+            row["individual_rows"] = policy.show_one(row["individual_rows"], rows_key)
+        for given in ("participants_total", "largest_return_total"):
+            if row[given] is not None:
+                row[given] = policy.show_one(row[given], key)
+        out.append(row)
+    return out

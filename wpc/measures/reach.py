@@ -7,6 +7,8 @@ activities counts three times, because most monitoring has no participant ref to
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 
 import duckdb
@@ -14,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from wpc import db, vocab
-from wpc.measures import stats
-from wpc.measures.disclosure import Policy
+from wpc.measures import families, stats
+from wpc.measures.disclosure import Policy, Protected
 from wpc.measures.plain import plain
-from wpc.measures.prepare import begin
-from wpc.measures.scope import Scope
+from wpc.measures.prepare import begin, resolved_scope
+from wpc.measures.scope import ResolvedScope, Scope
 
 # Dimensions with a census (or IMD) baseline; inclusion groups have none.
 CENSUS_DIMENSIONS = ("imd_quintile", "ethnicity_group", "ethnicity", "age_band", "sex", "disability", "carer")
@@ -31,12 +33,59 @@ REACH_COLUMNS = [
 ]
 
 
+PARTICIPANT_CELLS = {"total": "total", "known_area": "known", "out_of_area": "out", "unknown_home": "unknown_home"}
+# A reach table's protected counts: (categories with 'unknown' last, the denominator of the
+# shares of known values, everyone). See `family_cells`.
+Cells = Callable[[list[str], np.ndarray, int, int], tuple[Protected, Protected]]
+
+
 def participants(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
     """docs/methods.md section 1 counts: total, known_area (living in the scope), out_of_area (at the scope's
     activities, living outside the ICS), and unknown_home (at the scope's activities, home unknown)."""
-    _resolved, policy = begin(con, scope, disclosure, "int_scope_homes")
+    resolved, policy = begin(con, scope, disclosure, "int_scope_homes")
     row = db.query(con, "measures/participants_summary").iloc[0]
-    return {key: policy.show_one(int(row[key])) for key in ("total", "known_area", "out_of_area", "unknown_home")}
+    keys = list(PARTICIPANT_CELLS)
+    shown = policy.cells(lambda: families.get(con, resolved, "area"),
+                         [(PARTICIPANT_CELLS[k], resolved.place) for k in keys], [int(row[k]) for k in keys]).shown()
+    return dict(zip(keys, shown))
+
+
+def reach_cell_ids(dimension: str, scope_place: str | None, codes: list[str], period=None) -> tuple[list, tuple, tuple]:
+    """Names of a reach table's counts in its family (wpc.measures.families): the categories
+    and 'unknown', the count with a known value, and everyone."""
+    if dimension == "imd_quintile":
+        ids = [("quintile", scope_place, code, period) for code in codes]
+        everyone = ("pop", scope_place) if period is None else ("pop", scope_place, period)
+        return ids, ("imd_known", scope_place, period), everyone
+    ids = [(dimension, scope_place, code, period) for code in codes]
+    everyone = ("pop", dimension, scope_place, period)
+    return ids, everyone if dimension in MULTI_VALUED else ("known", dimension, scope_place, period), everyone
+
+
+def family_cells(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, policy: Policy, dimension: str,
+                 scope_place: str | None, period=None) -> Cells:
+    """The protected counts of a reach table of `scope_place` (None: the ICS) for `period` (None:
+    the scope's period; else a quarter), from the family of the dimension's counts."""
+    kind = ("area", None) if dimension == "imd_quintile" else ("dimension", dimension)
+
+    def family():
+        return families.get(con, resolved, *kind)
+
+    def cells(codes, counts, known, everyone):
+        ids, known_id, everyone_id = reach_cell_ids(dimension, scope_place, codes, period)
+        return (policy.cells(family, ids, counts),
+                policy.cells(family, [known_id, everyone_id], [known, everyone]))
+    return cells
+
+
+def exact_cells(policy: Policy) -> Cells:
+    """Counts as they are: for disclosure control off (an analyst's local use)."""
+    if policy.on:
+        raise ValueError("counts need their family's protection when disclosure control is on")
+
+    def cells(codes, counts, known, everyone):
+        return (policy.cells(None, codes, counts), policy.cells(None, ["known", "everyone"], [known, everyone]))
+    return cells
 
 
 def categories_for(dimension: str, plus_groups: list[str] | None = None, labels=None) -> dict[str, str]:
@@ -52,7 +101,7 @@ def categories_for(dimension: str, plus_groups: list[str] | None = None, labels=
 
 def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, int],
                 population: dict[str, int] | None, policy: Policy,
-                everyone: int | None = None) -> pd.DataFrame:
+                everyone: int | None = None, cells: Cells | None = None) -> pd.DataFrame:
     """Reach on one dimension from its counts (pure; docs/methods.md section 2).
 
     counts: participants per category, 'unknown' included. population: residents per category
@@ -63,27 +112,32 @@ def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, in
     multi-valued dimension, all participants), 95% Wilson interval, population_share =
     residents in c / residents counted by the dimension's census table, gap_pp, ratio, flag.
     The last row is 'unknown': its count and its share of all participants.
-    Disclosure: the categories and 'unknown' are one table (complementary suppression);
-    in publish mode every statistic is computed from the rounded counts.
+    Disclosure: `cells` gives the protected counts (from their family: wpc.measures.families);
+    every statistic is computed from them, a share whose count is hidden is withheld, and
+    all shares are withheld when the number they are shares of is itself too small to show.
     """
     extra = sorted(code for code in counts if code not in categories and code != vocab.UNKNOWN)
     codes = list(categories) + extra
     engaged = np.array([int(counts.get(code, 0)) for code in codes], dtype=np.int64)
     unknown = int(counts.get(vocab.UNKNOWN, 0))
-    protected = policy.protect(np.append(engaged, unknown))
+    known_total = int(engaged.sum())
+    if dimension in MULTI_VALUED:
+        people = everyone if everyone is not None else known_total + unknown
+        known_total = people  # shares of a multi-valued dimension are of everyone
+    else:
+        people = known_total + unknown
+    protected, totals = (cells or exact_cells(policy))([*codes, vocab.UNKNOWN], np.append(engaged, unknown),
+                                                       known_total, people)
     values, hidden = protected.values[:-1], protected.suppressed[:-1]
     shown = protected.shown()
-
-    if dimension in MULTI_VALUED:
-        people = everyone if everyone is not None else int(engaged.sum()) + unknown
-        denominator = policy.total(people)
-        everyone_shown = denominator
-    else:
-        denominator = policy.total(int(engaged.sum()))
-        everyone_shown = policy.total(int(engaged.sum()) + unknown)
+    denominator, everyone_shown = (int(v) for v in totals.values)
+    if totals.suppressed[0]:
+        denominator = 0  # too few with a known value to show shares of them
+    if totals.suppressed[1]:
+        everyone_shown = 0
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(denominator > 0, values / max(denominator, 1), np.nan)
+        share = np.where(denominator > 0, np.minimum(values, denominator) / max(denominator, 1), np.nan)
     low, high = stats.wilson_interval(np.minimum(values, denominator), np.full(len(values), denominator))
 
     pop_total = sum(population.values()) if population else 0
@@ -94,9 +148,9 @@ def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, in
         # census does not have at all (found only in the data) has none
         in_census = population is not None and (code in categories or code in population)
         pop_share = population.get(code, 0) / pop_total if in_census and pop_total > 0 else None
-        s = None if withheld else _num(share[i])
-        lo = None if withheld else _num(low[i])
-        hi = None if withheld else _num(high[i])
+        s = None if withheld else policy.share(_num(share[i]))
+        lo = None if withheld else policy.share(_num(low[i]))
+        hi = None if withheld else policy.share(_num(high[i]))
         rows.append({
             "dimension": dimension,
             "category": code,
@@ -106,8 +160,8 @@ def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, in
             "ci_low": lo,
             "ci_high": hi,
             "population_share": pop_share,
-            "gap_pp": None if s is None or pop_share is None else 100 * (s - pop_share),
-            "ratio": None if s is None or not pop_share else s / pop_share,
+            "gap_pp": None if s is None or pop_share is None else policy.points(100 * (share[i] - pop_share)),
+            "ratio": None if s is None or not pop_share else policy.ratio(share[i] / pop_share),
             "flag": stats.flag(lo, hi, pop_share),
             "suppressed": bool(hidden[i]),
         })
@@ -118,7 +172,8 @@ def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, in
         "category": vocab.UNKNOWN,
         "label": "Unknown or not given",
         "engaged": shown[-1],
-        "engaged_share": None if unknown_hidden or everyone_shown <= 0 else unknown_value / everyone_shown,
+        "engaged_share": (None if unknown_hidden or everyone_shown <= 0
+                          else policy.share(min(unknown_value, everyone_shown) / everyone_shown)),
         "ci_low": None, "ci_high": None, "population_share": None, "gap_pp": None,
         "ratio": None, "flag": None,
         "suppressed": unknown_hidden,
@@ -141,6 +196,12 @@ def _everyone(counts: pd.DataFrame) -> pd.Series:
     dimension sums to the same people, so the sex counts give them."""
     sex = counts[counts["dimension"] == "sex"]
     return sex.groupby("quarter", dropna=False)["participants"].sum()
+
+
+def _pop(counts: pd.DataFrame, dimension: str) -> int:
+    """Everyone a multi-valued dimension counts: those naming none ('unknown') and those naming
+    one or more, which its own 'unknown' row and the single-valued dimensions' total give."""
+    return int(_everyone(counts).sum())
 
 
 def _populations(con) -> dict[str, dict[str, int]]:
@@ -203,9 +264,12 @@ def derived_population_shares(con, resolved, populations: dict[str, dict[str, in
 
 
 def _dimension_table(dimension, resolved, policy, rows: pd.DataFrame, populations, everyone: int,
-                     derived_shares: dict, also: str | None = None) -> pd.DataFrame:
+                     derived_shares: dict, cells: Cells, also: str | None = None) -> pd.DataFrame:
     """Reach on one dimension from its counts (`rows`: dimension, category, participants, with the
-    plus_group rows for inclusion groups); `also`: a category to list even if not expected."""
+    plus_group rows for inclusion groups); `cells`: the protected counts of its family (`_cells`);
+    `also`: a category to list even if not expected. A PLUS group derived from an answer or the
+    home area is not in the inclusion groups' family: its row is protected as its own table
+    (`derived_group_row`)."""
     categories = categories_for(dimension, resolved.preset.plus_groups, resolved.preset.plus_group_label)
     if also is not None and also not in categories:
         categories[also] = also
@@ -213,7 +277,7 @@ def _dimension_table(dimension, resolved, policy, rows: pd.DataFrame, population
     table = reach_table(
         dimension, categories, dict(zip(mine["category"], mine["participants"].astype(int))),
         populations.get(dimension) if dimension in CENSUS_DIMENSIONS else None, policy,
-        everyone if dimension in MULTI_VALUED else None,
+        everyone if dimension in MULTI_VALUED else None, cells,
     )
     if dimension != "inclusion_group" or not resolved.preset.derived_groups:
         return table
@@ -224,6 +288,19 @@ def _dimension_table(dimension, resolved, policy, rows: pd.DataFrame, population
                for code in resolved.preset.derived_groups}
     return pd.DataFrame([derived.get(row["category"], row) for row in table.to_dict("records")],
                         columns=REACH_COLUMNS)
+def _cells(con, resolved: ResolvedScope, policy: Policy, dimension: str, scope_place, period=None) -> Cells:
+    if not policy.on:
+        return exact_cells(policy)
+    return family_cells(con, resolved, policy, dimension, scope_place, period)
+
+
+def _quarter(con, resolved: ResolvedScope, start: dt.date) -> ResolvedScope:
+    """The scope for the part of its period in the quarter starting `start`: each quarter of a
+    trend is protected as the counts of that period (docs/disclosure.md)."""
+    end = (pd.Timestamp(start) + pd.offsets.QuarterEnd(0)).date()
+    s = resolved.scope
+    return resolved_scope(con, replace(s, date_from=max(s.date_from or start, start),
+                                       date_to=min(s.date_to or end, end), today=resolved.today))
 
 
 def _reach_tables(con, resolved, policy, dimensions) -> pd.DataFrame:
@@ -232,7 +309,9 @@ def _reach_tables(con, resolved, policy, dimensions) -> pd.DataFrame:
     everyone = int(_everyone(counts).sum())
     shares = derived_population_shares(con, resolved, populations)
     totals = counts.groupby(["dimension", "category"], as_index=False)["participants"].sum()
-    tables = [_dimension_table(d, resolved, policy, totals, populations, everyone, shares) for d in dimensions]
+    tables = [_dimension_table(d, resolved, policy, totals, populations, everyone, shares,
+                               _cells(con, resolved, policy, d, resolved.place))
+              for d in dimensions]
     return pd.concat(tables, ignore_index=True)
 
 
@@ -275,6 +354,7 @@ def core20_places(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str 
         table = reach_table(
             "imd_quintile", categories, dict(zip(mine["category"], mine["participants"].astype(int))),
             dict(zip(residents["category"], residents["population"].astype(int))), policy,
+            cells=_cells(con, resolved, policy, "imd_quintile", place),
         )
         places[place] = core20_from(table)
     return places
@@ -304,8 +384,10 @@ def reach_trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = "
     for quarter, group in counts[counts["dimension"].isin(wanted)].groupby("quarter", sort=True):
         if not (group["dimension"] == dimension).any():
             continue
+        day = pd.Timestamp(quarter).date()
         table = _dimension_table(dimension, resolved, policy, group, populations, int(everyone.get(quarter, 0)),
-                                 shares, also=category)
+                                 shares, _cells(con, _quarter(con, resolved, day), policy, dimension, resolved.place),
+                                 also=category)
         row = table[table["category"] == category].iloc[0].to_dict()
-        rows.append({"quarter": pd.Timestamp(quarter).date(), **row})
+        rows.append({"quarter": day, **row})
     return pd.DataFrame(rows, columns=["quarter", *REACH_COLUMNS])

@@ -7,9 +7,10 @@ per measure. When sharing is on, each table is kept, once built, as an Arrow tab
 process, and the next connection to the same database, in the same state, for the same scope
 registers it instead of building it again.
 
-A kept table is found only under the database file's path and version (`wpc.db.version`, the
-key the page cache uses too) and the scope's key (scope, today and thresholds), so an upload
-or a rebuild makes every kept table unreachable at once.
+A kept table is found only under the database's identity and version (the file's path and
+`wpc.db.version`, the key the page cache uses too; or a DuckLake's catalog and the snapshot the
+connection reads) and the scope's key (scope, today and thresholds), so an upload or a rebuild
+makes every kept table unreachable at once.
 Off unless `enable()` is called (the CLI opens one connection per report and gains nothing);
 the oldest tables are dropped beyond a memory budget.
 """
@@ -18,8 +19,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from pathlib import Path
-
 import duckdb
 import pyarrow as pa
 
@@ -49,16 +48,10 @@ def clear() -> None:
 
 
 def database_state(con: duckdb.DuckDBPyConnection) -> tuple | None:
-    """What identifies the database file as it is now (None: sharing off, or not a file)."""
+    """What identifies the database as it is now (None: sharing off, or an in-memory one)."""
     if not _SETTINGS["enabled"]:
         return None
-    rows = con.execute(
-        "select path from duckdb_databases() where database_name = current_database()"
-    ).fetchall()
-    if not rows or not rows[0][0]:
-        return None
-    path = Path(rows[0][0]).resolve()
-    return str(path), db.version(path)
+    return db.state_of(con)
 
 
 def get(key: tuple | None) -> pa.Table | None:

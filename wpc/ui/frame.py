@@ -41,6 +41,10 @@ def render(page) -> None:
             f"show only your places: {state.records_name()}.",
             icon=":material/lock:",
         )
+    st.sidebar.caption(
+        f"Counts of 1 to {preset.thresholds.suppression} people are shown as \\*; small changes are made "
+        "to other counts of people to protect privacy, so figures may not add up exactly."
+    )
     if data["demo"]:
         st.warning(
             "**Synthetic demo data.** The engagement records shown here were generated to "

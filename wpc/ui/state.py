@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 
@@ -19,6 +18,7 @@ from wpc import access, presets, vocab
 from wpc.config import load_settings
 from wpc.measures.scope import FILTERS, Scope, filter_options, parse_date
 from wpc.presets import Preset
+from wpc.store import Store
 from wpc.ui import cache, widgets
 from wpc.views import parts
 
@@ -33,8 +33,9 @@ FILTER_LABELS = {
 }
 
 
-def db_path() -> Path:
-    return load_settings().db_path
+def db_path() -> Store:
+    """The store the app reads (the database file, or a DuckLake: wpc.store)."""
+    return load_settings().database
 
 
 def url_selectbox(
@@ -175,7 +176,7 @@ class Here:
     preset: Preset
     place: str | None  # None = the whole ICS
     scope: Scope  # ICS, place, period and activity filters, for the view builders
-    path: Path
+    path: Store  # the database file or a DuckLake (wpc.store)
     access: access.Access
 
     @property

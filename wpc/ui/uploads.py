@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from wpc import db
 from wpc.access import Access
 from wpc.ui import cache
 from wpc.views import upload
@@ -68,3 +69,19 @@ def store_button(label: str, key, prepared, path: Path, access: Access, repeats:
     st.session_state["upload_done"] = (key, outcome)
     cache.clear()
     st.rerun()
+
+
+def earlier_rejects(with_rejects: dict[int, str], path: Path, access: Access) -> None:
+    """Pick an earlier upload that quarantined rows and download them to fix: the file is made
+    from the stored quarantine when the button is pressed, never before."""
+    if not with_rejects:
+        return
+    chosen = st.selectbox("Quarantined rows of an earlier upload, to fix", list(with_rejects),
+                          format_func=with_rejects.get, key="upload_earlier")
+
+    def make() -> bytes:
+        with db.reading(path) as con:
+            return upload.earlier_rejects(con, chosen, access)
+
+    st.download_button("Download its quarantined rows to fix (CSV)", make, file_name=upload.earlier_rejects_file(chosen),
+                       mime="text/csv", key="upload_earlier_rejects", help=upload.EARLIER_REJECTS_NOTE)

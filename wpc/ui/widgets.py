@@ -44,14 +44,15 @@ def _file_stem(name: str) -> str:
 
 
 def downloads(frame: pd.DataFrame, key: str, percent_columns: tuple[str, ...] = (),
-              download_name: str | None = None) -> None:
-    """CSV and XLSX buttons for a table (formula-safe; shares written as percentages)."""
+              download_name: str | None = None, notes: list[str] | None = None) -> None:
+    """CSV and XLSX buttons for a table (formula-safe; shares written as percentages); `notes`
+    (how the numbers were protected) go on the workbook's About sheet."""
     stem = _file_stem(download_name or key)
     row = st.container(horizontal=True)
     row.download_button("CSV", lambda: to_csv_bytes(for_download(frame, percent_columns)),
                         file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
                         icon=":material/download:", help="Download this table as CSV.")
-    row.download_button("XLSX", lambda: to_xlsx_bytes(for_download(frame, percent_columns)),
+    row.download_button("XLSX", lambda: to_xlsx_bytes(for_download(frame, percent_columns), notes),
                         file_name=f"{stem}.xlsx", key=f"{key}_xlsx", on_click="ignore",
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         icon=":material/download:", help="Download this table as an Excel workbook.")
@@ -59,9 +60,9 @@ def downloads(frame: pd.DataFrame, key: str, percent_columns: tuple[str, ...] = 
 
 def suppression_note(threshold: int) -> str:
     return (
-        f"\\* Between 1 and {threshold} people: hidden to protect privacy, and where one number in a "
-        "table is hidden the next smallest is hidden too, so it cannot be worked out by subtraction. "
-        "Shares and intervals for hidden numbers are withheld."
+        f"\\* Between 1 and {threshold} people, or hidden with them so they cannot be worked out: "
+        "shares and intervals withheld. Small changes are made to other counts of people to protect "
+        "privacy (docs/disclosure.md)."
     )
 
 
@@ -106,9 +107,10 @@ def table(
             # counts with some hidden: shown as text, so "*" sits beside "1,234" (Arrow needs one type)
             frame[column] = frame[column].map(_count_text)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key)
-    if threshold is not None and has_suppressed(frame):
+    if threshold is not None:  # a table of counts of people: always protected, so always said
         st.caption(suppression_note(threshold))
-    downloads(original, key, percent_columns, download_name)
+    notes = None if threshold is None else [suppression_note(threshold).replace("\\*", "*")]
+    downloads(original, key, percent_columns, download_name, notes)
 
 
 def show_table(view: Table, key: str, download_name: str | None = None) -> None:

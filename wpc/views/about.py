@@ -77,5 +77,7 @@ Every page, export and `wpc report` uses the same measures, computed once. The n
   after the activity ends (or starts); closed on time, closed late, overdue or not yet due.
 - **Insight library** search uses SQLite's full-text index with English stemming, in memory, offline.
 - **Disclosure control**: any count of 1 to {t.suppression} people is shown as \\*, with its share
-  and interval withheld; where one category is hidden the next smallest is hidden too.
+  and interval withheld, and other counts are hidden with it where it could otherwise be worked out;
+  small changes (at most 5) are made to every other count of people to protect privacy, the same
+  wherever it appears, so figures need not add up exactly (docs/disclosure.md).
 """

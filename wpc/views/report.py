@@ -70,7 +70,8 @@ def render_text(report: dict) -> str:
             ["category", "engaged", "share", "95% CI", "residents", "gap (points)", "flag"],
             [[_short_label(r["label"]), count(r["engaged"]), pct(r["engaged_share"]),
               _interval(r["ci_low"], r["ci_high"]), pct(r["population_share"]),
-              "–" if r["gap_pp"] is None else f"{r['gap_pp']:+.1f}", r["flag"] or ""] for r in rows],
+              "–" if r["gap_pp"] is None else f"{r['gap_pp'] + 0.0:+.1f}".replace("-0.0", "+0.0"),
+              r["flag"] or ""] for r in rows],
             indent="    ",
         )
 
@@ -99,8 +100,8 @@ def render_text(report: dict) -> str:
         out.append(f"  Not computed: {g['reason']}.")
     else:
         direction = "higher" if g["sii"] > 0 else "lower"
-        rii = "–" if g["rii"] is None else f"{g['rii']:+.2f}"
-        out.append(f"  SII {g['sii']:+.2f} per 1,000 (95% CI {g['sii_ci_low']:+.2f} to {g['sii_ci_high']:+.2f}); "
+        rii = "–" if g["rii"] is None else f"{g['rii']:+g}"
+        out.append(f"  SII {g['sii']:+g} per 1,000 (95% CI {g['sii_ci_low']:+g} to {g['sii_ci_high']:+g}); "
                    f"RII {rii}: engagement is {direction} at the most deprived end.")
 
     f = report["fatigue"]

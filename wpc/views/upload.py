@@ -61,6 +61,7 @@ class Recent:
     heading_note: str | None  # "Your own uploads." for a person who sees only theirs
     empty_note: str
     table: Table
+    with_rejects: dict[int, str]  # upload id -> its label, for the uploads shown that quarantined rows
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,32 @@ def recent(con: duckdb.DuckDBPyConnection, access: Access) -> Recent:
     """The latest uploads: every one for a person who may see every upload, else their own."""
     mine = None if access.every_upload else access.user
     rows = uploads.recent(con, limit=RECENT_SHOWN, uploaded_by=mine)
+    quarantined = rows[rows["rows_quarantined"] > 0]
     return Recent(None if access.every_upload else "Your own uploads.",
                   "Nothing has been uploaded yet." if access.every_upload else "You have uploaded nothing yet.",
-                  Table("uploads-recent", "Recent uploads", rows.rename(columns=RECENT_TITLES)))
+                  Table("uploads-recent", "Recent uploads", rows.rename(columns=RECENT_TITLES)),
+                  {int(r.upload_id): f"Upload {r.upload_id}: {r.file_name} ({r.kind}, {r.uploaded_at:%-d %b %Y, %H:%M}, "
+                                     f"{r.rows_quarantined:,} quarantined)" for r in quarantined.itertuples()})
+
+
+EARLIER_REJECTS_NOTE = ("The quarantined rows as the database keeps them, with a `problems` column: postcodes are "
+                        "cut to their sector and participant references are not kept, so copy those back from "
+                        "your own file before uploading the corrected rows.")
+
+
+def earlier_rejects(con: duckdb.DuckDBPyConnection, upload_id: int, access: Access) -> bytes:
+    """An earlier upload's quarantined rows, from the stored quarantine, as a formula-safe CSV to
+    fix and upload again: only the person's own uploads unless they may see every upload."""
+    from wpc.export.tables import to_csv_bytes
+
+    found = uploads.upload_of(con, upload_id, None if access.every_upload else access.user)
+    if found is None:
+        raise LookupError(f"upload {upload_id} is not one of the uploads you can see")
+    return to_csv_bytes(uploads.quarantined_rows(con, upload_id, found["kind"]))
+
+
+def earlier_rejects_file(upload_id: int) -> str:
+    return f"upload-{upload_id}-rejects.csv"
 
 
 def check(content: bytes, db_path: Path, kind: str, file_name: str, sheet: str | None,

@@ -157,13 +157,7 @@ class About:
     @property
     def short_disclosure(self) -> str:
         """One line for the foot of every slide."""
-        t = self.threshold
-        if self.disclosure_mode == "publish":
-            return (f"Disclosure control (publication mode): counts of 1 to {t} people shown as *, the next "
-                    "smallest hidden too; other counts rounded to the nearest 5, shares from rounded counts.")
-        if self.disclosure_mode == "suppress":
-            return f"Disclosure control: counts of 1 to {t} people shown as *, the next smallest hidden too."
-        return "DISCLOSURE CONTROL IS OFF: small counts shown exactly. For local analysis only; do not share."
+        return Policy(self.disclosure_mode, self.threshold).short_note
 
 
 def _day(day: dt.date) -> str:

@@ -1,5 +1,7 @@
 -- grain: one row per activity x home LSOA (or unknown home) x IMD quintile given by a return,
--- with `participants` people, for the scope's activities in the period or the fatigue window.
+-- with `participants` people, for the scope's activities in the period or the fatigue window;
+-- key_sum is the sum of their record keys (a return's row, or the activity standing for a
+-- headcount, counts as one record), from which disclosure control takes cell keys.
 -- Keeps the people who belong to the scope (docs/methods.md section 1): those living in it (at any of the
 -- ICS's activities), and those of the activities held in the scope whose home is elsewhere
 -- or unknown. home: scope | unknown | ics (another place of the ICS) | out (outside the ICS).
@@ -8,14 +10,15 @@
 -- inputs: int_scope_activities, int_scope_rows, returns, ref_lsoa
 create or replace temp table int_scope_homes as
 with acts as (
-    select activity_id, in_place, in_period, in_window, source, headcount, returned_lsoa, returned_lsoa_known
+    select activity_id, in_place, in_period, in_window, source, headcount, returned_lsoa, returned_lsoa_known,
+        record_key
     from int_scope_activities
     where in_period or in_window
 ),
 
 individual_rows as (
     -- the rows that can belong to the scope: residents, and anyone at the scope's activities
-    select activity_id, lsoa21cd as home_lsoa, count(*) as participants
+    select activity_id, lsoa21cd as home_lsoa, count(*) as participants, sum(record_key) as key_sum
     from int_scope_rows
     where activity_id in (select activity_id from acts where source = 'individual')
       and (
@@ -27,7 +30,7 @@ individual_rows as (
 
 individual as (
     select individual_rows.activity_id, individual_rows.home_lsoa, null::varchar as returned_quintile,
-        individual_rows.participants
+        individual_rows.participants, individual_rows.key_sum
     from individual_rows
     inner join acts using (activity_id)
     where acts.source = 'individual'
@@ -38,7 +41,8 @@ returned_lsoas as (
         returns.activity_id,
         returns.category as home_lsoa,
         null::varchar as returned_quintile,
-        sum(returns.count) as participants
+        sum(returns.count) as participants,
+        sum(returns.record_key) as key_sum
     from returns
     inner join acts using (activity_id)
     where acts.source = 'returns'
@@ -53,7 +57,8 @@ returned_quintiles as (
         returns.activity_id,
         null::varchar as home_lsoa,
         returns.category as returned_quintile,
-        sum(returns.count) as participants
+        sum(returns.count) as participants,
+        sum(returns.record_key) as key_sum
     from returns
     inner join acts using (activity_id)
     where acts.source = 'returns'
@@ -67,6 +72,7 @@ located as (
     select
         acts.activity_id,
         acts.headcount,
+        acts.record_key,
         case
             when acts.returned_lsoa then acts.returned_lsoa_known
             else coalesce(quintiles.participants, 0)
@@ -83,7 +89,8 @@ unlocated as (
         activity_id,
         null::varchar as home_lsoa,
         null::varchar as returned_quintile,
-        headcount - located as participants
+        headcount - located as participants,
+        record_key as key_sum
     from located
     where headcount > located
 ),
@@ -119,7 +126,8 @@ placed as (
             when ref_lsoa.preset = $preset then 'ics'
             else 'out'
         end as home,
-        all_homes.participants
+        all_homes.participants,
+        cast(all_homes.key_sum as bigint) as key_sum
     from all_homes
     inner join acts using (activity_id)
     left join ref_lsoa on ref_lsoa.lsoa21cd = all_homes.home_lsoa

@@ -1,5 +1,5 @@
 -- grain: one row per individual participant row a measure of the scope may read, narrow: its
--- rowid in participants, activity and home LSOA, and lives_in_scope (the home LSOA is one of
+-- rowid in participants, activity, home LSOA, record key (disclosure control), and lives_in_scope (the home LSOA is one of
 -- the scope's). The rows are those of the ICS's activities of people living in the scope or
 -- at an activity held in it, and every row of the ICS's activities that also have a headcount
 -- or aggregated returns (whether such an activity has individual rows at all decides where its
@@ -32,6 +32,7 @@ homes as (
         rowid as row_id,
         activity_id,
         lsoa21cd,
+        record_key,
         coalesce(lsoa21cd in (select lsoa21cd from int_scope_lsoas), false) as lives_in_scope
     from participants
     where activity_id in (select activity_id from ics_activities)

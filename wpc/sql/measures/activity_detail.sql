@@ -11,7 +11,7 @@ with activity as (
 ),
 
 individual as (
-    select count(*) as individual_rows
+    select count(*) as individual_rows, sum(record_key) as individual_key_sum
     from participants
     where activity_id = $activity_id
 ),
@@ -40,6 +40,7 @@ sourced as (
             else 'none'
         end as source,
         individual.individual_rows,
+        individual.individual_key_sum,
         returned.returned_total
     from activity
     cross join individual
@@ -53,6 +54,8 @@ select
         when 'returns' then greatest(returned_total, coalesce(participants_total, 0))
         when 'headcount' then participants_total
     end as participants,
+    -- disclosure control only, never shown (as activity_log's key_sum)
+    case when source = 'individual' then individual_key_sum else record_key end as key_sum,
     case
         when feedback_date is not null and feedback_date <= feedback_due_date then 'closed on time'
         when feedback_date is not null then 'closed late'

@@ -12,7 +12,7 @@ with acts as (
 ),
 
 individual_rows as (
-    select activity_id, count(*) as individual_rows
+    select activity_id, count(*) as individual_rows, sum(record_key) as key_sum
     from participants
     where activity_id in (select activity_id from acts where source = 'individual')
     group by activity_id
@@ -46,7 +46,10 @@ select
         when acts.feedback_due_date < $today then 'overdue'
         else 'not yet due'
     end as feedback_status,
-    acts.report_url
+    acts.report_url,
+    -- disclosure control only, never shown: the sum of the record keys of the people counted
+    -- (an activity's own key where it stands for a headcount)
+    case when acts.source = 'individual' then individual_rows.key_sum else acts.record_key end as key_sum
 from acts
 left join individual_rows using (activity_id)
 order by acts.start_date desc, acts.activity_id

@@ -6,9 +6,11 @@
 -- when it gives no LSOAs), ethnicity_group, age_band, sex, disability, carer, inclusion_group
 -- (multi-valued, as in int_scope_dimension_counts), and home: place (the activity's place),
 -- ics (another place of its ICS), out (outside the ICS or England), unknown.
+-- key_sum: the record keys counted (disclosure control; a return's row, or the activity
+-- standing for the rest of its headcount, counts as one record).
 -- inputs: activities, participants, returns, ref_lsoa, vocab_ethnicity
 with activity as (
-    select activity_id, preset, place, participants_total
+    select activity_id, preset, place, participants_total, record_key
     from activities
     where activity_id = $activity_id
       and preset = $preset
@@ -38,13 +40,14 @@ individual_values as (
         people.sex,
         people.disability,
         people.carer,
-        people.home
+        people.home,
+        people.record_key
     from people
     left join vocab_ethnicity using (ethnicity)
 ),
 
 individual as (
-    select dimension, category, count(*) as participants
+    select dimension, category, count(*) as participants, sum(record_key) as key_sum
     from (
         unpivot individual_values
         on imd_quintile, ethnicity_group, age_band, sex, disability, carer, home
@@ -54,21 +57,22 @@ individual as (
 ),
 
 individual_inclusion as (
-    select 'inclusion_group' as dimension, category, count(*) as participants
+    select 'inclusion_group' as dimension, category, count(*) as participants, sum(record_key) as key_sum
     from (
-        select unnest(list_filter(inclusion_groups, lambda g: g not in ('none', 'unknown'))) as category
+        select record_key, unnest(list_filter(inclusion_groups, lambda g: g not in ('none', 'unknown'))) as category
         from people
     )
     group by all
     union all
-    select 'inclusion_group' as dimension, 'unknown' as category, count(*) as participants
+    select 'inclusion_group' as dimension, 'unknown' as category, count(*) as participants,
+        sum(record_key) as key_sum
     from people
     where len(list_filter(coalesce(inclusion_groups, []), lambda g: g <> 'unknown')) = 0
 ),
 
 returned as (
     -- returns count only for an activity without individual rows
-    select returns.dimension, returns.category, returns.count
+    select returns.dimension, returns.category, returns.count, returns.record_key
     from returns
     inner join activity using (activity_id)
     where not exists (select 1 from people)
@@ -78,20 +82,21 @@ headcount as (
     select greatest(
         coalesce((select max(total) from (select sum(count) as total from returned group by dimension)), 0),
         coalesce(activity.participants_total, 0)
-    ) as headcount
+    ) as headcount,
+    activity.record_key
     from activity
     where not exists (select 1 from people)
 ),
 
 returned_lsoas as (
-    select category as lsoa21cd, sum(count) as participants
+    select category as lsoa21cd, sum(count) as participants, sum(record_key) as key_sum
     from returned
     where dimension = 'lsoa_code' and category <> 'unknown'
     group by all
 ),
 
 returned_known as (
-    select dimension, category, sum(count) as participants
+    select dimension, category, sum(count) as participants, sum(record_key) as key_sum
     from returned
     where category <> 'unknown'
       and dimension in ('ethnicity_group', 'age_band', 'sex', 'disability', 'carer', 'inclusion_group')
@@ -101,7 +106,8 @@ returned_known as (
     select
         'ethnicity_group' as dimension,
         coalesce(vocab_ethnicity.ethnicity_group, returned.category) as category,
-        sum(returned.count) as participants
+        sum(returned.count) as participants,
+        sum(returned.record_key) as key_sum
     from returned
     left join vocab_ethnicity on vocab_ethnicity.ethnicity = returned.category
     where returned.dimension = 'ethnicity'
@@ -111,13 +117,13 @@ returned_known as (
     union all
     -- deprivation from the home LSOAs returned (an LSOA outside England stays unknown) ...
     select 'imd_quintile' as dimension, cast(ref_lsoa.imd_quintile as varchar) as category,
-        sum(returned_lsoas.participants) as participants
+        sum(returned_lsoas.participants) as participants, sum(returned_lsoas.key_sum) as key_sum
     from returned_lsoas
     inner join ref_lsoa using (lsoa21cd)
     group by all
     union all
     -- ... else from the quintiles returned
-    select 'imd_quintile' as dimension, category, sum(count) as participants
+    select 'imd_quintile' as dimension, category, sum(count) as participants, sum(record_key) as key_sum
     from returned
     where dimension = 'imd_quintile'
       and category <> 'unknown'
@@ -132,7 +138,8 @@ returned_known as (
             when ref_lsoa.preset = activity.preset then 'ics'
             else 'out'
         end as category,
-        sum(returned_lsoas.participants) as participants
+        sum(returned_lsoas.participants) as participants,
+        sum(returned_lsoas.key_sum) as key_sum
     from returned_lsoas
     cross join activity
     left join ref_lsoa using (lsoa21cd)
@@ -143,7 +150,8 @@ returned_unknown as (
     select
         dimensions.dimension,
         'unknown' as category,
-        greatest(headcount.headcount - coalesce(known.participants, 0), 0) as participants
+        greatest(headcount.headcount - coalesce(known.participants, 0), 0) as participants,
+        headcount.record_key as key_sum
     from headcount
     cross join (
         values ('imd_quintile'), ('ethnicity_group'), ('age_band'), ('sex'), ('disability'), ('carer'),
@@ -155,16 +163,16 @@ returned_unknown as (
 ),
 
 everything as (
-    select dimension, category, participants from individual
+    select dimension, category, participants, key_sum from individual
     union all
-    select dimension, category, participants from individual_inclusion
+    select dimension, category, participants, key_sum from individual_inclusion
     union all
-    select dimension, category, participants from returned_known
+    select dimension, category, participants, key_sum from returned_known
     union all
-    select dimension, category, participants from returned_unknown
+    select dimension, category, participants, key_sum from returned_unknown
 )
 
-select dimension, category, sum(participants)::bigint as participants
+select dimension, category, sum(participants)::bigint as participants, sum(key_sum)::bigint as key_sum
 from everything
 group by all
 having sum(participants) > 0

@@ -5,7 +5,7 @@
 -- inputs: int_scope_activities, int_scope_homes
 create or replace temp view quality_scope_activities as
 with individual_rows as (
-    select activity_id, sum(participants) as individual_rows
+    select activity_id, sum(participants) as individual_rows, sum(key_sum) as individual_key_sum
     from int_scope_homes
     where in_place and in_period
     group by activity_id
@@ -14,7 +14,8 @@ with individual_rows as (
 acts as (
     select
         int_scope_activities.*,
-        coalesce(individual_rows.individual_rows, 0) as individual_rows
+        coalesce(individual_rows.individual_rows, 0) as individual_rows,
+        coalesce(individual_rows.individual_key_sum, 0) as individual_key_sum
     from int_scope_activities
     left join individual_rows using (activity_id)
     where int_scope_activities.in_place and int_scope_activities.in_period

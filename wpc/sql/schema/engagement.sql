@@ -2,17 +2,19 @@
 -- the audit of uploads. Created if absent by `wpc init`; never dropped by a rebuild.
 -- Personal data rules (SECURITY.md, What wpc never stores): no full postcode and no raw participant_ref is stored
 -- anywhere in these tables; quotes are scrubbed before they reach `insights`.
+-- Keys are written as comments, not constraints: a DuckLake store accepts no PRIMARY KEY,
+-- UNIQUE or sequence, so ingest keeps the keys itself (MERGE by key, ids allocated in the
+-- upload's transaction) and checks them before every commit (ingest/duplicate_keys.sql).
 
+-- key: key. Holds schema_version, default_preset, last_upload_id, write_serial, salt_check...
 create table if not exists meta (
-    key   varchar primary key,
+    key   varchar,
     value varchar
 );
 
-create sequence if not exists upload_id_seq start 1;
-
--- grain: one row per upload attempt that was read (refused files are not recorded)
+-- grain: one row per upload attempt that was read (refused files are not recorded); key: upload_id
 create table if not exists uploads (
-    upload_id        integer primary key,
+    upload_id        integer not null,  -- allocated in the upload's transaction (ingest/next_upload_id)
     uploaded_at      timestamp not null,
     kind             varchar not null,   -- activities | participants | returns | insights
     file_name        varchar not null,
@@ -24,9 +26,9 @@ create table if not exists uploads (
     uploaded_by      varchar
 );
 
--- grain: one row per engagement activity; upserted by activity_id
+-- grain: one row per engagement activity; key: activity_id (upserted by it)
 create table if not exists activities (
-    activity_id        varchar primary key,
+    activity_id        varchar not null,
     preset             varchar not null,  -- ICS the activity's place belongs to
     place              varchar not null,  -- canonical preset place name, or 'ICS-wide' (vocab.ICS_WIDE)
     title              varchar not null,
@@ -49,10 +51,12 @@ create table if not exists activities (
     upload_id          integer not null,
     status             varchar default 'held',  -- held | planned | cancelled; only held activities count in measures
     organisation_type  varchar,                 -- vocab.ORGANISATION_TYPES code
-    target_areas       varchar[]                -- LSOA, MSOA or district codes a plan sets out to reach
+    target_areas       varchar[],               -- LSOA, MSOA or district codes a plan sets out to reach
+    record_key         utinyint default cast(floor(random() * 256) as utinyint)  -- secret: schema/record_keys.sql
 );
 
--- grain: one row per person per activity (pseudonymous equality monitoring)
+-- grain: one row per person per activity (pseudonymous equality monitoring); key: upload_id,
+-- source_line; and activity_id, participant_hash where a hash is given (one row per person)
 create table if not exists participants (
     upload_id                integer not null,
     source_line              integer not null,  -- line in the uploaded file
@@ -70,22 +74,23 @@ create table if not exists participants (
     sexual_orientation       varchar not null,
     pregnant_or_recent_birth varchar not null,
     inclusion_groups         varchar[],          -- codes; empty list = none given
-    primary key (upload_id, source_line)
+    record_key               utinyint default cast(floor(random() * 256) as utinyint)  -- secret: schema/record_keys.sql
 );
 
--- grain: one row per activity x dimension x category (aggregated monitoring); upserted by that key
+-- grain: one row per activity x dimension x category (aggregated monitoring); key: those three
+-- (upserted by it)
 create table if not exists returns (
     activity_id varchar not null,
     dimension   varchar not null,  -- imd_quintile | ethnicity | ethnicity_group | age_band | sex | disability | carer | inclusion_group | lsoa_code
     category    varchar not null,  -- normalised code, or 'unknown'
     count       integer not null,
     upload_id   integer not null,
-    primary key (activity_id, dimension, category)
+    record_key  utinyint default cast(floor(random() * 256) as utinyint)  -- secret: schema/record_keys.sql
 );
 
--- grain: one row per insight; upserted by insight_id
+-- grain: one row per insight; key: insight_id (upserted by it)
 create table if not exists insights (
-    insight_id   varchar primary key,
+    insight_id   varchar not null,
     activity_id  varchar,
     insight_date date,
     preset       varchar,

@@ -1,0 +1,444 @@
+"""What a reader can work out about hidden counts from the counts shown beside them, by an
+exact solver, and complementary suppression that leaves nothing to work out
+(docs/disclosure.md, "Complementary suppression").
+
+A family is a set of counts of people that outputs show together, each the sum of some
+atoms: the finest counts the family is built from (people per neighbourhood, per quarter
+and home place...), which are never shown themselves unless a count is an atom alone. Links
+are further facts about the atoms a reader knows (two ways of adding up the same people give
+the same total). A reader who sees the shown counts knows every equation `count = sum of its
+atoms` for them, that atoms are whole numbers of at least 0, and the links. For a hidden count
+the solver finds the smallest and largest values consistent with all of that (an integer
+linear programme, scipy's HiGHS); the count is protected when they differ by at least the
+threshold, the definition docs/disclosure.md gives.
+
+`Knowledge` also takes ranges instead of exact values for the shown counts, which is how the
+attack suite models a reader who sees perturbed counts and knows the perturbation table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+INFINITY = float("inf")
+
+
+@dataclass
+class Family:
+    """Counts of people shown together, as sums of atoms (see the module docstring).
+
+    cells: names, in order; membership: cells x atoms (1 where the cell counts the atom);
+    atom_values: true counts of the atoms; atom_keys: the sum of their records' keys;
+    links: rows of coefficients over atoms whose true sum is 0, or at most 0 where `link_at_most`
+    (facts such as "the Core20 participants of some activities are no more than all of them");
+    shown: cells that some output shows (the rest are read only through derived statistics);
+    equations: (parent, children) cell indices: the additive structure, which tells the
+    suppression where to look for a complementary cell.
+    """
+
+    name: str
+    cells: list[str]
+    membership: sparse.csr_matrix
+    atom_values: np.ndarray
+    atom_keys: np.ndarray
+    links: sparse.csr_matrix
+    shown: np.ndarray
+    equations: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    link_at_most: np.ndarray | None = None
+    index: dict = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.index = {name: i for i, name in enumerate(self.cells)}
+        if len(self.index) != len(self.cells):
+            raise ValueError(f"family {self.name}: cell names repeat")
+        self.values = np.asarray(self.membership @ self.atom_values, dtype=np.int64)
+        self.keys = np.asarray(self.membership @ self.atom_keys, dtype=np.int64)
+        if self.link_at_most is None:
+            self.link_at_most = np.zeros(self.links.shape[0], dtype=bool)
+        if self.links.shape[0]:
+            totals = self.links @ self.atom_values
+            if np.any(np.where(self.link_at_most, totals > 0, totals != 0)):
+                raise ValueError(f"family {self.name}: its links do not hold for its own atoms")
+        # equations whose parent counts exactly the atoms of its children, each once: given the
+        # children, the parent tells a reader nothing more
+        m = self.membership.tocsr()
+        self.exact_equations = []
+        for parent, children in self.equations:
+            atoms = np.concatenate([m[c].indices for c in children]) if children else np.array([], dtype=int)
+            if len(atoms) == len(set(atoms.tolist())) and set(atoms.tolist()) == set(m[parent].indices.tolist()):
+                self.exact_equations.append((parent, children))
+
+
+@dataclass
+class Knowledge:
+    """What a reader knows of the shown, not hidden, counts: each lies in [low, high]
+    (low == high: known exactly). Hidden counts are known to be at least `hidden_low`."""
+
+    low: np.ndarray
+    high: np.ndarray
+    hidden_low: int = 0
+
+    @classmethod
+    def exact(cls, family: Family) -> Knowledge:
+        return cls(family.values.astype(float), family.values.astype(float))
+
+
+@dataclass(frozen=True)
+class Range:
+    low: float
+    high: float
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+
+def _union_find(n: int):
+    parent = np.arange(n)
+
+    def find(i: int) -> int:
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
+
+    def union(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    return find, union
+
+
+def ranges(family: Family, hidden: np.ndarray, knowledge: Knowledge | None = None,
+           wanted: np.ndarray | None = None, enough: float | None = None,
+           extra: list[tuple[np.ndarray, float, float]] | None = None, whole: bool = True) -> dict[int, Range]:
+    """The smallest and largest value of every hidden cell (or of the `wanted` cells) that is
+    consistent with what a reader knows: the shown cells (exactly, or within `knowledge`), the
+    links, atoms >= 0 and whole, hidden cells >= knowledge.hidden_low, and `extra` constraints
+    (coefficients over atoms, low, high) for derived statistics. With `enough`, a cell
+    already known to range at least that far is not solved further (its range is then only
+    a lower bound on the true one, enough to show it is protected). `whole=False` solves the
+    linear relaxation only (faster; its ranges can only be wider than the whole-number ones)."""
+    knowledge = knowledge or Knowledge.exact(family)
+    hidden = np.asarray(hidden, dtype=bool)
+    wanted = hidden if wanted is None else np.asarray(wanted, dtype=bool)
+    known = family.shown & ~hidden
+    m = family.membership
+    n_atoms = m.shape[1]
+    exactly = np.asarray(knowledge.low) == np.asarray(knowledge.high)
+    implied = np.zeros(len(known), dtype=bool)  # known counts that are sums of known counts
+    for parent, children in family.exact_equations:
+        if known[parent] and exactly[parent] and all(known[c] and exactly[c] for c in children):
+            implied[parent] = True
+    constraining = known & ~implied
+    rows = m[np.flatnonzero(constraining)].tocsr()
+    low = np.asarray(knowledge.low, dtype=float)[constraining]
+    high = np.asarray(knowledge.high, dtype=float)[constraining]
+    link_rows = family.links
+    extra = extra or []
+
+    # atoms a known singleton pins down exactly
+    fixed = np.full(n_atoms, np.nan)
+    singles = np.flatnonzero((np.diff(rows.indptr) == 1) & (low == high))
+    for r in singles:
+        fixed[rows.indices[rows.indptr[r]]] = low[r]
+    # propagate: a known equation with one atom left open fixes it
+    exact_rows = np.flatnonzero(low == high)
+    changed = True
+    while changed:
+        changed = False
+        for r in exact_rows:
+            cols = rows.indices[rows.indptr[r]:rows.indptr[r + 1]]
+            open_cols = cols[np.isnan(fixed[cols])]
+            if len(open_cols) == 1:
+                fixed[open_cols[0]] = low[r] - np.nansum(fixed[cols])
+                changed = True
+    is_open = np.isnan(fixed)
+
+    # components of the open atoms joined by a constraint, and by a wanted cell
+    find, union = _union_find(n_atoms)
+    constraint_rows = [rows[r] for r in range(rows.shape[0])] + \
+                      [link_rows[r] for r in range(link_rows.shape[0])]
+    constraint_cols = []
+    for row in constraint_rows:
+        cols = row.indices[is_open[row.indices]]
+        constraint_cols.append(cols)
+        for c in cols[1:]:
+            union(cols[0], c)
+    for coefficients, _lo, _hi in extra:
+        cols = np.flatnonzero(coefficients)
+        cols = cols[is_open[cols]]
+        for c in cols[1:]:
+            union(cols[0], c)
+    in_a_constraint = np.zeros(n_atoms, dtype=bool)
+    for cols in constraint_cols:
+        in_a_constraint[cols] = True
+    for coefficients, _lo, _hi in extra:
+        in_a_constraint[np.flatnonzero(coefficients)] = True
+
+    wanted_cells = np.flatnonzero(wanted)
+    cell_cols = {c: m[c].indices for c in wanted_cells}
+    for c, cols in cell_cols.items():
+        cols = cols[is_open[cols]]
+        for other in cols[1:]:
+            union(cols[0], other)
+
+    # a wanted hidden cell that is one open atom, with "twins" (open atoms in exactly the same
+    # constraints), can trade people with them without changing anything shown
+    signature: dict[int, tuple] = {}
+    if enough is not None:
+        membership_of: dict[int, list[int]] = {}
+        for k, cols in enumerate(constraint_cols):
+            for c in cols:
+                membership_of.setdefault(int(c), []).append(k)
+        groups: dict[tuple, list[int]] = {}
+        for c in np.flatnonzero(is_open):
+            sig = tuple(membership_of.get(int(c), ()))
+            signature[int(c)] = sig
+            groups.setdefault(sig, []).append(int(c))
+
+    results: dict[int, Range] = {}
+    pending: dict[int, list[int]] = {}
+    for c in wanted_cells:
+        cols = cell_cols[c]
+        open_cols = cols[is_open[cols]]
+        constant = float(np.nansum(fixed[cols]))
+        if not len(open_cols):
+            results[c] = Range(constant, constant)
+            continue
+        if not in_a_constraint[open_cols].all():
+            results[c] = Range(constant, INFINITY)  # an atom nothing bounds above
+            continue
+        if enough is not None and len(open_cols) == 1 and len(cols) == 1:
+            twins = groups[signature[int(open_cols[0])]]
+            if len(twins) > 1 and family.atom_values[twins].sum() >= enough:
+                results[c] = Range(0.0, float(family.atom_values[twins].sum()))
+                continue
+        pending.setdefault(find(int(open_cols[0])), []).append(c)
+
+    if pending:
+        results.update(_solve_components(family, pending, find, is_open, fixed, rows, low, high,
+                                         constraint_rows, extra, hidden, knowledge.hidden_low, enough, whole))
+    return results
+
+
+def _solve_components(family, pending, find, is_open, fixed, rows, low, high, constraint_rows,
+                      extra, hidden, hidden_low, enough, whole=True) -> dict[int, Range]:
+    """Solve for the pending cells on one HiGHS model of every open atom: the linear relaxation
+    first, warm-started from one cell to the next; the integer programme where the relaxation's
+    answer is not whole (the whole-number answer is then the exact one)."""
+    m = family.membership
+    n_atoms = m.shape[1]
+    open_atoms = np.flatnonzero(is_open)
+    position = np.full(n_atoms, -1)
+    position[open_atoms] = np.arange(len(open_atoms))
+    bounds_low = list(np.concatenate([low, np.where(family.link_at_most, -INFINITY, 0.0)]))
+    bounds_high = list(np.concatenate([high, np.zeros(family.links.shape[0])]))
+    constraint_rows = list(constraint_rows)
+    for coefficients, lo, hi in extra:
+        constraint_rows.append(sparse.csr_matrix(coefficients))
+        bounds_low.append(lo)
+        bounds_high.append(hi)
+    a_rows, a_cols, a_vals, a_low, a_high = [], [], [], [], []
+
+    def add_row(cols, data, lo, hi) -> None:
+        mine = position[cols]
+        if not np.any(mine >= 0):
+            return
+        outside = mine < 0
+        constant = float(np.nansum(data[outside] * fixed[cols[outside]]))
+        r = len(a_low)
+        a_rows.extend([r] * int((~outside).sum()))
+        a_cols.extend(mine[~outside].tolist())
+        a_vals.extend(data[~outside].tolist())
+        a_low.append(lo - constant)
+        a_high.append(hi - constant)
+
+    for k, row in enumerate(constraint_rows):
+        add_row(row.indices, row.data.astype(float), bounds_low[k], bounds_high[k])
+    if hidden_low > 0:
+        for h in np.flatnonzero(hidden):
+            cols = m[h].indices
+            add_row(cols, np.ones(len(cols)), hidden_low, INFINITY)
+    solver = _Solver(sparse.csc_matrix((a_vals, (a_rows, a_cols)), shape=(len(a_low), len(open_atoms))),
+                     np.array(a_low, dtype=float), np.array(a_high, dtype=float), whole)
+    results: dict[int, Range] = {}
+    for cells in pending.values():
+        for c in cells:
+            cols = m[c].indices
+            mine = position[cols]
+            constant = float(np.nansum(fixed[cols[mine < 0]]))
+            objective = np.zeros(len(open_atoms))
+            objective[mine[mine >= 0]] = 1.0
+            top = solver.optimum(-objective)
+            hi_value = INFINITY if top is None else -top
+            truth = float(family.values[c]) - constant
+            if enough is not None and hi_value - truth >= enough:
+                # the true value is possible, so the range is at least [truth, hi_value]
+                results[c] = Range(constant + truth, constant + hi_value)
+                continue
+            lo_value = solver.optimum(objective)
+            if lo_value is None:  # cannot happen: atoms are >= 0
+                raise ArithmeticError(f"family {family.name}: a hidden count is unbounded below")
+            results[c] = Range(constant + lo_value, constant + hi_value)
+    return results
+
+
+class _Solver:
+    """min c.x over x >= 0 whole, low <= A x <= high, for one objective after another."""
+
+    def __init__(self, a: sparse.csc_matrix, low: np.ndarray, high: np.ndarray, whole: bool = True):
+        import highspy
+
+        self.want_whole = whole
+        self.highspy = highspy
+        self.n = a.shape[1]
+        self.lp = highspy.HighsLp()
+        self.lp.num_col_ = self.n
+        self.lp.num_row_ = a.shape[0]
+        self.lp.col_cost_ = np.zeros(self.n)
+        self.lp.col_lower_ = np.zeros(self.n)
+        self.lp.col_upper_ = np.full(self.n, highspy.kHighsInf)
+        self.lp.row_lower_ = np.where(np.isfinite(low), low, -highspy.kHighsInf)
+        self.lp.row_upper_ = np.where(np.isfinite(high), high, highspy.kHighsInf)
+        self.lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        self.lp.a_matrix_.start_ = a.indptr
+        self.lp.a_matrix_.index_ = a.indices
+        self.lp.a_matrix_.value_ = a.data
+        self.relaxed = self._model(integer=False)
+        self.whole = None
+        self.columns = np.arange(self.n, dtype=np.int32)
+
+    def _model(self, integer: bool):
+        # the plain solver (highspy.Highs adds interrupt handling and prints a banner on stdout,
+        # which would land in `wpc report --json`)
+        from highspy._core import _Highs
+
+        h = _Highs()
+        h.setOptionValue("output_flag", False)
+        if integer:
+            self.lp.integrality_ = [self.highspy.HighsVarType.kInteger] * self.n
+        h.passModel(self.lp)
+        return h
+
+    def _run(self, h, objective):
+        h.changeColsCost(self.n, self.columns, objective)
+        h.run()
+        status = h.getModelStatus()
+        if status == self.highspy.HighsModelStatus.kUnbounded:
+            return None, None
+        if status != self.highspy.HighsModelStatus.kOptimal:
+            raise ArithmeticError(f"the audit's solver stopped: {h.modelStatusToString(status)}")
+        return h.getInfo().objective_function_value, np.asarray(h.getSolution().col_value)
+
+    def optimum(self, objective: np.ndarray) -> float | None:
+        value, x = self._run(self.relaxed, objective)
+        if value is None:
+            return None
+        if not self.want_whole or np.allclose(x, np.round(x), atol=1e-7):
+            return float(np.round(value, 6))
+        if self.whole is None:
+            self.whole = self._model(integer=True)
+        value, _x = self._run(self.whole, objective)
+        return None if value is None else float(np.round(value, 6))
+
+
+def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
+             never_hide: np.ndarray | None = None, whole: bool = False) -> np.ndarray:
+    """Hidden cells: every shown count from 1 to `threshold` (or `primary`), and complementary
+    cells until the solver finds every hidden count ranging over at least `threshold` values
+    given everything shown (docs/disclosure.md). `never_hide` marks cells the complementary
+    choice should avoid while any other choice remains (headline totals). The solver uses the
+    linear relaxation unless `whole` (the attack suite checks the result with whole numbers)."""
+    values = family.values
+    shown = family.shown
+    hidden = shown & (values >= 1) & (values <= threshold) if primary is None else primary.copy()
+    if threshold <= 0 or not hidden.any():
+        return hidden
+    avoid = np.zeros(len(values), dtype=bool) if never_hide is None else never_hide
+    as_child: dict[int, list[int]] = {}
+    for e, (parent, children) in enumerate(family.equations):
+        for child in children:
+            as_child.setdefault(child, []).append(e)
+    as_parent: dict[int, list[int]] = {}
+    for e, (parent, _children) in enumerate(family.equations):
+        as_parent.setdefault(parent, []).append(e)
+
+    def cheapest(candidates) -> int | None:
+        candidates = [c for c in candidates if shown[c] and not hidden[c] and values[c] > 0]
+        if not candidates:
+            return None
+        preferred = [c for c in candidates if not avoid[c]] or candidates
+        return min(preferred, key=lambda c: (values[c], c))
+
+    def fix_equations() -> bool:
+        """The quick rule on each equation whose parent is shown: where a shown child is hidden,
+        the hidden and unshown children together number at least two and add up to at least the
+        threshold; a hidden parent is not the sum of shown children. Returns whether anything
+        was hidden. (The solver has the last word; this only saves it work.)"""
+        added = False
+        for parent, children in family.equations:
+            if not shown[parent]:
+                continue
+            open_kids = [c for c in children if not shown[c] and values[c] > 0]
+            if hidden[parent]:
+                if not open_kids and values[parent] > 0 and not any(hidden[c] for c in children):
+                    pick = cheapest(children)
+                    if pick is not None:
+                        hidden[pick] = added = True
+                continue
+            secret = [c for c in children if shown[c] and hidden[c]]
+            if not secret:
+                continue
+            secret += open_kids
+            while len(secret) < 2 or values[secret].sum() < threshold:
+                pick = cheapest(children)
+                if pick is None:
+                    if values[parent] > 0:
+                        hidden[parent] = added = True
+                    break
+                hidden[pick] = added = True
+                secret.append(pick)
+        return added
+
+    passed = np.zeros(len(values), dtype=bool)
+    for _round in range(1000):
+        while fix_equations():
+            pass
+        # hiding more only widens the ranges: a count once protected stays protected
+        found = ranges(family, hidden, wanted=hidden & ~passed, enough=threshold, whole=whole)
+        failing = [c for c, r in found.items() if r.width < threshold]
+        passed[[c for c, r in found.items() if r.width >= threshold]] = True
+        if not failing:
+            return hidden
+        picked = False
+        for c in failing:
+            pick = None
+            for e in as_child.get(c, []):
+                parent, children = family.equations[e]
+                pick = cheapest([x for x in children if x != c])
+                if pick is None and not hidden[parent]:
+                    pick = cheapest([parent])
+                if pick is not None:
+                    break
+            if pick is None:
+                for e in as_parent.get(c, []):
+                    pick = cheapest(family.equations[e][1])
+                    if pick is not None:
+                        break
+            if pick is None:
+                # nothing beside it in any equation: hide a count sharing its atoms' constraints
+                atoms = family.membership[c].indices
+                touching = np.flatnonzero(np.asarray(family.membership[:, atoms].sum(axis=1)).ravel() > 0)
+                pick = cheapest(list(touching))
+            if pick is not None:
+                hidden[pick] = picked = True
+        if not picked:
+            raise ArithmeticError(f"family {family.name}: cannot protect hidden count {family.cells[failing[0]]}")
+    raise ArithmeticError(f"family {family.name}: complementary suppression did not settle")

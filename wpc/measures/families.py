@@ -1,0 +1,490 @@
+"""The families of counts of people wpc shows, each protected once for an ICS, a period and
+activity filters, so that every output showing any of a family's counts shows the same
+protected numbers (docs/disclosure.md, "One mechanism").
+
+A family holds every count that outputs can put side by side for the whole ICS and each of
+its places, whatever page, pack or report shows them:
+
+- `area`: participants by home neighbourhood (LSOA), neighbourhood (MSOA), place and ICS;
+  by national IMD decile and quintile of each place and the ICS; the participant counts
+  (total, living here, outside the ICS, home unknown).
+- `dimension` (one per census dimension, ethnicity with its groups; inclusion groups): each
+  category and 'unknown' for each place and the ICS.
+
+A trend by quarter asks for the families of each quarter's own period.
+- `activities`: what works by method, organisation and partner type, cost and where participants come from,
+  for each place and the ICS (one activity's own count is a record of its own: see
+  docs/disclosure.md).
+- `quality`: unknown answers and postcode problems for each place and the ICS.
+
+Each is built from the whole ICS's scope tables (on a cursor of the caller's connection, which
+has its own temporary tables), protected by `audit.complete` (complementary suppression) and
+`cellkey.perturb`, and kept for the connection, or for the process when scope tables are
+shared (`wpc.measures.shared`). Measures read their protected counts through `Policy.cells`.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from wpc import db, vocab
+from wpc.measures import cellkey, shared
+from wpc.measures.audit import Family, complete
+from wpc.measures.prepare import prepare, resolved_scope
+from wpc.measures.scope import ResolvedScope
+
+ICS = None  # the scope key of the whole ICS in cell names (a place is its name)
+ELSEWHERE = "\x00ICS-wide"  # activities held for the ICS as a whole (no place of their own)
+IMD_CATEGORIES = ("1", "2", "3", "4", "5", "unknown")
+DIMENSION_FAMILIES = {
+    "ethnicity": ("ethnicity", "ethnicity_group"),
+    "ethnicity_group": ("ethnicity", "ethnicity_group"),
+    "age_band": ("age_band",),
+    "sex": ("sex",),
+    "disability": ("disability",),
+    "carer": ("carer",),
+    "inclusion_group": ("inclusion_group",),
+}
+# what works is shown by each of these (docs/methods.md section 8)
+WHAT_WORKS_BREAKDOWNS = ("method", "organisation", "organisation_type")
+# everyone a multi-valued dimension counts comes from a single-valued one's totals
+EVERYONE_FROM = "sex"
+
+
+@dataclass
+class ProtectedFamily:
+    """A family with its hidden cells and perturbed values (before any rounding)."""
+
+    family: Family
+    hidden: np.ndarray
+    perturbed: np.ndarray
+
+    def has(self, cell) -> bool:
+        return cell in self.family.index
+
+    def lookup(self, cells: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(true values, perturbed values, hidden) of `cells`; a cell the family does not
+        hold counts nobody (0, shown as 0)."""
+        index = self.family.index
+        positions = [index.get(c, -1) for c in cells]
+        true = np.array([self.family.values[p] if p >= 0 else 0 for p in positions], dtype=np.int64)
+        perturbed = np.array([self.perturbed[p] if p >= 0 else 0 for p in positions], dtype=np.int64)
+        hidden = np.array([bool(self.hidden[p]) if p >= 0 else False for p in positions])
+        return true, perturbed, hidden
+
+
+class _Builder:
+    """Collects atoms and cells of one family."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.atom_values: list[int] = []
+        self.atom_keys: list[int] = []
+        self.cell_atoms: dict = {}
+        self.shown: dict = {}
+        self.equations: list[tuple] = []
+        self.link_rows: list[dict[int, float]] = []
+        self.link_at_most: list[bool] = []
+
+    def atom(self, value: int, key: int) -> int:
+        self.atom_values.append(int(value))
+        self.atom_keys.append(int(key))
+        return len(self.atom_values) - 1
+
+    def add(self, cell, atom: int, shown: bool = True) -> None:
+        self.cell_atoms.setdefault(cell, set()).add(atom)
+        self.shown[cell] = self.shown.get(cell, False) or shown
+
+    def cell(self, cell, shown: bool = True) -> None:
+        self.cell_atoms.setdefault(cell, set())
+        self.shown[cell] = self.shown.get(cell, False) or shown
+
+    def equation(self, parent, children) -> None:
+        children = [c for c in children if c in self.cell_atoms]
+        if parent in self.cell_atoms and children:
+            self.equations.append((parent, tuple(children)))
+
+    def build(self) -> Family:
+        cells = list(self.cell_atoms)
+        position = {c: i for i, c in enumerate(cells)}
+        rows, cols = [], []
+        for i, c in enumerate(cells):
+            for a in self.cell_atoms[c]:
+                rows.append(i)
+                cols.append(a)
+        n_atoms = len(self.atom_values)
+        membership = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(cells), n_atoms))
+        link_r, link_c, link_v = [], [], []
+        for r, row in enumerate(self.link_rows):
+            for a, v in row.items():
+                link_r.append(r)
+                link_c.append(a)
+                link_v.append(v)
+        links = sparse.csr_matrix((link_v, (link_r, link_c)), shape=(len(self.link_rows), n_atoms))
+        equations = []
+        for parent, children in self.equations:
+            equations.append((position[parent], tuple(position[c] for c in children)))
+        at_most = self.link_at_most + [False] * (len(self.link_rows) - len(self.link_at_most))
+        return Family(
+            name=self.name, cells=cells, membership=membership,
+            atom_values=np.array(self.atom_values, dtype=np.int64),
+            atom_keys=np.array(self.atom_keys, dtype=np.int64),
+            links=links, shown=np.array([self.shown[c] for c in cells], dtype=bool), equations=equations,
+            link_at_most=np.array(at_most, dtype=bool),
+        )
+
+    def link(self, coefficients: dict[int, float], at_most: bool = False) -> None:
+        """A fact about the atoms a reader knows: sum of coefficient x atom is 0 (or at most 0)."""
+        self.link_at_most += [False] * (len(self.link_rows) - len(self.link_at_most))
+        self.link_rows.append(coefficients)
+        self.link_at_most.append(at_most)
+
+
+def _scopes_of(place: str, places: list[str]) -> list:
+    """The scopes whose counts include people counted in `place`: the place and the ICS."""
+    return [place, ICS] if place in places else [ICS]
+
+
+def _pseudo(place: str, places: list[str]):
+    """The scope key of a place's own part in an ICS total (ICS-wide activities included)."""
+    return place if place in places else ELSEWHERE
+
+
+# ---------- the families
+
+
+def build_area(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Family:
+    places = list(resolved.preset.place_names)
+    lsoas = cur.execute(
+        "select lsoa21cd, msoa21cd, place, imd_decile, imd_quintile from int_scope_lsoas order by lsoa21cd"
+    ).df()
+    atoms = db.query(cur, "families/area_atoms")
+    b = _Builder("area")
+    scopes = [*places, ICS]
+    for s in scopes:  # the counts every scope shows, even when they are 0
+        for c in ("known", "total", "out", "unknown_home", "pop"):
+            b.cell((c, s))
+        for q in IMD_CATEGORIES:
+            b.cell(("quintile", s, q, None))
+        for d in range(1, 11):
+            b.cell(("decile", s, d))
+    meta = lsoas.set_index("lsoa21cd")
+    for row in lsoas.itertuples():
+        b.cell(("lsoa", row.lsoa21cd))
+        b.cell(("msoa", row.msoa21cd))
+
+    residents = atoms[atoms["home"] == "resident"]
+    by_lsoa = residents.groupby("lsoa21cd")[["participants", "key_sum"]].sum()
+    for code, row in by_lsoa.iterrows():
+        a = b.atom(row["participants"], row["key_sum"])
+        m = meta.loc[code]
+        b.add(("lsoa", code), a)
+        b.add(("msoa", m["msoa21cd"]), a)
+        for s in _scopes_of(m["place"], places):
+            q = str(m["imd_quintile"])
+            for cell in (("known", s), ("decile", s, int(m["imd_decile"])), ("quintile", s, q, None),
+                         ("pop", s), ("total", s), ("imd_known", s, None)):
+                b.add(cell, a, shown=cell[0] != "imd_known")
+    others = atoms[atoms["home"] != "resident"].fillna({"returned_quintile": "unknown"}).groupby(
+        ["home", "place", "returned_quintile"], as_index=False)[["participants", "key_sum"]].sum()
+    for row in others.itertuples():
+        a = b.atom(row.participants, row.key_sum)
+        own = _pseudo(row.place, places)
+        for s in _scopes_of(row.place, places):
+            b.add(("total", s), a)
+            if row.home == "out":
+                b.add(("out", s), a)
+                continue
+            b.add(("unknown_home", s), a)
+            q = row.returned_quintile
+            b.add(("quintile", s, q, None), a)
+            b.add(("pop", s), a)
+            if q != "unknown":
+                b.add(("imd_known", s, None), a, shown=False)
+            if q != "unknown":
+                b.add(("returned_quintile", s, q), a, shown=False)
+        if row.home != "out":
+            q = row.returned_quintile
+            b.add(("part", own, "unknown_home"), a, shown=False)
+            b.add(("part", own, "quintile", q), a, shown=False)
+        else:
+            b.add(("part", own, "out"), a, shown=False)
+
+    # the additive structure, for choosing complementary cells
+    for msoa, group in lsoas.groupby("msoa21cd"):
+        b.equation(("msoa", msoa), [("lsoa", c) for c in group["lsoa21cd"]])
+    for place, group in lsoas.groupby("place"):
+        b.equation(("known", place), [("msoa", m) for m in group["msoa21cd"].unique()])
+        for d, in_decile in group.groupby("imd_decile"):
+            b.equation(("decile", place, int(d)), [("lsoa", c) for c in in_decile["lsoa21cd"]])
+    b.equation(("known", ICS), [("known", p) for p in places])
+    for d in range(1, 11):
+        b.equation(("decile", ICS, d), [("decile", p, d) for p in places])
+    for s in scopes:
+        for q in range(1, 6):
+            b.equation(("quintile", s, str(q), None),
+                       [("decile", s, 2 * q - 1), ("decile", s, 2 * q), ("returned_quintile", s, str(q))])
+        b.equation(("pop", s), [("quintile", s, q, None) for q in IMD_CATEGORIES])
+        b.equation(("unknown_home", s), [("returned_quintile", s, str(q)) for q in range(1, 6)]
+                   + [("quintile", s, "unknown", None)])
+        b.equation(("total", s), [("known", s), ("out", s), ("unknown_home", s)])
+    for q in IMD_CATEGORIES:
+        b.equation(("quintile", ICS, q, None), [("quintile", p, q, None) for p in places]
+                   + [("part", ELSEWHERE, "quintile", q)])
+    for c in ("out", "unknown_home"):
+        b.equation((c, ICS), [(c, p) for p in places] + [("part", ELSEWHERE, c)])
+    return b.build()
+
+
+def build_dimension(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope, dimension: str) -> Family:
+    """One census dimension's family (ethnicity with its groups), or the inclusion groups'."""
+    places = list(resolved.preset.place_names)
+    dimensions = list(DIMENSION_FAMILIES[dimension])
+    multi = dimensions == ["inclusion_group"]
+    asked = dimensions + [EVERYONE_FROM] if multi else dimensions
+    atoms = db.query(cur, "families/dimension_atoms", dimensions=asked)
+    atoms = atoms.groupby(["place", "dimension", "category", "source"], as_index=False)[
+        ["participants", "key_sum"]].sum()
+    name = "+".join(dimensions)
+    b = _Builder(name)
+    scopes = [*places, ICS]
+    group_of = {code: group for code, (_label, group) in vocab.ETHNICITY.items()}
+    if multi:
+        individual = db.query(cur, "families/inclusion_atoms")
+        individual["combination"] = [tuple(c) if c is not None else () for c in individual["combination"]]
+        individual = individual.groupby(["place", "combination"], as_index=False)[["participants", "key_sum"]].sum()
+        atoms = atoms[atoms["source"] != "individual"]  # returns and headcounts: per-group counts only
+
+    def count_in(a: int, place: str, dim: str, category: str) -> None:
+        for s in _scopes_of(place, places):
+            b.add((dim, s, category, None), a)
+            b.add(("pop", dim, s, None), a)
+            if category != vocab.UNKNOWN:
+                b.add(("known", dim, s, None), a, shown=False)
+        b.add(("part", dim, _pseudo(place, places), category), a, shown=False)
+
+    for d in dimensions:
+        for s in scopes:
+            b.cell(("pop", d, s, None))
+    if multi:
+        for row in individual.itertuples():
+            a = b.atom(row.participants, row.key_sum)
+            groups = list(row.combination)
+            for s in _scopes_of(row.place, places):
+                b.add(("pop", "inclusion_group", s, None), a)
+                for g in groups or [vocab.UNKNOWN]:
+                    b.add(("inclusion_group", s, g, None), a)
+            own = _pseudo(row.place, places)
+            for g in groups or [vocab.UNKNOWN]:
+                b.add(("part", "inclusion_group", own, g), a, shown=False)
+    for row in atoms.itertuples():
+        a = b.atom(row.participants, row.key_sum)
+        if multi and row.dimension == EVERYONE_FROM:
+            # the people of returns and headcounts, counted once each (their groups overlap)
+            for s in _scopes_of(row.place, places):
+                b.add(("pop", "inclusion_group", s, None), a)
+            continue
+        if multi:
+            for s in _scopes_of(row.place, places):
+                b.add(("inclusion_group", s, row.category, None), a)
+            b.add(("part", "inclusion_group", _pseudo(row.place, places), row.category), a, shown=False)
+            continue
+        count_in(a, row.place, row.dimension, row.category)
+        if row.dimension == "ethnicity" and row.source != "returns" and "ethnicity_group" in dimensions:
+            # the same people, counted in their ethnic group
+            count_in(a, row.place, "ethnicity_group", group_of.get(row.category, row.category))
+
+    for d in dimensions:
+        categories = {c[2] for c in b.cell_atoms if c[0] == d}
+        for s in scopes:
+            b.equation(("pop", d, s, None), [(d, s, c, None) for c in sorted(categories)])
+        for c in categories:
+            b.equation((d, ICS, c, None), [(d, p, c, None) for p in places] + [("part", d, ELSEWHERE, c)])
+    if "ethnicity_group" in dimensions:
+        for s in scopes:
+            for g in {group_of[e] for e in group_of}:
+                b.equation(("ethnicity_group", s, g, None),
+                           [("ethnicity", s, e, None) for e, grp in group_of.items() if grp == g])
+    return b.build()
+
+
+def build_activities(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Family:
+    """Atoms: the participants of each group of activities that every count here treats alike
+    (place, method, organisation, partner type, costed or not, source) who live in a Core20 area, live in
+    another area of known deprivation, or whose home is unknown. One activity's own count is
+    not in this family: the activity log lists each activity as a record of its own
+    (docs/disclosure.md, "Lists of activities")."""
+    places = list(resolved.preset.place_names)
+    atoms = db.query(cur, "families/activity_atoms")
+    atoms["part"] = np.where(atoms["category"] == "1", "core20",
+                             np.where(atoms["category"] == vocab.UNKNOWN, "unknown", "known"))
+    group_by = ["place", *WHAT_WORKS_BREAKDOWNS, "costed", "source"]
+    grouped = atoms.groupby([*group_by, "part"], as_index=False)[["participants", "key_sum"]].sum()
+    b = _Builder("activities")
+    scopes = [*places, ICS]
+    for s in scopes:
+        for kind in ("individual", "returns", "headcount"):
+            b.cell(("source", s, kind))
+        b.cell(("cost", s, "participants"))
+        b.cell(("cost", s, "core20"))
+    for row in grouped.itertuples():
+        a = b.atom(row.participants, row.key_sum)
+        core20 = row.part == "core20"
+        known = row.part != "unknown"
+        for s in _scopes_of(row.place, places):
+            # every table here adds up to the participants of the scope's activities
+            b.add(("activities_total", s), a)
+            if not row.costed:
+                b.add(("not_costed", s), a, shown=False)
+            b.add(("source", s, row.source), a)
+            for breakdown in WHAT_WORKS_BREAKDOWNS:
+                name = getattr(row, breakdown)
+                b.add(("what_works", breakdown, s, name, "participants"), a)
+                if core20:
+                    b.add(("what_works", breakdown, s, name, "core20"), a)
+                    if row.costed:
+                        b.add(("what_works", breakdown, s, name, "costed_core20"), a, shown=False)
+                if known:
+                    b.add(("what_works", breakdown, s, name, "known"), a, shown=False)
+            if row.costed:
+                b.add(("cost", s, "participants"), a)
+                if core20:
+                    b.add(("cost", s, "core20"), a)
+        own = _pseudo(row.place, places)
+        for breakdown in WHAT_WORKS_BREAKDOWNS:
+            name = getattr(row, breakdown)
+            b.add(("part", own, breakdown, name, "participants"), a, shown=False)
+            if core20:
+                b.add(("part", own, breakdown, name, "core20"), a, shown=False)
+    for breakdown in WHAT_WORKS_BREAKDOWNS:
+        for name in grouped[breakdown].unique():
+            for part in ("participants", "core20"):
+                b.equation(("what_works", breakdown, ICS, name, part),
+                           [("what_works", breakdown, p, name, part) for p in places]
+                           + [("part", ELSEWHERE, breakdown, name, part)])
+    for s in scopes:
+        total = ("activities_total", s)
+        mine = grouped if s is ICS else grouped[grouped["place"] == s]
+        for breakdown in WHAT_WORKS_BREAKDOWNS:
+            b.equation(total, [("what_works", breakdown, s, n, "participants") for n in mine[breakdown].unique()])
+        b.equation(total, [("source", s, k) for k in ("individual", "returns", "headcount")])
+        b.equation(total, [("cost", s, "participants"), ("not_costed", s)])
+    for part in ("participants", "core20"):
+        b.equation(("cost", ICS, part), [("cost", p, part) for p in places])
+    for kind in ("individual", "returns", "headcount"):
+        b.equation(("source", ICS, kind), [("source", p, kind) for p in places])
+    return b.build()
+
+
+def build_quality(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Family:
+    places = list(resolved.preset.place_names)
+    atoms = db.query(cur, "families/quality_atoms")
+    b = _Builder("quality")
+    for row in atoms.itertuples():
+        a = b.atom(row.participants, row.key_sum)
+        for s in _scopes_of(row.place, places):
+            b.add(("quality", s, row.field), a)
+        b.add(("part", _pseudo(row.place, places), row.field), a, shown=False)
+    for field in atoms["field"].unique():
+        b.equation(("quality", ICS, field), [("quality", p, field) for p in places]
+                   + [("part", ELSEWHERE, field)])
+    return b.build()
+
+
+BUILDERS = {"area": build_area, "activities": build_activities, "quality": build_quality}
+TABLES = {
+    "area": ("int_scope_lsoas", "int_scope_homes", "int_scope_activities"),
+    "activities": ("int_scope_homes", "int_scope_activities"),
+    "quality": ("int_scope_participants", "int_scope_activities"),
+    "dimension": ("int_scope_dimension_counts", "int_scope_participants", "int_scope_activities"),
+}
+# cells the complementary choice leaves alone while it can: the headline totals
+HEADLINES = {"known", "total", "pop", "activities_total"}
+
+
+def protect_family(family: Family, threshold: int) -> ProtectedFamily:
+    """Hidden cells (counts of 1 to the threshold and their complementary cells) and the
+    perturbed value of every cell."""
+    avoid = np.array([isinstance(c, tuple) and c[0] in HEADLINES for c in family.cells], dtype=bool)
+    hidden = complete(family, threshold, never_hide=avoid)
+    small = (family.values >= 1) & (family.values <= threshold)
+    hidden |= ~family.shown & small  # a count no output shows, too small to divide by
+    perturbed = cellkey.perturb(family.values, family.keys, threshold)
+    return ProtectedFamily(family=family, hidden=hidden, perturbed=perturbed)
+
+
+# ---------- building once per connection (or process) and scope
+
+_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> {key: ...}
+_KEPT: OrderedDict = OrderedDict()  # (database state, key) -> ProtectedFamily, when sharing is on
+_KEPT_LOCK = threading.Lock()
+_KEEP = 64
+
+
+def whole_ics(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> ResolvedScope:
+    return resolved_scope(con, replace(resolved.scope, place=None, today=resolved.today))
+
+
+def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of `con` (its own temporary tables) reading the same database: a cursor starts
+    in the process's default catalog, and a DuckLake store is attached beside it and in use."""
+    catalog, schema = con.execute("select current_database(), current_schema()").fetchone()
+    cursor = con.cursor()
+    cursor.execute(f'use "{catalog}"."{schema}"')
+    return cursor
+
+
+def get(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, kind: str,
+        dimension: str | None = None) -> ProtectedFamily:
+    """The protected family `kind` ('area', 'dimension' with a dimension, 'activities',
+    'quality') of the scope's ICS, period and filters."""
+    ics = whole_ics(con, resolved)
+    family_name = kind if dimension is None else "+".join(DIMENSION_FAMILIES[dimension])
+    key = (ics.key, family_name)
+    memo = _MEMO.setdefault(con, {})
+    if key in memo:
+        return memo[key]
+    state = shared.database_state(con)
+    kept_key = None if state is None else (state, key)
+    if kept_key is not None:
+        with _KEPT_LOCK:
+            kept = _KEPT.get(kept_key)
+        if kept is not None:
+            memo[key] = kept
+            return kept
+    cursor = memo.get("cursor")
+    if cursor is None:
+        cursor = memo["cursor"] = _cursor(con)
+    prepare(cursor, ics, *TABLES[kind])
+    if kind == "dimension":
+        family = build_dimension(cursor, ics, dimension)
+    else:
+        family = BUILDERS[kind](cursor, ics)
+    protected = protect_family(family, ics.threshold)
+    memo[key] = protected
+    if kept_key is not None:
+        with _KEPT_LOCK:
+            _KEPT[kept_key] = protected
+            while len(_KEPT) > _KEEP:
+                _KEPT.popitem(last=False)
+    return protected
+
+
+def clear() -> None:
+    with _KEPT_LOCK:
+        _KEPT.clear()
+
+
+def frame(protected: ProtectedFamily) -> pd.DataFrame:
+    """Every cell of a protected family as a table (for tests and the attack suite)."""
+    f = protected.family
+    return pd.DataFrame({"cell": f.cells, "value": f.values, "key": f.keys % cellkey.KEY_RANGE,
+                         "shown": f.shown, "hidden": protected.hidden, "perturbed": protected.perturbed})
