@@ -13,7 +13,8 @@ period, as for every area-based measure. For each area:
   residents who do (Wilson interval; flag).
 
 Disclosure: the areas' participant counts are one table (complementary suppression); within
-each area, its Core20 and other participants are one table.
+each area, its Core20 and other participants are one table; every count shown gets its
+cell-key change (docs/disclosure.md), keyed to the people it counts.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from wpc import db, vocab
-from wpc.measures import stats
+from wpc.measures import families, stats
 from wpc.measures.disclosure import Policy
 from wpc.measures.prepare import begin
 from wpc.measures.scope import Scope
@@ -60,17 +61,21 @@ def rate_flag(low: float | None, high: float | None, overall: float | None) -> s
     return "ok"
 
 
-def breakdown_table(level: str, areas: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+def breakdown_table(level: str, areas: pd.DataFrame, policy: Policy, everyone: int | None = None) -> pd.DataFrame:
     """The measures of one level from its areas' residents and participants (pure).
 
     `areas`: area_code, area_name, places, lsoas, population, core20_population, participants,
-    core20_participants (participants living there)."""
+    core20_participants (participants living there); key_sum and core20_key_sum, their record
+    keys' sums (without them, as in tests of hand values, counts are not changed). `everyone`:
+    the scope's participants living in it as shown everywhere else (protected in the area
+    family); by default the areas' sum."""
     if areas.empty:
         return pd.DataFrame(columns=COLUMNS)
     areas = areas.reset_index(drop=True)
-    protected = policy.protect(areas["participants"].to_numpy())
+    keyed = "key_sum" in areas.columns
+    protected = policy.protect(areas["participants"].to_numpy(), keys=areas["key_sum"].to_numpy() if keyed else None)
     values, hidden, shown = protected.values, protected.suppressed, protected.shown()
-    everyone = policy.total(int(areas["participants"].sum()))
+    everyone = policy.total(int(areas["participants"].sum())) if everyone is None else int(everyone)
     residents = int(areas["population"].sum())
     overall = everyone / residents * 1000 if residents else None
     share_low, share_high = stats.wilson_interval(np.minimum(values, everyone), np.full(len(values), everyone))
@@ -84,7 +89,8 @@ def breakdown_table(level: str, areas: pd.DataFrame, policy: Policy) -> pd.DataF
         high = None if share is None else _num(share_high[i])
         r_low = None if withheld or not area.population else _num(rate_low[i])
         r_high = None if withheld or not area.population else _num(rate_high[i])
-        core20 = policy.protect([int(area.core20_participants), int(area.participants - area.core20_participants)])
+        core20 = policy.protect([int(area.core20_participants), int(area.participants - area.core20_participants)],
+                                keys=[int(area.core20_key_sum), int(area.key_sum - area.core20_key_sum)] if keyed else None)
         core20_hidden = withheld or bool(core20.suppressed.any())
         n_area = int(core20.values.sum())
         core20_share = None if core20_hidden or not n_area else core20.values[0] / n_area
@@ -134,8 +140,11 @@ def area_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, level: str,
     'pcn' when no GP registrations have been imported for the scope's LSOAs."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    _resolved, policy = begin(con, scope, disclosure, "int_scope_lsoas", "int_scope_homes")
+    resolved, policy = begin(con, scope, disclosure, "int_scope_lsoas", "int_scope_homes")
     areas = db.query(con, "measures/area_breakdown", level=level)
+    known = policy.cells(lambda: families.get(con, resolved, "area"), [("known", resolved.place)],
+                         [int(areas["participants"].sum())])
+    everyone = 0 if known.suppressed[0] else int(known.values[0])
     if level == "pcn" and (areas["area_code"] != "none").sum() == 0:
         areas = areas.iloc[0:0]
     if level in ORDER:
@@ -144,7 +153,7 @@ def area_breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, level: str,
             ["_rank", "area_code"], kind="stable").drop(columns="_rank")
         if level == "ruc_class":
             areas["area_name"] = areas["area_code"].map(vocab.RUC_CLASSES).fillna(areas["area_name"])
-    return breakdown_table(level, areas, policy)
+    return breakdown_table(level, areas, policy, everyone)
 
 
 def gp_registrations_imported(con: duckdb.DuckDBPyConnection) -> str | None:

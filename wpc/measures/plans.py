@@ -166,13 +166,15 @@ def plan_checks(con: duckdb.DuckDBPyConnection, scope: Scope, index: InsightInde
 def fatigue_after(neighbourhoods: pd.DataFrame, resolved, policy) -> pd.DataFrame:
     """A plan's neighbourhoods with and without it (pure but for the rule it asks):
     `over` = over the limit already on the plan's start day, `with_plan_over` = with the plan
-    counted as one more activity (`fatigue.over_limit`); participations protected as one table."""
+    counted as one more activity (`fatigue.over_limit`); participations protected as one table
+    (with their cell-key changes where `key_sum` gives their record keys)."""
     frame = neighbourhoods.reset_index(drop=True)
     over = over_limit(frame, resolved) if len(frame) else np.zeros(0, dtype=bool)
     with_plan = frame.assign(activities=frame["activities"] + 1)
     after = over_limit(with_plan, resolved) if len(frame) else np.zeros(0, dtype=bool)
-    protected = policy.protect(frame["participations"].to_numpy()) if len(frame) else None
-    return frame.assign(
+    keys = frame["key_sum"].to_numpy() if "key_sum" in frame.columns else None
+    protected = policy.protect(frame["participations"].to_numpy(), keys=keys) if len(frame) else None
+    return frame.drop(columns=["key_sum"], errors="ignore").assign(  # keys are secret: never shown
         participations=pd.Series(protected.shown() if protected else [], index=frame.index, dtype=object),
         activities_with_plan=frame["activities"] + 1,
         over=over,

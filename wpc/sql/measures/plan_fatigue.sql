@@ -2,6 +2,7 @@
 -- activities with a participant living there that started in the fatigue window ending on the
 -- plan's start date (both ends included), the participations they had from there, and its
 -- residents (docs/methods.md sections 5 and 15). Individual rows and returns' LSOA rows count.
+-- key_sum: the record keys of the participations (their cell key, docs/disclosure.md).
 -- inputs: plans (registered: activity_id, start_date), plan_lsoas (temp table), activities,
 -- participants, returns, ref_lsoa
 with plan_msoas as (
@@ -27,14 +28,16 @@ held as (
 ),
 
 homes as (
-    select participants.activity_id, ref_lsoa.msoa21cd, count(*) as participations
+    select participants.activity_id, ref_lsoa.msoa21cd, count(*) as participations,
+        sum(participants.record_key) as key_sum
     from participants
     inner join ref_lsoa using (lsoa21cd)
     where participants.activity_id in (select activity_id from held)
       and ref_lsoa.msoa21cd in (select msoa21cd from plan_msoas)
     group by all
     union all
-    select returns.activity_id, ref_lsoa.msoa21cd, sum(returns.count) as participations
+    select returns.activity_id, ref_lsoa.msoa21cd, sum(returns.count) as participations,
+        sum(returns.record_key) as key_sum
     from returns
     inner join ref_lsoa on ref_lsoa.lsoa21cd = returns.category
     where returns.dimension = 'lsoa_code'
@@ -45,7 +48,8 @@ homes as (
 ),
 
 visits as (
-    select homes.activity_id, homes.msoa21cd, held.start_date, sum(homes.participations) as participations
+    select homes.activity_id, homes.msoa21cd, held.start_date, sum(homes.participations) as participations,
+        sum(homes.key_sum) as key_sum
     from homes
     inner join held using (activity_id)
     group by all
@@ -58,7 +62,8 @@ select
     plan_msoas.place,
     residents.population,
     count(distinct visits.activity_id) as activities,
-    coalesce(sum(visits.participations), 0)::bigint as participations
+    coalesce(sum(visits.participations), 0)::bigint as participations,
+    coalesce(sum(visits.key_sum), 0)::bigint as key_sum
 from plan_msoas
 inner join plans on plans.activity_id = plan_msoas.plan_id
 inner join residents using (msoa21cd)
