@@ -213,29 +213,32 @@ def _populations(con) -> dict[str, dict[str, int]]:
 
 
 def derived_group_row(code: str, label: str, in_group: int, known: int, everyone: int,
-                      population_share: float | None, policy: Policy) -> dict:
+                      population_share: float | None, policy: Policy, keys=None) -> dict:
     """Reach on one PLUS group a person belongs to by an answer or their home area as well as by
     naming it (pure; docs/methods.md section 2, PLUS groups): engaged_share = in the group /
     those whose answer is known or who named it, Wilson interval, against its census share where
-    one exists. Its people in, known and not in, and not known are one table for disclosure."""
-    cells = policy.protect([in_group, known - in_group, everyone - known])
+    one exists. Its people in, known and not in, and not known are one table for disclosure;
+    `keys` (the record keys' sums of in the group, known and everyone) give their cell keys."""
+    cell_keys = None if keys is None else [keys[0], keys[1] - keys[0], keys[2] - keys[1]]
+    cells = policy.protect([in_group, known - in_group, everyone - known], keys=cell_keys)
     hidden = bool(cells.suppressed[0] or cells.suppressed[1])
     denominator = int(cells.values[0] + cells.values[1])
-    share = None if hidden or denominator <= 0 else cells.values[0] / denominator
+    share = None if hidden or denominator <= 0 else min(cells.values[0], denominator) / denominator
     low = high = None
     if share is not None:
-        low, high = (float(x) for x in stats.wilson_interval(min(cells.values[0], denominator), denominator))
+        low, high = (policy.share(float(x))
+                     for x in stats.wilson_interval(min(cells.values[0], denominator), denominator))
     return {
         "dimension": "inclusion_group",
         "category": code,
         "label": label,
         "engaged": cells.shown()[0],
-        "engaged_share": share,
+        "engaged_share": policy.share(share),
         "ci_low": low,
         "ci_high": high,
         "population_share": population_share,
-        "gap_pp": None if share is None or population_share is None else 100 * (share - population_share),
-        "ratio": None if share is None or not population_share else share / population_share,
+        "gap_pp": None if share is None or population_share is None else policy.points(100 * (share - population_share)),
+        "ratio": None if share is None or not population_share else policy.ratio(share / population_share),
         "flag": stats.flag(low, high, population_share),
         "suppressed": bool(cells.suppressed[0]),
     }
@@ -281,11 +284,19 @@ def _dimension_table(dimension, resolved, policy, rows: pd.DataFrame, population
     )
     if dimension != "inclusion_group" or not resolved.preset.derived_groups:
         return table
-    in_group = rows[rows["dimension"] == "plus_group"].set_index("category")["participants"]
-    known = rows[rows["dimension"] == "plus_group_known"].set_index("category")["participants"]
-    derived = {code: derived_group_row(code, categories[code], int(in_group.get(code, 0)),
-                                       int(known.get(code, 0)), everyone, derived_shares.get(code), policy)
-               for code in resolved.preset.derived_groups}
+    in_group = rows[rows["dimension"] == "plus_group"].set_index("category")
+    known = rows[rows["dimension"] == "plus_group_known"].set_index("category")
+    everyone_key = int(rows.loc[rows["dimension"] == "sex", "key_sum"].sum()) if "key_sum" in rows else None
+
+    def count(frame, code, column):
+        return int(frame[column].get(code, 0)) if column in frame else 0
+
+    derived = {code: derived_group_row(
+        code, categories[code], count(in_group, code, "participants"), count(known, code, "participants"),
+        everyone, derived_shares.get(code), policy,
+        None if everyone_key is None else (count(in_group, code, "key_sum"), count(known, code, "key_sum"),
+                                           everyone_key))
+        for code in resolved.preset.derived_groups}
     return pd.DataFrame([derived.get(row["category"], row) for row in table.to_dict("records")],
                         columns=REACH_COLUMNS)
 def _cells(con, resolved: ResolvedScope, policy: Policy, dimension: str, scope_place, period=None) -> Cells:
@@ -308,7 +319,7 @@ def _reach_tables(con, resolved, policy, dimensions) -> pd.DataFrame:
     populations = _populations(con)
     everyone = int(_everyone(counts).sum())
     shares = derived_population_shares(con, resolved, populations)
-    totals = counts.groupby(["dimension", "category"], as_index=False)["participants"].sum()
+    totals = counts.groupby(["dimension", "category"], as_index=False)[["participants", "key_sum"]].sum()
     tables = [_dimension_table(d, resolved, policy, totals, populations, everyone, shares,
                                _cells(con, resolved, policy, d, resolved.place))
               for d in dimensions]
@@ -379,7 +390,7 @@ def reach_trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = "
     everyone = _everyone(counts)
     populations = _populations(con)
     shares = derived_population_shares(con, resolved, populations)
-    wanted = ("plus_group", "plus_group_known", dimension)
+    wanted = ("plus_group", "plus_group_known", "sex", dimension)  # sex: everyone, with their keys
     rows = []
     for quarter, group in counts[counts["dimension"].isin(wanted)].groupby("quarter", sort=True):
         if not (group["dimension"] == dimension).any():
