@@ -28,7 +28,7 @@ class OldPolicy:
     def as_dict(self) -> dict:
         return {"mode": self.mode, "threshold": self.threshold, "note": self.note}
 
-    def protect(self, counts, complementary: bool = True) -> Protected:
+    def protect(self, counts, complementary: bool = True, keys=None) -> Protected:  # the old rules: no keys
         c = np.asarray(counts, dtype=np.int64).reshape(-1)
         hidden = (c >= 1) & (c <= self.threshold)
         if complementary and hidden.sum() == 1:
