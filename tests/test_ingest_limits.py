@@ -429,7 +429,7 @@ def test_another_persons_upload_is_not_downloadable_by_someone_who_sees_only_the
         assert upload_view.recent(con, own).with_rejects.keys() == {outcome.upload_id}
         assert upload_view.recent(con, other).with_rejects == {}
         assert b"NOPE" in upload_view.earlier_rejects(con, outcome.upload_id, own)
-        with pytest.raises(LookupError, match="not one of the uploads you can see"):
+        with pytest.raises(PermissionError, match="not one of the uploads you can see"):
             upload_view.earlier_rejects(con, outcome.upload_id, other)
 
 

@@ -1,5 +1,5 @@
 -- grain: one row per activity of the whole ICS in the period x home IMD quintile ('unknown'
--- included): its participants wherever they live (DESIGN 4.8b, the activity log), with the
+-- included): its participants wherever they live (docs/methods.md section 14, the activity log), with the
 -- activity's place, method, organisation, whether it has a cost and where its participants
 -- come from. key_sum: their record keys.
 -- inputs: int_scope_homes, int_scope_activities (both built for the whole ICS)

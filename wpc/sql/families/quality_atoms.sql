@@ -1,6 +1,6 @@
 -- grain: one row per place an activity was held in x field: individual participant rows of the
 -- whole ICS's activities in the period that are unknown on the field, invalid postcodes and
--- postcodes not found (DESIGN 4.9, the counts data quality shows), with their record keys.
+-- postcodes not found (docs/methods.md section 9, the counts data quality shows), with their record keys.
 -- inputs: int_scope_participants, int_scope_activities (both built for the whole ICS)
 with rows as (
     select acts.place, rows.*
