@@ -24,7 +24,7 @@ def secrets(tmp_path, monkeypatch):
     path = tmp_path / ".streamlit" / "secrets.toml"
     monkeypatch.setattr(access, "secrets_files", lambda app_dir: [path])
     started = []
-    monkeypatch.setattr(cli.subprocess, "call", lambda command, env: started.append(command) or 0)
+    monkeypatch.setattr(cli, "_run_until_stopped", lambda command, env: started.append(command) or 0)
     return path, started
 
 

@@ -102,7 +102,14 @@ def test_sessions_keep_reading_while_uploads_write(busy_db, tmp_path):
     ]
     results = [upload.communicate(timeout=300) for upload in uploads]
     writes_ended = time.time()
-    time.sleep(1.0)
+    # every reader goes on until it has read the database with every upload in it (a busy
+    # machine's read can take seconds), then all stop
+    final, deadline = str(base + sum(SIZES)), time.monotonic() + 180
+    while time.monotonic() < deadline and not all(
+            latest.exists() and latest.read_text() == final
+            for (out, _), threads in zip(readers, (1, 1, 2)) for latest in
+            (Path(f"{out}.{n}.latest") for n in range(threads))):
+        time.sleep(0.2)
     stop.write_text("stop")
     for out, reader in readers:
         assert reader.wait(timeout=60) == 0

@@ -12,22 +12,9 @@ import zipfile
 import pytest
 from typer.testing import CliRunner
 
-from tests.fixtures.ingest_files import BASE_ACTIVITIES, counts, load_base_activities, snapshot, write
+from tests.fixtures.ingest_files import base_activities_db, wpc, BASE_ACTIVITIES, counts, load_base_activities, snapshot, write  # noqa: F401 (base_activities_db: the `db` fixture)
 from wpc.cli import app
 from wpc.ingest import standard
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def db(writable_reference_db, tmp_path):
-    load_base_activities(writable_reference_db, tmp_path)
-    return writable_reference_db
-
-
-def wpc(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
 
 def test_exit_0_when_every_row_is_stored(writable_reference_db, tmp_path):
     result = wpc("ingest", write(tmp_path / "a.csv", BASE_ACTIVITIES), "--db", writable_reference_db)

@@ -20,7 +20,7 @@ from openpyxl.chart import BarChart, Reference
 from typer.testing import CliRunner
 
 from bench.ingest_limits import run
-from tests.fixtures.ingest_files import counts, ingest, load_base_activities, rows, settings_for, snapshot, write
+from tests.fixtures.ingest_files import base_activities_db, wpc, counts, ingest, load_base_activities, rows, settings_for, snapshot, write  # noqa: F401 (base_activities_db: the `db` fixture)
 from wpc.access import AccessRules
 from wpc.cli import app
 from wpc.config import ROOT
@@ -29,19 +29,6 @@ from wpc.access import Access
 from wpc.ingest import load, read, standard, uploads
 from wpc.views import upload as upload_view
 from wpc.ingest.read import FileRefused
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def db(writable_reference_db, tmp_path):
-    load_base_activities(writable_reference_db, tmp_path)
-    return writable_reference_db
-
-
-def wpc(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
 
 def accounted(db_path, outcome) -> None:
     """Every row read is stored or quarantined, and the database's upload record says so."""
@@ -429,7 +416,7 @@ def test_another_persons_upload_is_not_downloadable_by_someone_who_sees_only_the
         assert upload_view.recent(con, own).with_rejects.keys() == {outcome.upload_id}
         assert upload_view.recent(con, other).with_rejects == {}
         assert b"NOPE" in upload_view.earlier_rejects(con, outcome.upload_id, own)
-        with pytest.raises(LookupError, match="not one of the uploads you can see"):
+        with pytest.raises(PermissionError, match="not one of the uploads you can see"):
             upload_view.earlier_rejects(con, outcome.upload_id, other)
 
 

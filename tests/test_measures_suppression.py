@@ -5,7 +5,8 @@ import pytest
 
 from tests.engagement_rows import build_toy_db, measure, write
 from tests.fixtures.tiny_reference import TOY_PRESET
-from tests.perturbation import reach as shown_reach, share_within
+from tests.perturbation import reach as shown_range
+from tests.perturbation import share_within
 from wpc.measures import Scope, build_report, reach
 from wpc.measures.disclosure import round_to_5
 from wpc.measures.plain import records
@@ -81,7 +82,7 @@ def test_publication_rounding(tmp_path):
     assert all(abs(v - t) <= 7 for v, t in zip(shown, (22, 13, 9)))
     # shares from the protected, rounded counts, to 0.1 of a point
     share = rows["female"]["engaged_share"]
-    low, high = shown_reach(35)  # the number with a known sex, changed slightly, then rounded to 5
+    low, high = shown_range(35)  # the number with a known sex, changed slightly, then rounded to 5
     assert shown[0] / int(round_to_5(high)) - 5e-4 <= share <= shown[0] / int(round_to_5(low)) + 5e-4
     assert round(share * 1000) == pytest.approx(share * 1000)
     off = sex_rows(path, "off")

@@ -143,7 +143,7 @@ def earlier_rejects(con: duckdb.DuckDBPyConnection, upload_id: int, access: Acce
 
     found = uploads.upload_of(con, upload_id, None if access.every_upload else access.user)
     if found is None:
-        raise LookupError(f"upload {upload_id} is not one of the uploads you can see")
+        raise PermissionError(f"upload {upload_id} is not one of the uploads you can see")
     return to_csv_bytes(uploads.quarantined_rows(con, upload_id, found["kind"]))
 
 
