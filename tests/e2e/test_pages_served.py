@@ -31,7 +31,7 @@ def test_a_fresh_server_serves_only_registered_pages(page, demo_db, path):
         page.locator("h1, [data-testid='stException']").first.wait_for()  # a page, or a script failing
         assert page.get_by_test_id("stException").count() == 0
         heading = page.get_by_role("heading", level=1).first.inner_text()
-        assert sidebar_pages(page) == TITLES and len(TITLES) == 9  # the router's menu, nothing else
+        assert sidebar_pages(page) == TITLES and len(TITLES) == 12  # the router's menu, nothing else
         page.get_by_role("combobox", name="Place", exact=True).wait_for()  # inside the frame
         if path == "activities":  # a registered page, by its own address
             assert heading.startswith("Activity log and feedback loop")
