@@ -79,9 +79,10 @@ def test_sessions_keep_reading_while_uploads_write(busy_db, tmp_path):
     files = participant_files(busy_db, tmp_path)
     base = rows_in(busy_db, "select count(*) from participants")[0][0]
     stop = tmp_path / "stop"
-    readers = []
+    readers, last_reads = [], []
     for number, threads in enumerate((1, 1, 2)):  # two processes, and one of two threads
         out = tmp_path / f"reader{number}.json"
+        last_reads += [Path(f"{out}.{n}.latest") for n in range(threads)]  # tests/fixtures/concurrent_reader.py
         readers.append((out, subprocess.Popen(
             [sys.executable, "-m", "tests.fixtures.concurrent_reader", reader_arg(busy_db), str(stop), str(out),
              str(threads)],
@@ -105,10 +106,7 @@ def test_sessions_keep_reading_while_uploads_write(busy_db, tmp_path):
     # every reader goes on until it has read the database with every upload in it (a busy
     # machine's read can take seconds), then all stop
     final, deadline = str(base + sum(SIZES)), time.monotonic() + 180
-    while time.monotonic() < deadline and not all(
-            latest.exists() and latest.read_text() == final
-            for (out, _), threads in zip(readers, (1, 1, 2)) for latest in
-            (Path(f"{out}.{n}.latest") for n in range(threads))):
+    while time.monotonic() < deadline and not all(p.exists() and p.read_text() == final for p in last_reads):
         time.sleep(0.2)
     stop.write_text("stop")
     for out, reader in readers:

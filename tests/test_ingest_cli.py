@@ -10,10 +10,9 @@ import json
 import zipfile
 
 import pytest
-from typer.testing import CliRunner
 
-from tests.fixtures.ingest_files import base_activities_db, wpc, BASE_ACTIVITIES, counts, load_base_activities, snapshot, write  # noqa: F401 (base_activities_db: the `db` fixture)
-from wpc.cli import app
+from tests.fixtures.ingest_files import base_activities_db  # noqa: F401 (the `db` fixture)
+from tests.fixtures.ingest_files import BASE_ACTIVITIES, counts, snapshot, write, wpc
 from wpc.ingest import standard
 
 def test_exit_0_when_every_row_is_stored(writable_reference_db, tmp_path):

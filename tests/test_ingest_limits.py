@@ -17,12 +17,11 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from typer.testing import CliRunner
 
 from bench.ingest_limits import run
-from tests.fixtures.ingest_files import base_activities_db, wpc, counts, ingest, load_base_activities, rows, settings_for, snapshot, write  # noqa: F401 (base_activities_db: the `db` fixture)
+from tests.fixtures.ingest_files import base_activities_db  # noqa: F401 (the `db` fixture)
+from tests.fixtures.ingest_files import counts, ingest, rows, settings_for, snapshot, write, wpc
 from wpc.access import AccessRules
-from wpc.cli import app
 from wpc.config import ROOT
 from wpc import db as db_module
 from wpc.access import Access
