@@ -267,18 +267,7 @@ VIEWS = {
 }
 
 
-@pytest.mark.parametrize("view", list(VIEWS))
-@pytest.mark.parametrize("page", PAGES)
-def test_a_lambeth_lead_sees_no_southwark_records_on_any_page(session, access_db, southwark, page, view):
-    params = VIEWS[view]
-    at = session(access_db, LEAD, place=params["place"])
-    text, _downloads = run_page(at, page, **{k: v for k, v in params.items() if k != "place"})
-    assert leaks(text, southwark, page) == {}
-    # the person and the place actually shown
-    assert f"({LEAD})" in text
-    assert at.selectbox(key="place").value == ("Lambeth" if view == "Lambeth" else "All places")
-    assert at.selectbox(key="place").options == ["All places", "Lambeth"]
-    assert at.selectbox(key="preset").options == ["South East London"]
+# the leak test over every page and view: tests/app/test_access_leaks.py
 
 
 def test_the_leak_check_finds_southwark_records_when_they_are_shown(session, access_db, southwark):

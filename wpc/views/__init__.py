@@ -33,6 +33,6 @@ To add a view: write `wpc/views/<question>.py` with a dataclass and a builder
 list of records with `parts.limit(access, resolved.scope, rows)`, and puts sentences, charts
 and `Table`s into the dataclass; keep its sentences and table makers (pure functions) in the
 same module. Then a page script in app_pages/ (registered in app.py) calls it through
-`wpc.ui.cache` and draws it with `wpc.ui.widgets`; tests/app/test_access_pages.py checks
+`wpc.ui.cache` and draws it with `wpc.ui.widgets`; tests/app/test_access_leaks.py checks
 every registered page for leaks by itself.
 """

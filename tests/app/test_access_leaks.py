@@ -1,0 +1,26 @@
+"""Login and access in the app: a place lead logged in for Lambeth sees none of Southwark's
+record-level data on any page registered in app.py, through either view's URL (the fixtures and
+the leak check are tests/app/test_access_pages.py's). A file of its own so that its 2 x pages
+runs go to another test worker than the rest of the access tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.test_access_pages import (  # noqa: F401 (fixtures, used by name)
+    LEAD, PAGES, VIEWS, access_db, access_file, leaks, run_page, session, southwark,
+)
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("page", PAGES)
+def test_a_lambeth_lead_sees_no_southwark_records_on_any_page(session, access_db, southwark, page, view):
+    params = VIEWS[view]
+    at = session(access_db, LEAD, place=params["place"])
+    text, _downloads = run_page(at, page, **{k: v for k, v in params.items() if k != "place"})
+    assert leaks(text, southwark, page) == {}
+    # the person and the place actually shown
+    assert f"({LEAD})" in text
+    assert at.selectbox(key="place").value == ("Lambeth" if view == "Lambeth" else "All places")
+    assert at.selectbox(key="place").options == ["All places", "Lambeth"]
+    assert at.selectbox(key="preset").options == ["South East London"]
