@@ -1,15 +1,13 @@
 """Login and access in the app: a place lead logged in for Lambeth sees none of Southwark's
-record-level data on any page registered in app.py, through either view's URL (the fixtures and
-the leak check are tests/app/test_access_pages.py's). A file of its own so that its 2 x pages
+record-level data on any page registered in app.py, through either view's URL (its fixtures are in
+tests/app/conftest.py, the leak check in tests/app/access_checks.py). A file of its own so that its 2 x pages
 runs go to another test worker than the rest of the access tests."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.app.test_access_pages import (  # noqa: F401 (fixtures, used by name)
-    LEAD, PAGES, VIEWS, access_db, access_file, leaks, run_page, session, southwark,
-)
+from tests.app.access_checks import LEAD, PAGES, VIEWS, leaks, run_page
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
