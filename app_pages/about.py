@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from wpc.ui import cache, state
+from wpc.ui import cache, frame, state
 from wpc.views import about
 
 here = state.here()
 view = cache.call(about.build, here.path, preset=here.preset.id)
 
-st.title("About wpc and its data")
+frame.title("About wpc and its data", period=False, filters=False)
 st.markdown(
     "**wpc** shows an Integrated Care System whether its work with people and communities reaches "
     "those who face the worst health inequalities: the most deprived 20% of England (**Core20**), the "

@@ -5,11 +5,11 @@ person's own places (wpc.views.activity applies their access)."""
 
 import streamlit as st
 
-from wpc.ui import cache, state, widgets
+from wpc.ui import cache, frame, state, widgets
 from wpc.views import activity
 
 here = state.here()
-st.title(f"Activity log and feedback loop: {here.name}")
+frame.title(f"Activity log and feedback loop: {here.name}")
 st.caption(
     "What engagement happened here, how much power it shared with people, and whether they were told "
     "what changed because of what they said. The sidebar's place, period and activity filters apply."

@@ -4,13 +4,13 @@ and by primary care network, each with 95% intervals and flags."""
 
 import streamlit as st
 
-from wpc.ui import cache, state, widgets
+from wpc.ui import cache, frame, state, widgets
 from wpc.views import geography
 
 here = state.here()
 view = cache.call(geography.build, here.path, scope=here.scope)
 
-st.title(f"Districts, rural areas and PCNs: {view.name}")
+frame.title(f"Districts, rural areas and PCNs: {view.name}")
 st.markdown(
     "Do we reach people in every part of the place, not only where most engagement happens? Participants are "
     "counted where they live. Each marker is an area's share of participants (or its rate per 1,000 "

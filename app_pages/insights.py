@@ -4,14 +4,14 @@ insights and activities of the person's own places are searched (wpc.views.insig
 
 import streamlit as st
 
-from wpc.ui import cache, state, widgets
+from wpc.ui import cache, frame, state, widgets
 from wpc.views import activity, insights
 
 here = state.here()
 preset, place, access = here.preset, here.place, here.access
 label = insights.group_label(preset)
 
-st.title(f"Insight library: {here.name}")
+frame.title(f"Insight library: {here.name}", period=False)
 st.caption(
     "What people have already told us, before anyone asks them again. Search finds words from the same "
     'stem ("appointment" finds "appointments") and works with no internet. The sidebar\'s ICS and place '
@@ -60,7 +60,8 @@ else:
         with st.container(border=True):
             st.html(card)
     st.caption(found.caption)
-    widgets.csv_button(f"Download these {found.total:,} insights (CSV)", found.results, "wpc-insights.csv",
+    widgets.csv_button(f"Download these {found.total:,} insights (CSV)", found.results,
+                       f"{widgets.file_stem('insights', place_only=True)}.csv",
                        key="insights_csv")
     st.subheader("Themes in these insights")
     if found.themes is None:

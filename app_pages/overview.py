@@ -3,13 +3,13 @@ part, how deeply, whether people were told what changed, and how far the data ca
 
 import streamlit as st
 
-from wpc.ui import cache, state, widgets
+from wpc.ui import cache, frame, state, widgets
 from wpc.views import core20, overview
 
 here = state.here()
 view = cache.call(overview.build, here.path, scope=here.scope)
 
-st.title(f"Overview: {view.name}")
+frame.title(f"Overview: {view.name}")
 st.markdown(
     "Whom does our work with people and communities reach, and does it reach those who face the worst "
     "health inequalities? Core20 = the most deprived 20% of neighbourhoods in England (IMD 2025)."

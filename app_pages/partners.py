@@ -3,13 +3,13 @@ authorities, Healthwatch, VCSE), and how far each reached people living in Core2
 
 import streamlit as st
 
-from wpc.ui import cache, state, widgets
+from wpc.ui import cache, frame, state, widgets
 from wpc.views import partners
 
 here = state.here()
 view = cache.call(partners.build, here.path, scope=here.scope)
 
-st.title(f"Partners: {view.name}")
+frame.title(f"Partners: {view.name}")
 st.markdown(
     "Who runs our engagement, and whose engagement reaches the most deprived neighbourhoods? The strategies "
     "name the VCSE and Healthwatch as key partners. The sidebar's place, period and filters apply."

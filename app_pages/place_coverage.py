@@ -4,13 +4,13 @@ neighbourhoods show only the person's own places (wpc.views.coverage applies the
 
 import streamlit as st
 
-from wpc.ui import cache, state, widgets
+from wpc.ui import cache, frame, state, widgets
 from wpc.views import coverage
 
 here = state.here()
 view = cache.call(coverage.build, here.path, scope=here.scope, access=here.access)
 
-st.title(f"Place coverage: {view.name}")
+frame.title(f"Place coverage: {view.name}")
 st.markdown(
     "Which of our most deprived neighbourhoods have we not reached, and who is asked again and again? "
     "Participants are counted where they live."

@@ -5,13 +5,13 @@ person's own places (wpc.views.plans applies their access)."""
 
 import streamlit as st
 
-from wpc.ui import cache, state, widgets
+from wpc.ui import cache, frame, state, widgets
 from wpc.views import plans
 
 here = state.here()
 view = cache.call(plans.build, here.path, scope=here.scope, access=here.access)
 
-st.title(f"Plans: {view.name}")
+frame.title(f"Plans: {view.name}", period=False)
 st.markdown(
     "Before anyone is asked again: for each planned activity, who else is asking the same people around the "
     "same time, which neighbourhoods are already asked often, what people have already told us, and which of "

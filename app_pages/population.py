@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from wpc.ui import cache, state, widgets
+from wpc.ui import cache, frame, state, widgets
 from wpc.views import population
 
 here = state.here()
 view = cache.call(population.build, here.path, preset=here.preset.id, place=here.place)
 
-st.title(f"Population context: {view.name}")
+frame.title(f"Population context: {view.name}", period=False, filters=False)
 st.caption(
     "Who lives here, and how deprived are their neighbourhoods compared with all of England? "
     "Real data: English Indices of Deprivation 2025 and Census 2021 usual residents."

@@ -4,13 +4,13 @@ Then the quality of the data already stored for the scope chosen in the sidebar.
 
 import streamlit as st
 
-from wpc.ui import cache, state, uploads, widgets
+from wpc.ui import cache, frame, state, uploads, widgets
 from wpc.views import quality, upload
 
 here = state.here()
 path, access = here.path, here.access
 
-st.title("Upload and data quality")
+frame.title("Upload and data quality")
 st.header("Upload engagement data")
 st.caption(
     "Every row of your file is either stored or quarantined with the reason, so nothing is lost. "

@@ -9,7 +9,7 @@ places a user may see, comes from the frame exactly as on every other page.
 
 import streamlit as st
 
-from wpc.ui import cache, state, widgets
+from wpc.ui import cache, frame, state, widgets
 from wpc.views import workshop as questions
 
 PROJECTOR_CSS = """
@@ -67,12 +67,12 @@ with dimension_column:
                                     omit_default=True)
 
 question = cache.call(questions.question, here.path, scope=here.scope, key=screen, dimension=dimension, access=here.access)
-st.title(f"{question.title}: {name}")
+frame.title(f"{question.title}: {name}")
 st.subheader(question.ask)
 figure = question.figure
 figure.update_layout(font=dict(size=PROJECTOR_FONT), height=PROJECTOR_HEIGHT, margin=dict(b=30))
 figure.update_xaxes(automargin=True)
-widgets.chart(figure, key=f"workshop_chart_{screen}", download_name=f"{question.title} {name}", own_fonts=True)
+widgets.chart(figure, key=f"workshop_chart_{screen}", download_name=question.title, own_fonts=True)
 for sentence in question.sentences:
     widgets.sentence(sentence)
 if question.caption:
@@ -80,7 +80,7 @@ if question.caption:
 with st.expander("Numbers behind the chart"):
     for table in question.tables:
         st.markdown(f"**{widgets.escape_markdown(table.title)}**")
-        widgets.show_table(table, key=f"workshop_table_{table.name}", download_name=f"{table.name} {name}")
+        widgets.show_table(table, key=f"workshop_table_{table.name}", download_name=table.name)
 
 st.divider()
 st.markdown("**Take it away: the place pack**")
@@ -91,5 +91,5 @@ st.caption(
     "the screen, then they are rounded to the nearest 5 and shares are worked out from the rounded "
     "counts, so figures can differ slightly from the screen."
 )
-widgets.pack_buttons(path, scope, dimension, access, name)
+widgets.pack_buttons(path, scope, preset, dimension, access)
 st.page_link("app_pages/overview.py", label="Leave workshop mode", icon=":material/close_fullscreen:")

@@ -232,7 +232,7 @@ def test_png_export_is_a_zip_of_the_packs_charts(demo_db, chart_renderer, tmp_pa
 def test_without_a_place_every_place_and_the_ics_get_a_file(demo_db, tmp_path):
     result = export(demo_db, "csv", tmp_path / "hw", "--preset", "hw")
     names = sorted(p.name for p in (tmp_path / "hw").iterdir())
-    assert names == sorted([f"wpc-tables-{s}-{TODAY}.zip" for s in
+    assert names == sorted([f"wpc-tables-{s}-all-dates.zip" for s in
                             ("herefordshire-and-worcestershire", "herefordshire", "worcestershire")])
     assert result.output.count("Wrote ") == 3
 

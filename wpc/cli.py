@@ -602,7 +602,7 @@ def export(
             targets = [out]
         else:
             out.mkdir(parents=True, exist_ok=True)
-            targets = [out / pack.file_name(p.about.name, p.about.today, fmt.value) for p in packs]
+            targets = [out / pack.file_name(p.scope, p.preset, fmt.value) for p in packs]
         for one, target in zip(packs, targets, strict=True):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(pack.render(one, fmt.value))

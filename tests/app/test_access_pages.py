@@ -84,12 +84,12 @@ def test_links_to_southwark_are_refused_with_a_message(session, access_db):
 
 def test_the_lead_downloads_only_lambeth_records(session, access_db, southwark):
     _text, files = run_page(session(access_db, LEAD), "app_pages/activities.py")
-    log = files["wpc-activity-log.csv"].decode("utf-8-sig")
+    log = files["wpc-activity-log-south-east-london-all-dates.csv"].decode("utf-8-sig")
     assert "LAM-OWN-1" in log and "DEMO-SEL-" in log
     assert set(re.findall(r"DEMO-SEL-\d{4}", log)).isdisjoint(southwark["activity ids"])
     assert ",Southwark," not in log
     _text, files = run_page(session(access_db, LEAD), "app_pages/insights.py")
-    insights = files["wpc-insights.csv"].decode("utf-8-sig")
+    insights = files["wpc-insights-south-east-london.csv"].decode("utf-8-sig")
     assert "Lambeth" in insights and "Southwark" not in insights
 
 

@@ -24,7 +24,7 @@ def test_filters_come_from_the_url_and_reach_the_measure_scope(app_at, tiny_db):
     at = app_at(tiny_db, place="Northtown", method="outreach", programme="Diabetes",
                 **{"from": "2025-04-01", "to": "2026-03-31"}).run()
     assert not at.exception
-    assert at.selectbox(key="method").options == ["Any", "outreach", "survey"]
+    assert at.selectbox(key="method").options == ["Any", "Outreach", "Survey"]
     assert at.selectbox(key="target_group").options == ["Any", "Core20", "People experiencing homelessness"]
     assert at.session_state["_measure_scope"] == Scope(
         preset="toy", place="Northtown", date_from=dt.date(2025, 4, 1), date_to=dt.date(2026, 3, 31),

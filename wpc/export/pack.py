@@ -11,7 +11,6 @@ and every slide says so. The app's "download the pack" and `wpc export` both cal
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from dataclasses import dataclass
@@ -22,10 +21,13 @@ import plotly.graph_objects as go
 
 from wpc import db
 from wpc.access import Access
+from wpc.views import naming
 from wpc.views import workshop as questions
 from wpc.export import charts
 from wpc.export.tables import as_text, for_download, to_csv_bytes, zip_bytes
+from wpc.measures import resolve
 from wpc.measures.scope import Scope
+from wpc.presets import Preset
 from wpc.sources import ATTRIBUTION, SOURCES
 
 FORMATS = ("pptx", "pdf", "csv", "png")
@@ -49,28 +51,28 @@ class Pack:
     about: questions.About
     questions: tuple[questions.Question, ...]
     dimension: str
+    scope: Scope  # as resolved (canonical names), for the file name
+    preset: Preset
 
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = questions.DEFAULT_DIMENSION,
           disclosure: str = "publish", access: Access | None = None) -> Pack:
     """Gather the pack's content for `scope` (nothing drawn yet), its lists of neighbourhoods
     and activities limited to what `access` may see (None: no limit; see wpc.access)."""
+    resolved = resolve(con, scope)
     return Pack(questions.about(con, scope, disclosure),
-                tuple(questions.all_questions(con, scope, dimension, disclosure, access)), dimension)
+                tuple(questions.all_questions(con, scope, dimension, disclosure, access)), dimension,
+                resolved.scope, resolved.preset)
 
 
 # ---------- names
 
 
-def slug(text: str) -> str:
-    """'South East London' -> 'south-east-london' (file names)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "scope"
-
-
-def file_name(name: str, today: dt.date, fmt: str) -> str:
-    """wpc-pack-lambeth-2025-10-01.pptx for the scope called `name`; csv and png packs are zip files."""
+def file_name(scope: Scope, preset: Preset, fmt: str) -> str:
+    """wpc-pack-lewisham-2025-04-01-to-2025-09-30-mental-health.pdf: the scope's place (or ICS), period
+    and filters (wpc.views.naming); csv and png packs are zip files of tables and charts."""
     kind = {"csv": "tables", "png": "charts"}.get(fmt, "pack")
-    return f"wpc-{kind}-{slug(name)}-{today.isoformat()}.{EXTENSIONS[fmt]}"
+    return f"{naming.file_stem(kind, scope, preset)}.{EXTENSIONS[fmt]}"
 
 
 def _numbered(pack: Pack) -> list[tuple[str, questions.Question]]:
@@ -131,13 +133,13 @@ def methods_lines(pack: Pack) -> list[str]:
         "Coverage and cold spots: a Core20 neighbourhood is reached when at least one participant lives there "
         "in the period; cold spots are those with none. Rates are participants per 1,000 residents with "
         "Byar's 95% interval.",
-        "Feedback loop: due on the activity's feedback_due date, else its end (or start) date plus the "
+        "Feedback loop: due on the activity's feedback due date, else its end (or start) date plus the "
         "ICS's feedback window; on time = closed by then; overdue = not closed and past due on the day the "
         "pack was made.",
         "Ladder of participation: activities by rung, 1 Coercion to 7 Co-production; shares are of the "
         "activities with a rung recorded.",
         "Participants are counted once per activity; people living outside the ICS are left out of "
-        "area-based shares. Full definitions: docs/methods.md.",
+        "area-based shares. Full definitions: the wpc methods guide.",
         a.disclosure_note,
     ]
 
@@ -390,4 +392,4 @@ def make(db_path: Path | str, scope: Scope, fmt: str, dimension: str = questions
     """(file name, bytes) of the pack for `scope`, read on a short-lived connection."""
     with db.reading(db_path) as con:
         pack = build(con, scope, dimension, disclosure, access)
-    return file_name(pack.about.name, pack.about.today, fmt), render(pack, fmt, renderer)
+    return file_name(pack.scope, pack.preset, fmt), render(pack, fmt, renderer)

@@ -191,10 +191,16 @@ def resolve(con: duckdb.DuckDBPyConnection, scope: Scope) -> ResolvedScope:
     return ResolvedScope(scope=resolved, preset=preset, today=scope.today or dt.date.today())
 
 
-def filter_options(con: duckdb.DuckDBPyConnection, preset: str) -> dict[str, list[str]]:
-    """The values each activity filter can take in a preset's activities (empty lists if none)."""
-    rows = db.query(con, "queries/activity_filter_options", preset=preset)
-    return {name: rows.loc[rows["filter"] == name, "value"].tolist() for name in FILTERS}
+def filter_options(con: duckdb.DuckDBPyConnection, preset: str, place: str | None = None,
+                   date_from: dt.date | None = None,
+                   date_to: dt.date | None = None) -> dict[str, dict[str, bool]]:
+    """{filter: {value: in scope}} for every value each activity filter takes in a preset's
+    activities: in scope when an activity of `place` (None: any) starting in the period has it."""
+    rows = db.query(con, "queries/activity_filter_options", preset=preset, place=place,
+                    date_from=date_from, date_to=date_to)
+    return {name: dict(zip(rows.loc[rows["filter"] == name, "value"],
+                           rows.loc[rows["filter"] == name, "in_scope"].astype(bool)))
+            for name in FILTERS}
 
 
 def _code(value: str, known: dict[str, str], what: str) -> str:

@@ -7,7 +7,8 @@ import streamlit as st
 
 from wpc import db, status
 from wpc.measures.scope import Scope
-from wpc.ui import auth, cache, state
+from wpc.ui import auth, cache, state, widgets
+from wpc.views import naming
 
 
 def render(page) -> None:
@@ -24,12 +25,13 @@ def render(page) -> None:
     try:
         st.session_state["_access"] = auth.current_access(email, state.catalogue())
         preset, place = state.choose_scope()
-        filters = state.choose_filters(preset)
+        filters = state.choose_filters(preset, place)
         data = cache.call(status.data_status, path)
     except db.DatabaseError as exc:
         st.error(str(exc))
         st.stop()
     st.session_state["_scope"] = (preset, place)
+    st.session_state[widgets.SCOPE_USES] = (True, True)  # until the page's title says otherwise
     if filters["date_from"] and filters["date_to"] and filters["date_from"] > filters["date_to"]:
         st.sidebar.error("The period is reversed: 'Activities from' is after 'Activities to'.")
         filters["date_to"] = None
@@ -52,3 +54,13 @@ def render(page) -> None:
             "deprivation and boundary data are real.",
             icon=":material/science:",
         )
+
+
+def title(text: str, period: bool = True, filters: bool = True) -> None:
+    """A page's title with the scope under it: the place (or ICS), the period in words and every
+    active filter, so no number is read without what it covers. `period`, `filters`: whether
+    this page uses the sidebar's period and activity filters (if not, and they are set, it says so)."""
+    st.session_state[widgets.SCOPE_USES] = (period, filters)
+    st.title(text)
+    line = naming.scope_line(state.measure_scope(), state.scope()[0], period, filters)
+    st.markdown(f":material/filter_alt: {widgets.escape_markdown(line)}")

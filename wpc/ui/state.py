@@ -14,23 +14,16 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from wpc import access, presets, vocab
+from wpc import access, presets
 from wpc.config import load_settings
 from wpc.measures.scope import FILTERS, Scope, filter_options, parse_date
 from wpc.presets import Preset
 from wpc.store import Store
 from wpc.ui import cache, widgets
-from wpc.views import parts
+from wpc.views import naming, parts
 
 ALL_PLACES = "All places"
 ANY = "Any"
-FILTER_LABELS = {
-    "programme": "Programme",
-    "clinical_area": "Clinical area",
-    "method": "Method",
-    "organisation": "Organisation",
-    "target_group": "Target group",
-}
 
 
 def db_path() -> Store:
@@ -144,28 +137,79 @@ def choose_scope(container=None, allowed: access.Access | None = None) -> tuple[
 
 
 def _filter_label(name: str, preset: Preset) -> Callable[[str], str]:
-    if name == "clinical_area":
-        return lambda code: vocab.CLINICAL_AREAS.get(code, code)
-    if name == "target_group":
-        return preset.group_label
-    return str
+    return lambda value: value if value == ANY else naming.filter_value(name, value, preset)
 
 
-def choose_filters(preset: Preset, container=None) -> dict:
-    """Period and activity filters (sidebar expander); values absent from the data are not offered."""
+DATE_KEYS = ("from", "to")
+
+
+def _start_dates() -> tuple[dt.date | None, dt.date | None]:
+    """The period's dates as this run starts (from session state, else the URL, as url_date reads them)."""
+    dates = []
+    for key, label in zip(DATE_KEYS, ("Activities from", "Activities to")):
+        if key not in st.session_state:
+            try:
+                st.session_state[key] = parse_date(st.query_params.get(key), label)
+            except ValueError:
+                st.session_state[key] = None
+        dates.append(st.session_state[key])
+    return dates[0], dates[1]
+
+
+def _filter_choices(preset: Preset, place: str | None) -> dict[str, list[str]]:
+    """What each filter offers: the values of the chosen place's activities in the chosen period,
+    plus the value already chosen if the ICS has it (so a shared link's filter is kept, and shown,
+    even where it matches nothing)."""
+    date_from, date_to = _start_dates()
+    if date_from and date_to and date_from > date_to:
+        date_to = None  # the frame says the period is reversed and ignores its end
+    options = cache.call(filter_options, db_path(), preset=preset.id, place=place, date_from=date_from,
+                         date_to=date_to)
+    choices = {}
+    for name in FILTERS:
+        chosen = st.session_state.get(name, st.query_params.get(name))
+        choices[name] = [ANY, *(value for value, in_scope in options[name].items()
+                                if in_scope or value == chosen)]
+    return choices
+
+
+def clear_filters() -> None:
+    """Every period and activity filter back to none (a button's callback: runs before the widgets)."""
+    for key in DATE_KEYS:
+        st.session_state[key] = None
+    for name in FILTERS:
+        st.session_state[name] = ANY
+
+
+def active_filters(choices: dict[str, list[str]]) -> int:
+    """How many of the period's ends and the activity filters are set."""
+    dates = sum(st.session_state.get(key) is not None for key in DATE_KEYS)
+    chosen = (st.session_state.get(name, st.query_params.get(name)) for name in FILTERS)
+    return dates + sum(value in choices[name][1:] for name, value in zip(FILTERS, chosen))
+
+
+def choose_filters(preset: Preset, place: str | None = None, container=None) -> dict:
+    """Period and activity filters (sidebar expander, open and saying "N on" while any is set, with
+    a button clearing them all); each list offers only the values present in the chosen place and
+    period (and the value already chosen)."""
     target = container if container is not None else st.sidebar
-    options = cache.call(filter_options, db_path(), preset=preset.id)
-    with target.expander("Period and activity filters"):
+    choices = _filter_choices(preset, place)
+    on = active_filters(choices)
+    with target.expander("Period and activity filters" + (f" · {on} on" if on else ""), expanded=bool(on),
+                         icon=":material/filter_alt:" if on else None):
         date_from = url_date("Activities from", "from", help="Activity start date on or after.")
         date_to = url_date("Activities to", "to", help="Activity start date on or before.")
         chosen = {}
         for name in FILTERS:
             value = url_selectbox(
-                FILTER_LABELS[name], [ANY, *options[name]], key=name,
-                format_func=lambda v, f=_filter_label(name, preset): v if v == ANY else f(v),
+                naming.FILTER_LABELS[name], choices[name], key=name, format_func=_filter_label(name, preset),
                 omit_default=True,
+                help="Only the values of activities in the chosen place and period are offered.",
             )
             chosen[name] = None if value == ANY else value
+        if on:
+            st.button("Clear all filters", on_click=clear_filters, icon=":material/filter_alt_off:",
+                      key="clear_filters", width="stretch")
     return {"date_from": date_from, "date_to": date_to, **chosen}
 
 

@@ -8,7 +8,6 @@ the shared headless browser (wpc.export.charts)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pandas as pd
@@ -17,6 +16,7 @@ import streamlit as st
 from wpc.export import charts
 from wpc.export.tables import for_download, to_csv_bytes, to_xlsx_bytes
 from wpc.views.charts import PLOTLY_CONFIG
+from wpc.views import naming
 from wpc.views.format import count
 from wpc.views.parts import Metric, Table
 
@@ -34,20 +34,30 @@ def chart(fig, key: str, download_name: str | None = None, own_fonts: bool = Fal
     def png() -> bytes:
         return charts.to_png_bytes(fig, width=1200, height=height)
 
-    st.download_button("PNG", png, file_name=f"{_file_stem(download_name or key)}.png", mime="image/png",
+    st.download_button("PNG", png, file_name=f"{file_stem(download_name or key)}.png", mime="image/png",
                        key=f"{key}_png", on_click="ignore", icon=":material/image:",
                        help="Download this chart as an image.")
 
 
-def _file_stem(name: str) -> str:
-    return "wpc-" + re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+SCOPE_USES = "_scope_uses"  # (period applies, filters apply) on this run's page, set by frame.title
+
+
+def file_stem(name: str, place_only: bool = False) -> str:
+    """'wpc-activity-log-lewisham-2025-04-01-to-2025-09-30-mental-health': what the download is, then
+    the page's place (or ICS), period and filters (wpc.views.naming), as its title names them
+    (`place_only`: the place alone, for what the sidebar's period and filters do not narrow)."""
+    scope, chosen = st.session_state.get("_measure_scope"), st.session_state.get("_scope")
+    if scope is None or chosen is None:
+        return "wpc-" + naming.slug(name)
+    period, filters = (False, False) if place_only else st.session_state.get(SCOPE_USES, (True, True))
+    return naming.file_stem(naming.slug(name), scope, chosen[0], period, filters)
 
 
 def downloads(frame: pd.DataFrame, key: str, percent_columns: tuple[str, ...] = (),
               download_name: str | None = None, notes: list[str] | None = None) -> None:
     """CSV and XLSX buttons for a table (formula-safe; shares written as percentages); `notes`
     (how the numbers were protected) go on the workbook's About sheet."""
-    stem = _file_stem(download_name or key)
+    stem = file_stem(download_name or key)
     row = st.container(horizontal=True)
     row.download_button("CSV", lambda: to_csv_bytes(for_download(frame, percent_columns)),
                         file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
@@ -115,7 +125,8 @@ def table(
 
 def show_table(view: Table, key: str, download_name: str | None = None) -> None:
     """A view's table (wpc.views.parts.Table) with its formats, footnote and downloads."""
-    table(view.frame, key, view.percent_columns, view.threshold, view.one_decimal_columns, download_name)
+    table(view.frame, key, view.percent_columns, view.threshold, view.one_decimal_columns,
+          download_name or view.name)
 
 
 def explained(figure, words: str, numbers: Table, chart_key: str, table_key: str, expanded: bool = False) -> None:
@@ -137,17 +148,16 @@ def csv_button(label: str, frame: pd.DataFrame, file_name: str, key: str) -> Non
     st.download_button(label, to_csv_bytes(frame), file_name=file_name, mime="text/csv", key=key)
 
 
-def pack_buttons(db_path, scope, dimension: str, access, name: str) -> None:
+def pack_buttons(db_path, scope, preset, dimension: str, access) -> None:
     """Download buttons for the place pack (PowerPoint and PDF) of the workshop's screens; the
     pack is made when a button is pressed (wpc.export.pack)."""
     from wpc.export import pack
 
-    today = scope.today or dt.date.today()
     buttons = st.container(horizontal=True)
     for fmt, label in (("pptx", "Download the pack (PowerPoint)"), ("pdf", "Download the pack (PDF)")):
         buttons.download_button(
             label, lambda fmt=fmt: pack.make(db_path, scope, fmt, dimension, access=access)[1],
-            file_name=pack.file_name(name, today, fmt), mime=pack.MIME[fmt], key=f"workshop_pack_{fmt}",
+            file_name=pack.file_name(scope, preset, fmt), mime=pack.MIME[fmt], key=f"workshop_pack_{fmt}",
             on_click="ignore", icon=":material/download:", type="primary",
         )
 

@@ -9,6 +9,7 @@ import duckdb
 
 from wpc import measures
 from wpc.measures.scope import Scope
+from wpc.views import naming
 from wpc.views.core20 import core20_reach
 from wpc.views.format import activity_count, are, count, number, pct
 from wpc.views.parts import Metric
@@ -32,7 +33,7 @@ class Overview:
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> Overview:
     resolved = measures.resolve(con, scope)
-    name = resolved.name
+    name, period = resolved.name, naming.in_period(resolved.scope)
     view = headlines(con, scope, disclosure)
     core20, people, loop, depth = view["core20"], view["participants"], view["feedback"], view["depth"]
     return Overview(
@@ -45,14 +46,15 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppr
         glance=(
             (Metric("Participants", count(people["total"]),
                     "One per person per activity: someone at two activities counts twice."),
-             participants_summary(name, people)),
-            (Metric("Activities", number(view["activities"])), activities_held(name, view["activities"], loop)),
+             participants_summary(name, people, period)),
+            (Metric("Activities", number(view["activities"])),
+             activities_held(name, view["activities"], loop, period)),
             (Metric("Co-design or co-production", pct(depth["share"]),
                     "Activities at rungs 6 (co-design) and 7 (co-production) of the ladder of participation, "
-                    "of those with a rung recorded."), involvement_depth(name, depth)),
+                    "of those with a rung recorded."), involvement_depth(name, depth, period)),
             (Metric("Feedback closed on time", pct(loop["share_closed_on_time"]),
                     "You said, we did: activities that reported back by their due date, of those closed or "
-                    "overdue."), feedback_loop(name, loop)),
+                    "overdue."), feedback_loop(name, loop, period)),
         ),
         warnings=tuple(quality_warnings(view["quality"])),
         not_counted=not_counted_here(name, resolved.preset.name, measures.ics_wide(con, scope, disclosure)),
@@ -77,28 +79,28 @@ def headlines(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "s
 # ---------- sentences (pure: measure output in, one sentence out)
 
 
-def participants_summary(scope_name: str, people: dict) -> str:
+def participants_summary(scope_name: str, people: dict, period: str = "in this period") -> str:
     """Who the participant total is made of (a person at two activities counts twice)."""
     if people["total"] == 0:
-        return f"Nobody took part in {scope_name}'s engagement in this period."
+        return f"Nobody took part in {scope_name}'s engagement {period}."
     return (f"{count(people['total'])} participants (one per person per activity): "
             f"{count(people['known_area'])} live in {scope_name}, {count(people['unknown_home'])} gave no "
             f"usable home area and {count(people['out_of_area'])} live outside the ICS.")
 
 
-def activities_held(scope_name: str, activities: int, loop: dict) -> str:
+def activities_held(scope_name: str, activities: int, loop: dict, period: str = "in this period") -> str:
     """How many activities the scope held in the period, and how many owe feedback."""
     if not activities:
-        return f"{scope_name} held no engagement activities in this period."
+        return f"{scope_name} held no engagement activities {period}."
     owe = "owes" if loop["overdue"] == 1 else "owe"
-    return (f"{activity_count(activities)} held in {scope_name} started in this period; "
+    return (f"{activity_count(activities)} held in {scope_name} {period}; "
             f"{number(loop['overdue'])} {owe} people feedback that is overdue.")
 
 
-def involvement_depth(scope_name: str, depth: dict) -> str:
+def involvement_depth(scope_name: str, depth: dict, period: str = "in this period") -> str:
     """How many activities reached co-design or co-production (ladder rungs 6-7)."""
     if not depth["activities"]:
-        return f"{scope_name} held no engagement activities in this period."
+        return f"{scope_name} held no engagement activities {period}."
     if not depth["with_rung"]:
         return (f"None of {scope_name}'s {activity_count(depth['activities'])} has a rung of the ladder of "
                 "participation recorded.")
@@ -109,11 +111,11 @@ def involvement_depth(scope_name: str, depth: dict) -> str:
             f"rungs of the ladder of participation{tail}.")
 
 
-def feedback_loop(scope_name: str, loop: dict) -> str:
+def feedback_loop(scope_name: str, loop: dict, period: str = "in this period") -> str:
     """'You said, we did': the share of activities that closed the loop on time."""
     judged = loop["closed"] + loop["overdue"]
     if not loop["activities"]:
-        return f"{scope_name} held no engagement activities in this period."
+        return f"{scope_name} held no engagement activities {period}."
     if not judged:
         return f"None of {scope_name}'s {activity_count(loop['activities'])} is due to report back yet."
     words = (f"Of the {activity_count(judged)} in {scope_name} whose feedback (you said, we did) has been "

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from wpc import measures
 from wpc.measures.scope import Scope
-from wpc.views import charts
+from wpc.views import charts, naming
 from wpc.views.format import activity_count, count, money, pct
 from wpc.views.parts import Table
 from wpc.views.reach import FLAG_WORDS
@@ -38,7 +38,8 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppr
     rows = measures.partners(con, scope, disclosure)
     name = resolved.name
     return Partners(
-        name=name, empty=rows.empty, sentence=activities_sentence(name, rows),
+        name=name, empty=rows.empty,
+        sentence=activities_sentence(name, rows, naming.in_period(resolved.scope)),
         activities_chart=charts.share_bars(list(rows["label"]), list(rows["activity_share"])),
         reach_sentence=reach_sentence(name, rows),
         reach_chart=charts.share_intervals(rows, population_name="Residents in Core20 areas",
@@ -73,17 +74,17 @@ def partners_display(rows: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def activities_sentence(scope_name: str, rows: pd.DataFrame) -> str:
+def activities_sentence(scope_name: str, rows: pd.DataFrame, period: str = "in this period") -> str:
     """Which partner type ran the most activities, and how many had no type recorded."""
     typed = rows[rows["organisation_type"] != "not recorded"]
     if rows.empty:
-        return f"{scope_name} held no engagement activities in this period."
+        return f"{scope_name} held no engagement activities {period}."
     if typed.empty:
         return f"None of {scope_name}'s activities has a partner type recorded."
     top = typed.sort_values("activities", ascending=False, kind="stable").iloc[0]
     missing = int(rows.loc[rows["organisation_type"] == "not recorded", "activities"].sum())
     tail = f"; {activity_count(missing)} had no partner type recorded" if missing else ""
-    return (f"{top['label']} partners ran the most of {scope_name}'s activities in this period: "
+    return (f"{top['label']} partners ran the most of {scope_name}'s activities {period}: "
             f"{activity_count(int(top['activities']))}, {pct(top['activity_share'])} of them{tail}.")
 
 
