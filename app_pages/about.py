@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from wpc.ui import cache, frame, state
+from wpc.ui import cache, frame, state, widgets
 from wpc.views import about
 
 here = state.here()
@@ -20,7 +20,7 @@ st.markdown(
     "All reference data is real, published open data, shipped with wpc and read with no internet. "
     "One geography vintage is used throughout: **2021 LSOAs** (IMD 2025 is published on them)."
 )
-st.dataframe(view.sources.frame, hide_index=True, width="stretch")
+widgets.plain_table(view.sources.frame, key="about_sources")
 st.subheader("Attribution")
 st.info(view.attribution)
 st.markdown(

@@ -25,7 +25,7 @@ with st.expander(f"Templates, and what each {kind} column means"):
     for column, (fmt, file) in zip(st.columns(2), zip(("csv", "xlsx"), upload.template_downloads(kind))):
         column.download_button(file.label, file.data, file_name=file.file_name, mime=file.mime,
                                key=f"upload_template_{fmt}")
-    st.dataframe(upload.column_notes(kind), hide_index=True, width="stretch", key="upload_notes")
+    widgets.plain_table(upload.column_notes(kind), key="upload_notes")
 uploaded = st.file_uploader(
     "Choose a CSV or XLSX file", type=["csv", "txt", "xlsx", "xlsm"], key="upload_file",
     help=f"UTF-8 or Windows-1252 CSV (comma or semicolon), or Excel XLSX; up to {upload.max_upload_mb()} MB.",
@@ -110,7 +110,7 @@ for column, table in zip(st.columns(len(view.quality) or 1), view.quality):
     with column:
         widgets.show_table(table, key=table.name)
 with st.expander(view.preview_heading):
-    st.dataframe(view.preview, hide_index=True, width="stretch", key="upload_preview")
+    widgets.plain_table(view.preview, key="upload_preview", plain_titles=False)
 
 if done is None and not prepared.earlier:
     uploads.store_button(view.store_label, check_key, prepared, path, access, repeats=view.repeats)

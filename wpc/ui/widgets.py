@@ -16,8 +16,8 @@ import streamlit as st
 from wpc.export import charts
 from wpc.export.tables import for_download, to_csv_bytes, to_xlsx_bytes
 from wpc.views.charts import PLOTLY_CONFIG
+from wpc.ui import cells
 from wpc.views import naming
-from wpc.views.format import count
 from wpc.views.parts import Metric, Table
 
 SUPPRESSED = "*"
@@ -91,36 +91,24 @@ def table(
     """A table with thousands separators on counts and percentages on share columns (0-1
     fractions); `one_decimal_columns` (rates, gaps in points) are written with one decimal.
     Hidden counts show as "*"; if any do, the disclosure footnote follows
-    (`threshold` is the preset's suppression threshold). CSV and XLSX buttons follow."""
-    original = frame
-    config = {}
-    frame = frame.copy()
-    for column in frame.columns:
-        if column in percent_columns:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce") * 100
-            config[column] = st.column_config.NumberColumn(column, format="%.1f%%")
-        elif frame[column].dtype == object and frame[column].isin([SUPPRESSED]).any():
-            # counts with some hidden: written out as text ("1,490", "*") so Arrow gets one type
-            frame[column] = [count(v) for v in frame[column]]
-        elif column in one_decimal_columns:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce")
-            config[column] = st.column_config.NumberColumn(column, format="%.1f")
-        elif pd.api.types.is_integer_dtype(frame[column]) or pd.api.types.is_float_dtype(frame[column]):
-            config[column] = st.column_config.NumberColumn(column, format="localized")
-        elif pd.api.types.is_datetime64_any_dtype(frame[column]):
-            stamps = frame[column].dropna()
-            if (stamps == stamps.dt.normalize()).all():  # dates: 14 Nov 2026
-                config[column] = st.column_config.DateColumn(column, format="D MMM YYYY")
-            else:
-                config[column] = st.column_config.DatetimeColumn(column, format="D MMM YYYY, HH:mm")
-        elif frame[column].isin([SUPPRESSED]).any():
-            # counts with some hidden: shown as text, so "*" sits beside "1,234" (Arrow needs one type)
-            frame[column] = frame[column].map(_count_text)
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key)
+    (`threshold` is the preset's suppression threshold). Dates, "—" for missing values and column
+    titles as wpc.ui.cells writes them. CSV and XLSX buttons follow."""
+    plain_table(frame, key, percent_columns, one_decimal_columns)
     if threshold is not None:  # a table of counts of people: always protected, so always said
         st.caption(suppression_note(threshold))
     notes = None if threshold is None else [suppression_note(threshold).replace("\\*", "*")]
-    downloads(original, key, percent_columns, download_name, notes)
+    downloads(frame, key, percent_columns, download_name, notes)
+
+
+def plain_table(frame: pd.DataFrame, key: str, percent_columns: tuple[str, ...] = (),
+                one_decimal_columns: tuple[str, ...] = (), plain_titles: bool = True) -> None:
+    """A table drawn with wpc.ui.cells' formats and, under it, what "—" means if it shows any
+    (no footnote, no downloads: `table` adds those)."""
+    shown = cells.prepare(frame, percent_columns, one_decimal_columns, plain_titles)
+    st.dataframe(shown.frame, hide_index=True, width="stretch", column_config=shown.config, key=key,
+                 placeholder=cells.MISSING)
+    if shown.has_missing:
+        st.caption(cells.MISSING_NOTE)
 
 
 def show_table(view: Table, key: str, download_name: str | None = None) -> None:
@@ -160,14 +148,6 @@ def pack_buttons(db_path, scope, preset, dimension: str, access) -> None:
             file_name=pack.file_name(scope, preset, fmt), mime=pack.MIME[fmt], key=f"workshop_pack_{fmt}",
             on_click="ignore", icon=":material/download:", type="primary",
         )
-
-
-def _count_text(value) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value:,.0f}"
-    return str(value)
 
 
 def nothing_to_show(what: str) -> None:

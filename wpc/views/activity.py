@@ -17,6 +17,7 @@ from wpc.measures import log
 from wpc.measures.scope import Scope
 from wpc.views import charts
 from wpc.views.format import activity_count, counted, day, lower_first, missing, number, pct, verb
+from wpc.views.naming import capital
 from wpc.views.parts import Metric, Table, limit, records_name
 from wpc.views.plans import not_counted_here
 
@@ -140,12 +141,19 @@ def activities(con: duckdb.DuckDBPyConnection, scope: Scope, access: Access | No
     titles = {key: title for key, title in LOG_TITLES.items() if not (s.place and key == "place")}
     return ActivityLog(
         listed_name=listed_name, sentence=activity_log(listed_name, shown, title),
-        log=Table("activity-log", "Activity log", shown[list(titles)].rename(columns=titles),
-                  threshold=resolved.threshold),
+        log=Table("activity-log", "Activity log", log_table(shown, titles), threshold=resolved.threshold),
         choices=dict(zip(shown["activity_id"],
                          shown["title"] + " · " + shown["start_date"].dt.strftime("%d/%m/%Y"))),
         whole_ics=access is None or access.whole_ics(s.preset),
     )
+
+
+def log_table(shown: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
+    """The log's columns under their titles, method names with a capital like every other label."""
+    frame = shown[list(titles)].rename(columns=titles)
+    if "Method" in frame:
+        frame["Method"] = frame["Method"].map(capital, na_action="ignore")
+    return frame
 
 
 def detail(con: duckdb.DuckDBPyConnection, scope: Scope, activity_id: str,
@@ -153,7 +161,7 @@ def detail(con: duckdb.DuckDBPyConnection, scope: Scope, activity_id: str,
     """One activity of the scope's ICS (the caller offers only the activities the person may see)."""
     threshold = measures.resolve(con, scope).threshold
     row = log.activity_detail(con, scope, activity_id, disclosure)
-    facts = [row["place"], row["organisation"], row["programme"], row["method"]]
+    facts = [row["place"], row["organisation"], row["programme"], row["method"] and capital(row["method"])]
     return ActivityDetail(
         title=row["title"], facts=" · ".join(str(f) for f in facts if f),
         metrics=(
@@ -161,7 +169,8 @@ def detail(con: duckdb.DuckDBPyConnection, scope: Scope, activity_id: str,
                    f"From {row['source_description']}."),
             Metric("Ladder rung", f"{row['ladder_rung']} {row['ladder_name']}" if row["ladder_rung"] else "–"),
             Metric("Cycle stage", f"{row['cycle_stage']} {row['cycle_name']}" if row["cycle_stage"] else "–"),
-            Metric("Feedback", row["feedback_status"].capitalize(), f"Due {row['feedback_due_date']}."),
+            Metric("Feedback", row["feedback_status"].capitalize(),
+                   f"Due {day(row['feedback_due_date'])}." if row["feedback_due_date"] else None),
         ),
         table=Table("activity-detail", "The activity", detail_table(row), threshold=threshold),
         you_said=row["you_said"] or "Not recorded.", we_did=row["we_did"] or "Not recorded.",
@@ -264,7 +273,7 @@ def detail_table(detail: dict) -> pd.DataFrame:
     def listed(values: list[str]) -> str:
         return "; ".join(values) if values else "None given"
 
-    dates = detail["start_date"] + (f" to {detail['end_date']}" if detail["end_date"] else "")
+    dates = day(detail["start_date"]) + (f" to {day(detail['end_date'])}" if detail["end_date"] else "")
     facts = [
         ("Activity ID", detail["activity_id"]),
         ("Dates", dates),
@@ -276,8 +285,8 @@ def detail_table(detail: dict) -> pd.DataFrame:
             "Not given" if detail["participants_total"] is None else str(detail["participants_total"]),
         ),
         ("Cost", "Not given" if detail["cost_gbp"] is None else f"£{detail['cost_gbp']:,.2f}"),
-        ("Feedback due", detail["feedback_due_date"]),
-        ("Feedback given", detail["feedback_date"] or "Not yet"),
+        ("Feedback due", day(detail["feedback_due_date"]) if detail["feedback_due_date"] else "Not set"),
+        ("Feedback given", day(detail["feedback_date"]) if detail["feedback_date"] else "Not yet"),
         ("Report", detail["report_url"] or "None given"),
     ]
     return pd.DataFrame(facts, columns=["Field", "Value"])

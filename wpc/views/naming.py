@@ -85,7 +85,8 @@ def scope_line(scope: Scope, preset: Preset, period_applies: bool = True, filter
         ignored.append("activity filters")
     line = " · ".join(parts)
     if ignored:
-        line += f" (the sidebar's {' and '.join(ignored)} do not apply here)"
+        verb = "does" if ignored == ["period"] else "do"
+        line += f" (the sidebar's {' and '.join(ignored)} {verb} not apply here)"
     return line
 
 
