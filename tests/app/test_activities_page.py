@@ -161,7 +161,7 @@ def test_hand_worked_activity_on_toyshire(app_at, toy):
     at = open_page(app_at, toy, activity="IND", profile="carer")
     assert at.subheader[0].value == escape_markdown("Maternity drop-in")
     facts = table(at, "Field").set_index("Field")["Value"].to_dict()
-    assert facts["Participants recorded from"] == "individual equality-monitoring rows"
+    assert facts["Participants recorded from"] == "Individual equality-monitoring rows"
     assert facts["Target groups"] == "People experiencing homelessness"
     shown = int(metrics(at)["Participants"])
     assert abs(shown - 16) <= 5

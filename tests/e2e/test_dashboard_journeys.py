@@ -169,3 +169,39 @@ def test_place_lead_finds_cold_spots_on_the_map(page, app_url, reports):
     page.wait_for_function(f"() => document.querySelectorAll('.choroplethlayer path').length === {lsoas + len(spots)}")
     screenshot(page, "place-coverage-lewisham-imd")
     assert page.external_requests == []
+
+
+def scope_line(page, text: str):
+    """The line under a page's title naming its scope (after the filter icon), exactly `text`."""
+    return page.locator("[data-testid='stMarkdownContainer'] p").filter(has_text=text).filter(
+        has_not_text=f"{text} ·")
+
+
+def test_a_shared_filtered_link_names_its_scope_and_clears_in_one_click(page, app_url):
+    """A steering group opens a link filtered to Mental health, April to September, for
+    Lewisham: the title area names all of it, the sidebar's filters are open and say so, tables
+    write dates in UK style with "—" for what is not known, and one click clears every filter.
+    Screenshots at 1400 and 1920 px (tests/artifacts) are for looking at clipped labels."""
+    scope = "Lewisham (South East London) · 1 Apr 2025 to 30 Sep 2025 · Programme: Mental health"
+    for width in (1400, 1920):
+        page.set_viewport_size({"width": width, "height": 3000})
+        page.goto(f"{app_url}/activities?preset=sel&place=Lewisham&programme=Mental+health&from=2025-04-01"
+                  "&to=2025-09-30")
+        wait_for_app(page)
+        page.get_by_role("heading", name="Activity log and feedback loop: Lewisham").wait_for()
+        scope_line(page, scope).wait_for()
+        page.get_by_text("Period and activity filters · 3 on").wait_for()
+        page.get_by_role("button", name="Clear all filters").wait_for()  # shown: the expander is open
+        log = table_with(page, "Start", "Title", "Method")
+        assert log and all(row["Method"][:1].isupper() for row in log)
+        screenshot(page, f"activities-lewisham-mental-health-{width}")
+        page.goto(f"{app_url}/partners?preset=sel&place=Lewisham&programme=Mental+health&from=2025-04-01"
+                  "&to=2025-09-30")
+        wait_for_app(page)
+        page.get_by_role("heading", name="Partners: Lewisham").wait_for()
+        scope_line(page, scope).wait_for()
+        screenshot(page, f"partners-lewisham-mental-health-{width}")
+    rerun_by(page, page.get_by_role("button", name="Clear all filters").click)
+    scope_line(page, "Lewisham (South East London) · All dates").wait_for()
+    assert "programme=" not in page.url and "from=" not in page.url
+    assert page.external_requests == []

@@ -72,7 +72,7 @@ def suppression_note(threshold: int) -> str:
     return (
         f"\\* Between 1 and {threshold} people, or hidden with them so they cannot be worked out: "
         "shares and intervals withheld. Small changes are made to other counts of people to protect "
-        "privacy (docs/disclosure.md)."
+        "privacy (see About wpc and its data)."
     )
 
 

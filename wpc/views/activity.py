@@ -5,6 +5,7 @@ one activity. Lists of activities show only the person's own places."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
@@ -124,8 +125,8 @@ def headlines(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "s
                "(co-production)."),
         Metric("Feedback closed on time", pct(loop["share_closed_on_time"]),
                "Of the activities whose feedback is closed or overdue, the share closed by the due date: "
-               f"feedback_due, else the end (or start) date + {resolved.preset.thresholds.feedback_window_days} "
-               "days."),
+               f"the feedback due date given, else {resolved.preset.thresholds.feedback_window_days} days after "
+               "the end (or start) date."),
         Metric("Feedback overdue", number(loop["overdue"])),
     ), not_counted_here(resolved.name, resolved.preset.name, measures.ics_wide(con, scope, disclosure)))
 
@@ -143,9 +144,15 @@ def activities(con: duckdb.DuckDBPyConnection, scope: Scope, access: Access | No
         listed_name=listed_name, sentence=activity_log(listed_name, shown, title),
         log=Table("activity-log", "Activity log", log_table(shown, titles), threshold=resolved.threshold),
         choices=dict(zip(shown["activity_id"],
-                         shown["title"] + " · " + shown["start_date"].dt.strftime("%d/%m/%Y"))),
+                         shown["title"] + " · " + shown["start_date"].map(day))),
         whole_ics=access is None or access.whole_ics(s.preset),
     )
+
+
+def due_rule(window_days: int, today: dt.date) -> str:
+    """When feedback is due, in words (the rule of measures.feedback, docs/methods.md section 7)."""
+    return (f"Feedback is due on the feedback due date given with the activity, else {window_days} days after "
+            f"its end (or start) date; overdue means not given by {day(today)}.")
 
 
 def log_table(shown: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
@@ -167,8 +174,11 @@ def detail(con: duckdb.DuckDBPyConnection, scope: Scope, activity_id: str,
         metrics=(
             Metric("Participants", "*" if row["participants"] == "*" else number(row["participants"]),
                    f"From {row['source_description']}."),
-            Metric("Ladder rung", f"{row['ladder_rung']} {row['ladder_name']}" if row["ladder_rung"] else "–"),
-            Metric("Cycle stage", f"{row['cycle_stage']} {row['cycle_name']}" if row["cycle_stage"] else "–"),
+            # the step's number only, so the figure fits its column; its name is in the table below
+            Metric("Ladder rung", f"{row['ladder_rung']} of {len(vocab.LADDER)}" if row["ladder_rung"] else "–",
+                   row["ladder_name"]),
+            Metric("Cycle stage", f"{row['cycle_stage']} of {len(vocab.CYCLE)}" if row["cycle_stage"] else "–",
+                   row["cycle_name"]),
             Metric("Feedback", row["feedback_status"].capitalize(),
                    f"Due {day(row['feedback_due_date'])}." if row["feedback_due_date"] else None),
         ),
@@ -230,7 +240,7 @@ def feedback_loop(con: duckdb.DuckDBPyConnection, scope: Scope, access: Access |
             percent_columns=("Share closed on time",)),
         overdue=Table("feedback-overdue", "Activities whose feedback is overdue, longest overdue first",
                       overdue_table(overdue, with_place=s.place is None)),
-        all_on_time=on_time, due_rule=loop["due_rule"].capitalize() + ".",
+        all_on_time=on_time, due_rule=due_rule(resolved.preset.thresholds.feedback_window_days, resolved.today),
     )
 
 
@@ -279,7 +289,11 @@ def detail_table(detail: dict) -> pd.DataFrame:
         ("Dates", dates),
         ("Target groups", listed(detail["target_group_labels"])),
         ("Clinical areas", listed(detail["clinical_area_labels"])),
-        ("Participants recorded from", detail["source_description"]),
+        ("Ladder rung", f"{detail['ladder_rung']} {detail['ladder_name']}" if detail["ladder_rung"]
+         else "Not recorded"),
+        ("Cycle stage", f"{detail['cycle_stage']} {detail['cycle_name']}" if detail["cycle_stage"]
+         else "Not recorded"),
+        ("Participants recorded from", capital(detail["source_description"])),
         (
             "Headcount given",
             "Not given" if detail["participants_total"] is None else str(detail["participants_total"]),

@@ -48,9 +48,9 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppr
                     SHARE_COLUMNS, ("Gap (points)",),
                     slide_columns=("Partner type", "Activities", "Share of activities", "Core20 share"),
                     threshold=resolved.threshold),
-        note=("Partner type is each activity's organisation_type (docs/data-standard.md). 'Not recorded' counts "
-              "activities uploaded without it: add the column to the activity log and upload it again to "
-              "place them."),
+        note=("Partner type is the organisation type given with each activity (see the data standard). "
+              "'Not recorded' counts activities uploaded without it: add the organisation type column to the "
+              "activity log and upload it again to place them."),
     )
 
 
