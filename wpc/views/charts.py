@@ -450,6 +450,11 @@ FEEDBACK_COLOURS = {  # Okabe-Ito colours with >= 3:1 on white, and the grey
 }
 
 
+def wrapped(label: str, width: int = 24) -> str:
+    """A long axis label on lines of about `width` characters (plotly breaks lines at <br>)."""
+    return "<br>".join(textwrap.wrap(label, width)) if len(label) > width else label
+
+
 def _hbars(labels: list[str], values: list[float], text: list[str], colours, hover: str,
            x_title: str, title: str | None) -> go.Figure:
     """Horizontal bars, first label at the top, values written outside the bars."""
@@ -463,7 +468,7 @@ def _hbars(labels: list[str], values: list[float], text: list[str], colours, hov
     )
     # the values are written on the bars, so the axis needs no numbers; room is left for the text
     fig.update_xaxes(title=dict(text=x_title, font=dict(color=FONT["color"])),
-                     range=[0, 1.4 * max([*values, 1])], showticklabels=False,
+                     range=[0, 1.6 * max([*values, 1])], showticklabels=False,
                      showgrid=False, zeroline=True, zerolinecolor="#4C6272")
     fig.update_yaxes(title=None, automargin=True, tickfont=dict(color=FONT["color"]))
     fig.update_layout(showlegend=False)
@@ -474,7 +479,8 @@ def steps_bars(steps: pd.DataFrame, step_column: str, title: str | None = None) 
     """Activities per rung of the ladder or stage of the cycle (measures.ladder / cycle), every
     step listed with its count and share of the activities with a step recorded."""
     recorded = steps[steps[step_column].notna()]
-    labels = [f"{int(step)} {name}" for step, name in zip(recorded[step_column], recorded["name"])]
+    # long stage names on two lines, so the bars keep room for their values beside a half-width column
+    labels = [wrapped(f"{int(step)} {name}") for step, name in zip(recorded[step_column], recorded["name"])]
     text = [f"{int(n):,} ({100 * s:.0f}%)" if s is not None and pd.notna(s) else f"{int(n):,}"
             for n, s in zip(recorded["activities"], recorded["share"])]
     return _hbars(labels, [int(n) for n in recorded["activities"]], text, BAR_COLOUR,
