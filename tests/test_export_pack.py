@@ -191,6 +191,8 @@ def test_the_pdf_has_the_same_pages_and_numbers(pdf_file, lambeth_report):
         "Lambeth", f"{core20['engaged']:,}", f"{100 * core20['engaged_share']:.1f}%",
         f"{100 * core20['population_share']:.1f}%", f"{core20['gap_pp']:.1f}"]
     assert "publication mode" in pages[0]
+    words = " ".join(" ".join(pages).split())  # what a reader sees: no file paths or internal names
+    assert "the wpc methods guide" in words and "docs/" not in words and "feedback_due" not in words
     for source_title in ("English Indices of Deprivation 2025", "Census 2021"):
         assert source_title in pages[7]
     # a page as an image, to look at (tests/artifacts/pack-page-2-*.png)

@@ -103,3 +103,17 @@ def test_file_names_carry_place_period_and_filters():
                             SEL) == "wpc-activity-log-south-east-london-2025-04-01-to-now-severe-mental-illness"
     assert naming.file_stem("insights", scope, SEL, period_applies=False, filters_apply=False) == \
         "wpc-insights-lewisham"
+
+
+def test_sentences_name_the_period_they_count_over():
+    from wpc.views import overview, partners
+
+    period = naming.in_period(Scope("sel", "Lewisham", **HALF_YEAR))
+    assert overview.activities_held("Lewisham", 4, {"overdue": 1}, period) == (
+        "4 activities held in Lewisham in the period 1 Apr 2025 to 30 Sep 2025; 1 owes people feedback that is "
+        "overdue.")
+    assert overview.participants_summary("Lewisham", {"total": 0}, naming.in_period(Scope("sel"))) == (
+        "Nobody took part in Lewisham's engagement across all dates.")
+    nobody = pd.DataFrame(columns=["organisation_type", "engaged_share"])
+    assert partners.reach_sentence("Lewisham", nobody, period) == (
+        "No partner type's Core20 share in Lewisham can be shown in the period 1 Apr 2025 to 30 Sep 2025.")

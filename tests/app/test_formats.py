@@ -41,7 +41,7 @@ def open_page(app_at, db_path, page: str, **params):
 def problems(table) -> list[str]:
     """What a dataframe element would show wrongly in the browser: missing cells drawn as
     "None" (no "—" placeholder), "None"/"nan" text, ISO dates (as text, or as dates without a
-    UK format), snake_case column titles."""
+    UK format), snake_case column titles, method names without a capital."""
     frame, proto = table.value, table.proto
     config = json.loads(proto.columns or "{}")
     found = []
@@ -61,6 +61,8 @@ def problems(table) -> list[str]:
                 found.append(f"{title}: a missing value shown as 'None'")
             elif isinstance(value, str) and (value.strip() in RAW_MISSING or ISO_DATE.search(value)):
                 found.append(f"{title}: {value!r}")
+            elif title == "Method" and isinstance(value, str) and value[:1].islower():
+                found.append(f"method name without a capital: {value!r}")
     return found
 
 

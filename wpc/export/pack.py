@@ -118,7 +118,7 @@ def title_lines(pack: Pack) -> list[str]:
 
 def footer(pack: Pack) -> str:
     a = pack.about
-    words = f"{a.name} · made {a.today.isoformat()} · {a.short_disclosure}"
+    words = f"{a.name} · made {a.today.day} {a.today:%b %Y} · {a.short_disclosure}"
     return ("SYNTHETIC DEMO DATA · " + words) if a.synthetic else words
 
 

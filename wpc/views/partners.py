@@ -41,7 +41,7 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppr
         name=name, empty=rows.empty,
         sentence=activities_sentence(name, rows, naming.in_period(resolved.scope)),
         activities_chart=charts.share_bars(list(rows["label"]), list(rows["activity_share"])),
-        reach_sentence=reach_sentence(name, rows),
+        reach_sentence=reach_sentence(name, rows, naming.in_period(resolved.scope)),
         reach_chart=charts.share_intervals(rows, population_name="Residents in Core20 areas",
                                            share_title="Participants living in Core20 areas (%), with 95% interval"),
         table=Table("partner-types", f"Activities and Core20 reach by partner type: {name}", partners_display(rows),
@@ -94,11 +94,11 @@ def mid_sentence(label: str) -> str:
     return label.lower() if label in ("Primary care", "Local authority", "Other") else label
 
 
-def reach_sentence(scope_name: str, rows: pd.DataFrame) -> str:
+def reach_sentence(scope_name: str, rows: pd.DataFrame, period: str = "in this period") -> str:
     """Whose activities reached Core20 residents most and least, against the residents' share."""
     shown = rows[(rows["organisation_type"] != "not recorded") & rows["engaged_share"].notna()]
     if shown.empty:
-        return "No partner type's Core20 share can be shown for this period."
+        return f"No partner type's Core20 share in {scope_name} can be shown {period}."
     high = shown.loc[pd.to_numeric(shown["engaged_share"]).idxmax()]
     low = shown.loc[pd.to_numeric(shown["engaged_share"]).idxmin()]
     baseline = pct(high["population_share"])
