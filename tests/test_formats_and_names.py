@@ -117,3 +117,12 @@ def test_sentences_name_the_period_they_count_over():
     nobody = pd.DataFrame(columns=["organisation_type", "engaged_share"])
     assert partners.reach_sentence("Lewisham", nobody, period) == (
         "No partner type's Core20 share in Lewisham can be shown in the period 1 Apr 2025 to 30 Sep 2025.")
+
+
+def test_the_pack_title_names_filters_by_their_labels(demo_db):
+    from tests.engagement_rows import measure
+    from wpc.views import workshop
+
+    about = measure(demo_db, workshop.about, scope=Scope("sel", "Lewisham", programme="Mental health",
+                                                         clinical_area="smi", method="focus group"))
+    assert about.filters == "Programme: Mental health; Clinical area: Severe mental illness; Method: Focus group"

@@ -20,7 +20,7 @@ from wpc import db, measures, status, vocab
 from wpc.access import Access
 from wpc.measures.disclosure import Policy
 from wpc.measures.scope import Scope
-from wpc.views import activity, core20, coverage, reach
+from wpc.views import activity, core20, coverage, naming, reach
 from wpc.views.parts import SLIDE_ROWS, Table, limit
 
 # key -> (title, the question in words)
@@ -164,10 +164,6 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-FILTER_WORDS = {"programme": "programme", "clinical_area": "clinical area", "method": "method",
-                "organisation": "organisation", "target_group": "target group"}
-
-
 def about(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "publish") -> About:
     resolved = measures.resolve(con, scope)
     s = resolved.scope
@@ -176,8 +172,7 @@ def about(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "publi
                   f"{_day(s.date_to) if s.date_to else 'now'}")
     else:
         period = "All activities (no period chosen)"
-    filters = "; ".join(f"{words} = {getattr(s, name)}" for name, words in FILTER_WORDS.items()
-                        if getattr(s, name))
+    filters = "; ".join(naming.filters(s, resolved.preset))  # 'Programme: Mental health', labels not codes
     dates = db.query(con, "queries/data_dates", preset=s.preset).iloc[0]
     return About(
         name=resolved.name, ics=resolved.preset.name, place=s.place, period=period, filters=filters or "none",
