@@ -1,5 +1,5 @@
 """The frame around every page: database check, login and access, scope selectors and the
-synthetic-data label."""
+synthetic-data label; and each page's title with the line naming its scope under it."""
 
 from __future__ import annotations
 
