@@ -1,6 +1,8 @@
 """Workshop mode: one question per screen for a projector, in large type, with the sentence a
-speaker reads under each chart; next and previous (the screen is kept in the URL), a place
-switch on the page, and the place pack (PowerPoint or PDF) to take away.
+speaker reads under each chart; next and previous (the screen is kept in the URL), which a
+presentation clicker's keys press too (PageDown/PageUp and the arrow keys), stopping at the last
+screen with a mark that it is the end; a place switch on the page, and the place pack (PowerPoint
+or PDF) to take away.
 
 The sidebar is hidden on this page only (CSS injected here), but it still runs: the place
 switch below writes to the sidebar's own place choice, so the scope, and any limit on the
@@ -21,13 +23,42 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 .stMainBlockContainer h2 { font-size: 1.7rem; font-weight: 500; padding-top: 0; }
 .stMainBlockContainer [data-testid="stMarkdown"] p { font-size: 1.6rem; line-height: 1.45; }
 .stMainBlockContainer [data-testid="stExpander"] [data-testid="stMarkdown"] p { font-size: 1rem; }
+/* controls read from the back of a room at 1920x1080: 20 px, not Streamlit's 14 px */
+.stMainBlockContainer [data-testid="stWidgetLabel"] p, .stMainBlockContainer [data-testid="stSelectbox"] input,
+.stMainBlockContainer [data-testid="stBaseButton-secondary"] p,
+.stMainBlockContainer [data-testid="stBaseButton-secondary"] span { font-size: 1.25rem !important; }
 </style>
+"""
+# A clicker sends PageDown/PageUp (some send the arrow keys): each presses the Next or Previous
+# button, unless a person is typing or choosing in a field. Set once per browser tab; it does
+# nothing on other pages, which have no such buttons.
+CLICKER_SCRIPT = """
+<script>
+(() => {
+  const doc = window.parent?.document || document;
+  if (doc.__wpcClicker) return;
+  doc.__wpcClicker = true;
+  const keys = {PageDown: "next", ArrowRight: "next", ArrowDown: "next",
+                PageUp: "previous", ArrowLeft: "previous", ArrowUp: "previous"};
+  doc.addEventListener("keydown", (event) => {
+    const step = keys[event.key];
+    const target = event.target;
+    if (!step || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (target.closest?.("input, textarea, select, [role='combobox'], [role='listbox'], [role='slider']")) return;
+    const button = doc.querySelector(`.st-key-workshop_${step} button`);
+    if (!button) return;
+    event.preventDefault();
+    if (!button.disabled) button.click();
+  });
+})();
+</script>
 """
 PROJECTOR_FONT = 19
 PROJECTOR_HEIGHT = 470  # the chart, its sentence and the controls fit one 1080p screen
 KEYS = list(questions.QUESTIONS)
 
 st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+st.html(CLICKER_SCRIPT, unsafe_allow_javascript=True)
 
 here = state.here()
 preset, place, scope, path = here.preset, here.place, here.scope, here.path
@@ -37,8 +68,9 @@ access = here.access  # lists of neighbourhoods and activities: only the person'
 
 
 def _step(offset: int) -> None:
+    # stops at the first and last screen (no silent jump from the last back to the first)
     position = KEYS.index(st.session_state.get("screen", KEYS[0]))
-    st.session_state["screen"] = KEYS[(position + offset) % len(KEYS)]
+    st.session_state["screen"] = KEYS[min(max(position + offset, 0), len(KEYS) - 1)]
 
 
 def _switch_place() -> None:
@@ -48,15 +80,16 @@ def _switch_place() -> None:
 
 previous, chooser, following, place_column, dimension_column = st.columns([1, 3, 1, 2, 2],
                                                                           vertical_alignment="bottom")
-previous.button("Previous", on_click=_step, args=(-1,), icon=":material/arrow_back:", key="workshop_previous",
-                width="stretch")
-following.button("Next", on_click=_step, args=(1,), icon=":material/arrow_forward:", key="workshop_next",
-                 width="stretch")
 with chooser:
     screen = state.url_selectbox(
         "Question", KEYS, key="screen",
         format_func=lambda k: f"{KEYS.index(k) + 1} of {len(KEYS)}: {questions.QUESTIONS[k][0]}",
     )
+first, last = screen == KEYS[0], screen == KEYS[-1]
+previous.button("Previous", on_click=_step, args=(-1,), icon=":material/arrow_back:", key="workshop_previous",
+                width="stretch", disabled=first)
+following.button("End" if last else "Next", on_click=_step, args=(1,), key="workshop_next", width="stretch",
+                 icon=":material/last_page:" if last else ":material/arrow_forward:", disabled=last)
 choices = state.place_choices(preset)
 st.session_state["workshop_place"] = place or state.ALL_PLACES
 place_column.selectbox("Place", choices, key="workshop_place", on_change=_switch_place,
@@ -77,6 +110,9 @@ for sentence in question.sentences:
     widgets.sentence(sentence)
 if question.caption:
     st.caption(question.caption)
+if last:
+    st.info(f"**End of the questions** ({len(KEYS)} of {len(KEYS)}). Previous, or PageUp on a clicker, goes back.",
+            icon=":material/flag:")
 with st.expander("Numbers behind the chart"):
     for table in question.tables:
         st.markdown(f"**{widgets.escape_markdown(table.title)}**")

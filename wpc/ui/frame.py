@@ -7,12 +7,13 @@ import streamlit as st
 
 from wpc import db, status
 from wpc.measures.scope import Scope
-from wpc.ui import auth, cache, state
+from wpc.ui import auth, cache, state, style
 
 
 def render(page) -> None:
     """Stop with a clear message if the person must log in, or there is no database; otherwise
     draw the sidebar."""
+    style.apply()
     email = auth.logged_in_email()
     path = state.db_path()
     if not path.exists():
