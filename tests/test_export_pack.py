@@ -155,10 +155,12 @@ def test_coverage_cold_spot_feedback_and_ladder_slides_equal_the_report(pptx_dec
         (s["lsoa_code"], s["imd_rank"], s["population"]) for s in lambeth_report["cold_spots"][:8]]
 
     loop = {r["organisation"]: r for r in lambeth_report["feedback"]["by_organisation"]}
+    states = ("Closed on time", "Closed late", "Overdue", "Not yet due")
     for row in slide_table(pptx_deck.slides[5]):
         want = loop[row["Organisation"]]
-        assert (int(row["Activities"]), int(row["Closed on time"]), int(row["Overdue"])) == (
-            want["activities"], want["closed_on_time"], want["overdue"])
+        assert [int(row[column]) for column in ("Activities", *states)] == [
+            want["activities"], want["closed_on_time"], want["closed_late"], want["overdue"], want["not_yet_due"]]
+        assert int(row["Activities"]) == sum(int(row[state]) for state in states)  # the row adds up
 
     rungs = {r["name"]: r for r in lambeth_report["ladder"]}
     rows = slide_table(pptx_deck.slides[6])

@@ -38,6 +38,9 @@ MIME = {
 EXTENSIONS = {"pptx": "pptx", "pdf": "pdf", "csv": "zip", "png": "zip"}
 # Charts on slides: drawn this size (CSS pixels) at twice the resolution, larger type than on screen.
 CHART_WIDTH, CHART_HEIGHT, CHART_FONT = 960, 600, 17
+# A PDF page has room below its sentences for a taller chart than a slide: drawn in that shape,
+# the chart fills the page's height instead of leaving its lower third blank.
+PDF_CHART_HEIGHT = 780
 SYNTHETIC = ("SYNTHETIC DEMO DATA: the engagement records were generated to demonstrate wpc and describe "
              "no real people or activities. Population, deprivation and boundary data are real.")
 # XML 1.0 cannot hold most control characters; uploaded text could carry them.
@@ -88,10 +91,11 @@ def slide_figure(fig: go.Figure) -> go.Figure:
     return copy
 
 
-def chart_images(pack: Pack, renderer: charts.ChartRenderer | None = None) -> dict[str, bytes]:
+def chart_images(pack: Pack, renderer: charts.ChartRenderer | None = None,
+                 height: int = CHART_HEIGHT) -> dict[str, bytes]:
     """Each question's chart as PNG bytes (key -> image), drawn by one browser."""
     renderer = renderer or charts.shared()
-    return {q.key: renderer.png(slide_figure(q.figure), width=CHART_WIDTH, height=CHART_HEIGHT, scale=2)
+    return {q.key: renderer.png(slide_figure(q.figure), width=CHART_WIDTH, height=height, scale=2)
             for q in pack.questions}
 
 
@@ -297,15 +301,20 @@ def to_pdf(pack: Pack, images: dict[str, bytes]) -> bytes:
         pdf.ln(1)
         lines([question.ask, *question.sentences], 10.5, bold_first=True)
         top = max(pdf.get_y() + 2, 48)
-        pdf.image(io.BytesIO(images[question.key]), x=12, y=top, w=160, h=100)
+        chart_height = 190 - top  # down to the footer, in the shape the chart was drawn
+        chart_width = min(chart_height * CHART_WIDTH / PDF_CHART_HEIGHT, 172)
+        pdf.image(io.BytesIO(images[question.key]), x=12, y=top, w=chart_width,
+                  h=chart_width * PDF_CHART_HEIGHT / CHART_WIDTH)
         header, rows, left_out = _slide_table(question)
-        pdf.set_xy(178, top)
+        table_x = 12 + chart_width + 5
+        pdf.set_xy(table_x, top)
         pdf.set_font(family, "", 7.5)
         pdf.set_text_color(*dark)
         notes = [question.table.title]
         if rows:
-            with pdf.table(width=107, align="RIGHT", text_align="LEFT", line_height=3.4,
-                           headings_style=FontFace(emphasis="BOLD"), padding=0.8) as table:
+            with pdf.table(width=285 - table_x, align="RIGHT", text_align="LEFT", line_height=3.4,
+                           headings_style=FontFace(emphasis="BOLD"), padding=0.8,
+                           col_widths=_whole_word_widths(pdf, family, [header, *rows], text)) as table:
                 for row in [header, *rows]:
                     cells = table.row()
                     for value in row:
@@ -317,7 +326,7 @@ def to_pdf(pack: Pack, images: dict[str, bytes]) -> bytes:
         if question.caption:
             notes.append(question.caption)
         pdf.set_y(pdf.get_y() + 2)
-        lines(notes, 7.5, width=107, colour=muted, x=178)
+        lines(notes, 7.5, width=285 - table_x, colour=muted, x=table_x)
         page_footer()
 
     pdf.add_page()
@@ -329,6 +338,18 @@ def to_pdf(pack: Pack, images: dict[str, bytes]) -> bytes:
     lines(["Data sources", *sources_lines()], 7.5, width=132, bold_first=True, x=153)
     page_footer()
     return bytes(pdf.output())
+
+
+def _whole_word_widths(pdf, family: str, rows: list[list], text) -> tuple[float, ...]:
+    """Relative column widths that give each column room for its longest word (headings in bold),
+    so no word is broken across lines ("Participant / s")."""
+    def widest(column: int) -> float:
+        widths = []
+        for i, row in enumerate(rows):
+            pdf.set_font(family, "B" if i == 0 else "", 7.5)
+            widths += [pdf.get_string_width(word) for word in text(str(row[column])).split()]
+        return max(widths, default=1.0) + 2.5  # the cell's padding on both sides
+    return tuple(widest(column) for column in range(len(rows[0])))
 
 
 def _pdf_font(pdf) -> str:
@@ -378,7 +399,7 @@ def render(pack: Pack, fmt: str, renderer: charts.ChartRenderer | None = None) -
         raise ValueError(f"unknown pack format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fmt == "csv":
         return tables_zip(pack)
-    images = chart_images(pack, renderer)
+    images = chart_images(pack, renderer, PDF_CHART_HEIGHT if fmt == "pdf" else CHART_HEIGHT)
     if fmt == "png":
         return charts_zip(pack, images)
     return to_pptx(pack, images) if fmt == "pptx" else to_pdf(pack, images)

@@ -214,7 +214,8 @@ def feedback_loop(con: duckdb.DuckDBPyConnection, scope: Scope, access: Access |
             "feedback-by-organisation", "Feedback loop by organisation (activities), most overdue first",
             feedback_table(loop["by_organisation"], "organisation").rename(columns=FEEDBACK_TITLES),
             percent_columns=("Share closed on time",),
-            slide_columns=("Organisation", "Activities", "Closed on time", "Overdue")),
+            # every state, so a slide's row adds up to its activities
+            slide_columns=("Organisation", "Activities", "Closed on time", "Closed late", "Overdue", "Not yet due")),
         by_place=None if s.place is not None or not loop["by_place"] else Table(
             "feedback-by-place", "Feedback loop by place",
             feedback_table(loop["by_place"], "place").rename(columns=FEEDBACK_TITLES),
