@@ -11,6 +11,7 @@ and every slide says so. The app's "download the pack" and `wpc export` both cal
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import re
@@ -28,14 +29,15 @@ from wpc.export.tables import as_text, for_download, to_csv_bytes, zip_bytes
 from wpc.measures.scope import Scope
 from wpc.sources import ATTRIBUTION, SOURCES
 
-FORMATS = ("pptx", "pdf", "csv", "png")
+FORMATS = ("pptx", "pdf", "html", "csv", "png")
 MIME = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "pdf": "application/pdf",
+    "html": "text/html",
     "csv": "application/zip",
     "png": "application/zip",
 }
-EXTENSIONS = {"pptx": "pptx", "pdf": "pdf", "csv": "zip", "png": "zip"}
+EXTENSIONS = {"pptx": "pptx", "pdf": "pdf", "html": "html", "csv": "zip", "png": "zip"}
 # Charts on slides: drawn this size (CSS pixels) at twice the resolution, larger type than on screen.
 CHART_WIDTH, CHART_HEIGHT, CHART_FONT = 960, 600, 17
 # A PDF page has room below its sentences for a taller chart than a slide: drawn in that shape,
@@ -264,11 +266,13 @@ def to_pdf(pack: Pack, images: dict[str, bytes]) -> bytes:
     pdf.set_margins(12, 12, 12)
     pdf.set_title(f"Who are we reaching? {pack.about.name}")
     pdf.set_author("wpc")
+    pdf.set_lang("en-GB")
     family = _pdf_font(pdf)
     dark, muted, blue = (0x21, 0x2B, 0x32), (0x4C, 0x62, 0x72), (0x00, 0x5E, 0xB8)
     text = _clean if family != "helvetica" else _latin1
 
     def heading(words: str, size: float = 20) -> None:
+        pdf.start_section(text(words))  # a bookmark and a tagged section per page
         pdf.set_xy(12, 12)
         pdf.set_font(family, "B", size)
         pdf.set_text_color(*blue)
@@ -304,7 +308,8 @@ def to_pdf(pack: Pack, images: dict[str, bytes]) -> bytes:
         chart_height = 190 - top  # down to the footer, in the shape the chart was drawn
         chart_width = min(chart_height * CHART_WIDTH / PDF_CHART_HEIGHT, 172)
         pdf.image(io.BytesIO(images[question.key]), x=12, y=top, w=chart_width,
-                  h=chart_width * PDF_CHART_HEIGHT / CHART_WIDTH)
+                  h=chart_width * PDF_CHART_HEIGHT / CHART_WIDTH,
+                  alt_text=text(" ".join(question.sentences)))  # a tagged figure that says what it shows
         header, rows, left_out = _slide_table(question)
         table_x = 12 + chart_width + 5
         pdf.set_xy(table_x, top)
@@ -352,6 +357,64 @@ def _whole_word_widths(pdf, family: str, rows: list[list], text) -> tuple[float,
     return tuple(widest(column) for column in range(len(rows[0])))
 
 
+# ---------- accessible HTML
+
+
+HTML_STYLE = """
+body { font-family: Arial, Helvetica, sans-serif; color: #212B32; max-width: 60rem; margin: 2rem auto;
+       padding: 0 1rem; line-height: 1.5; }
+h1, h2 { color: #005EB8; } img { max-width: 100%; height: auto; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; } caption { text-align: left; font-weight: bold; }
+th, td { border: 1px solid #4C6272; padding: 0.2rem 0.5rem; text-align: left; } .note { color: #4C6272; }
+section { border-top: 2px solid #D8DDE0; margin-top: 2rem; }
+"""
+
+
+def to_html(pack: Pack, images: dict[str, bytes]) -> bytes:
+    """The pack as one self-contained, accessible web page: the same pages as the PDF, in order,
+    with real headings, each chart an image whose alternative text is its sentences, and each
+    table a real table with a caption and header cells; for screen readers, which read the PDF's
+    body text untagged. The place's charts are inside it, so it opens offline."""
+    from html import escape
+
+    def paragraphs(items, css: str = "") -> str:
+        attribute = f' class="{css}"' if css else ""
+        return "".join(f"<p{attribute}>{escape(_clean(item))}</p>" for item in items)
+
+    def table_html(table) -> str:
+        text = as_text(table.frame, table.percent_columns, table.one_decimal_columns)
+        head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in text.columns)
+        body = "".join(
+            "<tr>" + "".join((f'<th scope="row">{escape(str(v))}</th>' if i == 0 else f"<td>{escape(str(v))}</td>")
+                             for i, v in enumerate(row)) + "</tr>"
+            for row in text.to_numpy().tolist())
+        return (f"<table><caption>{escape(table.title)}</caption><thead><tr>{head}</tr></thead>"
+                f"<tbody>{body}</tbody></table>")
+
+    a = pack.about
+    title = f"Who are we reaching? {a.name}"
+    parts = [f"<header><h1>{escape(title)}</h1>",
+             paragraphs(["Working with people and communities: a place pack", *title_lines(pack)]), "</header>"]
+    for question in pack.questions:
+        picture = base64.b64encode(images[question.key]).decode("ascii")
+        alt = escape(" ".join(_clean(s) for s in question.sentences), quote=True)
+        parts += [f"<section><h2>{escape(question.title)}</h2>", f"<p><strong>{escape(question.ask)}</strong></p>",
+                  paragraphs(question.sentences),
+                  f'<figure><img src="data:image/png;base64,{picture}" alt="{alt}">'
+                  f"<figcaption>{escape(question.title)}: the chart the sentences above describe; "
+                  "its numbers are in the table below.</figcaption></figure>",
+                  *(table_html(table) for table in question.tables if not table.empty),
+                  paragraphs([question.caption] if question.caption else [], "note"), "</section>"]
+    parts += ["<section><h2>Methods and sources</h2>", paragraphs(methods_lines(pack)),
+              "<h3>Data sources</h3><ul>", *(f"<li>{escape(line)}</li>" for line in sources_lines()),
+              "</ul></section>"]
+    page = (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{HTML_STYLE}</style>'
+            f"</head><body><main>{''.join(parts)}</main>"
+            f'<footer><p class="note">{escape(footer(pack))}</p></footer></body></html>')
+    return page.encode("utf-8")
+
+
 def _pdf_font(pdf) -> str:
     """DejaVu Sans (any character an upload may hold) when installed, else Helvetica."""
     regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
@@ -394,7 +457,7 @@ def charts_zip(pack: Pack, images: dict[str, bytes]) -> bytes:
 
 
 def render(pack: Pack, fmt: str, renderer: charts.ChartRenderer | None = None) -> bytes:
-    """The pack in one format (pptx, pdf, csv or png)."""
+    """The pack in one format (pptx, pdf, html, csv or png)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown pack format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fmt == "csv":
@@ -402,7 +465,7 @@ def render(pack: Pack, fmt: str, renderer: charts.ChartRenderer | None = None) -
     images = chart_images(pack, renderer, PDF_CHART_HEIGHT if fmt == "pdf" else CHART_HEIGHT)
     if fmt == "png":
         return charts_zip(pack, images)
-    return to_pptx(pack, images) if fmt == "pptx" else to_pdf(pack, images)
+    return {"pptx": to_pptx, "pdf": to_pdf, "html": to_html}[fmt](pack, images)
 
 
 def make(db_path: Path | str, scope: Scope, fmt: str, dimension: str = questions.DEFAULT_DIMENSION,

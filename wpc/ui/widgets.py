@@ -138,13 +138,14 @@ def csv_button(label: str, frame: pd.DataFrame, file_name: str, key: str) -> Non
 
 
 def pack_buttons(db_path, scope, dimension: str, access, name: str) -> None:
-    """Download buttons for the place pack (PowerPoint and PDF) of the workshop's screens; the
-    pack is made when a button is pressed (wpc.export.pack)."""
+    """Download buttons for the place pack (PowerPoint, PDF, and an accessible web page for screen
+    readers) of the workshop's screens; the pack is made when a button is pressed (wpc.export.pack)."""
     from wpc.export import pack
 
     today = scope.today or dt.date.today()
     buttons = st.container(horizontal=True)
-    for fmt, label in (("pptx", "Download the pack (PowerPoint)"), ("pdf", "Download the pack (PDF)")):
+    for fmt, label in (("pptx", "Download the pack (PowerPoint)"), ("pdf", "Download the pack (PDF)"),
+                       ("html", "Download the pack (accessible web page)")):
         buttons.download_button(
             label, lambda fmt=fmt: pack.make(db_path, scope, fmt, dimension, access=access)[1],
             file_name=pack.file_name(name, today, fmt), mime=pack.MIME[fmt], key=f"workshop_pack_{fmt}",
