@@ -57,8 +57,14 @@ stamp=".venv/.wpc-installed${extras}"
 digest=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
     echo "wpc setup: installing Python packages${extras:+ with test extras}"
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e ".${extras}"
+    # uv (from PyPI, into .venv) installs the same packages as pip in a quarter of the time;
+    # pip does it when uv cannot be had.
+    if .venv/bin/python -m pip install --quiet --disable-pip-version-check uv 2>/dev/null; then
+        .venv/bin/uv pip install --quiet --python .venv/bin/python -e ".${extras}"
+    else
+        .venv/bin/python -m pip install --quiet --upgrade pip
+        .venv/bin/python -m pip install --quiet -e ".${extras}"
+    fi
     echo "$digest" > "$stamp"
 fi
 
