@@ -816,21 +816,22 @@ def _insights(rng, world: _World, activities: pd.DataFrame) -> pd.DataFrame:
         picked = sorted({theme, str(rng.choice(themes))})
         status = rng.choice(["open", "acted on", "not possible"], p=[0.5, 0.38, 0.12])
         targets = activity["target_groups"]
+        linked, placed = rng.random() < 0.85, rng.random() < 0.5  # drawn in this order: same demo year
+        # an insight with neither an activity nor a place is ICS-wide: its text names no place either
+        where = f", {places[activity['place'].casefold()]}" if linked or placed else ""
         rows.append(
             {
                 "insight_id": f"DEMO-{world.preset.id.upper()}-INS-{number:03d}",
-                "activity_id": activity["activity_id"] if rng.random() < 0.85 else "",
+                "activity_id": activity["activity_id"] if linked else "",
                 "date": _uk(activity["_end"]),
-                "place": activity["place"] if rng.random() < 0.5 else "",
+                "place": activity["place"] if placed else "",
                 "programme": activity["programme"],
                 "themes": "; ".join(picked),
-                "summary": (
-                    f"{headline[:1].upper()}{headline[1:]} "
-                    f"({picked[0]}, {places[activity['place'].casefold()]})."
-                ),
+                "summary": f"{headline[:1].upper()}{headline[1:]} ({picked[0]}{where}).",
                 "quote": quote,
                 "groups": targets,
-                "source_title": activity["title"],
+                "source_title": activity["title"] if linked or placed
+                else f"{activity['programme']} survey across {world.preset.name}",
                 "source_url": f"https://example.org/insights/{world.preset.id}/{number:03d}"
                 if rng.random() < 0.4
                 else "",
