@@ -242,7 +242,7 @@ def lsoa_map(
     fig.update_geos(visible=False, projection_type="mercator", lonaxis_range=[west - pad_x, east + pad_x],
                     lataxis_range=[south - pad_y, north + pad_y])
     fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.02, yanchor="top",
-                                  title=dict(text=legend_title, side="top"),
+                                  title=dict(text=legend_title, side="top", font=dict(color=TEXT_COLOUR)),
                                   itemclick=False, itemdoubleclick=False, font=dict(size=13)))
     fig = _layout(fig, title, height)
     fig.update_layout(margin=dict(l=0, r=0, t=50 if title else 10, b=10))
