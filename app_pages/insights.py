@@ -46,12 +46,17 @@ heard_to = state.url_date("Heard to", "heard_to", container=columns[4], help="In
 if heard_from and heard_to and heard_from > heard_to:
     st.error("The dates are reversed: 'Heard from' is after 'Heard to'. Showing every date from 'Heard from'.")
     heard_to = None
-include_unplaced = not lib.unplaced or state.url_toggle(
-    f"Include the {lib.unplaced} insights given with no place", "unplaced", default=True,
-    help="Insights uploaded with neither a place nor an activity belong to no place or ICS.",
+include_unplaced = bool(lib.unplaced) and state.url_toggle(
+    f"Show the {lib.unplaced} insights given with no place, apart", "unplaced", default=True,
+    help="Insights uploaded with neither a place nor an activity are for the whole ICS: they are listed in "
+    "their own section below the place's.",
 )
+searched = (text, theme, group, programme, heard_from, heard_to, include_unplaced, place)
+page = state.requested_page("page", restart_on=searched)
 found = insights.find(index, preset, place, access, text, theme, group, programme, heard_from, heard_to,
-                      include_unplaced)
+                      include_unplaced, page)
+if found.respelled:
+    st.info(widgets.escape_markdown(found.respelled), icon=":material/spellcheck:")
 if not found.total:
     st.info(widgets.escape_markdown(found.sentence), icon=":material/search_off:")
 else:
@@ -60,8 +65,18 @@ else:
         with st.container(border=True):
             st.html(card)
     st.caption(found.caption)
-    widgets.csv_button(f"Download these {found.total:,} insights (CSV)", found.results, "wpc-insights.csv",
-                       key="insights_csv")
+state.url_page(f"Page (of {found.pages})", "page", found.page, found.pages)
+if found.ics_wide is not None and (found.ics_wide.total or text):
+    st.subheader(found.ics_wide.title)
+    widgets.sentence(found.ics_wide.sentence)
+    for card in found.ics_wide.cards:
+        with st.container(border=True):
+            st.html(card)
+    if found.ics_wide.caption:
+        st.caption(found.ics_wide.caption)
+if found.downloads:
+    widgets.csv_button(f"Download these {found.downloads:,} insights (CSV)", found.results,
+                       "wpc-insights.csv", key="insights_csv")
     st.subheader("Themes in these insights")
     if found.themes is None:
         st.write("None of these insights names a theme.")

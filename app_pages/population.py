@@ -25,5 +25,5 @@ widgets.explained(view.deciles_chart, view.deciles_sentence, view.deciles, "popu
                   "population_deciles_table")
 
 st.subheader("Neighbourhoods by national deprivation decile")
-widgets.chart(view.map_chart, key="population_map")
+widgets.explained(view.map_chart, view.map_sentence, view.lsoas, "population_map", "population_lsoas")
 st.caption(view.map_caption)

@@ -180,14 +180,50 @@ def test_rate_breaks_are_rounded_quartiles_of_the_positive_rates():
 def test_rate_map_classes_withheld_and_zero_apart_and_outlines_cold_spots(toy):
     areas = measure(toy, coverage_view.map_rows, scope=NORTHTOWN)
     fig = figures.lsoa_rate_map(areas, threshold=7)
-    fill_trace, outline = fig.data
+    fill_trace, outline = fig.data[:2]
     classes = dict(zip(fill_trace.locations, fill_trace.z, strict=True))
     # nobody in N2 and N3; N5 and N6 withheld; N1 and N4 in the classes of their (protected) rates
     assert {k: classes[k] for k in (N2, N3, N5, N6)} == {N2: 0, N3: 0, N5: 1, N6: 1}
     assert classes[N1] >= 2 and classes[N4] >= 2
-    assert list(fill_trace.colorbar.ticktext)[:2] == ["No participants", "Withheld (1 to 7)"]
+    legend = [t.name for t in fig.data if t.type == "scattergeo" and t.showlegend is not False]
+    assert legend[:2] == ["No participants", "Withheld (1 to 7)"]
+    assert legend[-1] == "Cold spot (thick black outline)"
     assert list(outline.locations) == [N2, N3]
     assert "1 to 7 participants: rate withheld" in fill_trace.text[list(fill_trace.locations).index(N6)]
+
+
+def test_maps_name_their_places_and_hover_with_decile_cold_spot_and_the_rate_interval(toy):
+    areas = measure(toy, coverage_view.map_rows, scope=TOYSHIRE)
+    fig = figures.lsoa_rate_map(areas, threshold=7)
+    names = next(t for t in fig.data if t.type == "scattergeo" and t.mode == "text")
+    assert sorted(names.text) == ["Northtown", "Southtown"]
+    # each name at the label point of one of its own LSOAs
+    for name, lon, lat in zip(names.text, names.lon, names.lat, strict=True):
+        own = areas[areas["place"] == name]
+        assert ((own["label_lon"] == lon) & (own["label_lat"] == lat)).any()
+    # one place of one district: its own name
+    northtown = figures.lsoa_rate_map(measure(toy, coverage_view.map_rows, scope=NORTHTOWN), threshold=7)
+    written = next(t for t in northtown.data if t.type == "scattergeo" and t.mode == "text")
+    assert list(written.text) == ["Northtown"]
+
+    hover = dict(zip(fig.data[0].locations, fig.data[0].text, strict=True))
+    row = areas.set_index("lsoa21cd").loc[N1]
+    assert f"IMD decile {int(row['imd_decile'])}" in hover[N1] and "Core20: yes" in hover[N1]
+    assert (f"{row['participants']} participants: {row['rate_per_1000']:.1f} per 1,000 residents "
+            f"(95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f})") in hover[N1]
+    assert "Not a cold spot" in hover[N1]
+    assert "<b>Cold spot</b>: Core20, nobody reached" in hover[N2] and "No participants" in hover[N2]
+    assert "rate withheld" in hover[N6] and "CI" not in hover[N6]  # a withheld count shows no interval
+    cold = fig.data[1]  # the outline drawn over cold spots says the same on hover
+    assert list(cold.locations) == [N2, N3] and cold.text[0] == hover[N2]
+
+    # the legend is a row below the map, clear of the toolbar above it; no colour bar beside it
+    legend = fig.layout.legend
+    assert legend.orientation == "h" and legend.y < 0 and legend.yanchor == "top"
+    assert all(t.showscale is False for t in fig.data if t.type == "choropleth")
+    decile = figures.imd_decile_map(areas)
+    assert [t.name for t in decile.data if t.type == "scattergeo" and t.mode == "markers"][:2] == [
+        "1 most deprived", "2"]
 
 
 def relative_luminance(colour: str) -> float:
@@ -245,7 +281,7 @@ def test_every_mark_and_axis_text_in_the_dashboard_charts_has_enough_contrast(to
     # the decile map's pale fills (viridis yellow) are edged in a dark line that stands out on white
     decile_map = figures.imd_decile_map(areas)
     assert contrast_with_white(decile_map.data[0].marker.line.color) >= 3.0
-    assert decile_map.data[0].colorbar.tickfont.color == figures.TEXT_COLOUR
+    assert decile_map.layout.legend.font.color == figures.TEXT_COLOUR
 
 
 # ---------- narrative

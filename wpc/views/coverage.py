@@ -117,7 +117,7 @@ def coverage_map(con: duckdb.DuckDBPyConnection, scope: Scope, colouring: str = 
                   coverage_display(areas), one_decimal_columns=ONE_DECIMAL_COLUMNS, threshold=resolved.threshold)
     if colouring == "rate":
         return CoverageMap(charts.lsoa_rate_map(areas, resolved.threshold), rate_caption(resolved.threshold), table)
-    return CoverageMap(charts.imd_decile_map(areas), DECILE_CAPTION, table)
+    return CoverageMap(charts.imd_decile_map(areas, threshold=resolved.threshold), DECILE_CAPTION, table)
 
 
 def map_rows(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> pd.DataFrame:

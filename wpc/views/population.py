@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import pandas as pd
 import plotly.graph_objects as go
 
 from wpc import population, presets
@@ -32,6 +33,8 @@ class Population:
     deciles_sentence: str
     deciles: Table
     map_chart: go.Figure
+    map_sentence: str
+    lsoas: Table  # the numbers behind the map
     map_caption: str = MAP_CAPTION
 
 
@@ -65,7 +68,31 @@ def build(con: duckdb.DuckDBPyConnection, preset: str, place: str | None = None)
         places_sentence=core20_by_place(ics, places, england), places=places_table,
         deciles_chart=charts.imd_decile_bars(deciles), deciles_sentence=decile_distribution(name, deciles),
         deciles=deciles_table, map_chart=charts.lsoa_map(areas),
+        map_sentence=map_sentence(name, areas),
+        lsoas=Table("population-lsoas", f"Neighbourhoods (LSOAs) of {name}, most deprived first",
+                    lsoas_display(areas)),
     )
+
+
+def lsoas_display(areas) -> pd.DataFrame:
+    """population.lsoas_for_map rows (most deprived first) as the table behind the map."""
+    return pd.DataFrame({
+        "LSOA": areas["lsoa21cd"].to_numpy(), "Name": areas["lsoa21nm"].to_numpy(),
+        "Neighbourhood (MSOA)": areas["msoa21nm"].to_numpy(), "Place": areas["place"].to_numpy(),
+        "District": areas["lad24nm"].to_numpy(), "IMD rank": areas["imd_rank"].to_numpy(),
+        "IMD decile": areas["imd_decile"].to_numpy(),
+        "Core20": ["Yes" if c else "No" for c in areas["core20"]],
+        "Residents": areas["population"].to_numpy(),
+    })
+
+
+def map_sentence(scope_name: str, areas) -> str:
+    """How many of the scope's neighbourhoods are in England's most deprived tenth."""
+    if areas.empty:
+        return f"{scope_name} has no neighbourhoods in the reference data."
+    most = int((areas["imd_decile"] == 1).sum())
+    return (f"{number(most)} of {scope_name}'s {number(len(areas))} neighbourhoods (LSOAs) are in England's "
+            "most deprived 10% (decile 1, darkest on the map).")
 
 
 def core20_population(scope_name: str, summary: dict) -> str:
