@@ -14,7 +14,8 @@ from wpc import measures
 from wpc.access import Access
 from wpc.measures.scope import Scope
 from wpc.views import charts
-from wpc.views.format import activity_count, count, counted, lower_first, number, pct, verb
+from wpc.views.compare import extreme
+from wpc.views.format import activity_count, count, counted, listed, lower_first, number, pct, verb
 from wpc.views.parts import Metric, Table, limit
 
 # Fields whose unknowns leave people out of a reach dimension; inclusion groups are left out
@@ -139,6 +140,10 @@ def quality(scope_name: str, q: dict) -> str:
     return text
 
 
+def _fields(rows: pd.DataFrame) -> str:
+    return listed([lower_first(label) for label in rows["label"]])
+
+
 def unknown_fields(scope_name: str, q: dict) -> str:
     """The equality-monitoring fields most often left unknown (measures.quality)."""
     rows = q["participants_individual_rows"]
@@ -146,13 +151,20 @@ def unknown_fields(scope_name: str, q: dict) -> str:
         return f"No individual participant rows in {scope_name}, so no field can be checked."
     known = [r for r in q["unknown_by_field"] if r["share_unknown"] is not None]
     text = f"Across {counted(rows, 'individual participant row')} in {scope_name}"
-    if known:
-        worst = max(known, key=lambda r: r["share_unknown"])
-        best = min(known, key=lambda r: r["share_unknown"])
+    fields = pd.DataFrame(known, columns=["label", "share_unknown"])
+    if len(fields) > 1 and fields["share_unknown"].map(pct).nunique() == 1:
+        text += f", every field is unknown for {pct(known[0]['share_unknown'])} of them."
+    elif known:
+        worst = extreme(fields, "share_unknown", pct, lowest=False)
+        best = extreme(fields, "share_unknown", pct, lowest=True)
         text += (
-            f", {lower_first(worst['label'])} is most often unknown ({pct(worst['share_unknown'])}) and "
-            f"{lower_first(best['label'])} least often ({pct(best['share_unknown'])})."
+            f", {_fields(worst)} {'is' if len(worst) == 1 else 'are'} most often unknown "
+            f"({pct(worst.iloc[0]['share_unknown'])}{'' if len(worst) == 1 else ' each'})"
         )
+        if len(fields) > 1:
+            text += (f" and {_fields(best)} least often ({pct(best.iloc[0]['share_unknown'])}"
+                     f"{'' if len(best) == 1 else ' each'})")
+        text += "."
     else:
         text += ", too few fields are unknown to show their shares."
     postcodes = [

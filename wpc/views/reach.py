@@ -13,7 +13,8 @@ import plotly.graph_objects as go
 from wpc import measures, vocab
 from wpc.measures.scope import Scope
 from wpc.views import charts
-from wpc.views.format import SUPPRESSED, count, gap_words, pct, plural, quarter
+from wpc.views.compare import extreme, names
+from wpc.views.format import SUPPRESSED, count, gap_words, listed, pct, plural, quarter
 from wpc.views.parts import Metric, Table
 
 DIMENSIONS = vocab.DIMENSION_LABELS  # code -> label, in the order pages offer them
@@ -199,6 +200,15 @@ DIMENSION_NOUNS = {
 }
 
 
+def _category_gaps(rows, judged: str = "") -> str:
+    """'Asian: 5.0% of participants against 9.0% of residents (4.0 points short)', tied
+    categories together with the gap said once."""
+    said = [f"{row['label']}: {pct(row['engaged_share'])} of participants against "
+            f"{pct(row['population_share'])} of residents" for row in rows.to_dict("records")]
+    each = "" if len(rows) == 1 else " each"
+    return f"{listed(said) if len(said) > 1 else said[0]} ({gap_words(rows.iloc[0]['gap_pp'])}{each}{judged})"
+
+
 def reach_gaps(scope_name: str, reach_rows) -> str:
     """The largest shortfall and the largest over-representation on one dimension (reach rows)."""
     noun = DIMENSION_NOUNS.get(reach_rows["dimension"].iloc[0], "answer")
@@ -207,26 +217,25 @@ def reach_gaps(scope_name: str, reach_rows) -> str:
     if shown.empty:
         return f"No participant in {scope_name} has a known {noun} in this period that can be shown."
     if shown["population_share"].isna().all():
-        top = shown.loc[shown["engaged_share"].idxmax()]
+        top = extreme(shown, "engaged_share", pct, lowest=False)
+        groups = "group" if len(top) == 1 else "groups, tied,"
         return (f"There is no census count of each {noun}, so only the participants' shares are shown: "
-                f"the largest group in {scope_name} is {top['label']} ({pct(top['engaged_share'])} of "
-                "participants).")
+                f"the largest {groups} in {scope_name} {'is' if len(top) == 1 else 'are'} {names(top, 'label')} "
+                f"({pct(top.iloc[0]['engaged_share'])} of participants{'' if len(top) == 1 else ' each'}).")
     parts = []
     under = shown[shown["flag"] == "under"]
     if len(under):
-        worst = under.loc[under["gap_pp"].idxmin()]
-        parts.append(f"In {scope_name}, the largest shortfall is {worst['label']}: "
-                     f"{pct(worst['engaged_share'])} of participants against "
-                     f"{pct(worst['population_share'])} of residents ({gap_words(worst['gap_pp'])}, "
-                     "beyond chance).")
+        worst = extreme(under, "gap_pp", gap_words, lowest=True)
+        which = "the largest shortfall is" if len(worst) == 1 else "the largest shortfalls, tied, are"
+        parts.append(f"In {scope_name}, {which} {_category_gaps(worst, ', beyond chance')}.")
     else:
         parts.append(f"In {scope_name}, no category of {noun} is reached clearly less than its share of "
                      "residents.")
     over = shown[shown["flag"] == "over"]
     if len(over):
-        most = over.loc[over["gap_pp"].idxmax()]
-        parts.append(f"The most over-represented is {most['label']}: {pct(most['engaged_share'])} against "
-                     f"{pct(most['population_share'])} ({gap_words(most['gap_pp'])}).")
+        most = extreme(over, "gap_pp", gap_words, lowest=False)
+        which = "The most over-represented is" if len(most) == 1 else "The most over-represented, tied, are"
+        parts.append(f"{which} {_category_gaps(most)}.")
     withheld = int(rows["suppressed"].sum())
     if withheld:
         parts.append(f"{plural(withheld, 'category is', 'categories are')} hidden (*) to protect privacy.")
