@@ -67,8 +67,8 @@ with dimension_column:
                                     omit_default=True)
 
 question = cache.call(questions.question, here.path, scope=here.scope, key=screen, dimension=dimension, access=here.access)
-st.title(f"{question.title}: {name}")
-st.subheader(question.ask)
+st.title(f"{widgets.escape_markdown(question.title)}: {widgets.escape_markdown(name)}")
+st.subheader(widgets.escape_markdown(question.ask))
 figure = question.figure
 figure.update_layout(font=dict(size=PROJECTOR_FONT), height=PROJECTOR_HEIGHT, margin=dict(b=30))
 figure.update_xaxes(automargin=True)
@@ -76,7 +76,7 @@ widgets.chart(figure, key=f"workshop_chart_{screen}", download_name=f"{question.
 for sentence in question.sentences:
     widgets.sentence(sentence)
 if question.caption:
-    st.caption(question.caption)
+    st.caption(widgets.escape_markdown(question.caption))
 with st.expander("Numbers behind the chart"):
     for table in question.tables:
         st.markdown(f"**{widgets.escape_markdown(table.title)}**")
@@ -85,9 +85,11 @@ with st.expander("Numbers behind the chart"):
 st.divider()
 st.markdown("**Take it away: the place pack**")
 st.caption(
-    f"Every question above for {name} (period and filters as chosen), with the methods and data sources. "
+    f"Every question above for {widgets.escape_markdown(name)} (period and filters as chosen), "
+    "with the methods and data sources. "
     "The pack uses publication mode: counts of 1 to "
-    f"{threshold} people are shown as *, small changes are made to other counts to protect privacy as on "
+    f"{widgets.escape_markdown(threshold)} people are shown as \\*, small changes are made to other "
+    "counts to protect privacy as on "
     "the screen, then they are rounded to the nearest 5 and shares are worked out from the rounded "
     "counts, so figures can differ slightly from the screen."
 )

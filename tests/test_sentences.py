@@ -201,3 +201,28 @@ def test_reach_gaps_name_the_tied_largest_shortfall_and_say_when_none_is_short()
     none_short = reach.reach_gaps("Toyshire", _reach_rows([0.1, 0.1, 0.8], [0.1, 0.1, 0.8], ["ok"] * 3))
     assert "no category of ethnic group is reached clearly less than its share" in none_short
     assert "largest" not in none_short
+
+
+# ---------- hidden counts stay visible as hidden ("*") once rendered as Markdown
+
+
+def test_a_hidden_count_in_the_data_quality_box_renders_as_hidden_not_as_a_bullet():
+    """The Overview's data-quality box is a Markdown list of quality_warnings, each escaped
+    (app_pages/overview.py): the hidden count '*' must reach the reader as '*', never become a
+    nested bullet that swallows it."""
+    from markdown_it import MarkdownIt
+
+    from wpc.ui.widgets import escape_markdown
+
+    q = {"unknown_by_field": [{"field": "home_area", "label": "Home area", "unknown": "*",
+                               "share_unknown": None},
+                              {"field": "sex", "label": "Sex", "unknown": 40, "share_unknown": 0.2}],
+         "invalid_postcodes": "*", "unmapped_postcodes": 3, "activities_without_equality_monitoring": 0,
+         "headcount_mismatches": 0, "return_mismatches": 0, "returns_ignored": 0}
+    warnings = quality.quality_warnings(q)
+    assert warnings[1] == "A few (*) postcodes were invalid; those people have no known home area."
+    html = MarkdownIt("commonmark").render("\n".join(f"- {escape_markdown(w)}" for w in warnings))
+    assert html.count("<ul>") == 1 and html.count("<li>") == len(warnings) == 3
+    assert "<li>A few (*) postcodes were invalid; those people have no known home area.</li>" in html
+    assert "<li>Sex: unknown for 40 participant rows (20.0%)" in html
+

@@ -9,6 +9,7 @@ import datetime as dt
 import duckdb
 import pytest
 
+from tests.app.access_checks import unescape
 from tests.engagement_rows import build_toy_db, write
 from wpc.ui.widgets import escape_markdown
 
@@ -88,7 +89,7 @@ def test_search_counts_highlights_and_themes_match_an_independent_count(app_at, 
     shown = result_cards(at)
     assert len(shown) == 20
     assert all("<mark>appointment" in card.lower() for card in shown)  # "appointment" or "appointments"
-    assert any(f"Showing the best 20 of {expected}." in c.value for c in at.caption)
+    assert any(f"Showing the best 20 of {expected}." in unescape(c.value) for c in at.caption)
     counted = table(at, "Theme").set_index("Theme")["Insights"].to_dict()
     assert counted == themes
     assert at.get("download_button")[0].label == f"Download these {expected} insights (CSV)"
@@ -241,7 +242,7 @@ def test_an_insight_uploaded_on_the_upload_page_is_found_at_once(app_at, writabl
     at.file_uploader(key="upload_file").set_value(("insights.csv", insights.encode(), "text/csv"))
     at.run()
     at.button(key="upload_confirm").click().run()
-    assert "1 rows stored, 0 quarantined" in at.success[0].value
+    assert "1 rows stored, 0 quarantined" in unescape(at.success[0].value)
     at.switch_page(PAGE).run()
     assert not at.exception
     assert escape_markdown(

@@ -3,6 +3,7 @@ URL, the place switch going through the sidebar's own place choice, the pack dow
 
 from __future__ import annotations
 
+from tests.app.access_checks import unescape
 from wpc.views import workshop as questions
 
 WORKSHOP = "app_pages/workshop.py"
@@ -18,7 +19,7 @@ def open_workshop(app_at, db_path, **params):
 
 
 def titles(at) -> list[str]:
-    return [t.value for t in at.title]
+    return [unescape(t.value) for t in at.title]
 
 
 def test_screens_step_forward_and_back_with_the_screen_in_the_url(app_at, demo_db):
@@ -42,7 +43,7 @@ def test_every_screen_has_a_chart_its_sentence_and_its_numbers(app_at, demo_db):
         assert not at.exception
         title, ask = questions.QUESTIONS[key]
         assert titles(at)[0].startswith(title)
-        assert at.subheader[0].value == ask
+        assert unescape(at.subheader[0].value) == ask
         assert len(at.get("plotly_chart")) == 1
         assert at.get("arrow_data_frame") or at.get("dataframe")
     # the speaker's line on the coverage screen

@@ -15,7 +15,8 @@ from wpc.access import Access
 from wpc.measures.scope import Scope
 from wpc.views import charts
 from wpc.views.compare import extreme
-from wpc.views.format import activity_count, count, counted, listed, lower_first, number, pct, verb
+from wpc.views.format import (SUPPRESSED, activity_count, count, counted, listed, lower_first, number, pct,
+                              verb)
 from wpc.views.parts import Metric, Table, limit
 
 # Fields whose unknowns leave people out of a reach dimension; inclusion groups are left out
@@ -99,13 +100,14 @@ def quality_warnings(quality: dict, limit: float = QUALITY_LIMIT) -> list[str]:
             continue
         effect = ("they cannot count towards Core20 reach, coverage or rates" if row["field"] == "home_area"
                   else "they are left out of that dimension's shares")
-        warnings.append(f"{row['label']}: unknown for {count(row['unknown'])} participant rows "
+        rows = "a few (*)" if row["unknown"] == SUPPRESSED else count(row["unknown"])
+        warnings.append(f"{row['label']}: unknown for {rows} participant rows "
                         f"({pct(share)}); {effect}.")
     for postcodes, what in ((quality["invalid_postcodes"], "invalid"),
                             (quality["unmapped_postcodes"], "not found in the lookup")):
         if postcodes not in (0, None):
-            warnings.append(f"{count(postcodes)} postcodes were {what}; those people have no known home "
-                            "area.")
+            how_many = "A few (*)" if postcodes == SUPPRESSED else number(postcodes)
+            warnings.append(f"{how_many} postcodes were {what}; those people have no known home area.")
     if quality["activities_without_equality_monitoring"]:
         warnings.append(f"{activity_count(quality['activities_without_equality_monitoring'])} without equality "
                         "monitoring: their participants are unknown on every dimension.")
