@@ -226,3 +226,85 @@ def test_a_hidden_count_in_the_data_quality_box_renders_as_hidden_not_as_a_bulle
     assert "<li>A few (*) postcodes were invalid; those people have no known home area.</li>" in html
     assert "<li>Sex: unknown for 40 participant rows (20.0%)" in html
 
+
+# ---------- honest trends: part quarters said, thin quarters not plotted, change judged against chance
+
+
+def _trend(*quarters):
+    """measures.reach_trend rows from (first day, engaged, known, partial, covered from, covered to)."""
+    import datetime as dt
+
+    rows = []
+    for day, engaged, known, partial, start, end in quarters:
+        share = None if engaged == "*" or not known else engaged / known
+        rows.append({"quarter": dt.date.fromisoformat(day), "dimension": "imd_quintile", "category": "1",
+                     "label": "Core20", "engaged": engaged, "engaged_share": share,
+                     "ci_low": None if share is None else max(share - 0.05, 0),
+                     "ci_high": None if share is None else min(share + 0.05, 1), "population_share": 0.2,
+                     "gap_pp": None if share is None else 100 * (share - 0.2), "ratio": None, "flag": "ok",
+                     "suppressed": engaged == "*", "known": known, "partial": partial,
+                     "covered_from": dt.date.fromisoformat(start), "covered_to": dt.date.fromisoformat(end)})
+    return pd.DataFrame(rows)
+
+
+# the issue's case: a part first quarter (from 6 Dec), an empty quarter, then two full ones
+ISSUE_TREND = _trend(("2025-10-01", 3, 12, True, "2025-12-06", "2025-12-31"),
+                     ("2026-01-01", 0, 0, False, "2026-01-01", "2026-03-31"),
+                     ("2026-04-01", 20, 100, False, "2026-04-01", "2026-06-30"),
+                     ("2026-07-01", 40, 100, False, "2026-07-01", "2026-09-30"))
+
+
+def test_a_quarter_below_the_minimum_is_a_gap_with_its_reason_and_a_part_quarter_is_marked():
+    rows = reach.trend_rows(ISSUE_TREND, "home area")
+    assert list(rows["engaged_share"].isna()) == [False, True, False, False]  # 0 of 0 is not 0.0%
+    assert rows["gap"].tolist() == ["", "fewer than 10 participants with a known home area", "", ""]
+    assert rows["note"].iloc[0] == "part quarter: 6–31 Dec 2025"
+    thin = reach.trend_rows(_trend(("2026-01-01", 2, 9, False, "2026-01-01", "2026-03-31")), "home area")
+    assert thin["engaged_share"].isna().all() and thin["ci_low"].isna().all()  # 9 known: below 10
+    hidden = reach.trend_rows(_trend(("2026-01-01", "*", 50, False, "2026-01-01", "2026-03-31")))
+    assert hidden["gap"].iloc[0] == "hidden (*) to protect privacy"
+    table = reach.trend_display(rows)
+    assert table["Note"].tolist() == ["Part quarter: 6–31 Dec 2025",
+                                      "Not plotted: fewer than 10 participants with a known home area",
+                                      "", ""]
+
+
+def test_the_trend_sentence_names_the_part_quarter_the_gap_and_judges_the_change_with_newcombe():
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    words = reach.reach_trend("Toyshire", "Core20", reach.trend_rows(ISSUE_TREND, "home area"))
+    # first plotted is the part quarter (3 of 12 = 25.0%), last 40 of 100; 0 of 0 is never the start
+    assert words.startswith("Core20: 25.0% of participants in Toyshire in Oct–Dec 2025 (part quarter: "
+                            "6–31 Dec 2025), 40.0% in Jul–Sep 2026; residents: 20.0%.")
+    low, high = confint_proportions_2indep(40, 100, 3, 12, method="newcomb")
+    assert low < 0 < high
+    assert (f"a rise of 15.0 points: it could be chance (95% interval of the change {100 * low:.1f} to "
+            f"{100 * high:.1f} points)") in words
+    assert "Not plotted, fewer than 10 participants with a known home area: Jan–Mar 2026." in words
+
+
+def test_a_change_beyond_chance_is_said_so():
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    trend = _trend(("2026-01-01", 20, 200, False, "2026-01-01", "2026-03-31"),
+                   ("2026-04-01", 60, 200, False, "2026-04-01", "2026-06-30"))
+    words = reach.reach_trend("Toyshire", "Core20", reach.trend_rows(trend))
+    low, high = confint_proportions_2indep(60, 200, 20, 200, method="newcomb")
+    assert low > 0
+    assert words == ("Core20: 10.0% of participants in Toyshire in Jan–Mar 2026, 30.0% in Apr–Jun 2026; "
+                     "residents: 20.0%. From the first to the last quarter plotted that is a rise of 20.0 "
+                     f"points: beyond chance (95% interval of the change {100 * low:.1f} to {100 * high:.1f} "
+                     "points).")
+
+
+def test_the_trend_chart_draws_part_quarters_hollow_and_writes_why_a_quarter_is_a_gap():
+    from wpc.views import charts
+
+    fig = charts.reach_trend_chart(reach.trend_rows(ISSUE_TREND, "home area"), "Core20")
+    share = fig.data[0]
+    assert list(share.y) == [25.0, None, 20.0, 40.0]
+    assert list(share.marker.symbol) == ["circle-open", "circle", "circle", "circle"]
+    assert "part quarter: 6–31 Dec 2025" in share.customdata[0]
+    assert any(t.name.startswith("Part quarter (hollow)") for t in fig.data)
+    (gap,) = fig.layout.annotations
+    assert gap.x == "Jan–Mar 2026" and "fewer than 10" in gap.text

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from wpc import measures, vocab
+from wpc.measures import stats
 from wpc.measures.scope import Scope
 from wpc.views import charts
 from wpc.views.compare import extreme, names
@@ -85,6 +86,7 @@ def trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str, category
     if rows.empty:
         return ReachTrend(True, None, "", None)
     label = categories(measures.reach(con, scope, dimension, disclosure)).get(category, category)
+    rows = trend_rows(rows, DIMENSION_NOUNS.get(dimension, "answer"))
     table = trend_display(rows)
     return ReachTrend(
         False, charts.reach_trend_chart(rows, label), reach_trend(resolved.name, label, rows),
@@ -160,10 +162,60 @@ def focus_category(reach_rows: pd.DataFrame) -> str:
     return str(categories["category"].iloc[0])
 
 
+# docs/methods.md section 2, Reach by quarter: a quarter's share is plotted only when at least
+# this many participants have a known answer, so one or two people cannot swing the line.
+TREND_MIN_KNOWN = 10
+
+
+def part_quarter(row) -> str:
+    """'part quarter: 7–31 Dec 2025' for a quarter the period or the data cover only partly."""
+    start, end = pd.Timestamp(row["covered_from"]), pd.Timestamp(row["covered_to"])
+    if start.month == end.month:
+        days = f"{start.day}–{end.day} {end:%b %Y}"
+    else:
+        days = f"{start.day} {start:%b}–{end.day} {end:%b %Y}"
+    return f"part quarter: {days}"
+
+
+def trend_rows(trend: pd.DataFrame, noun: str = "answer", minimum: int = TREND_MIN_KNOWN) -> pd.DataFrame:
+    """measures.reach_trend rows made honest to plot (pure): a quarter with fewer than `minimum`
+    participants with a known answer keeps its counts but loses its share and interval, and
+    every quarter gets a `gap` (why it is not plotted, '' if it is) and a `note` for the table
+    (the gap and whether it is a part quarter)."""
+    rows = trend.copy()
+    gaps, notes = [], []
+    for i, row in rows.iterrows():
+        known = row.get("known")
+        too_few = known is not None and known != SUPPRESSED and not pd.isna(known) and int(known) < minimum
+        gap = ""
+        if row["suppressed"] or row["engaged"] == SUPPRESSED or known == SUPPRESSED:
+            gap = "hidden (*) to protect privacy"
+        elif too_few:
+            gap = f"fewer than {minimum} participants with a known {noun}"
+        elif pd.isna(row["engaged_share"]):
+            gap = "too few participants to show a share"
+        if too_few:
+            rows.loc[i, ["engaged_share", "ci_low", "ci_high", "gap_pp", "ratio", "flag"]] = None
+        note = [f"not plotted: {gap}"] if gap else []
+        if bool(row.get("partial", False)):
+            note.append(part_quarter(row))
+        gaps.append(gap)
+        notes.append("; ".join(note))
+    rows["gap"] = gaps
+    rows["note"] = notes
+    rows["engaged_share"] = pd.to_numeric(rows["engaged_share"], errors="coerce")
+    return rows
+
+
 def trend_display(trend: pd.DataFrame) -> pd.DataFrame:
-    """measures.reach_trend rows as a table, one row per quarter."""
+    """trend_rows as a table, one row per quarter, with why a quarter is a gap or a part."""
     table = reach_display(trend).drop(columns=["Category"])
     table.insert(0, "Quarter", [quarter(q) for q in trend["quarter"]])
+    if "known" in trend:
+        table.insert(2, "With a known answer", [k if k == SUPPRESSED or k is None or pd.isna(k) else int(k)
+                                                for k in trend["known"]])
+    if "note" in trend:
+        table["Note"] = [note[0].upper() + note[1:] if note else "" for note in trend["note"]]
     return table
 
 
@@ -260,17 +312,56 @@ def reach_unknown(reach_rows) -> str:
     return f"{count(row['engaged'])} participants ({pct(row['engaged_share'])} of all) {what}; {effect}."
 
 
+def trend_change(first, last):
+    """Newcombe's 95% interval (stats.newcombe_difference) for the change from the `first`
+    quarter's share to the `last` one's, from their counts; None when a count is not known."""
+    counts = []
+    for row in (last, first):
+        known = row.get("known")
+        if known is None or known == SUPPRESSED or pd.isna(known) or row["engaged"] == SUPPRESSED:
+            return None
+        counts += [min(int(row["engaged"]), int(known)), int(known)]
+    return stats.newcombe_difference(*counts)
+
+
+def _quarter_named(row) -> str:
+    """'Oct–Dec 2025 (part quarter: 7–31 Dec 2025)' or 'Jan–Mar 2026'."""
+    note = part_quarter(row) if bool(row.get("partial", False)) else ""
+    return f"{quarter(row['quarter'])} ({note})" if note else quarter(row["quarter"])
+
+
 def reach_trend(scope_name: str, category_label: str, trend) -> str:
-    """How one category's share of participants moved between the first and last quarter shown."""
+    """How one category's share of participants moved between the first and last quarter
+    plotted (`trend_rows`), whether that change is beyond chance (Newcombe's interval), and
+    which quarters are part quarters or gaps."""
     shown = trend[trend["engaged_share"].notna()]
+    gaps = trend[trend["engaged_share"].isna()]
+    gap_words = ""
+    for reason, quarters in gaps.groupby(gaps.get("gap", pd.Series("", index=gaps.index)), sort=False):
+        gap_words += (f" Not plotted, {reason or 'no share'}: "
+                      f"{listed([quarter(q) for q in quarters['quarter']])}.")
     if shown.empty:
-        return f"No quarter has enough participants in {scope_name} to show {category_label} safely."
+        return (f"No quarter has enough participants in {scope_name} to show {category_label} safely."
+                f"{gap_words}")
     last = shown.iloc[-1]
-    residents = "" if pd.isna(last["population_share"]) else f" (residents: {pct(last['population_share'])})"
+    residents = "" if pd.isna(last["population_share"]) else f"; residents: {pct(last['population_share'])}"
     if len(shown) == 1:
-        return (f"In {quarter(last['quarter'])}, {pct(last['engaged_share'])} of participants in "
-                f"{scope_name} were {category_label}{residents}; no other quarter can be shown.")
+        return (f"In {_quarter_named(last)}, {pct(last['engaged_share'])} of participants in "
+                f"{scope_name} were {category_label}{residents}; no other quarter can be plotted.{gap_words}")
     first = shown.iloc[0]
-    return (f"{category_label}: {pct(first['engaged_share'])} of participants in {scope_name} in "
-            f"{quarter(first['quarter'])}, {pct(last['engaged_share'])} in "
-            f"{quarter(last['quarter'])}{residents}.")
+    words = (f"{category_label}: {pct(first['engaged_share'])} of participants in {scope_name} in "
+             f"{_quarter_named(first)}, {pct(last['engaged_share'])} in {_quarter_named(last)}{residents}.")
+    change = trend_change(first, last)
+    if change is None:
+        words += (" Whether the change is beyond chance cannot be judged: the counts behind a share are not "
+                  "shown.")
+    else:
+        size = 100 * (last["engaged_share"] - first["engaged_share"])  # as the shares are written
+        moved = ("no change" if round(size, 1) == 0
+                 else f"a {'rise' if size > 0 else 'fall'} of {abs(size):.1f} points")
+        interval = (f"95% interval of the change {100 * change.ci_low:.1f} to {100 * change.ci_high:.1f} "
+                    "points")
+        verdict = ("beyond chance" if change.beyond_chance
+                   else "it could be chance")
+        words += f" From the first to the last quarter plotted that is {moved}: {verdict} ({interval})."
+    return words + gap_words
