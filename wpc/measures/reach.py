@@ -233,6 +233,7 @@ def derived_group_row(code: str, label: str, in_group: int, known: int, everyone
         low, high = (policy.share(float(x))
                      for x in stats.wilson_interval(min(cells.values[0], denominator), denominator))
     return {
+        "known": SUPPRESSED if hidden else denominator,  # for reach_trend only: not a column
         "dimension": "inclusion_group",
         "category": code,
         "label": label,
@@ -301,8 +302,11 @@ def _dimension_table(dimension, resolved, policy, rows: pd.DataFrame, population
         None if everyone_key is None else (count(in_group, code, "key_sum"), count(known, code, "key_sum"),
                                            everyone_key))
         for code in resolved.preset.derived_groups}
-    return pd.DataFrame([derived.get(row["category"], row) for row in table.to_dict("records")],
+    rows = pd.DataFrame([derived.get(row["category"], row) for row in table.to_dict("records")],
                         columns=REACH_COLUMNS)
+    # the named groups' shares are still of everyone; a derived group's are of its own known
+    rows.attrs = {**table.attrs, "known_by_group": {code: row["known"] for code, row in derived.items()}}
+    return rows
 def _cells(con, resolved: ResolvedScope, policy: Policy, dimension: str, scope_place, period=None) -> Cells:
     if not policy.on:
         return exact_cells(policy)
@@ -390,8 +394,8 @@ def reach_trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = "
     own table of the dimension's categories.
 
     Besides REACH_COLUMNS, each row has `known`: the protected number of participants with a
-    known value that the quarter's share is of ("*" when hidden; None for a PLUS group
-    counted from answers, whose number differs), and `covered_from`, `covered_to`, `partial`:
+    known value that the quarter's share is of ("*" when hidden; for the minimum count and the
+    test of change, never shown: docs/disclosure.md), and `covered_from`, `covered_to`, `partial`:
     the part of the quarter both the period chosen and the data cover (from the ICS's first
     held activity to its latest, and not after today), partial when that is not the whole
     quarter (docs/methods.md section 2, Reach by quarter)."""
@@ -403,7 +407,6 @@ def reach_trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = "
     shares = derived_population_shares(con, resolved, populations)
     wanted = ("plus_group", "plus_group_known", "sex", dimension)  # sex: everyone, with their keys
     dates = db.query(con, "queries/data_dates", preset=resolved.preset.id).iloc[0]
-    derived = dimension == "inclusion_group" and category in resolved.preset.derived_groups
     rows = []
     for quarter, group in counts[counts["dimension"].isin(wanted)].groupby("quarter", sort=True):
         if not (group["dimension"] == dimension).any():
@@ -415,7 +418,8 @@ def reach_trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = "
                                  shares, cells, also=category)
         row = table[table["category"] == category].iloc[0].to_dict()
         covered_from, covered_to = _covered(day, period.scope, resolved.today, dates)
-        rows.append({"quarter": day, **row, "known": None if derived else table.attrs.get("known"),
+        known = table.attrs.get("known_by_group", {}).get(category, table.attrs.get("known"))
+        rows.append({"quarter": day, **row, "known": known,
                      "covered_from": covered_from, "covered_to": covered_to,
                      "partial": covered_from > day or covered_to < _quarter_end(day)})
     return pd.DataFrame(rows, columns=["quarter", *REACH_COLUMNS, *TREND_COLUMNS])

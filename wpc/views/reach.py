@@ -208,12 +208,10 @@ def trend_rows(trend: pd.DataFrame, noun: str = "answer", minimum: int = TREND_M
 
 
 def trend_display(trend: pd.DataFrame) -> pd.DataFrame:
-    """trend_rows as a table, one row per quarter, with why a quarter is a gap or a part."""
+    """trend_rows as a table, one row per quarter, with why a quarter is a gap or a part. The
+    number each share is of is not shown (share denominators are not, docs/disclosure.md)."""
     table = reach_display(trend).drop(columns=["Category"])
     table.insert(0, "Quarter", [quarter(q) for q in trend["quarter"]])
-    if "known" in trend:
-        table.insert(2, "With a known answer", [k if k == SUPPRESSED or k is None or pd.isna(k) else int(k)
-                                                for k in trend["known"]])
     if "note" in trend:
         table["Note"] = [note[0].upper() + note[1:] if note else "" for note in trend["note"]]
     return table
