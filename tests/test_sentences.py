@@ -121,7 +121,8 @@ def _areas(rates, flags=None):
 
 def test_districts_zero_rates_are_the_lowest_and_ties_are_named():
     words = geography.district_sentence("Toyshire", _areas([0.0, 4.2, 0.0, 4.2], ["lower", "ok", "lower", "ok"]))
-    assert "from 0.0 in Area 0 and Area 2 (the lowest rate) to 4.2 in Area 1 and Area 3 (the highest)" in words
+    assert ("from 0.0 in Area 0 and Area 2 (the lowest rate) to 4.2 in Area 1 and Area 3 (the highest)"
+            in words)
     assert "2 districts are below the overall rate beyond chance" in words
     same = geography.district_sentence("Toyshire", _areas([3.0, 3.0]))
     assert "are 3.0 in every district whose rate can be shown" in same
@@ -152,7 +153,8 @@ def test_partner_types_tied_on_reach_and_on_activities():
     assert "highest Core20 share was at VCSE partners' activities (25.0% of 50 participants)" in words
     assert "lowest at NHS trust and Healthwatch partners' (10.0%)" in words
     ran = partners.activities_sentence("Toyshire", rows)
-    assert ran.startswith("NHS trust and VCSE partners ran the most of Toyshire's activities in this period, tied "
+    assert ran.startswith("NHS trust and VCSE partners ran the most of Toyshire's activities in this period, "
+                          "tied "
                           "at 5 activities each")
     level = partners.reach_sentence("Toyshire", _partner_rows([0.1, 0.1, 0.1], [1, 2, 3]))
     assert level.startswith("10.0% of every partner type's participants live in Core20 areas")
@@ -196,7 +198,8 @@ def test_reach_gaps_name_the_tied_largest_shortfall_and_say_when_none_is_short()
     rows = _reach_rows([0.05, 0.10, 0.85], [0.09, 0.14, 0.77], ["under", "under", "over"])
     words = reach.reach_gaps("Toyshire", rows)
     assert ("the largest shortfalls, tied, are Asian: 5.0% of participants against 9.0% of residents and "
-            "Black: 10.0% of participants against 14.0% of residents (4.0 points short each, beyond chance)") in words
+            "Black: 10.0% of participants against 14.0% of residents (4.0 points short each, beyond chance)"
+            ) in words
     assert "The most over-represented is White" in words
     none_short = reach.reach_gaps("Toyshire", _reach_rows([0.1, 0.1, 0.8], [0.1, 0.1, 0.8], ["ok"] * 3))
     assert "no category of ethnic group is reached clearly less than its share" in none_short
@@ -301,10 +304,12 @@ def test_the_trend_chart_draws_part_quarters_hollow_and_writes_why_a_quarter_is_
     from wpc.views import charts
 
     fig = charts.reach_trend_chart(reach.trend_rows(ISSUE_TREND, "home area"), "Core20")
-    share = fig.data[0]
-    assert list(share.y) == [25.0, None, 20.0, 40.0]
-    assert list(share.marker.symbol) == ["circle-open", "circle", "circle", "circle"]
-    assert "part quarter: 6–31 Dec 2025" in share.customdata[0]
-    assert any(t.name.startswith("Part quarter (hollow)") for t in fig.data)
+    line, full, part = fig.data[:3]
+    assert list(line.y) == [25.0, None, 20.0, 40.0] and line.connectgaps is False  # a gap, not 0.0%
+    assert (list(full.x), list(full.y), full.marker.symbol) == (["Apr–Jun 2026", "Jul–Sep 2026"],
+                                                              [20.0, 40.0], "circle")
+    assert (list(part.x), list(part.y), part.marker.symbol) == (["Oct–Dec 2025"], [25.0], "circle-open")
+    assert part.name.startswith("Part quarter (hollow)")
+    assert "part quarter: 6–31 Dec 2025" in part.customdata[0]
     (gap,) = fig.layout.annotations
     assert gap.x == "Jan–Mar 2026" and "fewer than 10" in gap.text

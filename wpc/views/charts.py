@@ -338,25 +338,29 @@ def reach_trend_chart(trend: pd.DataFrame, category_label: str, title: str | Non
     gaps = list(trend.get("gap", pd.Series("", index=trend.index)))
     notes = [f" ({note})" if note else "" for note in trend.get("note", pd.Series("", index=trend.index))]
     colour = FLAG_STYLES["over"][0]
-    fig = go.Figure(go.Scatter(
-        x=labels, y=share, mode="lines+markers", name=f"{category_label}: share of participants",
-        connectgaps=False, line=dict(color=colour, width=2),
-        marker=dict(size=11, color=colour, symbol=["circle-open" if p else "circle" for p in partial],
-                    line=dict(color=colour, width=2)),
+    name = f"{category_label}: share of participants"
+    fig = go.Figure(go.Scatter(  # the line and intervals; the markers are drawn by the traces below
+        x=labels, y=share, mode="lines", name=name, legendgroup="share", showlegend=False,
+        connectgaps=False, line=dict(color=colour, width=2), hoverinfo="skip",
         error_y=dict(type="data", symmetric=False, color=colour, thickness=1.5, width=5,
                      array=[None if s is None else _pp(h) - s
                             for h, s in zip(trend["ci_high"], share, strict=True)],
                      arrayminus=[None if s is None else s - _pp(lo)
                                  for lo, s in zip(trend["ci_low"], share, strict=True)]),
-        customdata=notes,
-        hovertemplate="%{x}: %{y:.1f}% of participants%{customdata}<extra></extra>",
     ))
-    if any(p and s is not None for p, s in zip(partial, share, strict=True)):
-        fig.add_trace(go.Scatter(  # a legend entry only: what a hollow marker means
-            x=[None], y=[None], mode="markers",
-            name="Part quarter (hollow): the period or data cover only part",
-            marker=dict(size=10, symbol="circle-open", color=colour, line=dict(color=colour, width=2)),
-            hoverinfo="skip"))
+    part_name = "Part quarter (hollow): the period or data cover only part"
+    for hollow, legend in ((False, name), (True, part_name)):
+        chosen = [i for i, (p, s) in enumerate(zip(partial, share, strict=True)) if p == hollow and s is not None]
+        if not chosen:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[labels[i] for i in chosen], y=[share[i] for i in chosen], mode="markers", name=legend,
+            legendgroup="share",
+            marker=dict(size=11, color=colour, symbol="circle-open" if hollow else "circle",
+                        line=dict(color=colour, width=2)),
+            customdata=[notes[i] for i in chosen],
+            hovertemplate="%{x}: %{y:.1f}% of participants%{customdata}<extra></extra>",
+        ))
     population = [_pp(v) for v in trend["population_share"]]
     if any(v is not None for v in population):
         fig.add_trace(go.Scatter(
