@@ -11,7 +11,7 @@ here = state.here()
 preset, place, access = here.preset, here.place, here.access
 label = insights.group_label(preset)
 
-st.title(f"Insight library: {here.name}")
+st.title(f"Insight library: {widgets.escape_markdown(here.name)}")
 st.caption(
     "What people have already told us, before anyone asks them again. Search finds words from the same "
     'stem ("appointment" finds "appointments") and works with no internet. The sidebar\'s ICS and place '
@@ -20,11 +20,13 @@ st.caption(
 try:
     index = cache.resource(insights.index, here.path, preset=preset.id)
 except insights.SearchUnavailable as exc:
-    st.error(str(exc))
+    st.error(widgets.escape_markdown(exc))
     st.stop()
 lib = insights.choices(index, preset, place, access)
 if lib.empty:
-    st.info(f"No insights have been uploaded for {preset.name} yet. Upload an insights file on the "
+    st.info(f"No insights have been uploaded for {widgets.escape_markdown(preset.name)} yet. "
+            "Upload an insights "
+            "file on the "
             "Upload and data quality page to build the library.", icon=":material/library_books:")
     st.stop()
 
@@ -64,16 +66,16 @@ else:
     for card in found.cards:
         with st.container(border=True):
             st.html(card)
-    st.caption(found.caption)
+    st.caption(widgets.escape_markdown(found.caption))
 state.url_page(f"Page (of {found.pages})", "page", found.page, found.pages)
 if found.ics_wide is not None and (found.ics_wide.total or text):
-    st.subheader(found.ics_wide.title)
+    st.subheader(widgets.escape_markdown(found.ics_wide.title))
     widgets.sentence(found.ics_wide.sentence)
     for card in found.ics_wide.cards:
         with st.container(border=True):
             st.html(card)
     if found.ics_wide.caption:
-        st.caption(found.ics_wide.caption)
+        st.caption(widgets.escape_markdown(found.ics_wide.caption))
 if found.downloads:
     widgets.csv_button(f"Download these {found.downloads:,} insights (CSV)", found.results,
                        "wpc-insights.csv", key="insights_csv")
@@ -104,7 +106,7 @@ with told_column:
         with st.container(border=True):
             st.html(card)
     if before.more:
-        st.caption(before.more)
+        st.caption(widgets.escape_markdown(before.more))
 with done_column:
     st.subheader("Activities in the last 12 months")
     if before.recent.empty:

@@ -9,7 +9,7 @@ from wpc.views import partners
 here = state.here()
 view = cache.call(partners.build, here.path, scope=here.scope)
 
-st.title(f"Partners: {view.name}")
+st.title(f"Partners: {widgets.escape_markdown(view.name)}")
 st.markdown(
     "Who runs our engagement, and whose engagement reaches the most deprived neighbourhoods? The strategies "
     "name the VCSE and Healthwatch as key partners. The sidebar's place, period and filters apply."
@@ -26,4 +26,4 @@ widgets.sentence(view.reach_sentence)
 widgets.chart(view.reach_chart, key="partners_reach")
 with st.expander("Numbers behind the charts, with cost per Core20 participant", expanded=True):
     widgets.show_table(view.table, key="partners_table")
-st.caption(view.note)
+st.caption(widgets.escape_markdown(view.note))

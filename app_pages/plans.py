@@ -11,7 +11,7 @@ from wpc.views import plans
 here = state.here()
 view = cache.call(plans.build, here.path, scope=here.scope, access=here.access)
 
-st.title(f"Plans: {view.name}")
+st.title(f"Plans: {widgets.escape_markdown(view.name)}")
 st.markdown(
     "Before anyone is asked again: for each planned activity, who else is asking the same people around the "
     "same time, which neighbourhoods are already asked often, what people have already told us, and which of "
@@ -29,13 +29,14 @@ for number, plan in enumerate(view.checks):
     with st.expander(widgets.escape_markdown(plan.title), expanded=number == 0):
         st.caption(widgets.escape_markdown(plan.facts))
         if plan.warning:
-            st.warning(plan.warning, icon=":material/event_busy:")
+            st.warning(widgets.escape_markdown(plan.warning), icon=":material/event_busy:")
         widgets.metrics(plan.metrics)
         st.markdown("**Overlapping activities**")
         widgets.sentence(plan.overlap_sentence)
         if not plan.overlaps.empty:
             widgets.show_table(plan.overlaps, key=f"plan_{number}_overlaps")
-        st.markdown(f"**Fatigue: neighbourhoods over-asked in the {view.window_days} days to its start**")
+        st.markdown("**Fatigue: neighbourhoods over-asked in the "
+                    f"{widgets.escape_markdown(view.window_days)} days to its start**")
         widgets.sentence(plan.fatigue_sentence)
         if not plan.fatigue.empty:
             widgets.show_table(plan.fatigue, key=f"plan_{number}_fatigue")

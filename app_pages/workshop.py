@@ -4,61 +4,22 @@ presentation clicker's keys press too (PageDown/PageUp and the arrow keys), stop
 screen with a mark that it is the end; a place switch on the page, and the place pack (PowerPoint
 or PDF) to take away.
 
-The sidebar is hidden on this page only (CSS injected here), but it still runs: the place
+The sidebar is hidden on this page only (wpc.ui.style.workshop), but it still runs: the place
 switch below writes to the sidebar's own place choice, so the scope, and any limit on the
 places a user may see, comes from the frame exactly as on every other page.
 """
 
 import streamlit as st
 
-from wpc.ui import cache, state, widgets
+from wpc.ui import cache, state, style, widgets
 from wpc.views import workshop as questions
 
-PROJECTOR_CSS = """
-<style>
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], [data-testid="stSidebarNav"] { display: none !important; }
-.stMainBlockContainer { max-width: 100%; padding-top: 2rem; }
-.stMainBlockContainer h1 { font-size: 2.6rem; line-height: 1.15; padding-bottom: 0.2rem; }
-.stMainBlockContainer h2 { font-size: 1.7rem; font-weight: 500; padding-top: 0; }
-.stMainBlockContainer [data-testid="stMarkdown"] p { font-size: 1.6rem; line-height: 1.45; }
-.stMainBlockContainer [data-testid="stExpander"] [data-testid="stMarkdown"] p { font-size: 1rem; }
-/* controls read from the back of a room at 1920x1080: 20 px, not Streamlit's 14 px */
-.stMainBlockContainer [data-testid="stWidgetLabel"] p, .stMainBlockContainer [data-testid="stSelectbox"] input,
-.stMainBlockContainer [data-testid="stBaseButton-secondary"] p,
-.stMainBlockContainer [data-testid="stBaseButton-secondary"] span { font-size: 1.25rem !important; }
-</style>
-"""
-# A clicker sends PageDown/PageUp (some send the arrow keys): each presses the Next or Previous
-# button, unless a person is typing or choosing in a field. Set once per browser tab; it does
-# nothing on other pages, which have no such buttons.
-CLICKER_SCRIPT = """
-<script>
-(() => {
-  const doc = window.parent?.document || document;
-  if (doc.__wpcClicker) return;
-  doc.__wpcClicker = true;
-  const keys = {PageDown: "next", ArrowRight: "next", ArrowDown: "next",
-                PageUp: "previous", ArrowLeft: "previous", ArrowUp: "previous"};
-  doc.addEventListener("keydown", (event) => {
-    const step = keys[event.key];
-    const target = event.target;
-    if (!step || event.altKey || event.ctrlKey || event.metaKey) return;
-    if (target.closest?.("input, textarea, select, [role='combobox'], [role='listbox'], [role='slider']")) return;
-    const button = doc.querySelector(`.st-key-workshop_${step} button`);
-    if (!button) return;
-    event.preventDefault();
-    if (!button.disabled) button.click();
-  });
-})();
-</script>
-"""
 PROJECTOR_FONT = 19
 PROJECTOR_HEIGHT = 470  # the chart, its sentence and the controls fit one 1080p screen
 KEYS = list(questions.QUESTIONS)
+SCREENS = len(KEYS)
 
-st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
-st.html(CLICKER_SCRIPT, unsafe_allow_javascript=True)
+style.workshop()
 
 here = state.here()
 preset, place, scope, path = here.preset, here.place, here.scope, here.path
@@ -100,8 +61,8 @@ with dimension_column:
                                     omit_default=True)
 
 question = cache.call(questions.question, here.path, scope=here.scope, key=screen, dimension=dimension, access=here.access)
-st.title(f"{question.title}: {name}")
-st.subheader(question.ask)
+st.title(f"{widgets.escape_markdown(question.title)}: {widgets.escape_markdown(name)}")
+st.subheader(widgets.escape_markdown(question.ask))
 figure = question.figure
 figure.update_layout(font=dict(size=PROJECTOR_FONT), height=PROJECTOR_HEIGHT, margin=dict(b=30))
 figure.update_xaxes(automargin=True)
@@ -109,9 +70,9 @@ widgets.chart(figure, key=f"workshop_chart_{screen}", download_name=f"{question.
 for sentence in question.sentences:
     widgets.sentence(sentence)
 if question.caption:
-    st.caption(question.caption)
+    st.caption(widgets.escape_markdown(question.caption))
 if last:
-    st.info(f"**End of the questions** ({len(KEYS)} of {len(KEYS)}). Previous, or PageUp on a clicker, goes back.",
+    st.info(f"End of the questions ({SCREENS} of {SCREENS}). Previous, or PageUp on a clicker, goes back.",
             icon=":material/flag:")
 with st.expander("Numbers behind the chart"):
     for table in question.tables:
@@ -121,9 +82,11 @@ with st.expander("Numbers behind the chart"):
 st.divider()
 st.markdown("**Take it away: the place pack**")
 st.caption(
-    f"Every question above for {name} (period and filters as chosen), with the methods and data sources. "
+    f"Every question above for {widgets.escape_markdown(name)} (period and filters as chosen), "
+    "with the methods and data sources. "
     "The pack uses publication mode: counts of 1 to "
-    f"{threshold} people are shown as *, small changes are made to other counts to protect privacy as on "
+    f"{widgets.escape_markdown(threshold)} people are shown as \\*, small changes are made to other "
+    "counts to protect privacy as on "
     "the screen, then they are rounded to the nearest 5 and shares are worked out from the rounded "
     "counts, so figures can differ slightly from the screen."
 )

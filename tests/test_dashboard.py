@@ -164,11 +164,13 @@ def test_share_intervals_draws_no_marker_for_a_withheld_share(toy):
 
 def test_trend_chart_leaves_a_gap_for_a_withheld_quarter(toy):
     trend = measure(toy, reach_trend, scope=NORTHTOWN, dimension="sex", category="female")
-    fig = figures.reach_trend_chart(trend, "Female")
+    fig = figures.reach_trend_chart(reach_view.trend_rows(trend, "sex"), "Female")
     share = fig.data[0]
-    assert list(share.x) == ["Apr–Jun 2025", "Jul–Sep 2025 *"]
+    assert list(share.x) == ["Apr–Jun 2025", "Jul–Sep 2025"]
     assert share_within(share.y[0], 20, 40, percent=True) and share.y[1] is None  # women 20 of 40
     assert share.connectgaps is False
+    (gap,) = fig.layout.annotations  # the withheld quarter says why it is a gap
+    assert gap.x == "Jul–Sep 2025" and "hidden (*)" in gap.text
 
 
 def test_rate_breaks_are_rounded_quartiles_of_the_positive_rates():
@@ -269,7 +271,8 @@ def test_every_mark_and_axis_text_in_the_dashboard_charts_has_enough_contrast(to
     trend = measure(toy, reach_trend, scope=NORTHTOWN, dimension="sex", category="female")
     places = measure(toy, core20_view.by_place, scope=TOYSHIRE)
     areas = measure(toy, coverage_view.map_rows, scope=NORTHTOWN)
-    charts = [figures.share_intervals(rows), figures.reach_trend_chart(trend, "Female"),
+    charts = [figures.share_intervals(rows),
+              figures.reach_trend_chart(reach_view.trend_rows(trend), "Female"),
               figures.share_intervals(places, label_column="area"), figures.lsoa_rate_map(areas, 7)]
     for fig in charts:
         for colour in colours_in(fig) - {"WHITE"}:

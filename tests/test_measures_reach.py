@@ -7,6 +7,8 @@ Elsewhere (outside the ICS) 011 (d1), 012 (d7). Everyone is White British in the
 sex and disability split half and half; 10% are carers.
 """
 
+import datetime as dt
+
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
@@ -189,6 +191,24 @@ def test_reach_trend_by_quarter(toy):
     april, july = trend.to_dict("records")
     assert april["engaged"] == 20 and april["engaged_share"] == pytest.approx(20 / 30)
     assert july["engaged"] == 8 and july["engaged_share"] == pytest.approx(8 / 8)
+    # what each share is of, and the part of each quarter the data cover (from the first held
+    # activity of the ICS to its latest)
+    assert (april["known"], july["known"]) == (30, 8)
+    first, latest = toy_activity_dates(toy)
+    assert (april["covered_from"], april["covered_to"]) == (max(first, dt.date(2025, 4, 1)),
+                                                            dt.date(2025, 6, 30))
+    assert april["partial"] == (first > dt.date(2025, 4, 1))
+    assert july["covered_to"] == min(latest, dt.date(2025, 9, 30))
+    assert july["partial"] == (latest < dt.date(2025, 9, 30))
+
+
+def toy_activity_dates(toy) -> tuple:
+    """The first and latest start dates of the toy ICS's held activities, read directly."""
+    def dates(con):
+        return con.execute("select min(start_date), max(start_date) from activities where preset = 'toy' "
+                           "and coalesce(status, 'held') = 'held'").fetchone()
+
+    return measure(toy, dates)
 
 
 def test_a_period_restricts_activities_by_start_date(toy):

@@ -18,6 +18,7 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 from typer.testing import CliRunner
 
+from tests.app.access_checks import unescape
 from tests.dashboard_data import N1, N2, N3, N4, N5, N6, fill
 from tests.engagement_rows import build_toy_db, measure, write
 from tests.perturbation import share_within
@@ -46,7 +47,7 @@ def open_page(app_at, db_path, page: str, **params):
 
 
 def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {unescape(m.label): unescape(m.value) for m in at.metric}
 
 
 # Streamlit gives read-only tables no key in AppTest, so each table is known by its columns.
@@ -89,7 +90,7 @@ def pct(share: float) -> str:
 
 
 def markdown(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return unescape("\n".join(m.value for m in at.markdown))
 
 
 # ---------- hand-made Toyshire
@@ -131,7 +132,7 @@ def test_overview_of_toyshire(app_at, toy):
     assert places.loc["Northtown", "Flag"] == (
         "Below residents' share" if upper < 3700 / 7000 else "Within chance of residents' share")
     assert f"In Toyshire, {shown['Core20 reach']} of participants whose home is known live" in markdown(at)
-    assert "Home area (postcode or LSOA): unknown for" in at.warning[-1].value
+    assert "Home area (postcode or LSOA): unknown for" in unescape(at.warning[-1].value)
     assert any("small changes are made" in c.value for c in at.sidebar.caption)
     drawn = chart(at, "overview_core20_places")
     assert list(drawn.layout.yaxis.categoryarray) == ["<b>Toyshire</b>", "Northtown", "Southtown"]

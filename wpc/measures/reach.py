@@ -17,7 +17,7 @@ import pandas as pd
 
 from wpc import db, vocab
 from wpc.measures import families, stats
-from wpc.measures.disclosure import Policy, Protected
+from wpc.measures.disclosure import SUPPRESSED, Policy, Protected
 from wpc.measures.plain import plain
 from wpc.measures.prepare import begin, resolved_scope
 from wpc.measures.scope import ResolvedScope, Scope
@@ -141,6 +141,8 @@ def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, in
     low, high = stats.wilson_interval(np.minimum(values, denominator), np.full(len(values), denominator))
 
     pop_total = sum(population.values()) if population else 0
+    # the protected number the shares are of, "*" when it is itself hidden
+    known_shown = SUPPRESSED if totals.suppressed[0] else denominator
     rows = []
     for i, code in enumerate(codes):
         withheld = bool(hidden[i]) or denominator <= 0
@@ -178,7 +180,9 @@ def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, in
         "ratio": None, "flag": None,
         "suppressed": unknown_hidden,
     })
-    return pd.DataFrame(rows, columns=REACH_COLUMNS)
+    table = pd.DataFrame(rows, columns=REACH_COLUMNS)
+    table.attrs["known"] = known_shown  # what the categories' shares are of, for reach_trend
+    return table
 
 
 def _num(value) -> float | None:
@@ -229,6 +233,7 @@ def derived_group_row(code: str, label: str, in_group: int, known: int, everyone
         low, high = (policy.share(float(x))
                      for x in stats.wilson_interval(min(cells.values[0], denominator), denominator))
     return {
+        "known": SUPPRESSED if hidden else denominator,  # for reach_trend only: not a column
         "dimension": "inclusion_group",
         "category": code,
         "label": label,
@@ -297,8 +302,11 @@ def _dimension_table(dimension, resolved, policy, rows: pd.DataFrame, population
         None if everyone_key is None else (count(in_group, code, "key_sum"), count(known, code, "key_sum"),
                                            everyone_key))
         for code in resolved.preset.derived_groups}
-    return pd.DataFrame([derived.get(row["category"], row) for row in table.to_dict("records")],
+    rows = pd.DataFrame([derived.get(row["category"], row) for row in table.to_dict("records")],
                         columns=REACH_COLUMNS)
+    # the named groups' shares are still of everyone; a derived group's are of its own known
+    rows.attrs = {**table.attrs, "known_by_group": {code: row["known"] for code, row in derived.items()}}
+    return rows
 def _cells(con, resolved: ResolvedScope, policy: Policy, dimension: str, scope_place, period=None) -> Cells:
     if not policy.on:
         return exact_cells(policy)
@@ -383,7 +391,14 @@ def reach_trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = "
                 category: str = "1", disclosure: str = "suppress") -> pd.DataFrame:
     """Reach on one category by quarter of activity start date (quarters starting Jan, Apr,
     Jul, Oct, so they are also NHS financial-year quarters). Each quarter is protected as its
-    own table of the dimension's categories."""
+    own table of the dimension's categories.
+
+    Besides REACH_COLUMNS, each row has `known`: the protected number of participants with a
+    known value that the quarter's share is of ("*" when hidden; for the minimum count and the
+    test of change, never shown: docs/disclosure.md), and `covered_from`, `covered_to`, `partial`:
+    the part of the quarter both the period chosen and the data cover (from the ICS's first
+    held activity to its latest, and not after today), partial when that is not the whole
+    quarter (docs/methods.md section 2, Reach by quarter)."""
     resolved, policy = begin(con, scope, disclosure, *_TABLES)
     categories_for(dimension)
     counts = _counts(con, by_quarter=True)
@@ -391,14 +406,40 @@ def reach_trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = "
     populations = _populations(con)
     shares = derived_population_shares(con, resolved, populations)
     wanted = ("plus_group", "plus_group_known", "sex", dimension)  # sex: everyone, with their keys
+    dates = db.query(con, "queries/data_dates", preset=resolved.preset.id).iloc[0]
     rows = []
     for quarter, group in counts[counts["dimension"].isin(wanted)].groupby("quarter", sort=True):
         if not (group["dimension"] == dimension).any():
             continue
         day = pd.Timestamp(quarter).date()
+        period = _quarter(con, resolved, day)
+        cells = _cells(con, period, policy, dimension, resolved.place)
         table = _dimension_table(dimension, resolved, policy, group, populations, int(everyone.get(quarter, 0)),
-                                 shares, _cells(con, _quarter(con, resolved, day), policy, dimension, resolved.place),
-                                 also=category)
+                                 shares, cells, also=category)
         row = table[table["category"] == category].iloc[0].to_dict()
-        rows.append({"quarter": day, **row})
-    return pd.DataFrame(rows, columns=["quarter", *REACH_COLUMNS])
+        covered_from, covered_to = _covered(day, period.scope, resolved.today, dates)
+        known = table.attrs.get("known_by_group", {}).get(category, table.attrs.get("known"))
+        rows.append({"quarter": day, **row, "known": known,
+                     "covered_from": covered_from, "covered_to": covered_to,
+                     "partial": covered_from > day or covered_to < _quarter_end(day)})
+    return pd.DataFrame(rows, columns=["quarter", *REACH_COLUMNS, *TREND_COLUMNS])
+
+
+TREND_COLUMNS = ["known", "covered_from", "covered_to", "partial"]
+
+
+def _quarter_end(start: dt.date) -> dt.date:
+    return (pd.Timestamp(start) + pd.offsets.QuarterEnd(0)).date()
+
+
+def _covered(start: dt.date, period: Scope, today: dt.date, dates) -> tuple[dt.date, dt.date]:
+    """The days of the quarter starting `start` that the period chosen (`period`: its dates
+    already within the quarter) and the ICS's data cover: from its first held activity to its
+    latest, and not after today."""
+    first = period.date_from or start
+    last = min(period.date_to or _quarter_end(start), today)
+    if dates["first_activity"] is not None and not pd.isna(dates["first_activity"]):
+        first = max(first, pd.Timestamp(dates["first_activity"]).date())
+    if dates["latest_activity"] is not None and not pd.isna(dates["latest_activity"]):
+        last = min(last, pd.Timestamp(dates["latest_activity"]).date())
+    return first, max(first, last)

@@ -127,9 +127,11 @@ def explained(figure, words: str, numbers: Table, chart_key: str, table_key: str
 
 
 def metrics(figures: tuple[Metric, ...] | list[Metric], columns=None) -> None:
-    """Headline figures side by side (in `columns` if given, one each)."""
+    """Headline figures side by side (in `columns` if given, one each), escaped: a hidden count
+    "*" shows as "*"."""
     for column, figure in zip(columns or st.columns(len(figures)), figures):
-        column.metric(figure.label, figure.value, help=figure.help)
+        column.metric(escape_markdown(figure.label), escape_markdown(figure.value),
+                      help=None if figure.help is None else escape_markdown(figure.help))
 
 
 def csv_button(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:

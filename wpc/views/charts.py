@@ -409,22 +409,39 @@ def share_bars(labels: list[str], shares: list[float | None], title: str | None 
 
 
 def reach_trend_chart(trend: pd.DataFrame, category_label: str, title: str | None = None) -> go.Figure:
-    """One category's share of participants by quarter, with 95% Wilson intervals, and the
-    residents' share as a dashed line. Withheld quarters are gaps (label ending ' *'), not zeros."""
-    labels = [f"{quarter_label(q)} *" if pd.isna(s) else quarter_label(q)
-              for q, s in zip(trend["quarter"], trend["engaged_share"], strict=True)]
+    """One category's share of participants by quarter (`reach.trend_rows`), with 95% Wilson
+    intervals, and the residents' share as a dashed line. A quarter not plotted is a gap (never
+    a zero) with its reason written at the foot of the chart; a part quarter is drawn hollow and
+    says so in its hover text and the legend."""
+    labels = [quarter_label(q) for q in trend["quarter"]]
     share = [_pp(v) for v in trend["engaged_share"]]
+    partial = [bool(p) for p in trend.get("partial", pd.Series(False, index=trend.index))]
+    gaps = list(trend.get("gap", pd.Series("", index=trend.index)))
+    notes = [f" ({note})" if note else "" for note in trend.get("note", pd.Series("", index=trend.index))]
     colour = FLAG_STYLES["over"][0]
-    fig = go.Figure(go.Scatter(
-        x=labels, y=share, mode="lines+markers", name=f"{category_label}: share of participants",
-        connectgaps=False, line=dict(color=colour, width=2), marker=dict(size=9, color=colour),
+    name = f"{category_label}: share of participants"
+    fig = go.Figure(go.Scatter(  # the line and intervals; the markers are drawn by the traces below
+        x=labels, y=share, mode="lines", name=name, legendgroup="share", showlegend=False,
+        connectgaps=False, line=dict(color=colour, width=2), hoverinfo="skip",
         error_y=dict(type="data", symmetric=False, color=colour, thickness=1.5, width=5,
                      array=[None if s is None else _pp(h) - s
                             for h, s in zip(trend["ci_high"], share, strict=True)],
                      arrayminus=[None if s is None else s - _pp(lo)
                                  for lo, s in zip(trend["ci_low"], share, strict=True)]),
-        hovertemplate="%{x}: %{y:.1f}% of participants<extra></extra>",
     ))
+    part_name = "Part quarter (hollow): the period or data cover only part"
+    for hollow, legend in ((False, name), (True, part_name)):
+        chosen = [i for i, (p, s) in enumerate(zip(partial, share, strict=True)) if p == hollow and s is not None]
+        if not chosen:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[labels[i] for i in chosen], y=[share[i] for i in chosen], mode="markers", name=legend,
+            legendgroup="share",
+            marker=dict(size=11, color=colour, symbol="circle-open" if hollow else "circle",
+                        line=dict(color=colour, width=2)),
+            customdata=[notes[i] for i in chosen],
+            hovertemplate="%{x}: %{y:.1f}% of participants%{customdata}<extra></extra>",
+        ))
     population = [_pp(v) for v in trend["population_share"]]
     if any(v is not None for v in population):
         fig.add_trace(go.Scatter(
@@ -433,11 +450,17 @@ def reach_trend_chart(trend: pd.DataFrame, category_label: str, title: str | Non
             hovertemplate="Residents: %{y:.1f}%<extra></extra>",
         ))
     highest = [v for v in (*[_pp(h) for h in trend["ci_high"]], *population) if v is not None]
-    fig.update_yaxes(title="Share of participants (%)", range=[0, max([*highest, 1.0]) * 1.1],
+    top = max([*highest, 1.0]) * 1.1
+    for label, gap in zip(labels, gaps, strict=True):
+        if gap:  # the reason a quarter is a gap, written where its marker would be
+            fig.add_annotation(x=label, y=top * 0.04, yanchor="bottom", text="Not plotted:<br>" + gap.replace(
+                " to protect", "<br>to protect").replace(" participants with", "<br>participants with"),
+                showarrow=False, font=dict(size=11, color="#333333"))
+    fig.update_yaxes(title="Share of participants (%)", range=[0, top],
                      gridcolor=GRID_COLOUR, ticksuffix="%")
     fig.update_xaxes(title="Quarter of activity start date", type="category")
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
-    return _layout(fig, title, height=360)
+    return _layout(fig, title, height=380)
 
 
 def rate_breaks(rates, classes: int = len(RATE_COLOURS)) -> list[float]:

@@ -15,7 +15,9 @@ from wpc.access import Access
 from wpc.measures.scope import Scope
 from wpc.presets import Preset
 from wpc.views import charts
+from wpc.views.compare import extreme, names
 from wpc.views.format import are, count, day, number, pct, plural
+from wpc.views.format import rate as rate_text
 from wpc.views.parts import Metric, Table, limit, records_name
 from wpc.views.reach import ONE_DECIMAL_COLUMNS
 
@@ -252,11 +254,15 @@ def neighbourhood_rates(scope_name: str, rates) -> str:
     shown = rates[rates["rate_per_1000"].notna()]
     if shown.empty:
         return f"No neighbourhood rate in {scope_name} can be shown for this period."
-    low = shown.loc[shown["rate_per_1000"].idxmin()]
-    high = shown.loc[shown["rate_per_1000"].idxmax()]
+    low = extreme(shown, "rate_per_1000", rate_text, lowest=True)
+    high = extreme(shown, "rate_per_1000", rate_text, lowest=False)
+    if len(low) == len(shown):
+        return (f"Across {plural(len(rates), 'neighbourhood')} (MSOAs), participants per 1,000 residents are "
+                f"{rate_text(low.iloc[0]['rate_per_1000'])} in every one whose rate can be shown.")
     return (f"Across {plural(len(rates), 'neighbourhood')} (MSOAs), participants per 1,000 residents "
-            f"range from {low['rate_per_1000']:.1f} in {low['area_name']} to "
-            f"{high['rate_per_1000']:.1f} in {high['area_name']}.")
+            f"range from {rate_text(low.iloc[0]['rate_per_1000'])} in {names(low, 'area_name', 'neighbourhood')} "
+            f"(the lowest rate) to {rate_text(high.iloc[0]['rate_per_1000'])} in "
+            f"{names(high, 'area_name', 'neighbourhood')} (the highest).")
 
 
 def fatigue_summary(scope_name: str, fatigue: dict) -> str:
