@@ -33,6 +33,7 @@ st.subheader("Engagement at a glance")
 for column, (figure, words) in zip(st.columns(len(view.glance)), view.glance):
     column.metric(figure.label, figure.value, help=figure.help)
     column.markdown(words)
+widgets.show_table(view.participants, key="overview_participants_table")
 for note in view.not_counted:
     st.info(widgets.escape_markdown(note), icon=":material/info:")
 

@@ -131,7 +131,7 @@ def test_overview_of_toyshire(app_at, toy):
     assert places.loc["Northtown", "Flag"] == (
         "Below residents' share" if upper < 3700 / 7000 else "Within chance of residents' share")
     assert f"In Toyshire, {shown['Core20 reach']} of participants whose home is known live" in markdown(at)
-    assert "Home area (postcode or LSOA): unknown for" in at.warning[-1].value
+    assert "participant rows with no usable home area" in at.warning[-1].value
     assert any("small changes are made" in c.value for c in at.sidebar.caption)
     drawn = chart(at, "overview_core20_places")
     assert list(drawn.layout.yaxis.categoryarray) == ["<b>Toyshire</b>", "Northtown", "Southtown"]
