@@ -109,8 +109,9 @@ def render_text(report: dict) -> str:
 
     f = report["fatigue"]
     out += ["", f"Fatigue (activities starting {f['window_start']} to {f['window_end']}; limit {f['limit']})",
-            (f"  Neighbourhoods (MSOAs) reached: {f['neighbourhoods_reached']}; at or above the limit: "
-            f"{f['neighbourhoods_high']}."),
+            (f"  Neighbourhoods (MSOAs) reached: {f['neighbourhoods_reached']}; over-asked (95% interval of "
+             f"participations per 1,000 residents wholly above {f['multiple']:g} x the ICS median of "
+             f"{rate(f['ics_median_rate'])}): {f['neighbourhoods_over_asked']}."),
             (f"  People asked {f['limit']}+ times: {count(f['repeat_participants'])} "
             f"(of {count(f['participants_with_ref'])} with a participant ref)."),
             f"  Overlapping activities (same place and target group): {len(f['overlaps'])}."]
