@@ -34,6 +34,7 @@ for column, (figure, words) in zip(st.columns(len(view.glance)), view.glance):
     widgets.metrics([figure], columns=[column])
     with column:
         widgets.sentence(words)
+widgets.show_table(view.participants, key="overview_participants_table")
 for note in view.not_counted:
     st.info(widgets.escape_markdown(note), icon=":material/info:")
 

@@ -46,6 +46,7 @@ widgets.sentence(view.fatigue_sentence)
 widgets.metrics(view.fatigue_metrics)
 if view.fatigue_warning:
     st.warning(widgets.escape_markdown(view.fatigue_warning), icon=":material/warning:")
+if not view.fatigue_neighbourhoods.empty:
     widgets.show_table(view.fatigue_neighbourhoods, key="coverage_fatigue_table")
 if not view.overlaps.empty:
     st.markdown("Activities in the same place aimed at the same group in the window:")

@@ -64,7 +64,9 @@ def test_core20_by_place_gives_the_ics_then_each_place(toy):
 def test_overview_headlines_for_the_ics(toy):
     view = measure(toy, overview.headlines, scope=TOYSHIRE, disclosure=OFF)
     # 60 living in Toyshire + 10 at A2 with no home area
-    assert view["participants"] == {"total": 70, "known_area": 60, "out_of_area": 0, "unknown_home": 10}
+    assert view["participants"] == {"total": 70, "known_area": 60, "out_of_area": 0, "unknown_home": 10,
+                                    "unknown_home_rows": 10, "unknown_home_returns": 0,
+                                    "unknown_home_headcount": 0}
     assert view["activities"] == 3
     # rungs 6, 3 and 7: two of three at co-design or co-production
     assert view["depth"] == {"activities": 3, "with_rung": 3, "co_production": 2, "share": pytest.approx(2 / 3)}
@@ -309,8 +311,8 @@ def test_core20_sentence_when_withheld_or_nobody():
 def test_headline_sentences_on_the_ics(toy):
     view = measure(toy, overview.headlines, scope=TOYSHIRE, disclosure=OFF)
     assert overview.participants_summary("Toyshire", view["participants"]) == (
-        "70 participants (one per person per activity): 60 live in Toyshire, 10 gave no usable home area and "
-        "0 live outside the ICS.")
+        "70 participants (one per person per activity): 60 live in Toyshire and 0 outside the ICS; the other "
+        "10 participants with no known home area are split by kind in the table below.")
     assert overview.involvement_depth("Toyshire", view["depth"]) == (
         "2 of Toyshire's 3 activities with a rung recorded (66.7%) were co-design or co-production, the top two "
         "rungs of the ladder of participation.")
@@ -323,9 +325,9 @@ def test_quality_warnings_name_fields_over_ten_percent_unknown(toy):
     warnings = quality_view.quality_warnings(measure(toy, overview.headlines, scope=TOYSHIRE, disclosure=OFF)["quality"])
     # 10 of 70 rows without a home area (14.3%); age, ethnicity, disability and carer never given;
     # sex unknown for 5 only (hidden, so never flagged); inclusion groups are not flagged
-    assert [w.split(":")[0] for w in warnings] == [
-        "Home area (postcode or LSOA)", "Age", "Ethnic group", "Disability", "Unpaid carer"]
-    assert "10 participant rows (14.3%)" in warnings[0]
+    assert warnings[0] == ("10 participant rows with no usable home area (14.3% of rows); they cannot count "
+                           "towards Core20 reach, coverage or rates.")
+    assert [w.split(":")[0] for w in warnings[1:]] == ["Age", "Ethnic group", "Disability", "Unpaid carer"]
 
 
 def test_reach_sentences(toy):
@@ -338,7 +340,8 @@ def test_reach_sentences(toy):
     imd = measure(toy, reach, scope=NORTHTOWN, dimension="imd_quintile", disclosure=OFF)
     # 10 of A2's participants gave no home area; the 5 in N6 and 8 in N5 are hidden
     assert reach_view.reach_unknown(imd) == (
-        "10 participants (18.2% of all) gave no usable home area; they are left out of the shares.")
+        "10 participants whose deprivation is unknown (18.2% of all): no known home area and no IMD quintile "
+        "from a return; they are left out of the shares.")
     assert reach_view.reach_gaps("Northtown", imd).startswith(
         "In Northtown, the largest shortfall is Most deprived 20% (Core20): 26.7% of participants against 52.9% "
         "of residents (26.2 points short, beyond chance).")

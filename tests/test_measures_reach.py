@@ -56,14 +56,18 @@ def test_participant_counts_for_a_place(toy):
     got = measure(toy, participants, scope=NORTHTOWN, **OFF)
     # living in Northtown: 20 + 10 (at N1) + 8 (at S1) = 38; at N1 with home unknown 6,
     # living outside the ICS 4; the 5 at N1 living in Southtown count in Southtown
-    assert got == {"total": 38 + 6 + 4, "known_area": 38, "out_of_area": 4, "unknown_home": 6}
+    # every unknown home here is an individual row (no returns or headcounts)
+    assert got == {"total": 38 + 6 + 4, "known_area": 38, "out_of_area": 4, "unknown_home": 6,
+                   "unknown_home_rows": 6, "unknown_home_returns": 0, "unknown_home_headcount": 0}
 
 
 def test_participant_counts_for_the_ics_and_the_other_place(toy):
     assert measure(toy, participants, scope=TOYSHIRE, **OFF) == {
-        "total": (20 + 10 + 5 + 8 + 12) + (6 + 3) + 4, "known_area": 55, "out_of_area": 4, "unknown_home": 9}
+        "total": (20 + 10 + 5 + 8 + 12) + (6 + 3) + 4, "known_area": 55, "out_of_area": 4, "unknown_home": 9,
+        "unknown_home_rows": 9, "unknown_home_returns": 0, "unknown_home_headcount": 0}
     assert measure(toy, participants, scope=Scope.parse("toy", "Southtown"), **OFF) == {
-        "total": 5 + 12 + 3, "known_area": 17, "out_of_area": 0, "unknown_home": 3}
+        "total": 5 + 12 + 3, "known_area": 17, "out_of_area": 0, "unknown_home": 3,
+        "unknown_home_rows": 3, "unknown_home_returns": 0, "unknown_home_headcount": 0}
 
 
 def test_core20_reach_for_a_place(toy):
@@ -247,4 +251,5 @@ def test_publication_mode_rounds_and_computes_shares_from_rounded_counts(toy):
     assert all(v == "*" or v % 5 == 0 for v in counts.values())
     assert counts["out_of_area"] == "*" and counts["unknown_home"] == "*"
     assert measure(toy, participants, scope=NORTHTOWN, disclosure="off") == {
-        "total": 48, "known_area": 38, "out_of_area": 4, "unknown_home": 6}
+        "total": 48, "known_area": 38, "out_of_area": 4, "unknown_home": 6,
+        "unknown_home_rows": 6, "unknown_home_returns": 0, "unknown_home_headcount": 0}

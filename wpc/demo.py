@@ -625,11 +625,30 @@ def _homes(rng, world: _World, place: str, method: str, n: int) -> np.ndarray:
     return rng.choice(len(lsoas), size=n, p=local / local.sum())
 
 
+REGULARS = 80  # per place
+REGULAR_NEIGHBOURHOODS = 3  # the neighbourhoods (MSOAs) of a place the regulars live in
+
+
+def _close_together(world: _World, place: str, size: int) -> np.ndarray:
+    """Homes (positions in world.lsoas) in a few neighbourhoods (MSOAs) of the place that anyone
+    reaches, as real regulars tend to live near each other. Drawn from a generator of their own
+    (seeded by the preset and place), so every other draw of the demo stays as it was."""
+    local = np.random.default_rng(zlib.crc32(f"{world.preset.id} {place} regulars".encode()))
+    lsoas = world.lsoas
+    candidates = (lsoas["place"] == place).to_numpy() & lsoas["reached"].to_numpy()
+    msoas = np.unique(lsoas["msoa21cd"].to_numpy()[candidates])
+    chosen = local.choice(msoas, size=min(REGULAR_NEIGHBOURHOODS, len(msoas)), replace=False)
+    near = np.flatnonzero(candidates & lsoas["msoa21cd"].isin(chosen).to_numpy())
+    return local.choice(near, size=size)
+
+
 def _regulars(rng, world: _World) -> dict[str, pd.DataFrame]:
-    """Per place, people who take part again and again (with a participant_ref)."""
+    """Per place, people who take part again and again (with a participant_ref), living close
+    together in a few neighbourhoods."""
     pools = {}
     for place in world.preset.place_names:
-        homes = _homes(rng, world, place, "citizens' panel", 80)
+        homes = _homes(rng, world, place, "citizens' panel", REGULARS)  # keeps the main generator's draws
+        homes = _close_together(world, place, len(homes))
         people = _people(rng, world, homes, "survey", "")
         people["ref"] = [
             f"{world.preset.id.upper()}-R{zlib.crc32(place.encode()) % 1000:03d}-{i:04d}"

@@ -33,7 +33,10 @@ REACH_COLUMNS = [
 ]
 
 
-PARTICIPANT_CELLS = {"total": "total", "known_area": "known", "out_of_area": "out", "unknown_home": "unknown_home"}
+PARTICIPANT_CELLS = {"total": ("total",), "known_area": ("known",), "out_of_area": ("out",),
+                     "unknown_home": ("unknown_home",), "unknown_home_rows": ("unknown_home", "individual"),
+                     "unknown_home_returns": ("unknown_home", "returns"),
+                     "unknown_home_headcount": ("unknown_home", "headcount")}
 # A reach table's protected counts: (categories with 'unknown' last, the denominator of the
 # shares of known values, everyone). See `family_cells`.
 Cells = Callable[[list[str], np.ndarray, int, int], tuple[Protected, Protected]]
@@ -41,12 +44,31 @@ Cells = Callable[[list[str], np.ndarray, int, int], tuple[Protected, Protected]]
 
 def participants(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
     """docs/methods.md section 1 counts: total, known_area (living in the scope), out_of_area (at the scope's
-    activities, living outside the ICS), and unknown_home (at the scope's activities, home unknown)."""
-    resolved, policy = begin(con, scope, disclosure, "int_scope_homes")
+    activities, living outside the ICS), and unknown_home (at the scope's activities, home unknown), with
+    unknown_home split by where the count came from: unknown_home_rows (individual rows with no usable
+    home area), unknown_home_returns (people in aggregated returns not placed in an LSOA) and
+    unknown_home_headcount (headcount-only activities)."""
+    resolved, policy = begin(con, scope, disclosure, "int_scope_homes", "int_scope_activities")
     row = db.query(con, "measures/participants_summary").iloc[0]
+    here = resolved.place
     keys = list(PARTICIPANT_CELLS)
-    shown = policy.cells(lambda: families.get(con, resolved, "area"),
-                         [(PARTICIPANT_CELLS[k], resolved.place) for k in keys], [int(row[k]) for k in keys]).shown()
+    exact = [int(row[k]) for k in keys]
+    cells = [(cell[0], here, *cell[1:]) for cell in (PARTICIPANT_CELLS[k] for k in keys)]
+    protected = policy.cells(lambda: families.get(con, resolved, "area"), cells, exact)
+    hidden = protected.suppressed.copy()
+    # the same people as data quality's rows with no home area and its headcount-only participants
+    hidden[keys.index("unknown_home_rows")] |= families.hidden_in(
+        con, resolved, policy, "quality", [("quality", here, "home_area")], [row["unknown_home_rows"]])[0]
+    hidden[keys.index("unknown_home_headcount")] |= families.hidden_in(
+        con, resolved, policy, "activities", [("source", here, "headcount")],
+        [row["unknown_home_headcount"]])[0]
+    # the split adds up to unknown_home: one hidden part alone could be worked out from the others
+    split = [keys.index(k) for k in ("unknown_home_rows", "unknown_home_returns", "unknown_home_headcount")]
+    if policy.on and hidden[split].sum() == 1:
+        others = [i for i in split if not hidden[i] and protected.values[i] > 0]
+        if others:
+            hidden[min(others, key=lambda i: protected.values[i])] = True
+    shown = Protected(values=protected.values, suppressed=hidden).shown()
     return dict(zip(keys, shown))
 
 

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from wpc import measures
 from wpc.access import Access
 from wpc.measures.scope import Scope
-from wpc.views import charts
+from wpc.views import charts, counts
 from wpc.views.compare import extreme
 from wpc.views.format import (SUPPRESSED, activity_count, count, counted, listed, lower_first, number, pct,
                               verb)
@@ -100,6 +100,9 @@ def quality_warnings(quality: dict, limit: float = QUALITY_LIMIT) -> list[str]:
             continue
         effect = ("they cannot count towards Core20 reach, coverage or rates" if row["field"] == "home_area"
                   else "they are left out of that dimension's shares")
+        if row["field"] == "home_area":  # the named count the Overview reconciles
+            warnings.append(f"{counts.ROWS_NO_HOME.says(row['unknown'])} ({pct(share)} of rows); {effect}.")
+            continue
         rows = "a few (*)" if row["unknown"] == SUPPRESSED else count(row["unknown"])
         warnings.append(f"{row['label']}: unknown for {rows} participant rows "
                         f"({pct(share)}); {effect}.")
@@ -107,7 +110,8 @@ def quality_warnings(quality: dict, limit: float = QUALITY_LIMIT) -> list[str]:
                             (quality["unmapped_postcodes"], "not found in the lookup")):
         if postcodes not in (0, None):
             how_many = "A few (*)" if postcodes == SUPPRESSED else number(postcodes)
-            warnings.append(f"{how_many} postcodes were {what}; those people have no known home area.")
+            warnings.append(f"{how_many} postcodes were {what}: counted among the participant rows "
+                            "with no usable home area.")
     if quality["activities_without_equality_monitoring"]:
         warnings.append(f"{activity_count(quality['activities_without_equality_monitoring'])} without equality "
                         "monitoring: their participants are unknown on every dimension.")

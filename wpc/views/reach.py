@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from wpc import measures, vocab
 from wpc.measures import stats
 from wpc.measures.scope import Scope
-from wpc.views import charts
+from wpc.views import charts, counts
 from wpc.views.compare import extreme, names
 from wpc.views.format import SUPPRESSED, count, gap_words, listed, pct, plural, quarter
 from wpc.views.parts import Metric, Table
@@ -69,7 +69,10 @@ def gaps(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = DEFAULT_
         heading=(f"{label}: participants against residents" if has_baseline(rows)
                  else f"{label}: share of participants"),
         chart=charts.share_intervals(rows),
-        unknown=(Metric("Unknown or not given", count(unknown["engaged"]),
+        unknown=(Metric(counts.DEPRIVATION_UNKNOWN.label, count(unknown["engaged"]),
+                        counts.DEPRIVATION_UNKNOWN.tooltip)
+                 if dimension == "imd_quintile" else
+                 Metric("Unknown or not given", count(unknown["engaged"]),
                         "Participants whose answer on this dimension is unknown: left out of the shares."),
                  Metric("Share of all participants", pct(unknown["share"]))),
         unknown_sentence=reach_unknown(rows), sentence=reach_gaps(resolved.name, rows),
@@ -299,12 +302,17 @@ def reach_unknown(reach_rows) -> str:
     row = reach_rows[reach_rows["category"] == "unknown"].iloc[0]
     if dimension == "inclusion_group":
         what, effect = f"named no {noun}", "each group's share is of all participants"
-    elif dimension == "imd_quintile":
-        what, effect = "gave no usable home area", "they are left out of the shares"
+    elif dimension == "imd_quintile":  # the named count (wpc.views.counts), not the home area unknown
+        what = "no known home area and no IMD quintile from a return"
+        effect = "they are left out of the shares"
     else:
         what, effect = f"did not give their {noun}", "they are left out of the shares"
     if row["engaged"] == 0:
         return f"Every participant's {noun} is known."
+    if dimension == "imd_quintile":
+        hidden = row["engaged"] == SUPPRESSED
+        share = "hidden to protect privacy" if hidden else f"{pct(row['engaged_share'])} of all"
+        return f"{counts.DEPRIVATION_UNKNOWN.says(row['engaged'])} ({share}): {what}; {effect}."
     if row["engaged"] == SUPPRESSED:
         return f"A few participants (*) {what}; {effect}."
     return f"{count(row['engaged'])} participants ({pct(row['engaged_share'])} of all) {what}; {effect}."
