@@ -223,10 +223,12 @@ def test_a_hidden_count_in_the_data_quality_box_renders_as_hidden_not_as_a_bulle
          "invalid_postcodes": "*", "unmapped_postcodes": 3, "activities_without_equality_monitoring": 0,
          "headcount_mismatches": 0, "return_mismatches": 0, "returns_ignored": 0}
     warnings = quality.quality_warnings(q)
-    assert warnings[1] == "A few (*) postcodes were invalid; those people have no known home area."
+    assert warnings[1] == ("A few (*) postcodes were invalid: counted among the participant rows with no usable "
+                           "home area.")
     html = MarkdownIt("commonmark").render("\n".join(f"- {escape_markdown(w)}" for w in warnings))
     assert html.count("<ul>") == 1 and html.count("<li>") == len(warnings) == 3
-    assert "<li>A few (*) postcodes were invalid; those people have no known home area.</li>" in html
+    assert ("<li>A few (*) postcodes were invalid: counted among the participant rows with no usable home "
+            "area.</li>") in html
     assert "<li>Sex: unknown for 40 participant rows (20.0%)" in html
 
 

@@ -197,7 +197,9 @@ def test_map_colouring_comes_from_the_url(app_at, toy):
     at = open_page(app_at, toy, COVERAGE, place="Northtown", coverage_colour="imd_decile")
     assert at.selectbox(key="coverage_colour").value == "imd_decile"
     drawn = chart(at, "coverage_map_imd").data[0]
-    assert dict(zip(drawn.locations, values(drawn.z), strict=True)) == {N1: 1, N2: 1, N3: 2, N4: 5, N5: 8, N6: 10}
+    deciles = {N1: 1, N2: 1, N3: 2, N4: 5, N5: 8, N6: 10}  # each area's class on the map is its decile's
+    assert dict(zip(drawn.locations, values(drawn.z), strict=True)) == {k: d - 1 for k, d in deciles.items()}
+    assert all(f"IMD decile {deciles[k]}" in text for k, text in zip(drawn.locations, drawn.text, strict=True))
     assert at.query_params["coverage_colour"] == "imd_decile"
 
 
