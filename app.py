@@ -16,7 +16,7 @@ st.set_page_config(page_title="wpc: who are we reaching?", page_icon="📍", lay
 
 PAGES = {
     "Explore": [
-        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="home",
                 default=True),
         st.Page("app_pages/reach_gaps.py", title="Reach gaps", icon=":material/compare_arrows:",
                 url_path="reach-gaps"),
@@ -47,6 +47,17 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
+
+
+def _forward_to_overview() -> None:
+    # The default page is served at "/" only (its own path answers "Page not found"), so a typed or
+    # bookmarked /overview is forwarded there with the link's place, period and filters.
+    st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
+
+
+OVERVIEW = PAGES["Explore"][0]
+FORWARDS = [st.Page(_forward_to_overview, title="Overview", url_path="overview", visibility="hidden")]
+
+page = st.navigation({**PAGES, "": FORWARDS})
 frame.render(page)
 page.run()

@@ -22,7 +22,7 @@ st.markdown(
 )
 widgets.plain_table(view.sources.frame, key="about_sources")
 st.subheader("Attribution")
-st.info(view.attribution)
+st.info(widgets.escape_markdown(view.attribution))
 st.markdown(
     "Licence: [Open Government Licence v3.0]"
     "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/); "
@@ -45,9 +45,11 @@ st.markdown(
 st.header("How wpc measures")
 st.markdown(view.measures)
 if view.methods is None:
-    st.markdown(f"The methods in full are in `{view.methods_url}` in the wpc repository.")
+    st.markdown(f"The methods in full are in {widgets.escape_markdown(view.methods_url)} in the wpc "
+                "repository.")
 else:
-    with st.expander(f"The methods in full: formulas, decisions and caveats ({view.methods_url})"):
+    with st.expander("The methods in full: formulas, decisions and caveats "
+                     f"({widgets.escape_markdown(view.methods_url)})"):
         st.markdown(view.methods)
 
 st.header("Synthetic demo data")

@@ -43,7 +43,7 @@ if view.log.empty:
 else:
     note = None if "activity" in st.session_state else view.link_note(st.query_params.get("activity"))
     if note and note[0] == "warning":
-        st.warning(note[1], icon=":material/lock:")
+        st.warning(widgets.escape_markdown(note[1]), icon=":material/lock:")
     elif note:
         st.info(widgets.escape_markdown(note[1]))
     # always in the URL, so a shared link keeps its activity after newer ones are uploaded
@@ -81,7 +81,7 @@ for column, (heading, kind) in zip(st.columns(2), (("Ladder of participation", "
     steps = cache.call(activity.steps, here.path, scope=here.scope, kind=kind)
     key = f"activities_{kind}"
     with column:
-        st.subheader(heading)
+        st.subheader(widgets.escape_markdown(heading))
         widgets.explained(steps.chart, steps.sentence, steps.table, f"{key}_chart", f"{key}_table")
 st.caption(activity.STEPS_CAPTION)
 
@@ -99,7 +99,7 @@ if loop.by_place is not None:
         widgets.show_table(loop.by_place, key="activities_feedback_places")
 st.subheader("Overdue feedback, longest overdue first")
 if loop.all_on_time:
-    st.success(loop.all_on_time)
+    st.success(widgets.escape_markdown(loop.all_on_time))
 else:
     widgets.show_table(loop.overdue, key="activities_overdue")
-st.caption(loop.due_rule)
+st.caption(widgets.escape_markdown(loop.due_rule))

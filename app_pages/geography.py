@@ -20,10 +20,10 @@ st.markdown(
 if view.empty:
     widgets.nothing_to_show("participants living here")
     st.stop()
-st.info(view.rural_gap, icon=":material/landscape:")
+st.info(widgets.escape_markdown(view.rural_gap), icon=":material/landscape:")
 
 for level in view.levels:
-    st.subheader(level.title)
+    st.subheader(widgets.escape_markdown(level.title))
     widgets.sentence(level.sentence)
     share, rates = st.columns(2)
     with share:
@@ -36,4 +36,4 @@ for level in view.levels:
         widgets.show_table(level.table, key=f"geography_{level.level}_table")
 if view.pcn_note:
     st.subheader("By primary care network (PCN)")
-    st.markdown(view.pcn_note)
+    widgets.sentence(view.pcn_note)

@@ -20,11 +20,13 @@ st.caption(
 try:
     index = cache.resource(insights.index, here.path, preset=preset.id)
 except insights.SearchUnavailable as exc:
-    st.error(str(exc))
+    st.error(widgets.escape_markdown(exc))
     st.stop()
 lib = insights.choices(index, preset, place, access)
 if lib.empty:
-    st.info(f"No insights have been uploaded for {preset.name} yet. Upload an insights file on the "
+    st.info(f"No insights have been uploaded for {widgets.escape_markdown(preset.name)} yet. "
+            "Upload an insights "
+            "file on the "
             "Upload and data quality page to build the library.", icon=":material/library_books:")
     st.stop()
 
@@ -46,12 +48,17 @@ heard_to = state.url_date("Heard to", "heard_to", container=columns[4], help="In
 if heard_from and heard_to and heard_from > heard_to:
     st.error("The dates are reversed: 'Heard from' is after 'Heard to'. Showing every date from 'Heard from'.")
     heard_to = None
-include_unplaced = not lib.unplaced or state.url_toggle(
-    f"Include the {lib.unplaced} insights given with no place", "unplaced", default=True,
-    help="Insights uploaded with neither a place nor an activity belong to no place or ICS.",
+include_unplaced = bool(lib.unplaced) and state.url_toggle(
+    f"Show the {lib.unplaced} insights given with no place, apart", "unplaced", default=True,
+    help="Insights uploaded with neither a place nor an activity are for the whole ICS: they are listed in "
+    "their own section below the place's.",
 )
+searched = (text, theme, group, programme, heard_from, heard_to, include_unplaced, place)
+page = state.requested_page("page", restart_on=searched)
 found = insights.find(index, preset, place, access, text, theme, group, programme, heard_from, heard_to,
-                      include_unplaced)
+                      include_unplaced, page)
+if found.respelled:
+    st.info(widgets.escape_markdown(found.respelled), icon=":material/spellcheck:")
 if not found.total:
     st.info(widgets.escape_markdown(found.sentence), icon=":material/search_off:")
 else:
@@ -59,10 +66,19 @@ else:
     for card in found.cards:
         with st.container(border=True):
             st.html(card)
-    st.caption(found.caption)
-    widgets.csv_button(f"Download these {found.total:,} insights (CSV)", found.results,
-                       f"{widgets.file_stem('insights', place_only=True)}.csv",
-                       key="insights_csv")
+    st.caption(widgets.escape_markdown(found.caption))
+state.url_page(f"Page (of {found.pages})", "page", found.page, found.pages)
+if found.ics_wide is not None and (found.ics_wide.total or text):
+    st.subheader(widgets.escape_markdown(found.ics_wide.title))
+    widgets.sentence(found.ics_wide.sentence)
+    for card in found.ics_wide.cards:
+        with st.container(border=True):
+            st.html(card)
+    if found.ics_wide.caption:
+        st.caption(widgets.escape_markdown(found.ics_wide.caption))
+if found.downloads:
+    widgets.csv_button(f"Download these {found.downloads:,} insights (CSV)", found.results,
+                       f"{widgets.file_stem('insights', place_only=True)}.csv", key="insights_csv")
     st.subheader("Themes in these insights")
     if found.themes is None:
         st.write("None of these insights names a theme.")
@@ -90,7 +106,7 @@ with told_column:
         with st.container(border=True):
             st.html(card)
     if before.more:
-        st.caption(before.more)
+        st.caption(widgets.escape_markdown(before.more))
 with done_column:
     st.subheader("Activities in the last 12 months")
     if before.recent.empty:

@@ -21,23 +21,25 @@ if view.empty:
 places = cache.call(core20.places, here.path, scope=here.scope)
 st.subheader("Core20 reach")
 headline, sentence = st.columns([1, 3])
-for figure in view.core20:
-    headline.metric(figure.label, figure.value, help=figure.help)
-sentence.markdown(view.core20_sentence)
+widgets.metrics(view.core20, columns=[headline] * len(view.core20))
+with sentence:
+    widgets.sentence(view.core20_sentence)
 widgets.chart(places.chart, key="overview_core20_places")
-st.markdown(places.sentences[1])
+widgets.sentence(places.sentences[1])
 with st.expander("Numbers behind the chart", expanded=False):
     widgets.show_table(places.table, key="overview_core20_table")
 
 st.subheader("Engagement at a glance")
 for column, (figure, words) in zip(st.columns(len(view.glance)), view.glance):
-    column.metric(figure.label, figure.value, help=figure.help)
-    column.markdown(words)
+    widgets.metrics([figure], columns=[column])
+    with column:
+        widgets.sentence(words)
+widgets.show_table(view.participants, key="overview_participants_table")
 for note in view.not_counted:
     st.info(widgets.escape_markdown(note), icon=":material/info:")
 
 st.subheader("Data quality")
 if view.warnings:
-    st.warning("\n".join(f"- {w}" for w in view.warnings), icon=":material/warning:")
+    st.warning("\n".join(f"- {widgets.escape_markdown(w)}" for w in view.warnings), icon=":material/warning:")
 else:
     st.success("No data-quality warnings for this choice.", icon=":material/check_circle:")

@@ -26,4 +26,4 @@ widgets.sentence(view.reach_sentence)
 widgets.chart(view.reach_chart, key="partners_reach")
 with st.expander("Numbers behind the charts, with cost per Core20 participant", expanded=True):
     widgets.show_table(view.table, key="partners_table")
-st.caption(view.note)
+st.caption(widgets.escape_markdown(view.note))

@@ -20,32 +20,33 @@ if view.empty:
     st.stop()
 
 widgets.metrics(view.metrics)
-st.markdown(view.sentence)
+widgets.sentence(view.sentence)
 
 st.subheader("Map of neighbourhoods")
 colouring = state.url_selectbox("Colour the map by", list(coverage.COLOURINGS), key="coverage_colour",
                                 format_func=coverage.COLOURINGS.get)
 shown = cache.call(coverage.coverage_map, here.path, scope=here.scope, colouring=colouring, access=here.access)
 widgets.chart(shown.chart, key=f"coverage_map_{'rate' if colouring == 'rate' else 'imd'}")
-st.markdown(shown.caption)
+widgets.sentence(shown.caption)
 with st.expander("Numbers behind the map"):
     widgets.show_table(shown.table, key="coverage_lsoa_table")
 
 st.subheader("Cold spots: Core20 neighbourhoods not reached"
-             + ("" if view.listed_name == view.name else f" in {view.listed_name}"))
-st.markdown(view.spots_sentence)
+             + ("" if view.listed_name == view.name else f" in {widgets.escape_markdown(view.listed_name)}"))
+widgets.sentence(view.spots_sentence)
 if not view.spots.empty:
     widgets.show_table(view.spots, key="coverage_cold_spots")
 
 st.subheader("Neighbourhoods (MSOAs)")
-st.markdown(view.msoa_sentence)
+widgets.sentence(view.msoa_sentence)
 widgets.show_table(view.msoas, key="coverage_msoa_table")
 
 st.subheader("Engagement fatigue")
-st.markdown(view.fatigue_sentence)
+widgets.sentence(view.fatigue_sentence)
 widgets.metrics(view.fatigue_metrics)
 if view.fatigue_warning:
-    st.warning(view.fatigue_warning, icon=":material/warning:")
+    st.warning(widgets.escape_markdown(view.fatigue_warning), icon=":material/warning:")
+if not view.fatigue_neighbourhoods.empty:
     widgets.show_table(view.fatigue_neighbourhoods, key="coverage_fatigue_table")
 if not view.overlaps.empty:
     st.markdown("Activities in the same place aimed at the same group in the window:")

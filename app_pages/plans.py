@@ -29,13 +29,14 @@ for number, plan in enumerate(view.checks):
     with st.expander(widgets.escape_markdown(plan.title), expanded=number == 0):
         st.caption(widgets.escape_markdown(plan.facts))
         if plan.warning:
-            st.warning(plan.warning, icon=":material/event_busy:")
+            st.warning(widgets.escape_markdown(plan.warning), icon=":material/event_busy:")
         widgets.metrics(plan.metrics)
         st.markdown("**Overlapping activities**")
         widgets.sentence(plan.overlap_sentence)
         if not plan.overlaps.empty:
             widgets.show_table(plan.overlaps, key=f"plan_{number}_overlaps")
-        st.markdown(f"**Fatigue: neighbourhoods over-asked in the {view.window_days} days to its start**")
+        st.markdown("**Fatigue: neighbourhoods over-asked in the "
+                    f"{widgets.escape_markdown(view.window_days)} days to its start**")
         widgets.sentence(plan.fatigue_sentence)
         if not plan.fatigue.empty:
             widgets.show_table(plan.fatigue, key=f"plan_{number}_fatigue")

@@ -14,16 +14,16 @@ st.caption(
     "Real data: English Indices of Deprivation 2025 and Census 2021 usual residents."
 )
 widgets.metrics(view.metrics)
-st.markdown(view.sentence)
+widgets.sentence(view.sentence)
 
-st.subheader(view.places.title)
+st.subheader(widgets.escape_markdown(view.places.title))
 widgets.explained(view.places_chart, view.places_sentence, view.places, "population_core20_places",
                   "population_places", expanded=True)
 
-st.subheader(view.deciles.title)
+st.subheader(widgets.escape_markdown(view.deciles.title))
 widgets.explained(view.deciles_chart, view.deciles_sentence, view.deciles, "population_deciles",
                   "population_deciles_table")
 
 st.subheader("Neighbourhoods by national deprivation decile")
-widgets.chart(view.map_chart, key="population_map")
-st.caption(view.map_caption)
+widgets.explained(view.map_chart, view.map_sentence, view.lsoas, "population_map", "population_lsoas")
+st.caption(widgets.escape_markdown(view.map_caption))

@@ -23,16 +23,16 @@ if view.empty:
     widgets.nothing_to_show("participants")
     st.stop()
 
-st.subheader(view.heading)
+st.subheader(widgets.escape_markdown(view.heading))
 chart, side = st.columns([3, 1])
 with chart:
     widgets.chart(view.chart, key="reach_chart")
-for figure in view.unknown:
-    side.metric(figure.label, figure.value, help=figure.help)
-side.markdown(view.unknown_sentence)
-st.markdown(view.sentence)
+widgets.metrics(view.unknown, columns=[side] * len(view.unknown))
+with side:
+    widgets.sentence(view.unknown_sentence)
+widgets.sentence(view.sentence)
 if view.note:
-    st.caption(view.note)
+    st.caption(widgets.escape_markdown(view.note))
 with st.expander("Numbers behind the chart", expanded=True):
     widgets.show_table(view.table, key="reach_table")
 

@@ -18,10 +18,10 @@ st.caption(
     "references are never stored."
 )
 if upload.permission(access):
-    st.caption(upload.permission(access))
+    st.caption(widgets.escape_markdown(upload.permission(access)))
 st.info(upload.WHATS_NEW, icon=":material/new_releases:")
 kind = st.selectbox("What does the file hold?", upload.KINDS, format_func=upload.KIND_LABELS.get, key="upload_kind")
-with st.expander(f"Templates, and what each {kind} column means"):
+with st.expander(f"Templates, and what each {widgets.escape_markdown(kind)} column means"):
     for column, (fmt, file) in zip(st.columns(2), zip(("csv", "xlsx"), upload.template_downloads(kind))):
         column.download_button(file.label, file.data, file_name=file.file_name, mime=file.mime,
                                key=f"upload_template_{fmt}")
@@ -36,9 +36,9 @@ def show_recent_uploads() -> None:
     st.subheader("Recent uploads")
     recent = cache.call(upload.recent, here.path, access=here.access)
     if recent.heading_note:
-        st.caption(recent.heading_note)
+        st.caption(widgets.escape_markdown(recent.heading_note))
     if recent.table.empty:
-        st.write(recent.empty_note)
+        widgets.sentence(recent.empty_note)
     else:
         widgets.show_table(recent.table, key="upload_recent")
     uploads.earlier_rejects(recent.with_rejects, path, access)
@@ -46,7 +46,7 @@ def show_recent_uploads() -> None:
 
 def show_stored_quality() -> None:
     """How much of the stored engagement data for the sidebar's scope can be measured."""
-    st.header(f"Quality of the stored data: {here.name}")
+    st.header(f"Quality of the stored data: {widgets.escape_markdown(here.name)}")
     st.caption("The activities stored for the place, period and activity filters chosen in the sidebar, and "
                "their participants.")
     view = cache.call(quality.stored, here.path, scope=here.scope, access=here.access)
@@ -58,7 +58,7 @@ def show_stored_quality() -> None:
     widgets.show_table(view.sources, key="upload_stored_sources")
     st.subheader("Answers left unknown")
     if not view.checked:
-        st.write(view.unknown_sentence)
+        widgets.sentence(view.unknown_sentence)
     else:
         widgets.explained(view.unknown_chart, view.unknown_sentence, view.unknown, "upload_stored_unknown_chart",
                          "upload_stored_unknown")
@@ -75,33 +75,33 @@ if uploaded is None:
 try:
     check_key, prepared = uploads.checked(uploaded, kind, uploads.sheet(uploaded), path, access)
 except upload.FileRefused as exc:
-    st.error(f"**This file cannot be uploaded:** {exc}. Nothing has been stored.")
+    st.error(f"**This file cannot be uploaded:** {widgets.escape_markdown(exc)}. Nothing has been stored.")
     show_stored_quality()
     st.stop()
 except upload.DatabaseError as exc:
-    st.error(str(exc))
+    st.error(widgets.escape_markdown(exc))
     st.stop()
 
 done = uploads.stored(check_key)
 if done is not None:
     how, words = upload.stored_message(done)
-    (st.info if how == "info" else st.success)(words)
+    (st.info if how == "info" else st.success)(widgets.escape_markdown(words))
 for note in prepared.notes:
-    st.caption(note)
+    st.caption(widgets.escape_markdown(note))
 view = upload.checked(prepared, done is not None)
 if view.earlier:
-    st.info(view.earlier)
+    st.info(widgets.escape_markdown(view.earlier))
 widgets.metrics(view.metrics)
 if view.rejects:
-    st.subheader(view.problems_heading)
-    st.markdown(view.problems_text)
+    st.subheader(widgets.escape_markdown(view.problems_heading))
+    widgets.sentence(view.problems_text)
     st.download_button(view.rejects.label, view.rejects.make, file_name=view.rejects.file_name, mime="text/csv",
                        key="upload_rejects")
     if view.problems_cut:
-        st.caption(view.problems_cut)
+        st.caption(widgets.escape_markdown(view.problems_cut))
     widgets.show_table(view.problems, key="upload_problems")
 elif view.all_stored:
-    st.markdown(view.all_stored)
+    widgets.sentence(view.all_stored)
 
 st.subheader("Data quality of this file")
 st.caption("Of the rows that will be stored: how many leave each answer unknown or blank, and how home "
@@ -109,7 +109,7 @@ st.caption("Of the rows that will be stored: how many leave each answer unknown 
 for column, table in zip(st.columns(len(view.quality) or 1), view.quality):
     with column:
         widgets.show_table(table, key=table.name)
-with st.expander(view.preview_heading):
+with st.expander(widgets.escape_markdown(view.preview_heading)):
     widgets.plain_table(view.preview, key="upload_preview", plain_titles=False)
 
 if done is None and not prepared.earlier:

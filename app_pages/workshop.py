@@ -1,33 +1,25 @@
 """Workshop mode: one question per screen for a projector, in large type, with the sentence a
-speaker reads under each chart; next and previous (the screen is kept in the URL), a place
-switch on the page, and the place pack (PowerPoint or PDF) to take away.
+speaker reads under each chart; next and previous (the screen is kept in the URL), which a
+presentation clicker's keys press too (PageDown/PageUp and the arrow keys), stopping at the last
+screen with a mark that it is the end; a place switch on the page, and the place pack (PowerPoint
+or PDF) to take away.
 
-The sidebar is hidden on this page only (CSS injected here), but it still runs: the place
+The sidebar is hidden on this page only (wpc.ui.style.workshop), but it still runs: the place
 switch below writes to the sidebar's own place choice, so the scope, and any limit on the
 places a user may see, comes from the frame exactly as on every other page.
 """
 
 import streamlit as st
 
-from wpc.ui import cache, frame, state, widgets
+from wpc.ui import cache, frame, state, style, widgets
 from wpc.views import workshop as questions
 
-PROJECTOR_CSS = """
-<style>
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], [data-testid="stSidebarNav"] { display: none !important; }
-.stMainBlockContainer { max-width: 100%; padding-top: 2rem; }
-.stMainBlockContainer h1 { font-size: 2.6rem; line-height: 1.15; padding-bottom: 0.2rem; }
-.stMainBlockContainer h2 { font-size: 1.7rem; font-weight: 500; padding-top: 0; }
-.stMainBlockContainer [data-testid="stMarkdown"] p { font-size: 1.6rem; line-height: 1.45; }
-.stMainBlockContainer [data-testid="stExpander"] [data-testid="stMarkdown"] p { font-size: 1rem; }
-</style>
-"""
 PROJECTOR_FONT = 19
 PROJECTOR_HEIGHT = 470  # the chart, its sentence and the controls fit one 1080p screen
 KEYS = list(questions.QUESTIONS)
+SCREENS = len(KEYS)
 
-st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+style.workshop()
 
 here = state.here()
 preset, place, scope, path = here.preset, here.place, here.scope, here.path
@@ -37,8 +29,9 @@ access = here.access  # lists of neighbourhoods and activities: only the person'
 
 
 def _step(offset: int) -> None:
+    # stops at the first and last screen (no silent jump from the last back to the first)
     position = KEYS.index(st.session_state.get("screen", KEYS[0]))
-    st.session_state["screen"] = KEYS[(position + offset) % len(KEYS)]
+    st.session_state["screen"] = KEYS[min(max(position + offset, 0), len(KEYS) - 1)]
 
 
 def _switch_place() -> None:
@@ -48,15 +41,16 @@ def _switch_place() -> None:
 
 previous, chooser, following, place_column, dimension_column = st.columns([1, 3, 1, 2, 2],
                                                                           vertical_alignment="bottom")
-previous.button("Previous", on_click=_step, args=(-1,), icon=":material/arrow_back:", key="workshop_previous",
-                width="stretch")
-following.button("Next", on_click=_step, args=(1,), icon=":material/arrow_forward:", key="workshop_next",
-                 width="stretch")
 with chooser:
     screen = state.url_selectbox(
         "Question", KEYS, key="screen",
         format_func=lambda k: f"{KEYS.index(k) + 1} of {len(KEYS)}: {questions.QUESTIONS[k][0]}",
     )
+first, last = screen == KEYS[0], screen == KEYS[-1]
+previous.button("Previous", on_click=_step, args=(-1,), icon=":material/arrow_back:", key="workshop_previous",
+                width="stretch", disabled=first)
+following.button("End" if last else "Next", on_click=_step, args=(1,), key="workshop_next", width="stretch",
+                 icon=":material/last_page:" if last else ":material/arrow_forward:", disabled=last)
 choices = state.place_choices(preset)
 st.session_state["workshop_place"] = place or state.ALL_PLACES
 place_column.selectbox("Place", choices, key="workshop_place", on_change=_switch_place,
@@ -68,7 +62,7 @@ with dimension_column:
 
 question = cache.call(questions.question, here.path, scope=here.scope, key=screen, dimension=dimension, access=here.access)
 frame.title(f"{question.title}: {name}")
-st.subheader(question.ask)
+st.subheader(widgets.escape_markdown(question.ask))
 figure = question.figure
 figure.update_layout(font=dict(size=PROJECTOR_FONT), height=PROJECTOR_HEIGHT, margin=dict(b=30))
 figure.update_xaxes(automargin=True)
@@ -76,7 +70,10 @@ widgets.chart(figure, key=f"workshop_chart_{screen}", download_name=question.tit
 for sentence in question.sentences:
     widgets.sentence(sentence)
 if question.caption:
-    st.caption(question.caption)
+    st.caption(widgets.escape_markdown(question.caption))
+if last:
+    st.info(f"End of the questions ({SCREENS} of {SCREENS}). Previous, or PageUp on a clicker, goes back.",
+            icon=":material/flag:")
 with st.expander("Numbers behind the chart"):
     for table in question.tables:
         st.markdown(f"**{widgets.escape_markdown(table.title)}**")
@@ -85,9 +82,11 @@ with st.expander("Numbers behind the chart"):
 st.divider()
 st.markdown("**Take it away: the place pack**")
 st.caption(
-    f"Every question above for {name} (period and filters as chosen), with the methods and data sources. "
+    f"Every question above for {widgets.escape_markdown(name)} (period and filters as chosen), "
+    "with the methods and data sources. "
     "The pack uses publication mode: counts of 1 to "
-    f"{threshold} people are shown as *, small changes are made to other counts to protect privacy as on "
+    f"{widgets.escape_markdown(threshold)} people are shown as \\*, small changes are made to other "
+    "counts to protect privacy as on "
     "the screen, then they are rounded to the nearest 5 and shares are worked out from the rounded "
     "counts, so figures can differ slightly from the screen."
 )

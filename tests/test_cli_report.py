@@ -90,7 +90,9 @@ def test_json_for_a_place_has_every_key(toy):
     p = report["participants"]
     assert p["out_of_area"] == "*" and "*" in (p["total"], p["known_area"]) and p["unknown_home"] == 0
     exact = report_json(*store_options(toy), "--place", "Northtown", "--today", "2025-12-31", "--no-suppress")
-    assert exact["participants"] == {"total": 40, "known_area": 37, "out_of_area": 3, "unknown_home": 0}
+    assert exact["participants"] == {"total": 40, "known_area": 37, "out_of_area": 3, "unknown_home": 0,
+                                     "unknown_home_rows": 0, "unknown_home_returns": 0,
+                                     "unknown_home_headcount": 0}
     assert exact["core20"]["engaged"] == 25
     assert exact["core20"]["engaged_share"] == pytest.approx(25 / 37)
 

@@ -64,7 +64,9 @@ def test_core20_by_place_gives_the_ics_then_each_place(toy):
 def test_overview_headlines_for_the_ics(toy):
     view = measure(toy, overview.headlines, scope=TOYSHIRE, disclosure=OFF)
     # 60 living in Toyshire + 10 at A2 with no home area
-    assert view["participants"] == {"total": 70, "known_area": 60, "out_of_area": 0, "unknown_home": 10}
+    assert view["participants"] == {"total": 70, "known_area": 60, "out_of_area": 0, "unknown_home": 10,
+                                    "unknown_home_rows": 10, "unknown_home_returns": 0,
+                                    "unknown_home_headcount": 0}
     assert view["activities"] == 3
     # rungs 6, 3 and 7: two of three at co-design or co-production
     assert view["depth"] == {"activities": 3, "with_rung": 3, "co_production": 2, "share": pytest.approx(2 / 3)}
@@ -164,11 +166,13 @@ def test_share_intervals_draws_no_marker_for_a_withheld_share(toy):
 
 def test_trend_chart_leaves_a_gap_for_a_withheld_quarter(toy):
     trend = measure(toy, reach_trend, scope=NORTHTOWN, dimension="sex", category="female")
-    fig = figures.reach_trend_chart(trend, "Female")
+    fig = figures.reach_trend_chart(reach_view.trend_rows(trend, "sex"), "Female")
     share = fig.data[0]
-    assert list(share.x) == ["Apr–Jun 2025", "Jul–Sep 2025 *"]
+    assert list(share.x) == ["Apr–Jun 2025", "Jul–Sep 2025"]
     assert share_within(share.y[0], 20, 40, percent=True) and share.y[1] is None  # women 20 of 40
     assert share.connectgaps is False
+    (gap,) = fig.layout.annotations  # the withheld quarter says why it is a gap
+    assert gap.x == "Jul–Sep 2025" and "hidden (*)" in gap.text
 
 
 def test_rate_breaks_are_rounded_quartiles_of_the_positive_rates():
@@ -180,14 +184,50 @@ def test_rate_breaks_are_rounded_quartiles_of_the_positive_rates():
 def test_rate_map_classes_withheld_and_zero_apart_and_outlines_cold_spots(toy):
     areas = measure(toy, coverage_view.map_rows, scope=NORTHTOWN)
     fig = figures.lsoa_rate_map(areas, threshold=7)
-    fill_trace, outline = fig.data
+    fill_trace, outline = fig.data[:2]
     classes = dict(zip(fill_trace.locations, fill_trace.z, strict=True))
     # nobody in N2 and N3; N5 and N6 withheld; N1 and N4 in the classes of their (protected) rates
     assert {k: classes[k] for k in (N2, N3, N5, N6)} == {N2: 0, N3: 0, N5: 1, N6: 1}
     assert classes[N1] >= 2 and classes[N4] >= 2
-    assert list(fill_trace.colorbar.ticktext)[:2] == ["No participants", "Withheld (1 to 7)"]
+    legend = [t.name for t in fig.data if t.type == "scattergeo" and t.showlegend is not False]
+    assert legend[:2] == ["No participants", "Withheld (1 to 7)"]
+    assert legend[-1] == "Cold spot (thick black outline)"
     assert list(outline.locations) == [N2, N3]
     assert "1 to 7 participants: rate withheld" in fill_trace.text[list(fill_trace.locations).index(N6)]
+
+
+def test_maps_name_their_places_and_hover_with_decile_cold_spot_and_the_rate_interval(toy):
+    areas = measure(toy, coverage_view.map_rows, scope=TOYSHIRE)
+    fig = figures.lsoa_rate_map(areas, threshold=7)
+    names = next(t for t in fig.data if t.type == "scattergeo" and t.mode == "text")
+    assert sorted(names.text) == ["Northtown", "Southtown"]
+    # each name at the label point of one of its own LSOAs
+    for name, lon, lat in zip(names.text, names.lon, names.lat, strict=True):
+        own = areas[areas["place"] == name]
+        assert ((own["label_lon"] == lon) & (own["label_lat"] == lat)).any()
+    # one place of one district: its own name
+    northtown = figures.lsoa_rate_map(measure(toy, coverage_view.map_rows, scope=NORTHTOWN), threshold=7)
+    written = next(t for t in northtown.data if t.type == "scattergeo" and t.mode == "text")
+    assert list(written.text) == ["Northtown"]
+
+    hover = dict(zip(fig.data[0].locations, fig.data[0].text, strict=True))
+    row = areas.set_index("lsoa21cd").loc[N1]
+    assert f"IMD decile {int(row['imd_decile'])}" in hover[N1] and "Core20: yes" in hover[N1]
+    assert (f"{row['participants']} participants: {row['rate_per_1000']:.1f} per 1,000 residents "
+            f"(95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f})") in hover[N1]
+    assert "Not a cold spot" in hover[N1]
+    assert "<b>Cold spot</b>: Core20, nobody reached" in hover[N2] and "No participants" in hover[N2]
+    assert "rate withheld" in hover[N6] and "CI" not in hover[N6]  # a withheld count shows no interval
+    cold = fig.data[1]  # the outline drawn over cold spots says the same on hover
+    assert list(cold.locations) == [N2, N3] and cold.text[0] == hover[N2]
+
+    # the legend is a row below the map, clear of the toolbar above it; no colour bar beside it
+    legend = fig.layout.legend
+    assert legend.orientation == "h" and legend.y < 0 and legend.yanchor == "top"
+    assert all(t.showscale is False for t in fig.data if t.type == "choropleth")
+    decile = figures.imd_decile_map(areas)
+    assert [t.name for t in decile.data if t.type == "scattergeo" and t.mode == "markers"][:2] == [
+        "1 most deprived", "2"]
 
 
 def relative_luminance(colour: str) -> float:
@@ -233,7 +273,8 @@ def test_every_mark_and_axis_text_in_the_dashboard_charts_has_enough_contrast(to
     trend = measure(toy, reach_trend, scope=NORTHTOWN, dimension="sex", category="female")
     places = measure(toy, core20_view.by_place, scope=TOYSHIRE)
     areas = measure(toy, coverage_view.map_rows, scope=NORTHTOWN)
-    charts = [figures.share_intervals(rows), figures.reach_trend_chart(trend, "Female"),
+    charts = [figures.share_intervals(rows),
+              figures.reach_trend_chart(reach_view.trend_rows(trend), "Female"),
               figures.share_intervals(places, label_column="area"), figures.lsoa_rate_map(areas, 7)]
     for fig in charts:
         for colour in colours_in(fig) - {"WHITE"}:
@@ -245,7 +286,7 @@ def test_every_mark_and_axis_text_in_the_dashboard_charts_has_enough_contrast(to
     # the decile map's pale fills (viridis yellow) are edged in a dark line that stands out on white
     decile_map = figures.imd_decile_map(areas)
     assert contrast_with_white(decile_map.data[0].marker.line.color) >= 3.0
-    assert decile_map.data[0].colorbar.tickfont.color == figures.TEXT_COLOUR
+    assert decile_map.layout.legend.font.color == figures.TEXT_COLOUR
 
 
 # ---------- narrative
@@ -270,8 +311,8 @@ def test_core20_sentence_when_withheld_or_nobody():
 def test_headline_sentences_on_the_ics(toy):
     view = measure(toy, overview.headlines, scope=TOYSHIRE, disclosure=OFF)
     assert overview.participants_summary("Toyshire", view["participants"]) == (
-        "70 participants (one per person per activity): 60 live in Toyshire, 10 gave no usable home area and "
-        "0 live outside the ICS.")
+        "70 participants (one per person per activity): 60 live in Toyshire and 0 outside the ICS; the other "
+        "10 participants with no known home area are split by kind in the table below.")
     assert overview.involvement_depth("Toyshire", view["depth"]) == (
         "2 of Toyshire's 3 activities with a rung recorded (66.7%) were co-design or co-production, the top two "
         "rungs of the ladder of participation.")
@@ -284,9 +325,9 @@ def test_quality_warnings_name_fields_over_ten_percent_unknown(toy):
     warnings = quality_view.quality_warnings(measure(toy, overview.headlines, scope=TOYSHIRE, disclosure=OFF)["quality"])
     # 10 of 70 rows without a home area (14.3%); age, ethnicity, disability and carer never given;
     # sex unknown for 5 only (hidden, so never flagged); inclusion groups are not flagged
-    assert [w.split(":")[0] for w in warnings] == [
-        "Home area (postcode or LSOA)", "Age", "Ethnic group", "Disability", "Unpaid carer"]
-    assert "10 participant rows (14.3%)" in warnings[0]
+    assert warnings[0] == ("10 participant rows with no usable home area (14.3% of rows); they cannot count "
+                           "towards Core20 reach, coverage or rates.")
+    assert [w.split(":")[0] for w in warnings[1:]] == ["Age", "Ethnic group", "Disability", "Unpaid carer"]
 
 
 def test_reach_sentences(toy):
@@ -299,7 +340,8 @@ def test_reach_sentences(toy):
     imd = measure(toy, reach, scope=NORTHTOWN, dimension="imd_quintile", disclosure=OFF)
     # 10 of A2's participants gave no home area; the 5 in N6 and 8 in N5 are hidden
     assert reach_view.reach_unknown(imd) == (
-        "10 participants (18.2% of all) gave no usable home area; they are left out of the shares.")
+        "10 participants whose deprivation is unknown (18.2% of all): no known home area and no IMD quintile "
+        "from a return; they are left out of the shares.")
     assert reach_view.reach_gaps("Northtown", imd).startswith(
         "In Northtown, the largest shortfall is Most deprived 20% (Core20): 26.7% of participants against 52.9% "
         "of residents (26.2 points short, beyond chance).")

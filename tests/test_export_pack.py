@@ -155,10 +155,12 @@ def test_coverage_cold_spot_feedback_and_ladder_slides_equal_the_report(pptx_dec
         (s["lsoa_code"], s["imd_rank"], s["population"]) for s in lambeth_report["cold_spots"][:8]]
 
     loop = {r["organisation"]: r for r in lambeth_report["feedback"]["by_organisation"]}
+    states = ("Closed on time", "Closed late", "Overdue", "Not yet due")
     for row in slide_table(pptx_deck.slides[5]):
         want = loop[row["Organisation"]]
-        assert (int(row["Activities"]), int(row["Closed on time"]), int(row["Overdue"])) == (
-            want["activities"], want["closed_on_time"], want["overdue"])
+        assert [int(row[column]) for column in ("Activities", *states)] == [
+            want["activities"], want["closed_on_time"], want["closed_late"], want["overdue"], want["not_yet_due"]]
+        assert int(row["Activities"]) == sum(int(row[state]) for state in states)  # the row adds up
 
     rungs = {r["name"]: r for r in lambeth_report["ladder"]}
     rows = slide_table(pptx_deck.slides[6])
@@ -248,3 +250,55 @@ def test_an_unknown_place_or_dimension_is_refused_with_a_message(demo_db, tmp_pa
                                  "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code == 2 and "--dimension 'shoe_size'" in result.output
     assert not (tmp_path / "x.zip").exists() and not (tmp_path / "x.pdf").exists()
+
+
+def test_the_html_pack_is_an_accessible_page_with_the_same_numbers(demo_db, chart_renderer, lambeth_report,
+                                                                    tmp_path):
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.text, self.open, self.rows = [], {}, [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append((tag, dict(attrs)))
+            self.open.append(tag)
+            if tag == "tr":
+                self.rows.append([])
+
+        def handle_endtag(self, tag):
+            self.open.pop()
+
+        def handle_data(self, data):
+            if self.open:
+                self.text.setdefault(self.open[-1], []).append(data)
+            if self.open and self.open[-1] in ("th", "td"):
+                self.rows[-1].append(data)
+
+    out = tmp_path / "lambeth.html"
+    export(demo_db, "html", out, "--place", PLACE)
+    page = Reader()
+    page.feed(out.read_text(encoding="utf-8"))
+    assert ("html", {"lang": "en-GB"}) in page.tags
+    assert page.text["h1"] == [TITLES[0]] and page.text["h2"] == TITLES[1:]
+    images = [attrs for tag, attrs in page.tags if tag == "img"]
+    assert len(images) == 6 and all(a["src"].startswith("data:image/png;base64,") for a in images)
+    assert all(len(a["alt"]) > 40 for a in images)  # each chart's sentences, not a file name
+    assert images[0]["alt"].startswith(f"In {PLACE},")
+    assert page.text["caption"][0] == "Core20 reach: the ICS and each place"
+    assert {a.get("scope") for tag, a in page.tags if tag == "th"} == {"col", "row"}
+    core20 = lambeth_report["core20"]
+    lambeth_row = next(row for row in page.rows if row[0] == PLACE)  # the first table: Core20 by place
+    assert lambeth_row[:3] == [PLACE, f"{core20['engaged']:,}", f"{100 * core20['engaged_share']:.1f}%"]
+    assert {f"{100 * core20['population_share']:.1f}%", f"{core20['gap_pp']:.1f}"} <= set(lambeth_row)
+    assert "Methods and sources" in page.text["h2"]
+
+
+def test_the_pdf_is_tagged_with_its_language_sections_and_figures(pdf_file):
+    info = subprocess.run(["pdfinfo", str(pdf_file)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    raw = pdf_file.read_bytes()
+    assert b"/Lang (en-GB)" in raw and raw.count(b"/S /Figure") == 6
+    outline = subprocess.run(["pdfinfo", "-struct-text", str(pdf_file)], capture_output=True, text=True).stdout
+    assert "Figure" in outline

@@ -151,6 +151,17 @@ def test_insights_are_scrubbed_and_take_their_activitys_place(db, tmp_path):
     ]
 
 
+def test_insight_place_names_in_any_case_or_spacing_are_stored_as_the_presets(db, tmp_path):
+    text = ("insight_id,place,summary\n"
+            "I-1,SOUTHWARK,Evening clinics wanted\n"
+            'I-2," southwark ",Evening clinics wanted\n'
+            "I-3,Southwark,Evening clinics wanted\n")
+    outcome = ingest(db, write(tmp_path / "insights.csv", text))
+    assert (outcome.stored, outcome.quarantined) == (3, 0)
+    assert rows(db, "select insight_id, preset, place from insights order by 1") == [
+        ("I-1", "sel", "Southwark"), ("I-2", "sel", "Southwark"), ("I-3", "sel", "Southwark")]
+
+
 def test_refs_are_hashed_with_a_salt_kept_outside_the_database(file_db, tmp_path):
     db = file_db
     salt_file = settings_for(db).salt_file(db)  # made by the first upload (the fixture's activities)

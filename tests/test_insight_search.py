@@ -368,3 +368,47 @@ def test_options_and_theme_counts(library):
 def test_an_empty_library_searches_to_nothing():
     empty = index_of()
     assert (len(empty), empty.search("bus").total, empty.search("").total) == (0, 0, 0)
+
+
+def test_unplaced_only_keeps_just_the_insights_given_no_place(library):
+    assert ids(library.search("", Filters(place="Northtown", unplaced_only=True))) == ["A3"]
+    assert ids(library.search("bus", Filters(place="Southtown", unplaced_only=True))) == []
+
+
+# ---------- pages and misspellings
+
+
+def test_offset_and_limit_give_one_page_of_the_ranked_matches():
+    # 25 insights saying "bus" once more each: A25 ranks first, A01 last
+    index = index_of(*[insight(f"A{n:02d}", " ".join(["bus"] * n) + " stop", date="2025-01-01")
+                       for n in range(1, 26)])
+    everything = ids(index.search("bus"))
+    assert everything == [f"A{n:02d}" for n in range(25, 0, -1)]
+    second = index.search("bus", limit=10, offset=10)
+    assert second.total == 25 and ids(second) == everything[10:20]
+    assert all(MARK_OPEN in text for text in second.hits["summary_marked"])  # the page is highlighted
+    assert ids(index.search("bus", limit=10, offset=20)) == everything[20:]
+    assert ids(index.search("bus", limit=10, offset=30)) == []
+
+
+def test_a_word_found_nowhere_is_read_as_the_closest_word_of_the_library(library):
+    results = library.search("apointment")
+    assert results.typed is not None and results.typed.describe() == "apointment"
+    assert results.query.describe() == "appointment"  # the closest word the library holds
+    assert set(ids(results)) == set(ids(library.search("appointment"))) == {"A1", "A2", "A4"}
+    # a known word is left alone, a misspelt one beside it corrected
+    both = library.search("bus hospitl")
+    assert both.query.describe() == "bus, hospital" and ids(both) == ["A2"]
+    # words of a known stem are not misspellings; nothing close enough leaves the word as typed
+    assert library.search("appointing").typed is None
+    far = library.search("zebra")
+    assert far.typed is None and far.total == 0
+
+
+def test_a_card_does_not_show_a_quote_its_summary_already_repeats_word_for_word():
+    index = index_of(insight("R1", 'Patients said: "The bus takes an hour."',
+                             quote="The bus  takes an hour."),
+                     insight("R2", "Travel to hospital is slow", quote="The bus takes an hour."))
+    shown = {hit["insight_id"]: cards.card_html(hit) for hit in index.search("bus").hits.to_dict("records")}
+    assert "<blockquote" not in shown["R1"] and shown["R1"].count("takes an hour") == 1
+    assert "<blockquote" in shown["R2"] and "takes an hour" in shown["R2"]

@@ -18,7 +18,9 @@ def empty(tmp_path):
 
 def test_no_participants_at_all(empty):
     report = measure(empty, build_report, scope=NORTHTOWN)
-    assert report["participants"] == {"total": 0, "known_area": 0, "out_of_area": 0, "unknown_home": 0}
+    assert report["participants"] == {"total": 0, "known_area": 0, "out_of_area": 0, "unknown_home": 0,
+                                      "unknown_home_rows": 0, "unknown_home_returns": 0,
+                                      "unknown_home_headcount": 0}
     core20 = report["core20"]
     assert core20["engaged"] == 0 and core20["engaged_share"] is None and core20["flag"] is None
     assert core20["population_share"] == pytest.approx(3700 / 7000)  # residents are still known
@@ -42,7 +44,10 @@ def test_all_unknown(empty):
 
     write(empty, unknown_everything)
     report = measure(empty, build_report, scope=NORTHTOWN, disclosure="off")
-    assert report["participants"] == {"total": 20, "known_area": 0, "out_of_area": 0, "unknown_home": 20}
+    # 20 individual rows, none with a home area
+    assert report["participants"] == {"total": 20, "known_area": 0, "out_of_area": 0, "unknown_home": 20,
+                                      "unknown_home_rows": 20, "unknown_home_returns": 0,
+                                      "unknown_home_headcount": 0}
     for row in report["reach"]:
         if row["category"] == "unknown":
             assert row["engaged"] == 20 and row["engaged_share"] == 1.0, row["dimension"]
@@ -64,7 +69,9 @@ def test_everyone_lives_outside_the_ics(empty):
 
     write(empty, visitors)
     report = measure(empty, build_report, scope=NORTHTOWN, disclosure="off")
-    assert report["participants"] == {"total": 15, "known_area": 0, "out_of_area": 15, "unknown_home": 0}
+    assert report["participants"] == {"total": 15, "known_area": 0, "out_of_area": 15, "unknown_home": 0,
+                                      "unknown_home_rows": 0, "unknown_home_returns": 0,
+                                      "unknown_home_headcount": 0}
     # excluded from every share of the scope's population...
     assert report["core20"]["engaged"] == 0 and report["core20"]["engaged_share"] is None
     assert {r["category"]: r["engaged"] for r in report["reach"] if r["dimension"] == "sex"} == {

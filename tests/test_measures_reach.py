@@ -7,6 +7,8 @@ Elsewhere (outside the ICS) 011 (d1), 012 (d7). Everyone is White British in the
 sex and disability split half and half; 10% are carers.
 """
 
+import datetime as dt
+
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
@@ -54,14 +56,18 @@ def test_participant_counts_for_a_place(toy):
     got = measure(toy, participants, scope=NORTHTOWN, **OFF)
     # living in Northtown: 20 + 10 (at N1) + 8 (at S1) = 38; at N1 with home unknown 6,
     # living outside the ICS 4; the 5 at N1 living in Southtown count in Southtown
-    assert got == {"total": 38 + 6 + 4, "known_area": 38, "out_of_area": 4, "unknown_home": 6}
+    # every unknown home here is an individual row (no returns or headcounts)
+    assert got == {"total": 38 + 6 + 4, "known_area": 38, "out_of_area": 4, "unknown_home": 6,
+                   "unknown_home_rows": 6, "unknown_home_returns": 0, "unknown_home_headcount": 0}
 
 
 def test_participant_counts_for_the_ics_and_the_other_place(toy):
     assert measure(toy, participants, scope=TOYSHIRE, **OFF) == {
-        "total": (20 + 10 + 5 + 8 + 12) + (6 + 3) + 4, "known_area": 55, "out_of_area": 4, "unknown_home": 9}
+        "total": (20 + 10 + 5 + 8 + 12) + (6 + 3) + 4, "known_area": 55, "out_of_area": 4, "unknown_home": 9,
+        "unknown_home_rows": 9, "unknown_home_returns": 0, "unknown_home_headcount": 0}
     assert measure(toy, participants, scope=Scope.parse("toy", "Southtown"), **OFF) == {
-        "total": 5 + 12 + 3, "known_area": 17, "out_of_area": 0, "unknown_home": 3}
+        "total": 5 + 12 + 3, "known_area": 17, "out_of_area": 0, "unknown_home": 3,
+        "unknown_home_rows": 3, "unknown_home_returns": 0, "unknown_home_headcount": 0}
 
 
 def test_core20_reach_for_a_place(toy):
@@ -189,6 +195,24 @@ def test_reach_trend_by_quarter(toy):
     april, july = trend.to_dict("records")
     assert april["engaged"] == 20 and april["engaged_share"] == pytest.approx(20 / 30)
     assert july["engaged"] == 8 and july["engaged_share"] == pytest.approx(8 / 8)
+    # what each share is of, and the part of each quarter the data cover (from the first held
+    # activity of the ICS to its latest)
+    assert (april["known"], july["known"]) == (30, 8)
+    first, latest = toy_activity_dates(toy)
+    assert (april["covered_from"], april["covered_to"]) == (max(first, dt.date(2025, 4, 1)),
+                                                            dt.date(2025, 6, 30))
+    assert april["partial"] == (first > dt.date(2025, 4, 1))
+    assert july["covered_to"] == min(latest, dt.date(2025, 9, 30))
+    assert july["partial"] == (latest < dt.date(2025, 9, 30))
+
+
+def toy_activity_dates(toy) -> tuple:
+    """The first and latest start dates of the toy ICS's held activities, read directly."""
+    def dates(con):
+        return con.execute("select min(start_date), max(start_date) from activities where preset = 'toy' "
+                           "and coalesce(status, 'held') = 'held'").fetchone()
+
+    return measure(toy, dates)
 
 
 def test_a_period_restricts_activities_by_start_date(toy):
@@ -227,4 +251,5 @@ def test_publication_mode_rounds_and_computes_shares_from_rounded_counts(toy):
     assert all(v == "*" or v % 5 == 0 for v in counts.values())
     assert counts["out_of_area"] == "*" and counts["unknown_home"] == "*"
     assert measure(toy, participants, scope=NORTHTOWN, disclosure="off") == {
-        "total": 48, "known_area": 38, "out_of_area": 4, "unknown_home": 6}
+        "total": 48, "known_area": 38, "out_of_area": 4, "unknown_home": 6,
+        "unknown_home_rows": 6, "unknown_home_returns": 0, "unknown_home_headcount": 0}

@@ -54,8 +54,10 @@ def test_every_source_counts_in_the_totals(toy):
     got = measure(toy, participants, scope=NORTHTOWN, **OFF)
     # living in Northtown: Q1 4 + Q2 5 + Q5 2 = 11; home unknown: Q1 6, Q2 8 - 5 = 3, Q3 25,
     # R1 9 (their deprivation is known, their home is not)
+    # split by where the count came from: rows Q1 6; returns Q2 3 + R1 9; headcount Q3 25
     assert got == {"total": 11 + 6 + 3 + 25 + 9, "known_area": 11, "out_of_area": 0,
-                   "unknown_home": 6 + 3 + 25 + 9}
+                   "unknown_home": 6 + 3 + 25 + 9, "unknown_home_rows": 6, "unknown_home_returns": 3 + 9,
+                   "unknown_home_headcount": 25}
 
 
 def test_returns_and_headcounts_on_each_dimension(toy):

@@ -184,3 +184,38 @@ def test_flag_compares_the_interval_with_the_population_share():
     assert stats.flag(None, 0.3, 0.25) is None
     assert stats.flag(0.2, 0.3, None) is None
     assert stats.flag(float("nan"), 0.3, 0.25) is None
+
+
+# ---------- Newcombe's hybrid score interval for a difference of two proportions (method 10)
+
+# Newcombe (1998) Stat Med 17:873-890, Table II, method 10: (x1, n1, x2, n2) -> 95% limits
+NEWCOMBE_1998 = [
+    ((56, 70, 48, 80), (0.0524, 0.3339)),
+    ((9, 10, 3, 10), (0.1705, 0.8090)),
+    ((5, 56, 0, 29), (-0.0381, 0.1926)),
+    ((0, 10, 0, 20), (-0.1611, 0.2775)),
+    ((0, 10, 0, 10), (-0.2775, 0.2775)),
+]
+
+
+@pytest.mark.parametrize(("counts", "limits"), NEWCOMBE_1998)
+def test_newcombe_interval_matches_the_published_examples(counts, limits):
+    from wpc.measures.stats import newcombe_difference
+
+    found = newcombe_difference(*counts)
+    x1, n1, x2, n2 = counts
+    assert found.difference == pytest.approx(x1 / n1 - x2 / n2)
+    assert (round(found.ci_low, 4), round(found.ci_high, 4)) == limits
+
+
+@pytest.mark.parametrize("counts", [(56, 70, 48, 80), (3, 40, 11, 38), (0, 12, 7, 15), (25, 25, 1, 30),
+                                    (40, 900, 31, 1200)])
+def test_newcombe_interval_agrees_with_statsmodels(counts):
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    from wpc.measures.stats import newcombe_difference
+
+    found = newcombe_difference(*counts)
+    low, high = confint_proportions_2indep(*counts, method="newcomb")
+    assert (found.ci_low, found.ci_high) == (pytest.approx(low, abs=1e-7), pytest.approx(high, abs=1e-7))
+    assert found.beyond_chance == (low > 0 or high < 0)

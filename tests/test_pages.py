@@ -72,3 +72,81 @@ def test_there_is_no_pages_folder_beside_the_entrypoint():
     that script without app.py's frame, so without login or access checks (README, Where things
     live)."""
     assert not (ROOT / "pages").exists()
+
+
+# ---------- every word a page did not write itself is escaped before Streamlit renders it as Markdown
+
+MARKDOWN_CALLS = {"markdown", "caption", "write", "info", "warning", "success", "error", "title", "header",
+                  "subheader", "toast", "metric", "expander", "tabs"}
+MARKDOWN_KEYWORDS = {"body", "label", "value", "help", "delta"}
+# Markdown wpc writes itself on purpose: the About page shows docs/methods.md and the data's provenance.
+# Plans' links are built by the view from URL-encoded parameters, so they hold no Markdown.
+OWN_MARKDOWN = {("about.py", "view.measures"), ("about.py", "view.methods"), ("about.py", "view.provenance"),
+                ("plans.py", 'f"[Search the insight library for this plan]({plan.insight_link})"'),
+                ("plans.py", 'f"[See every cold spot on the map]({plan.coverage_link})"')}
+
+
+def _escaped(node: ast.AST) -> bool:
+    """Whether an expression can only be text the page wrote or text passed through
+    widgets.escape_markdown: literals, constants (UPPER_CASE names), escape_markdown(...),
+    and f-strings, joins, concatenations and conditionals made only of those."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.JoinedStr):
+        return all(isinstance(part, ast.Constant) or _escaped(part.value) for part in node.values)
+    if isinstance(node, ast.Call):
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if name == "escape_markdown":
+            return True
+        if name == "join" and isinstance(node.func.value, ast.Constant) and len(node.args) == 1:
+            parts = node.args[0]
+            return isinstance(parts, (ast.GeneratorExp, ast.ListComp)) and _escaped(parts.elt)
+        return False
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return (node.id if isinstance(node, ast.Name) else node.attr).isupper()
+    if isinstance(node, ast.BinOp):
+        return _escaped(node.left) and _escaped(node.right)
+    if isinstance(node, ast.IfExp):
+        return _escaped(node.body) and _escaped(node.orelse)
+    return False
+
+
+def unescaped_markdown(path) -> list[str]:
+    """The arguments of Markdown-rendering Streamlit calls in a script that may carry text the
+    page did not write and did not escape, as source text with line numbers."""
+    source = path.read_text(encoding="utf-8")
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in MARKDOWN_CALLS):
+            continue
+        arguments = list(node.args) + [k.value for k in node.keywords if k.arg in MARKDOWN_KEYWORDS]
+        for argument in arguments:
+            text = ast.get_source_segment(source, argument)
+            if not _escaped(argument) and (path.name, text) not in OWN_MARKDOWN:
+                found.append(f"line {argument.lineno}: {text}")
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_a_page_escapes_every_word_it_did_not_write(page):
+    """Names, sentences and counts from the views pass through widgets.escape_markdown before
+    st.markdown, st.caption, st.metric and the like: a hidden count '*' then stays '*' instead of
+    becoming a bullet, and an uploaded title cannot become a link or a heading."""
+    assert unescaped_markdown(page) == []
+
+
+def test_the_markdown_check_sees_data_text_rendered_unescaped(tmp_path):
+    old = tmp_path / "old.py"
+    old.write_text(
+        "import streamlit as st\nfrom wpc.ui import widgets\n"
+        "st.warning('\\n'.join(f'- {w}' for w in view.warnings))\n"
+        "st.markdown(view.sentence)\nst.title(f'Overview: {view.name}')\n"
+        "column.metric(figure.label, figure.value, help=figure.help)\n"
+        "st.markdown(widgets.escape_markdown(view.sentence))\n"
+        "st.caption(f'**{widgets.escape_markdown(x)}**')\n",
+        encoding="utf-8")
+    assert unescaped_markdown(old) == [
+        "line 3: '\\n'.join(f'- {w}' for w in view.warnings)", "line 4: view.sentence",
+        "line 5: f'Overview: {view.name}'", "line 6: figure.label", "line 6: figure.value",
+        "line 6: figure.help"]

@@ -34,6 +34,7 @@ from tests.fixtures.tiny_reference import TOY_PRESET, ToyLsoa
 from wpc.config import ROOT
 from wpc.measures import Scope, reach, reach_trend
 from wpc.presets import BUILTIN, Preset, load_preset
+from wpc.views import reach as reach_view
 
 NORTHTOWN = Scope.parse("toy", "Northtown")
 PRESET = Preset.model_validate({**TOY_PRESET, "plus_groups": ["older_people", "young_people", "rural", "lgbtq",
@@ -118,6 +119,12 @@ def test_the_trend_counts_the_same_way(toy):
     assert list(trend["engaged"]) == [15, 0]
     assert trend["engaged_share"].tolist() == pytest.approx([15 / 38, 0.0])
     assert trend["population_share"].tolist() == pytest.approx([420 / 2200] * 2)
+    # each share is of those whose age is known: 38, then 8, below the trend's minimum of 10,
+    # so Jul-Sep is a gap with its reason, never a 0.0% point
+    assert trend["known"].tolist() == [38, 8]
+    shown = reach_view.trend_rows(trend, "age")
+    assert shown["engaged_share"].iloc[0] == pytest.approx(15 / 38) and pd.isna(shown["engaged_share"].iloc[1])
+    assert shown["gap"].tolist() == ["", "fewer than 10 participants with a known age"]
 
 
 def test_hw_names_stroke_among_its_five_and_its_groups_are_measured():

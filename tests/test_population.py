@@ -81,6 +81,20 @@ def test_map_rows_carry_geometry_for_each_lsoa_most_deprived_first(tiny):
     assert all(g.startswith('{"type":"MultiPolygon"') for g in areas["geometry_json"])
 
 
+def test_the_population_map_has_its_numbers_behind_it(tiny):
+    view = population_view.build(tiny, "toy", "Northtown")
+    table = view.lsoas.frame
+    # Northtown: six LSOAs, deciles 1, 1, 2, 5, 8, 10 (tests/fixtures/tiny_reference.py), most deprived first
+    assert list(table["IMD decile"]) == [1, 1, 2, 5, 8, 10]
+    assert list(table["Core20"]) == ["Yes", "Yes", "Yes", "No", "No", "No"]
+    assert list(table["Residents"]) == [1000, 1200, 1500, 1300, 1100, 900]
+    assert view.map_sentence == ("2 of Northtown's 6 neighbourhoods (LSOAs) are in England's most "
+                                 "deprived 10% (decile 1, darkest on the map).")
+    hover = view.map_chart.data[0].text
+    assert "IMD decile 1 (most deprived 10% of England)" in hover[0] and "Core20: yes" in hover[0]
+    assert "1,000 residents" in hover[0]
+
+
 def test_england_core20_share_is_computed_from_people_not_areas(con):
     imd, age = files.imd(), files.census("age")
     joined = age.merge(imd[["lsoa21_code", "imd_decile"]], on="lsoa21_code")

@@ -543,6 +543,7 @@ def report(
 class ExportFormat(str, Enum):
     pptx = "pptx"
     pdf = "pdf"
+    html = "html"
     csv = "csv"
     png = "png"
 
@@ -550,8 +551,8 @@ class ExportFormat(str, Enum):
 @app.command()
 def export(
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", help="pptx or pdf (the place pack), csv (a zip of its tables) or "
-                                   "png (a zip of its charts).")
+        ExportFormat, typer.Option("--format", help="pptx or pdf (the place pack), html (the pack as one "
+                                   "accessible web page), csv (a zip of its tables) or png (a zip of its charts).")
     ],
     out: Annotated[
         Path, typer.Option("--out", help="File to write; with no --place, a folder for one file per place "

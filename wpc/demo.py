@@ -77,19 +77,32 @@ PROGRAMMES = {
     "Community services": ([], ["home visits", "carers' support", "loneliness", "transport"]),
 }
 
+# (quote, theme, headline): the headline says what the quote is about in other words, so a
+# result card never shows the same words twice
 SAYINGS = [
-    ("It took three weeks to get an appointment and I gave up.", "getting an appointment"),
-    ("Nobody explained the results to me in a language I understand.", "information in other languages"),
-    ("The bus to the hospital takes over an hour each way.", "travel to appointments"),
-    ("I saw a different midwife every single time.", "continuity of carer"),
-    ("The damp in our flat makes my son's asthma worse.", "damp housing"),
-    ("I don't have a smartphone so the online booking is no use to me.", "digital exclusion"),
-    ("The pharmacist checked my blood pressure while I waited; that was easy.", "pharmacy"),
-    ("As a carer I never get a break, and nobody asks how I am.", "carers' support"),
-    ("When I was in crisis I didn't know who to call at night.", "crisis support"),
-    ("Staff were kind and took time to listen.", "respect"),
-    ("Call me on 07700 900461 if you want to hear more.", "communication"),
-    ("You can email me at sam.taylor@example.com about the group.", "peer support"),
+    ("It took three weeks to get an appointment and I gave up.", "getting an appointment",
+     "long waits for a GP appointment put people off booking"),
+    ("Nobody explained the results to me in a language I understand.", "information in other languages",
+     "test results were not explained in people's own language"),
+    ("The bus to the hospital takes over an hour each way.", "travel to appointments",
+     "public transport to hospital takes too long"),
+    ("I saw a different midwife every single time.", "continuity of carer",
+     "women rarely saw the same midwife twice"),
+    ("The damp in our flat makes my son's asthma worse.", "damp housing",
+     "damp homes are making children's breathing worse"),
+    ("I don't have a smartphone so the online booking is no use to me.", "digital exclusion",
+     "online-only booking shuts out people without a smartphone"),
+    ("The pharmacist checked my blood pressure while I waited; that was easy.", "pharmacy",
+     "walk-in health checks at the pharmacy were easy to use"),
+    ("As a carer I never get a break, and nobody asks how I am.", "carers' support",
+     "unpaid carers get no respite and no one checks on them"),
+    ("When I was in crisis I didn't know who to call at night.", "crisis support",
+     "people in a mental health crisis did not know where to turn out of hours"),
+    ("Staff were kind and took time to listen.", "respect", "staff were patient and listened"),
+    ("Call me on 07700 900461 if you want to hear more.", "communication",
+     "a participant offered to say more"),
+    ("You can email me at sam.taylor@example.com about the group.", "peer support",
+     "a participant offered to help with the group"),
 ]
 
 ETHNICITY_SHORT = {
@@ -612,11 +625,30 @@ def _homes(rng, world: _World, place: str, method: str, n: int) -> np.ndarray:
     return rng.choice(len(lsoas), size=n, p=local / local.sum())
 
 
+REGULARS = 80  # per place
+REGULAR_NEIGHBOURHOODS = 3  # the neighbourhoods (MSOAs) of a place the regulars live in
+
+
+def _close_together(world: _World, place: str, size: int) -> np.ndarray:
+    """Homes (positions in world.lsoas) in a few neighbourhoods (MSOAs) of the place that anyone
+    reaches, as real regulars tend to live near each other. Drawn from a generator of their own
+    (seeded by the preset and place), so every other draw of the demo stays as it was."""
+    local = np.random.default_rng(zlib.crc32(f"{world.preset.id} {place} regulars".encode()))
+    lsoas = world.lsoas
+    candidates = (lsoas["place"] == place).to_numpy() & lsoas["reached"].to_numpy()
+    msoas = np.unique(lsoas["msoa21cd"].to_numpy()[candidates])
+    chosen = local.choice(msoas, size=min(REGULAR_NEIGHBOURHOODS, len(msoas)), replace=False)
+    near = np.flatnonzero(candidates & lsoas["msoa21cd"].isin(chosen).to_numpy())
+    return local.choice(near, size=size)
+
+
 def _regulars(rng, world: _World) -> dict[str, pd.DataFrame]:
-    """Per place, people who take part again and again (with a participant_ref)."""
+    """Per place, people who take part again and again (with a participant_ref), living close
+    together in a few neighbourhoods."""
     pools = {}
     for place in world.preset.place_names:
-        homes = _homes(rng, world, place, "citizens' panel", 80)
+        homes = _homes(rng, world, place, "citizens' panel", REGULARS)  # keeps the main generator's draws
+        homes = _close_together(world, place, len(homes))
         people = _people(rng, world, homes, "survey", "")
         people["ref"] = [
             f"{world.preset.id.upper()}-R{zlib.crc32(place.encode()) % 1000:03d}-{i:04d}"
@@ -794,27 +826,31 @@ def _returns(rng, world: _World, activities: pd.DataFrame, headcounts: pd.Series
 
 def _insights(rng, world: _World, activities: pd.DataFrame) -> pd.DataFrame:
     rows = []
+    # an activity's place may be written in capitals; the headline names it as the preset does
+    places = {place.casefold(): place for place in world.lsoas["place"].unique()}
     chosen = activities.sample(n=min(140, len(activities)), random_state=int(rng.integers(1 << 31)))
     for number, (_index, activity) in enumerate(chosen.iterrows(), start=1):
-        quote, theme = SAYINGS[int(rng.integers(len(SAYINGS)))]
+        quote, theme, headline = SAYINGS[int(rng.integers(len(SAYINGS)))]
         _areas, themes = PROGRAMMES[activity["programme"]]
         picked = sorted({theme, str(rng.choice(themes))})
         status = rng.choice(["open", "acted on", "not possible"], p=[0.5, 0.38, 0.12])
         targets = activity["target_groups"]
+        linked, placed = rng.random() < 0.85, rng.random() < 0.5  # drawn in this order: same demo year
+        # an insight with neither an activity nor a place is ICS-wide: its text names no place either
+        where = f", {places[activity['place'].casefold()]}" if linked or placed else ""
         rows.append(
             {
                 "insight_id": f"DEMO-{world.preset.id.upper()}-INS-{number:03d}",
-                "activity_id": activity["activity_id"] if rng.random() < 0.85 else "",
+                "activity_id": activity["activity_id"] if linked else "",
                 "date": _uk(activity["_end"]),
-                "place": activity["place"] if rng.random() < 0.5 else "",
+                "place": activity["place"] if placed else "",
                 "programme": activity["programme"],
                 "themes": "; ".join(picked),
-                "summary": (
-                    f"People told us about {picked[0]} in {activity['place']}: {_run_on(quote)}."
-                ),
+                "summary": f"{headline[:1].upper()}{headline[1:]} ({picked[0]}{where}).",
                 "quote": quote,
                 "groups": targets,
-                "source_title": activity["title"],
+                "source_title": activity["title"] if linked or placed
+                else f"{activity['programme']} survey across {world.preset.name}",
                 "source_url": f"https://example.org/insights/{world.preset.id}/{number:03d}"
                 if rng.random() < 0.4
                 else "",
@@ -882,9 +918,3 @@ def load_demo(
     return Loaded(
         preset_id, counts["activities"], counts["participants"], counts["returns"], counts["insights"]
     )
-
-
-def _run_on(quote: str) -> str:
-    """A quote continuing a sentence: first letter lower-cased unless it is "I", no full stop."""
-    text = quote.rstrip(".")
-    return text if text.startswith(("I ", "I'")) else text[:1].lower() + text[1:]

@@ -16,6 +16,7 @@ from unittest import mock
 import duckdb
 import pytest
 
+from tests.app.access_checks import unescape
 from tests.app.access_checks import ACCESS, ADMIN, LEAD, PAGES, VIEWS, leaks, run_page
 from wpc.config import ROOT
 from wpc.ui import auth
@@ -94,7 +95,7 @@ def test_the_lead_downloads_only_lambeth_records(session, access_db, southwark):
 
 
 def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {unescape(m.label): unescape(m.value) for m in at.metric}
 
 
 def table(at, first_column: str):
@@ -257,7 +258,7 @@ def test_a_lead_uploads_for_lambeth_only_and_sees_only_their_uploads(session, de
     at.run()
     at.switch_page("app_pages/upload.py").run()
     assert "rows for any other place are quarantined" in " ".join(c.value for c in at.caption)
-    assert "You have uploaded nothing yet." in [m.value for m in at.markdown]
+    assert "You have uploaded nothing yet." in [unescape(m.value) for m in at.markdown]
     at.selectbox(key="upload_kind").set_value("activities")
     at.file_uploader(key="upload_file").set_value(("walks.csv", MIXED, "text/csv"))
     at.run()

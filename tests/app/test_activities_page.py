@@ -9,6 +9,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from tests.app.access_checks import unescape
 from tests.engagement_rows import build_toy_db, measure, write
 from tests.perturbation import share_within
 from tests.test_activity_log import fill
@@ -29,7 +30,7 @@ def open_page(app_at, db_path, **params):
 
 
 def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {unescape(m.label): unescape(m.value) for m in at.metric}
 
 
 def table(at, first_column: str):

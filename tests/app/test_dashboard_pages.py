@@ -18,6 +18,7 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 from typer.testing import CliRunner
 
+from tests.app.access_checks import unescape
 from tests.dashboard_data import N1, N2, N3, N4, N5, N6, fill
 from tests.engagement_rows import build_toy_db, measure, write
 from tests.perturbation import share_within
@@ -46,7 +47,7 @@ def open_page(app_at, db_path, page: str, **params):
 
 
 def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {unescape(m.label): unescape(m.value) for m in at.metric}
 
 
 # Streamlit gives read-only tables no key in AppTest, so each table is known by its columns.
@@ -57,7 +58,7 @@ TABLES = {
     "coverage_lsoa_table": ("LSOA", "Cold spot"),
     "coverage_cold_spots": ("LSOA", "IMD rank"),
     "coverage_msoa_table": ("Code", "Per 1,000 residents"),
-    "coverage_fatigue_table": ("Neighbourhood (MSOA)", "Activities in the window"),
+    "coverage_fatigue_table": ("Neighbourhood (MSOA)", "Over-asked"),
 }
 
 
@@ -67,6 +68,8 @@ def table(at, key: str):
     frames = [d.value for d in at.dataframe if all(c in d.value.columns for c in columns)]
     if key == "coverage_cold_spots":
         frames = [f for f in frames if "Cold spot" not in f.columns]
+    if key == "coverage_msoa_table":
+        frames = [f for f in frames if "Over-asked" not in f.columns]
     assert len(frames) == 1, f"{len(frames)} tables look like {key}"
     return frames[0]
 
@@ -89,7 +92,7 @@ def pct(share: float) -> str:
 
 
 def markdown(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return unescape("\n".join(m.value for m in at.markdown))
 
 
 # ---------- hand-made Toyshire
@@ -131,7 +134,7 @@ def test_overview_of_toyshire(app_at, toy):
     assert places.loc["Northtown", "Flag"] == (
         "Below residents' share" if upper < 3700 / 7000 else "Within chance of residents' share")
     assert f"In Toyshire, {shown['Core20 reach']} of participants whose home is known live" in markdown(at)
-    assert "Home area (postcode or LSOA): unknown for" in at.warning[-1].value
+    assert "participant rows with no usable home area" in unescape(at.warning[-1].value)
     assert any("small changes are made" in c.value for c in at.sidebar.caption)
     drawn = chart(at, "overview_core20_places")
     assert list(drawn.layout.yaxis.categoryarray) == ["<b>Toyshire</b>", "Northtown", "Southtown"]
@@ -194,7 +197,9 @@ def test_map_colouring_comes_from_the_url(app_at, toy):
     at = open_page(app_at, toy, COVERAGE, place="Northtown", coverage_colour="imd_decile")
     assert at.selectbox(key="coverage_colour").value == "imd_decile"
     drawn = chart(at, "coverage_map_imd").data[0]
-    assert dict(zip(drawn.locations, values(drawn.z), strict=True)) == {N1: 1, N2: 1, N3: 2, N4: 5, N5: 8, N6: 10}
+    deciles = {N1: 1, N2: 1, N3: 2, N4: 5, N5: 8, N6: 10}  # each area's class on the map is its decile's
+    assert dict(zip(drawn.locations, values(drawn.z), strict=True)) == {k: d - 1 for k, d in deciles.items()}
+    assert all(f"IMD decile {deciles[k]}" in text for k, text in zip(drawn.locations, drawn.text, strict=True))
     assert at.query_params["coverage_colour"] == "imd_decile"
 
 
@@ -280,11 +285,15 @@ def test_place_coverage_matches_wpc_report(app_at, demo_db):
     assert list(msoas["Code"]) == [r["area_code"] for r in expected["rates"]["msoa"]]
     assert [str(n) for n in msoas["Participants"]] == [str(r["participants"]) for r in expected["rates"]["msoa"]]
     fatigue = expected["fatigue"]
-    assert shown["Neighbourhoods at 4+ activities"] == str(fatigue["neighbourhoods_high"])
+    assert shown["Neighbourhoods over-asked"] == (f"{fatigue['neighbourhoods_over_asked']} of "
+                                                  f"{fatigue['neighbourhoods_reached']}")
     assert shown["People at 4+ activities"] == str(fatigue["repeat_participants"])
     assert shown["Target groups with overlapping activities"] == str(len(fatigue["overlaps"]))
-    high = table(at, "coverage_fatigue_table")
-    assert list(high["Code"]) == [n["msoa_code"] for n in fatigue["neighbourhoods"] if n["high"]]
+    # every neighbourhood reached, over-asked first, as the report lists them
+    listed = table(at, "coverage_fatigue_table")
+    assert list(listed["Code"]) == [n["msoa_code"] for n in fatigue["neighbourhoods"]]
+    assert list(listed["Over-asked"]) == ["Yes" if n["over_asked"] else "" for n in fatigue["neighbourhoods"]]
+    assert 0 < fatigue["neighbourhoods_over_asked"] < fatigue["neighbourhoods_reached"]
     drawn = chart(at, "coverage_map_rate").data
     assert sorted(drawn[0].locations) == sorted(r["area_code"] for r in expected["rates"]["lsoa"])
     assert sorted(drawn[1].locations) == sorted(s["lsoa_code"] for s in expected["cold_spots"])

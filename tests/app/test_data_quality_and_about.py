@@ -7,6 +7,7 @@ import json
 
 from typer.testing import CliRunner
 
+from tests.app.access_checks import unescape
 from tests.engagement_rows import build_toy_db, write
 from wpc.cli import app as cli
 from wpc.ui.widgets import escape_markdown
@@ -20,7 +21,7 @@ def open_page(app_at, db_path, page, **params):
 
 
 def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {unescape(m.label): unescape(m.value) for m in at.metric}
 
 
 def table(at, first_column: str):

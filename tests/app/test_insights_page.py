@@ -9,6 +9,7 @@ import datetime as dt
 import duckdb
 import pytest
 
+from tests.app.access_checks import unescape
 from tests.engagement_rows import build_toy_db, write
 from wpc.ui.widgets import escape_markdown
 
@@ -37,8 +38,13 @@ def sql(db_path, query: str, params=None) -> list[tuple]:
         con.close()
 
 
+def is_card(html) -> bool:
+    """Every page also adds its styles and the menu's script as HTML (wpc.ui.style): not cards."""
+    return not html.value.lstrip().startswith(("<style", "<script"))
+
+
 def cards(at) -> list[str]:
-    return [h.value for h in at.html]
+    return [h.value for h in at.html if is_card(h)]
 
 
 def result_cards(at) -> list[str]:
@@ -49,7 +55,7 @@ def result_cards(at) -> list[str]:
         for child in getattr(node, "children", {}).values():
             if type(child).__name__ == "Header" and child.value == "Before you engage":
                 return True
-            if type(child).__name__ == "Html":
+            if type(child).__name__ == "Html" and is_card(child):
                 found.append(child.value)
             if walk(child):
                 return True
@@ -67,9 +73,14 @@ def table(at, first_column: str):
     return next(d.value for d in at.dataframe if list(d.value.columns)[0] == first_column)
 
 
-def test_search_counts_highlights_and_themes_match_an_independent_count(app_at, demo_db):
+def count(db_path, where: str) -> int:
+    return sql(db_path, f"select count(*) from insights where {where}")[0][0]
+
+
+def test_search_counts_highlights_pages_and_themes_match_an_independent_count(app_at, demo_db):
     where = f"{SEL} and regexp_matches({TEXT}, '\\bappointments?\\b')"
-    expected = sql(demo_db, f"select count(*) from insights where {where}")[0][0]
+    placed = count(demo_db, f"{where} and place is not null")
+    unplaced = count(demo_db, f"{where} and place is null")
     themes = dict(
         sql(
             demo_db,
@@ -77,34 +88,48 @@ def test_search_counts_highlights_and_themes_match_an_independent_count(app_at, 
             f"where {where}) group by theme",
         )
     )
-    assert expected > 20  # more than one page of results, so the cap is tested too
+    assert placed > 20 and unplaced > 0  # more than one page of results, and some given no place
     at = open_page(app_at, demo_db, q="appointment")
     assert at.text_input(key="q").value == "appointment"
-    unplaced_all = sql(demo_db, f"select count(*) from insights where {where} and place is null")[0][0]
     assert escape_markdown(
-        f"{expected} insights in South East London ({unplaced_all} of them given no place) mention "
-        "appointment (or words from the same stem, such as plurals), best matches first."
+        f"{placed} insights in South East London mention appointment (or words from the same stem, such as "
+        "plurals), best matches first."
     ) in sentences(at)
     shown = result_cards(at)
-    assert len(shown) == 20
+    assert len(shown) == 20 + min(unplaced, 5)  # a page of the places' insights, then the ICS-wide ones
     assert all("<mark>appointment" in card.lower() for card in shown)  # "appointment" or "appointments"
-    assert any(f"Showing the best 20 of {expected}." in c.value for c in at.caption)
+    assert all("No place given" not in card for card in shown[:20])
+    assert all("No place given" in card for card in shown[20:])
+    assert "South East London-wide insights (no place given)" in [unescape(h.value) for h in at.subheader]
+    pages = -(-placed // 20)
+    assert any(f"Page 1 of {pages}: insights 1 to 20 of {placed}, best matches first." in unescape(c.value)
+               for c in at.caption)
     counted = table(at, "Theme").set_index("Theme")["Insights"].to_dict()
     assert counted == themes
-    assert at.get("download_button")[0].label == f"Download these {expected} insights (CSV)"
+    assert at.get("download_button")[0].label == f"Download these {placed + unplaced} insights (CSV)"
 
-    # the sidebar's place narrows the same search (insights with no place stay in, while included)
-    in_lambeth = sql(
-        demo_db, f"select count(*) from insights where {where} and (place = 'Lambeth' or place is null)"
-    )
-    unplaced = sql(demo_db, f"select count(*) from insights where {where} and place is null")[0][0]
-    assert 0 < unplaced
+    # the last page, from the URL, shows the rest; the page is kept in the URL
+    at = open_page(app_at, demo_db, q="appointment", page=str(pages))
+    assert at.number_input(key="page").value == pages and at.query_params["page"] == str(pages)
+    assert len(result_cards(at)) == placed - 20 * (pages - 1) + min(unplaced, 5)
+
+    # the sidebar's place narrows the same search to its own insights; a new search starts on page 1
+    in_lambeth = count(demo_db, f"{where} and place = 'Lambeth'")
     at.selectbox(key="place").set_value("Lambeth").run()
     assert escape_markdown(
-        f"{in_lambeth[0][0]} insights in Lambeth ({unplaced} of them given no place) mention appointment "
+        f"{in_lambeth} insights in Lambeth mention appointment "
         "(or words from the same stem, such as plurals), best matches first."
     ) in sentences(at)
-    assert len(result_cards(at)) == min(20, in_lambeth[0][0])
+    assert len(result_cards(at)) == min(20, in_lambeth) + min(unplaced, 5)
+    assert "page" not in at.query_params
+
+    # a misspelt word is searched as the library's closest word, and the page says so
+    at = open_page(app_at, demo_db, q="apointment")
+    assert any("Showing results for appointment" in i.value for i in at.info)
+    assert escape_markdown(
+        f"{placed} insights in South East London mention appointment (or words from the same stem, such as "
+        "plurals), best matches first."
+    ) in sentences(at)
 
 
 def test_filters_come_from_the_url_and_every_result_passes_them(app_at, demo_db):
@@ -129,6 +154,7 @@ def test_filters_come_from_the_url_and_every_result_passes_them(app_at, demo_db)
     ) in sentences(at)
     shown = result_cards(at)
     assert len(shown) == len(expected) < 20
+    assert "page" not in at.query_params and not at.number_input  # one page: no pager
     assert all("Themes: " in card and theme in card and "Core20" in card for card in shown)
     assert at.query_params["theme"] == theme and at.query_params["unplaced"] == "0"
 
@@ -241,7 +267,7 @@ def test_an_insight_uploaded_on_the_upload_page_is_found_at_once(app_at, writabl
     at.file_uploader(key="upload_file").set_value(("insights.csv", insights.encode(), "text/csv"))
     at.run()
     at.button(key="upload_confirm").click().run()
-    assert "1 rows stored, 0 quarantined" in at.success[0].value
+    assert "1 rows stored, 0 quarantined" in unescape(at.success[0].value)
     at.switch_page(PAGE).run()
     assert not at.exception
     assert escape_markdown(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests import reference_files as files
+from tests.app.access_checks import unescape
 from wpc.presets import load_preset
 
 
@@ -16,7 +17,7 @@ def population_page(at):
 
 
 def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {unescape(m.label): unescape(m.value) for m in at.metric}
 
 
 def expected_core20(districts: list[str]) -> tuple[int, str]:
@@ -46,7 +47,7 @@ def test_choosing_preset_and_place_shows_thurrock(app_at, reference_db):
     assert metrics(at)["Residents (Census 2021)"] == f"{residents:,}" == "175,970"
     assert metrics(at)["Core20 population share"] == share == "14.8%"
     assert at.query_params == {"preset": "mse", "place": "Thurrock"}
-    sentence = [m.value for m in at.markdown if m.value.startswith("In Thurrock,")]
+    sentence = [unescape(m.value) for m in at.markdown if unescape(m.value).startswith("In Thurrock,")]
     assert sentence and "14.8% of residents (25,988 of 175,970)" in sentence[0]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.app.access_checks import unescape
 from tests.fixtures.ingest_files import counts, load_base_activities, rows
 
 BROKEN = (
@@ -34,7 +35,7 @@ def table(at, first_column: str):
 
 
 def metric(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    return next(unescape(m.value) for m in at.metric if unescape(m.label) == label)
 
 
 def test_upload_journey(app, writable_reference_db):
@@ -69,7 +70,7 @@ def test_upload_journey(app, writable_reference_db):
     at.button(key="upload_confirm").click()
     at.run()
     assert not at.exception
-    assert "Upload" in at.success[0].value and "2 rows stored, 3 quarantined" in at.success[0].value
+    assert "Upload" in at.success[0].value and "2 rows stored, 3 quarantined" in unescape(at.success[0].value)
     assert rows(
         writable_reference_db,
         "select source, rows_stored, rows_quarantined from uploads where kind = 'participants'",
@@ -87,7 +88,7 @@ def test_a_refused_file_says_why_and_stores_nothing(app, writable_reference_db):
     at.run()
     assert not at.exception
     assert "This file cannot be uploaded" in at.error[0].value
-    assert "missing required column(s) for activities: start_date, place" in at.error[0].value
+    assert "missing required column(s) for activities: start_date, place" in unescape(at.error[0].value)
     assert counts(writable_reference_db)["uploads"] == 1  # only the base activities
 
 
@@ -128,7 +129,7 @@ def test_the_sheet_picker_offers_the_visible_worksheets_only(app, writable_refer
     at.run()
     assert not at.exception
     assert at.selectbox(key="upload_sheet").options == ["Log", "Later"]
-    assert any(c.value.startswith("Read as XLSX: sheet 'Log'") for c in at.caption)
+    assert any(unescape(c.value).startswith("Read as XLSX: sheet 'Log'") for c in at.caption)
     at.selectbox(key="upload_sheet").set_value("Later")
     at.run()
     at.button(key="upload_confirm").click()
@@ -148,7 +149,8 @@ def test_repeated_participant_rows_are_stored_only_once_ticked(app, writable_ref
     at.file_uploader(key="upload_file").set_value(("second.csv", again, "text/csv"))
     at.run()
     assert not at.exception
-    assert any("1 row(s) without a participant_ref repeat rows already stored by upload 2" in w.value
+    assert any("1 row(s) without a participant_ref repeat rows already stored by upload 2"
+               in unescape(w.value)
                for w in at.warning)
     assert at.button(key="upload_confirm").disabled
     at.checkbox(key="upload_allow_repeats").check()

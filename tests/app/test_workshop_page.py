@@ -3,6 +3,7 @@ URL, the place switch going through the sidebar's own place choice, the pack dow
 
 from __future__ import annotations
 
+from tests.app.access_checks import unescape
 from wpc.views import workshop as questions
 
 WORKSHOP = "app_pages/workshop.py"
@@ -18,21 +19,26 @@ def open_workshop(app_at, db_path, **params):
 
 
 def titles(at) -> list[str]:
-    return [t.value for t in at.title]
+    return [unescape(t.value) for t in at.title]
 
 
 def test_screens_step_forward_and_back_with_the_screen_in_the_url(app_at, demo_db):
-    at = open_workshop(app_at, demo_db, place="Lambeth", screen="ladder")
-    assert titles(at) == ["Ladder of participation: Lambeth"]
-    at.button(key="workshop_next").click().run()  # wraps round to the first question
+    at = open_workshop(app_at, demo_db, place="Lambeth", screen="core20")
     assert titles(at) == ["Core20 reach by place: Lambeth"]
-    assert at.query_params["screen"] == "core20"
+    assert at.button(key="workshop_previous").disabled  # the first screen: nothing before it
     at.button(key="workshop_next").click().run()
     assert titles(at) == ["Reach gaps by ethnic group (5 groups): Lambeth"]
+    assert at.query_params["screen"] == "reach"
     at.button(key="workshop_previous").click().run()
-    at.button(key="workshop_previous").click().run()
-    assert titles(at) == ["Ladder of participation: Lambeth"]
-    assert at.query_params["screen"] == "ladder"
+    assert titles(at) == ["Core20 reach by place: Lambeth"]
+
+    at = open_workshop(app_at, demo_db, place="Lambeth", screen="feedback")
+    at.button(key="workshop_next").click().run()
+    assert titles(at) == ["Ladder of participation: Lambeth"] and at.query_params["screen"] == "ladder"
+    end = at.button(key="workshop_next")  # the last screen: no jump back to the first, and it says so
+    assert end.disabled and end.label == "End"
+    assert any(unescape(box.value).startswith(f"End of the questions ({len(KEYS)} of {len(KEYS)})")
+               for box in at.info)
 
 
 def test_every_screen_has_a_chart_its_sentence_and_its_numbers(app_at, demo_db):
@@ -42,7 +48,7 @@ def test_every_screen_has_a_chart_its_sentence_and_its_numbers(app_at, demo_db):
         assert not at.exception
         title, ask = questions.QUESTIONS[key]
         assert titles(at)[0].startswith(title)
-        assert at.subheader[0].value == ask
+        assert unescape(at.subheader[0].value) == ask
         assert len(at.get("plotly_chart")) == 1
         assert at.get("arrow_data_frame") or at.get("dataframe")
     # the speaker's line on the coverage screen

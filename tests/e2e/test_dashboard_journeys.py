@@ -165,7 +165,7 @@ def test_place_lead_finds_cold_spots_on_the_map(page, app_url, reports):
 
     choose(page, "Colour the map by", "National IMD decile")
     page.wait_for_function("() => location.search.includes('coverage_colour=imd_decile')")
-    page.locator(".colorbar").filter(has_text="1 most deprived").wait_for()
+    page.locator("g.legend").filter(has_text="1 most deprived").wait_for()  # the legend below the map
     page.wait_for_function(f"() => document.querySelectorAll('.choroplethlayer path').length === {lsoas + len(spots)}")
     screenshot(page, "place-coverage-lewisham-imd")
     assert page.external_requests == []

@@ -15,7 +15,10 @@ from wpc.config import ROOT
 
 pytestmark = pytest.mark.e2e
 
-TITLES = re.findall(r'st\.Page\([^)]*?title="([^"]+)"', (ROOT / "app.py").read_text(encoding="utf-8"), re.S)
+# the menu's pages: every st.Page in app.py but the hidden one that forwards /overview
+TITLES = [title for title, rest in re.findall(r'st\.Page\([^)]*?title="([^"]+)"([^)]*)\)',
+                                              (ROOT / "app.py").read_text(encoding="utf-8"), re.S)
+          if 'visibility="hidden"' not in rest]
 
 
 def sidebar_pages(page) -> list[str]:
@@ -23,7 +26,8 @@ def sidebar_pages(page) -> list[str]:
     return [text.split("\n")[-1].strip() for text in links.all_inner_texts()]
 
 
-@pytest.mark.parametrize("path", ["activities", "place_coverage", "app_pages", "pages", "nowhere"])
+@pytest.mark.parametrize("path", ["activities", "overview?place=Lewisham", "place_coverage", "app_pages", "pages",
+                                  "nowhere"])
 def test_a_fresh_server_serves_only_registered_pages(page, demo_db, path):
     with running_app(demo_db) as base:
         page.goto(f"{base}/{path}")  # the first request this server answers
@@ -35,6 +39,9 @@ def test_a_fresh_server_serves_only_registered_pages(page, demo_db, path):
         page.get_by_role("combobox", name="Place", exact=True).wait_for()  # inside the frame
         if path == "activities":  # a registered page, by its own address
             assert heading.startswith("Activity log and feedback loop")
+            assert page.get_by_text("Page not found").count() == 0
+        elif path.startswith("overview"):  # typed by hand: forwarded to the Overview, place kept
+            assert heading.startswith("Overview") and "Lewisham" in heading and "place=Lewisham" in page.url
             assert page.get_by_text("Page not found").count() == 0
         else:
             assert heading.startswith("Overview")

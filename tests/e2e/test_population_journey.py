@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import reference_files as files
-from tests.e2e.conftest import choose, running_app, screenshot, wait_for_app
+from tests.e2e.conftest import (RUN_COUNTER, STATE_TIMEOUT_MS, choose, running_app, screenshot,
+                                wait_for_app)
 
 pytestmark = pytest.mark.e2e
 
@@ -71,3 +73,30 @@ def test_about_page_names_the_sources(page, app_url):
     page.get_by_role("link", name="Open Government Licence v3.0").wait_for()
     page.locator("[data-testid='stAlert']").filter(has_text="Contains OS data").wait_for()
     screenshot(page, "about")
+
+
+def test_the_map_on_a_phone_fills_the_width_names_places_and_keeps_its_legend_below(browser, app_url):
+    """At 390 px wide (a phone) the map is full width with the legend under it, names its places,
+    and hovering on a neighbourhood gives its IMD decile."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.add_init_script(RUN_COUNTER)
+    context.set_default_timeout(STATE_TIMEOUT_MS)
+    phone = context.new_page()
+    phone.goto(f"{app_url}/population?preset=sel")
+    wait_for_app(phone)
+    phone.wait_for_selector(".choroplethlayer path")
+    chart = phone.locator(".js-plotly-plot").filter(has=phone.locator(".choroplethlayer")).first
+    chart.scroll_into_view_if_needed()
+    shapes = chart.locator(".choroplethlayer").first.bounding_box()
+    legend = chart.locator("g.legend").bounding_box()
+    assert shapes["width"] > 300  # of 358 px the page gives it
+    assert legend["y"] >= shapes["y"] + shapes["height"] - 1  # the legend is below the map, not beside it
+    names = chart.locator(".scattergeo text").evaluate_all("texts => texts.map(t => t.textContent)")
+    assert {"Lambeth", "Southwark", "Lewisham", "Greenwich", "Bexley", "Bromley"} <= set(names)
+    # hover on the middle of the first LSOA's own shape
+    first = chart.locator(".choroplethlayer path").first.bounding_box()
+    phone.mouse.move(first["x"] + first["width"] / 2, first["y"] + first["height"] / 2)
+    expect(chart.locator(".hovertext")).to_contain_text("IMD decile")
+    phone.get_by_text("Numbers behind the chart").last.wait_for()
+    screenshot(phone, "population-phone-390")
+    context.close()

@@ -11,6 +11,7 @@ from PIL import Image
 from pptx import Presentation
 
 from tests.e2e.conftest import choose, rerun_by, running_app, screenshot, wait_for_app
+from wpc.views.workshop import QUESTIONS
 
 pytestmark = pytest.mark.e2e
 
@@ -62,3 +63,52 @@ def test_workshop_screens_place_switch_and_pack_download(app_url, page):
     rows = list(csv.DictReader(io.StringIO(open(csv_download.value.path(), encoding="utf-8-sig").read())))
     assert rows[0]["Category"].startswith("Asian") and "Share of participants (%)" in rows[0]
     assert page.external_requests == []
+
+
+def test_a_clicker_steps_through_the_screens_and_the_end_is_marked(app_url, page):
+    """At 1920x1080, as on a projector: PageDown/PageUp and the arrow keys move between screens,
+    the last screen says it is the end and goes no further, and the controls are in 20 px type."""
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/workshop?place=Lewisham&screen=core20")
+    wait_for_app(page)
+    screens = list(QUESTIONS)
+
+    def shows(key: str) -> None:
+        assert f"screen={key}" in page.url
+        heading = page.get_by_role("heading", level=1).first.inner_text()
+        assert heading.startswith(QUESTIONS[key][0]) and heading.endswith(": Lewisham")
+
+    page.get_by_role("heading", name=f"{QUESTIONS['core20'][0]}: Lewisham").wait_for()
+    assert page.get_by_role("button", name="Previous").is_disabled()
+    rerun_by(page, lambda: page.keyboard.press("PageDown"))
+    shows(screens[1])
+    rerun_by(page, lambda: page.keyboard.press("ArrowLeft"))
+    shows(screens[0])
+    for key, screen in zip(["PageDown", "ArrowRight"] * 3, screens[1:]):
+        rerun_by(page, lambda key=key: page.keyboard.press(key))
+        shows(screen)
+    assert page.get_by_role("button", name="End").is_disabled()
+    page.get_by_text(f"End of the questions ({len(screens)} of {len(screens)})").wait_for()
+    screenshot(page, "workshop-last-screen-1920")
+
+    page.keyboard.press("PageDown")  # at the end: nothing to press, so no rerun and no jump to the first
+    wait_for_app(page)
+    shows(screens[-1])
+
+    sizes = page.evaluate("""() => [
+        ...document.querySelectorAll(".stMainBlockContainer [data-testid='stWidgetLabel'] p"),
+        ...document.querySelectorAll(".stMainBlockContainer [data-testid='stBaseButton-secondary'] p"),
+        ...document.querySelectorAll(".stMainBlockContainer [data-testid='stSelectbox'] input"),
+    ].map(e => parseFloat(getComputedStyle(e).fontSize))""")
+    assert sizes and min(sizes) >= 20
+
+
+def test_keys_do_nothing_while_a_person_types_in_a_field(app_url, page):
+    page.goto(f"{app_url}/workshop?place=Lewisham&screen=reach")
+    wait_for_app(page)
+    heading = page.get_by_role("heading", level=1).first.inner_text()
+    page.get_by_role("combobox", name="Place", exact=True).focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    assert page.get_by_role("heading", level=1).first.inner_text() == heading

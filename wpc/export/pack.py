@@ -11,6 +11,7 @@ and every slide says so. The app's "download the pack" and `wpc export` both cal
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from dataclasses import dataclass
@@ -30,16 +31,20 @@ from wpc.measures.scope import Scope
 from wpc.presets import Preset
 from wpc.sources import ATTRIBUTION, SOURCES
 
-FORMATS = ("pptx", "pdf", "csv", "png")
+FORMATS = ("pptx", "pdf", "html", "csv", "png")
 MIME = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "pdf": "application/pdf",
+    "html": "text/html",
     "csv": "application/zip",
     "png": "application/zip",
 }
-EXTENSIONS = {"pptx": "pptx", "pdf": "pdf", "csv": "zip", "png": "zip"}
+EXTENSIONS = {"pptx": "pptx", "pdf": "pdf", "html": "html", "csv": "zip", "png": "zip"}
 # Charts on slides: drawn this size (CSS pixels) at twice the resolution, larger type than on screen.
 CHART_WIDTH, CHART_HEIGHT, CHART_FONT = 960, 600, 17
+# A PDF page has room below its sentences for a taller chart than a slide: drawn in that shape,
+# the chart fills the page's height instead of leaving its lower third blank.
+PDF_CHART_HEIGHT = 780
 SYNTHETIC = ("SYNTHETIC DEMO DATA: the engagement records were generated to demonstrate wpc and describe "
              "no real people or activities. Population, deprivation and boundary data are real.")
 # XML 1.0 cannot hold most control characters; uploaded text could carry them.
@@ -90,10 +95,11 @@ def slide_figure(fig: go.Figure) -> go.Figure:
     return copy
 
 
-def chart_images(pack: Pack, renderer: charts.ChartRenderer | None = None) -> dict[str, bytes]:
+def chart_images(pack: Pack, renderer: charts.ChartRenderer | None = None,
+                 height: int = CHART_HEIGHT) -> dict[str, bytes]:
     """Each question's chart as PNG bytes (key -> image), drawn by one browser."""
     renderer = renderer or charts.shared()
-    return {q.key: renderer.png(slide_figure(q.figure), width=CHART_WIDTH, height=CHART_HEIGHT, scale=2)
+    return {q.key: renderer.png(slide_figure(q.figure), width=CHART_WIDTH, height=height, scale=2)
             for q in pack.questions}
 
 
@@ -262,11 +268,13 @@ def to_pdf(pack: Pack, images: dict[str, bytes]) -> bytes:
     pdf.set_margins(12, 12, 12)
     pdf.set_title(f"Who are we reaching? {pack.about.name}")
     pdf.set_author("wpc")
+    pdf.set_lang("en-GB")
     family = _pdf_font(pdf)
     dark, muted, blue = (0x21, 0x2B, 0x32), (0x4C, 0x62, 0x72), (0x00, 0x5E, 0xB8)
     text = _clean if family != "helvetica" else _latin1
 
     def heading(words: str, size: float = 20) -> None:
+        pdf.start_section(text(words))  # a bookmark and a tagged section per page
         pdf.set_xy(12, 12)
         pdf.set_font(family, "B", size)
         pdf.set_text_color(*blue)
@@ -299,15 +307,21 @@ def to_pdf(pack: Pack, images: dict[str, bytes]) -> bytes:
         pdf.ln(1)
         lines([question.ask, *question.sentences], 10.5, bold_first=True)
         top = max(pdf.get_y() + 2, 48)
-        pdf.image(io.BytesIO(images[question.key]), x=12, y=top, w=160, h=100)
+        chart_height = 190 - top  # down to the footer, in the shape the chart was drawn
+        chart_width = min(chart_height * CHART_WIDTH / PDF_CHART_HEIGHT, 172)
+        pdf.image(io.BytesIO(images[question.key]), x=12, y=top, w=chart_width,
+                  h=chart_width * PDF_CHART_HEIGHT / CHART_WIDTH,
+                  alt_text=text(" ".join(question.sentences)))  # a tagged figure that says what it shows
         header, rows, left_out = _slide_table(question)
-        pdf.set_xy(178, top)
+        table_x = 12 + chart_width + 5
+        pdf.set_xy(table_x, top)
         pdf.set_font(family, "", 7.5)
         pdf.set_text_color(*dark)
         notes = [question.table.title]
         if rows:
-            with pdf.table(width=107, align="RIGHT", text_align="LEFT", line_height=3.4,
-                           headings_style=FontFace(emphasis="BOLD"), padding=0.8) as table:
+            with pdf.table(width=285 - table_x, align="RIGHT", text_align="LEFT", line_height=3.4,
+                           headings_style=FontFace(emphasis="BOLD"), padding=0.8,
+                           col_widths=_whole_word_widths(pdf, family, [header, *rows], text)) as table:
                 for row in [header, *rows]:
                     cells = table.row()
                     for value in row:
@@ -319,7 +333,7 @@ def to_pdf(pack: Pack, images: dict[str, bytes]) -> bytes:
         if question.caption:
             notes.append(question.caption)
         pdf.set_y(pdf.get_y() + 2)
-        lines(notes, 7.5, width=107, colour=muted, x=178)
+        lines(notes, 7.5, width=285 - table_x, colour=muted, x=table_x)
         page_footer()
 
     pdf.add_page()
@@ -331,6 +345,76 @@ def to_pdf(pack: Pack, images: dict[str, bytes]) -> bytes:
     lines(["Data sources", *sources_lines()], 7.5, width=132, bold_first=True, x=153)
     page_footer()
     return bytes(pdf.output())
+
+
+def _whole_word_widths(pdf, family: str, rows: list[list], text) -> tuple[float, ...]:
+    """Relative column widths that give each column room for its longest word (headings in bold),
+    so no word is broken across lines ("Participant / s")."""
+    def widest(column: int) -> float:
+        widths = []
+        for i, row in enumerate(rows):
+            pdf.set_font(family, "B" if i == 0 else "", 7.5)
+            widths += [pdf.get_string_width(word) for word in text(str(row[column])).split()]
+        return max(widths, default=1.0) + 2.5  # the cell's padding on both sides
+    return tuple(widest(column) for column in range(len(rows[0])))
+
+
+# ---------- accessible HTML
+
+
+HTML_STYLE = """
+body { font-family: Arial, Helvetica, sans-serif; color: #212B32; max-width: 60rem; margin: 2rem auto;
+       padding: 0 1rem; line-height: 1.5; }
+h1, h2 { color: #005EB8; } img { max-width: 100%; height: auto; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; } caption { text-align: left; font-weight: bold; }
+th, td { border: 1px solid #4C6272; padding: 0.2rem 0.5rem; text-align: left; } .note { color: #4C6272; }
+section { border-top: 2px solid #D8DDE0; margin-top: 2rem; }
+"""
+
+
+def to_html(pack: Pack, images: dict[str, bytes]) -> bytes:
+    """The pack as one self-contained, accessible web page: the same pages as the PDF, in order,
+    with real headings, each chart an image whose alternative text is its sentences, and each
+    table a real table with a caption and header cells; for screen readers, which read the PDF's
+    body text untagged. The place's charts are inside it, so it opens offline."""
+    from html import escape
+
+    def paragraphs(items, css: str = "") -> str:
+        attribute = f' class="{css}"' if css else ""
+        return "".join(f"<p{attribute}>{escape(_clean(item))}</p>" for item in items)
+
+    def table_html(table) -> str:
+        text = as_text(table.frame, table.percent_columns, table.one_decimal_columns)
+        head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in text.columns)
+        body = "".join(
+            "<tr>" + "".join((f'<th scope="row">{escape(str(v))}</th>' if i == 0 else f"<td>{escape(str(v))}</td>")
+                             for i, v in enumerate(row)) + "</tr>"
+            for row in text.to_numpy().tolist())
+        return (f"<table><caption>{escape(table.title)}</caption><thead><tr>{head}</tr></thead>"
+                f"<tbody>{body}</tbody></table>")
+
+    a = pack.about
+    title = f"Who are we reaching? {a.name}"
+    parts = [f"<header><h1>{escape(title)}</h1>",
+             paragraphs(["Working with people and communities: a place pack", *title_lines(pack)]), "</header>"]
+    for question in pack.questions:
+        picture = base64.b64encode(images[question.key]).decode("ascii")
+        alt = escape(" ".join(_clean(s) for s in question.sentences), quote=True)
+        parts += [f"<section><h2>{escape(question.title)}</h2>", f"<p><strong>{escape(question.ask)}</strong></p>",
+                  paragraphs(question.sentences),
+                  f'<figure><img src="data:image/png;base64,{picture}" alt="{alt}">'
+                  f"<figcaption>{escape(question.title)}: the chart the sentences above describe; "
+                  "its numbers are in the table below.</figcaption></figure>",
+                  *(table_html(table) for table in question.tables if not table.empty),
+                  paragraphs([question.caption] if question.caption else [], "note"), "</section>"]
+    parts += ["<section><h2>Methods and sources</h2>", paragraphs(methods_lines(pack)),
+              "<h3>Data sources</h3><ul>", *(f"<li>{escape(line)}</li>" for line in sources_lines()),
+              "</ul></section>"]
+    page = (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{HTML_STYLE}</style>'
+            f"</head><body><main>{''.join(parts)}</main>"
+            f'<footer><p class="note">{escape(footer(pack))}</p></footer></body></html>')
+    return page.encode("utf-8")
 
 
 def _pdf_font(pdf) -> str:
@@ -375,15 +459,15 @@ def charts_zip(pack: Pack, images: dict[str, bytes]) -> bytes:
 
 
 def render(pack: Pack, fmt: str, renderer: charts.ChartRenderer | None = None) -> bytes:
-    """The pack in one format (pptx, pdf, csv or png)."""
+    """The pack in one format (pptx, pdf, html, csv or png)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown pack format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fmt == "csv":
         return tables_zip(pack)
-    images = chart_images(pack, renderer)
+    images = chart_images(pack, renderer, PDF_CHART_HEIGHT if fmt == "pdf" else CHART_HEIGHT)
     if fmt == "png":
         return charts_zip(pack, images)
-    return to_pptx(pack, images) if fmt == "pptx" else to_pdf(pack, images)
+    return {"pptx": to_pptx, "pdf": to_pdf, "html": to_html}[fmt](pack, images)
 
 
 def make(db_path: Path | str, scope: Scope, fmt: str, dimension: str = questions.DEFAULT_DIMENSION,

@@ -33,6 +33,14 @@ def _day(value) -> str | None:
     return f"{day.day} {day:%b %Y}"
 
 
+def _repeats(summary_marked, quote_marked) -> bool:
+    """Whether the summary already holds the quote word for word (then the quote is not shown twice)."""
+    def words(marked) -> str:
+        return " ".join(plain_text(marked).casefold().split()).strip(" .!?\"“”'")
+
+    return words(quote_marked) in words(summary_marked)
+
+
 def _link(url, text_html: str) -> str:
     """A link only for http(s) addresses; anything else is shown as text."""
     if _present(url) and str(url).strip().lower().startswith(("https://", "http://")):
@@ -47,7 +55,8 @@ def card_html(hit: dict, group_label: Callable[[str], str] = str) -> str:
     """One insight: summary and quote with matches marked, then date, place, programme,
     groups, themes, status and action, source, and the words matched."""
     parts = [f'<p style="margin:0 0 0.4rem 0">{to_html(hit["summary_marked"])}</p>']
-    if _present(plain_text(hit.get("quote_marked"))):
+    quote = hit.get("quote_marked")
+    if _present(plain_text(quote)) and not _repeats(hit["summary_marked"], quote):
         parts.append(
             f'<blockquote style="margin:0 0 0.5rem 0;padding:0 0 0 0.8rem;border-left:4px solid {RULE};'
             f'font-style:italic">“{to_html(hit["quote_marked"])}”</blockquote>'

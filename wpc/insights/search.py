@@ -11,12 +11,15 @@ asterisks, brackets and any other characters are searched as plain words or igno
 can never raise.
 
 A search for several words first asks for insights containing all of them; if none do, it
-asks for any of them (best matches first) and says so.
+asks for any of them (best matches first) and says so. A word found nowhere in the library
+(nor any word of its stem) is read as a misspelling of the closest word the library holds
+("apointment" -> "appointment", difflib's ratio at least 0.8), and the results say so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import html
 import json
 import re
@@ -45,7 +48,8 @@ class SearchUnavailable(RuntimeError):
 @dataclass(frozen=True)
 class Filters:
     """What narrows the library. place None = every place of the ICS; insights given with no
-    place (tied to no ICS) are included while `include_unplaced`. `places` (None = no limit)
+    place (tied to no ICS) are included while `include_unplaced`; `unplaced_only` keeps only
+    those (the page shows them apart from the place's own). `places` (None = no limit)
     keeps only insights of those places, and none given with no place: what a person whose
     access covers some places of the ICS may see (wpc.access). Dates bound the insight
     date, both inclusive (an insight with no date is left out once a bound is set)."""
@@ -53,6 +57,7 @@ class Filters:
     place: str | None = None
     places: tuple[str, ...] | None = None
     include_unplaced: bool = True
+    unplaced_only: bool = False
     theme: str | None = None
     group: str | None = None
     programme: str | None = None
@@ -64,6 +69,7 @@ class Filters:
             "place": self.place,
             "places": None if self.places is None else json.dumps(sorted(self.places)),
             "include_unplaced": int(self.include_unplaced and self.places is None),
+            "unplaced_only": int(self.unplaced_only),
             "theme": self.theme.strip().casefold() if self.theme else None,
             "group_code": self.group,
             "programme": self.programme,
@@ -115,10 +121,10 @@ def parse(text: str | None) -> Query:
 @dataclass
 class Results:
     """What a search found. `matches`: every insight found, best first (plain rows, for counts,
-    themes and downloads); `hits`: the first `limit` of them with `score`, the *_marked text
-    and the `matched` words (only these are highlighted); `total` = len(matches); `match`:
-    "all" (every term), "any" (no insight had every term, so any of them), "none" (no words:
-    newest first)."""
+    themes and downloads); `hits`: `limit` of them from `offset` (one page) with `score`, the
+    *_marked text and the `matched` words (only these are highlighted); `total` = len(matches);
+    `match`: "all" (every term), "any" (no insight had every term, so any of them), "none" (no
+    words: newest first). `typed`: what was typed, when `query` is its spelling corrected."""
 
     hits: pd.DataFrame
     total: int
@@ -126,6 +132,7 @@ class Results:
     match: str
     filters: Filters = field(default_factory=Filters)
     matches: pd.DataFrame | None = None
+    typed: Query | None = None
 
 
 def _clean(value) -> str:
@@ -156,6 +163,7 @@ class InsightIndex:
         self.rows["themes"] = self.rows["themes"].map(_as_list)
         self.rows["groups"] = self.rows["groups"].map(_as_list)
         self._lock = threading.Lock()
+        self._vocabulary: list[str] | None = None
         self._con = sqlite3.connect(":memory:", check_same_thread=False)
         try:
             self._con.executescript(db.load_sql("insights/index_schema"))
@@ -207,17 +215,62 @@ class InsightIndex:
         with self._lock:
             return self._con.execute(sql, params).fetchall()
 
+    def vocabulary(self) -> list[str]:
+        """Every word of the indexed text, lower case (built on the first misspelling)."""
+        if self._vocabulary is None:
+            words: set[str] = set()
+            for row in self.rows.itertuples(index=False):
+                for text in (row.summary, row.quote, THEME_SEPARATOR.join(row.themes), row.source_title):
+                    words.update(w.casefold() for w in _words(_clean(text)))
+            self._vocabulary = sorted(words)
+        return self._vocabulary
+
+    def _found_anywhere(self, words: tuple[str, ...]) -> bool:
+        with self._lock:
+            return bool(self._con.execute(
+                "select 1 from insight_text where insight_text match ? limit 1",
+                [Query((words,)).expression()]).fetchone())
+
+    def spelled(self, query: Query) -> Query:
+        """`query` with each word that no insight holds (nor any word of its stem) replaced by
+        the library's closest word, where one is close enough; unchanged otherwise."""
+        terms = []
+        for term in query.terms:
+            if self._found_anywhere(term):
+                terms.append(term)
+                continue
+            corrected = []
+            for word in term:
+                if self._found_anywhere((word,)):
+                    corrected.append(word)
+                    continue
+                closest = difflib.get_close_matches(word, self.vocabulary(), n=1, cutoff=0.8)
+                corrected.append(closest[0] if closest else word)
+            terms.append(tuple(corrected))
+        return Query(tuple(dict.fromkeys(terms)))
+
     def search(
-        self, text: str | None = None, filters: Filters | None = None, limit: int | None = None
+        self, text: str | None = None, filters: Filters | None = None, limit: int | None = None,
+        offset: int = 0,
     ) -> Results:
-        """Insights matching `text` (see `parse`) and `filters`, best first; with no words,
-        every insight passing the filters, newest first. Only the first `limit` (all if None)
-        are highlighted in `hits`; `matches` and `total` cover them all."""
+        """Insights matching `text` (see `parse`, its misspellings corrected by `spelled`) and
+        `filters`, best first; with no words, every insight passing the filters, newest first.
+        Only `limit` (all if None) from `offset` are highlighted in `hits`; `matches` and `total`
+        cover them all."""
         filters = filters or Filters()
         query = parse(text)
         params = filters.params()
         if not query:
-            return self._results(self._run("insights/browse", params), query, "none", filters, limit, None)
+            return self._results(self._run("insights/browse", params), query, "none", filters, limit, None,
+                                 offset)
+        typed, query = query, self.spelled(query)
+        results = self._search(query, params, filters, limit, offset)
+        if query != typed:
+            results.typed = typed
+        return results
+
+    def _search(self, query: Query, params: dict, filters: Filters, limit: int | None,
+                offset: int) -> Results:
         expression = query.expression()
         ranked = self._run("insights/search", {**params, "expression": expression})
         match = "all"
@@ -225,17 +278,19 @@ class InsightIndex:
             expression = query.expression(any_term=True)
             ranked = self._run("insights/search", {**params, "expression": expression})
             match = "any"
-        return self._results(ranked, query, match, filters, limit, expression)
+        return self._results(ranked, query, match, filters, limit, expression, offset)
 
     def _results(
         self, ranked: list[tuple], query: Query, match: str, filters: Filters, limit: int | None,
-        expression: str | None,
+        expression: str | None, offset: int = 0,
     ) -> Results:
         numbers = [row_number for row_number, _score in ranked]
         matches = self.rows.iloc[[n - 1 for n in numbers]].reset_index(drop=True)
-        shown = numbers if limit is None else numbers[: max(int(limit), 0)]
-        hits = matches.head(len(shown)).copy()
-        hits["score"] = [score for _number, score in ranked[: len(shown)]]
+        start = max(int(offset), 0)
+        end = len(numbers) if limit is None else start + max(int(limit), 0)
+        shown = numbers[start:end]
+        hits = matches.iloc[start:start + len(shown)].reset_index(drop=True).copy()
+        hits["score"] = [score for _number, score in ranked[start:start + len(shown)]]
         if expression is None:  # nothing to highlight: the text as indexed
             for column in COLUMNS:
                 values = hits["themes"].map(THEME_SEPARATOR.join) if column == "themes" else hits[column]

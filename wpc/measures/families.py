@@ -7,7 +7,8 @@ its places, whatever page, pack or report shows them:
 
 - `area`: participants by home neighbourhood (LSOA), neighbourhood (MSOA), place and ICS;
   by national IMD decile and quintile of each place and the ICS; the participant counts
-  (total, living here, outside the ICS, home unknown).
+  (total, living here, outside the ICS, home unknown, and the home unknown by where the count
+  came from: individual rows, aggregated returns, headcounts).
 - `dimension` (one per census dimension, ethnicity with its groups; inclusion groups): each
   category and 'unknown' for each place and the ICS.
 
@@ -44,6 +45,7 @@ from wpc.measures.scope import ResolvedScope
 ICS = None  # the scope key of the whole ICS in cell names (a place is its name)
 ELSEWHERE = "\x00ICS-wide"  # activities held for the ICS as a whole (no place of their own)
 IMD_CATEGORIES = ("1", "2", "3", "4", "5", "unknown")
+SOURCES = ("individual", "returns", "headcount")  # where an activity's participant count came from
 DIMENSION_FAMILIES = {
     "ethnicity": ("ethnicity", "ethnicity_group"),
     "ethnicity_group": ("ethnicity", "ethnicity_group"),
@@ -172,6 +174,8 @@ def build_area(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Famil
     for s in scopes:  # the counts every scope shows, even when they are 0
         for c in ("known", "total", "out", "unknown_home", "pop"):
             b.cell((c, s))
+        for source in SOURCES:
+            b.cell(("unknown_home", s, source))
         for q in IMD_CATEGORIES:
             b.cell(("quintile", s, q, None))
         for d in range(1, 11):
@@ -193,8 +197,9 @@ def build_area(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Famil
             for cell in (("known", s), ("decile", s, int(m["imd_decile"])), ("quintile", s, q, None),
                          ("pop", s), ("total", s), ("imd_known", s, None)):
                 b.add(cell, a, shown=cell[0] != "imd_known")
-    others = atoms[atoms["home"] != "resident"].fillna({"returned_quintile": "unknown"}).groupby(
-        ["home", "place", "returned_quintile"], as_index=False)[["participants", "key_sum"]].sum()
+    others = atoms[atoms["home"] != "resident"].fillna({"returned_quintile": "unknown", "source": ""})
+    others = others.groupby(["home", "place", "returned_quintile", "source"], as_index=False)[
+        ["participants", "key_sum"]].sum()
     for row in others.itertuples():
         a = b.atom(row.participants, row.key_sum)
         own = _pseudo(row.place, places)
@@ -204,6 +209,7 @@ def build_area(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Famil
                 b.add(("out", s), a)
                 continue
             b.add(("unknown_home", s), a)
+            b.add(("unknown_home", s, row.source), a)
             q = row.returned_quintile
             b.add(("quintile", s, q, None), a)
             b.add(("pop", s), a)
@@ -214,6 +220,7 @@ def build_area(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Famil
         if row.home != "out":
             q = row.returned_quintile
             b.add(("part", own, "unknown_home"), a, shown=False)
+            b.add(("part", own, "unknown_home", row.source), a, shown=False)
             b.add(("part", own, "quintile", q), a, shown=False)
         else:
             b.add(("part", own, "out"), a, shown=False)
@@ -236,11 +243,15 @@ def build_area(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Famil
         b.equation(("unknown_home", s), [("returned_quintile", s, str(q)) for q in range(1, 6)]
                    + [("quintile", s, "unknown", None)])
         b.equation(("total", s), [("known", s), ("out", s), ("unknown_home", s)])
+        b.equation(("unknown_home", s), [("unknown_home", s, source) for source in SOURCES])
     for q in IMD_CATEGORIES:
         b.equation(("quintile", ICS, q, None), [("quintile", p, q, None) for p in places]
                    + [("part", ELSEWHERE, "quintile", q)])
     for c in ("out", "unknown_home"):
         b.equation((c, ICS), [(c, p) for p in places] + [("part", ELSEWHERE, c)])
+    for source in SOURCES:
+        b.equation(("unknown_home", ICS, source), [("unknown_home", p, source) for p in places]
+                   + [("part", ELSEWHERE, "unknown_home", source)])
     return b.build()
 
 
@@ -442,6 +453,18 @@ def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return cursor
 
 
+def _own_cursor(con: duckdb.DuckDBPyConnection, memo: dict) -> duckdb.DuckDBPyConnection:
+    memo["cursor"] = _cursor(con)
+    return memo["cursor"]
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The cursor of `con` on which the whole ICS's scope tables are built (for tables other
+    measures protect once for the ICS, e.g. fatigue's neighbourhoods)."""
+    memo = _MEMO.setdefault(con, {})
+    return memo.get("cursor") or _own_cursor(con, memo)
+
+
 def get(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, kind: str,
         dimension: str | None = None) -> ProtectedFamily:
     """The protected family `kind` ('area', 'dimension' with a dimension, 'activities',
@@ -460,9 +483,7 @@ def get(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, kind: str,
         if kept is not None:
             memo[key] = kept
             return kept
-    cursor = memo.get("cursor")
-    if cursor is None:
-        cursor = memo["cursor"] = _cursor(con)
+    cursor = memo.get("cursor") or _own_cursor(con, memo)
     prepare(cursor, ics, *TABLES[kind])
     if kind == "dimension":
         family = build_dimension(cursor, ics, dimension)
@@ -476,6 +497,17 @@ def get(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, kind: str,
             while len(_KEPT) > _KEEP:
                 _KEPT.popitem(last=False)
     return protected
+
+
+def hidden_in(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, policy, kind: str, cells: list,
+              exact) -> np.ndarray:
+    """Which of `cells` family `kind` hides. A count of the same people that two families hold
+    (participant rows with no usable home area: area and quality; headcount-only participants:
+    area and activities) is shown only where both show it, so neither family's hidden cells can
+    be worked out from the other's."""
+    if not policy.on:
+        return np.zeros(len(cells), dtype=bool)
+    return policy.cells(lambda: get(con, resolved, kind), cells, exact).suppressed
 
 
 def clear() -> None:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from wpc import db, vocab
 from wpc.measures import families, stats
-from wpc.measures.disclosure import Policy, Protected
+from wpc.measures.disclosure import SUPPRESSED, Policy, Protected
 from wpc.measures.plain import plain
 from wpc.measures.prepare import begin, resolved_scope
 from wpc.measures.scope import ResolvedScope, Scope
@@ -33,7 +33,10 @@ REACH_COLUMNS = [
 ]
 
 
-PARTICIPANT_CELLS = {"total": "total", "known_area": "known", "out_of_area": "out", "unknown_home": "unknown_home"}
+PARTICIPANT_CELLS = {"total": ("total",), "known_area": ("known",), "out_of_area": ("out",),
+                     "unknown_home": ("unknown_home",), "unknown_home_rows": ("unknown_home", "individual"),
+                     "unknown_home_returns": ("unknown_home", "returns"),
+                     "unknown_home_headcount": ("unknown_home", "headcount")}
 # A reach table's protected counts: (categories with 'unknown' last, the denominator of the
 # shares of known values, everyone). See `family_cells`.
 Cells = Callable[[list[str], np.ndarray, int, int], tuple[Protected, Protected]]
@@ -41,12 +44,31 @@ Cells = Callable[[list[str], np.ndarray, int, int], tuple[Protected, Protected]]
 
 def participants(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
     """docs/methods.md section 1 counts: total, known_area (living in the scope), out_of_area (at the scope's
-    activities, living outside the ICS), and unknown_home (at the scope's activities, home unknown)."""
-    resolved, policy = begin(con, scope, disclosure, "int_scope_homes")
+    activities, living outside the ICS), and unknown_home (at the scope's activities, home unknown), with
+    unknown_home split by where the count came from: unknown_home_rows (individual rows with no usable
+    home area), unknown_home_returns (people in aggregated returns not placed in an LSOA) and
+    unknown_home_headcount (headcount-only activities)."""
+    resolved, policy = begin(con, scope, disclosure, "int_scope_homes", "int_scope_activities")
     row = db.query(con, "measures/participants_summary").iloc[0]
+    here = resolved.place
     keys = list(PARTICIPANT_CELLS)
-    shown = policy.cells(lambda: families.get(con, resolved, "area"),
-                         [(PARTICIPANT_CELLS[k], resolved.place) for k in keys], [int(row[k]) for k in keys]).shown()
+    exact = [int(row[k]) for k in keys]
+    cells = [(cell[0], here, *cell[1:]) for cell in (PARTICIPANT_CELLS[k] for k in keys)]
+    protected = policy.cells(lambda: families.get(con, resolved, "area"), cells, exact)
+    hidden = protected.suppressed.copy()
+    # the same people as data quality's rows with no home area and its headcount-only participants
+    hidden[keys.index("unknown_home_rows")] |= families.hidden_in(
+        con, resolved, policy, "quality", [("quality", here, "home_area")], [row["unknown_home_rows"]])[0]
+    hidden[keys.index("unknown_home_headcount")] |= families.hidden_in(
+        con, resolved, policy, "activities", [("source", here, "headcount")],
+        [row["unknown_home_headcount"]])[0]
+    # the split adds up to unknown_home: one hidden part alone could be worked out from the others
+    split = [keys.index(k) for k in ("unknown_home_rows", "unknown_home_returns", "unknown_home_headcount")]
+    if policy.on and hidden[split].sum() == 1:
+        others = [i for i in split if not hidden[i] and protected.values[i] > 0]
+        if others:
+            hidden[min(others, key=lambda i: protected.values[i])] = True
+    shown = Protected(values=protected.values, suppressed=hidden).shown()
     return dict(zip(keys, shown))
 
 
@@ -141,6 +163,8 @@ def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, in
     low, high = stats.wilson_interval(np.minimum(values, denominator), np.full(len(values), denominator))
 
     pop_total = sum(population.values()) if population else 0
+    # the protected number the shares are of, "*" when it is itself hidden
+    known_shown = SUPPRESSED if totals.suppressed[0] else denominator
     rows = []
     for i, code in enumerate(codes):
         withheld = bool(hidden[i]) or denominator <= 0
@@ -178,7 +202,9 @@ def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, in
         "ratio": None, "flag": None,
         "suppressed": unknown_hidden,
     })
-    return pd.DataFrame(rows, columns=REACH_COLUMNS)
+    table = pd.DataFrame(rows, columns=REACH_COLUMNS)
+    table.attrs["known"] = known_shown  # what the categories' shares are of, for reach_trend
+    return table
 
 
 def _num(value) -> float | None:
@@ -229,6 +255,7 @@ def derived_group_row(code: str, label: str, in_group: int, known: int, everyone
         low, high = (policy.share(float(x))
                      for x in stats.wilson_interval(min(cells.values[0], denominator), denominator))
     return {
+        "known": SUPPRESSED if hidden else denominator,  # for reach_trend only: not a column
         "dimension": "inclusion_group",
         "category": code,
         "label": label,
@@ -297,8 +324,11 @@ def _dimension_table(dimension, resolved, policy, rows: pd.DataFrame, population
         None if everyone_key is None else (count(in_group, code, "key_sum"), count(known, code, "key_sum"),
                                            everyone_key))
         for code in resolved.preset.derived_groups}
-    return pd.DataFrame([derived.get(row["category"], row) for row in table.to_dict("records")],
+    rows = pd.DataFrame([derived.get(row["category"], row) for row in table.to_dict("records")],
                         columns=REACH_COLUMNS)
+    # the named groups' shares are still of everyone; a derived group's are of its own known
+    rows.attrs = {**table.attrs, "known_by_group": {code: row["known"] for code, row in derived.items()}}
+    return rows
 def _cells(con, resolved: ResolvedScope, policy: Policy, dimension: str, scope_place, period=None) -> Cells:
     if not policy.on:
         return exact_cells(policy)
@@ -383,7 +413,14 @@ def reach_trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = "
                 category: str = "1", disclosure: str = "suppress") -> pd.DataFrame:
     """Reach on one category by quarter of activity start date (quarters starting Jan, Apr,
     Jul, Oct, so they are also NHS financial-year quarters). Each quarter is protected as its
-    own table of the dimension's categories."""
+    own table of the dimension's categories.
+
+    Besides REACH_COLUMNS, each row has `known`: the protected number of participants with a
+    known value that the quarter's share is of ("*" when hidden; for the minimum count and the
+    test of change, never shown: docs/disclosure.md), and `covered_from`, `covered_to`, `partial`:
+    the part of the quarter both the period chosen and the data cover (from the ICS's first
+    held activity to its latest, and not after today), partial when that is not the whole
+    quarter (docs/methods.md section 2, Reach by quarter)."""
     resolved, policy = begin(con, scope, disclosure, *_TABLES)
     categories_for(dimension)
     counts = _counts(con, by_quarter=True)
@@ -391,14 +428,40 @@ def reach_trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = "
     populations = _populations(con)
     shares = derived_population_shares(con, resolved, populations)
     wanted = ("plus_group", "plus_group_known", "sex", dimension)  # sex: everyone, with their keys
+    dates = db.query(con, "queries/data_dates", preset=resolved.preset.id).iloc[0]
     rows = []
     for quarter, group in counts[counts["dimension"].isin(wanted)].groupby("quarter", sort=True):
         if not (group["dimension"] == dimension).any():
             continue
         day = pd.Timestamp(quarter).date()
+        period = _quarter(con, resolved, day)
+        cells = _cells(con, period, policy, dimension, resolved.place)
         table = _dimension_table(dimension, resolved, policy, group, populations, int(everyone.get(quarter, 0)),
-                                 shares, _cells(con, _quarter(con, resolved, day), policy, dimension, resolved.place),
-                                 also=category)
+                                 shares, cells, also=category)
         row = table[table["category"] == category].iloc[0].to_dict()
-        rows.append({"quarter": day, **row})
-    return pd.DataFrame(rows, columns=["quarter", *REACH_COLUMNS])
+        covered_from, covered_to = _covered(day, period.scope, resolved.today, dates)
+        known = table.attrs.get("known_by_group", {}).get(category, table.attrs.get("known"))
+        rows.append({"quarter": day, **row, "known": known,
+                     "covered_from": covered_from, "covered_to": covered_to,
+                     "partial": covered_from > day or covered_to < _quarter_end(day)})
+    return pd.DataFrame(rows, columns=["quarter", *REACH_COLUMNS, *TREND_COLUMNS])
+
+
+TREND_COLUMNS = ["known", "covered_from", "covered_to", "partial"]
+
+
+def _quarter_end(start: dt.date) -> dt.date:
+    return (pd.Timestamp(start) + pd.offsets.QuarterEnd(0)).date()
+
+
+def _covered(start: dt.date, period: Scope, today: dt.date, dates) -> tuple[dt.date, dt.date]:
+    """The days of the quarter starting `start` that the period chosen (`period`: its dates
+    already within the quarter) and the ICS's data cover: from its first held activity to its
+    latest, and not after today."""
+    first = period.date_from or start
+    last = min(period.date_to or _quarter_end(start), today)
+    if dates["first_activity"] is not None and not pd.isna(dates["first_activity"]):
+        first = max(first, pd.Timestamp(dates["first_activity"]).date())
+    if dates["latest_activity"] is not None and not pd.isna(dates["latest_activity"]):
+        last = min(last, pd.Timestamp(dates["latest_activity"]).date())
+    return first, max(first, last)

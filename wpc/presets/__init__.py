@@ -38,8 +38,12 @@ class Thresholds(BaseModel):
     )
     fatigue_window_days: int = Field(90, ge=1, description="Window for engagement fatigue.")
     fatigue_limit: int = Field(
-        4, ge=2, description="Activities reaching a neighbourhood (or a person) in the window "
-        "at or above which it is flagged as over-asked."
+        4, ge=2, description="Distinct activities in the window at or above which a person is a repeat "
+        "participant and a plan check warns about a neighbourhood."
+    )
+    fatigue_multiple: float = Field(
+        1.5, gt=1, description="A neighbourhood is over-asked when the 95% interval of its participations "
+        "per 1,000 residents in the window lies wholly above this multiple of the ICS's median rate."
     )
 
 

@@ -7,13 +7,14 @@ import streamlit as st
 
 from wpc import db, status
 from wpc.measures.scope import Scope
-from wpc.ui import auth, cache, state, widgets
+from wpc.ui import auth, cache, state, style, widgets
 from wpc.views import naming
 
 
 def render(page) -> None:
     """Stop with a clear message if the person must log in, or there is no database; otherwise
     draw the sidebar."""
+    style.apply()
     email = auth.logged_in_email()
     path = state.db_path()
     if not path.exists():
@@ -61,6 +62,6 @@ def title(text: str, period: bool = True, filters: bool = True) -> None:
     active filter, so no number is read without what it covers. `period`, `filters`: whether
     this page uses the sidebar's period and activity filters (if not, and they are set, it says so)."""
     st.session_state[widgets.SCOPE_USES] = (period, filters)
-    st.title(text)
+    st.title(widgets.escape_markdown(text))
     line = naming.scope_line(state.measure_scope(), state.scope()[0], period, filters)
     st.markdown(f":material/filter_alt: {widgets.escape_markdown(line)}")

@@ -281,6 +281,35 @@ def url_toggle(
     return value
 
 
+def requested_page(key: str, restart_on: tuple = ()) -> int:
+    """The page number asked for, from the URL query parameter `key` (or the pager drawn by
+    `url_page` on the last run); back to page 1 whenever `restart_on` (what is being paged,
+    e.g. the search) changes. Draw the pager with `url_page` once the number of pages is known."""
+    seen = f"_{key}_of"
+    if key not in st.session_state:
+        from_url = st.query_params.get(key, "1")
+        st.session_state[key] = int(from_url) if from_url.isdigit() else 1
+    elif st.session_state.get(seen) != restart_on:
+        st.session_state[key] = 1
+    st.session_state[seen] = restart_on
+    return max(int(st.session_state[key]), 1)
+
+
+def url_page(label: str, key: str, page: int, pages: int, *, container=None) -> int:
+    """The pager: a page number from 1 to `pages`, kept in the URL (absent on page 1); `page` is
+    the page shown (requested_page, brought within range). Nothing is drawn for one page."""
+    st.session_state[key] = page
+    if pages > 1:
+        target = container if container is not None else st
+        page = int(target.number_input(label, min_value=1, max_value=pages, step=1, key=key))
+    if page == 1:
+        if key in st.query_params:
+            del st.query_params[key]
+    else:
+        st.query_params[key] = str(page)
+    return page
+
+
 # ---------- what this person may see (set by the frame on every run; see wpc.access)
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 from wpc import db
 from wpc.access import Access
 from wpc.ui import cache
+from wpc.ui.widgets import escape_markdown
 from wpc.views import upload
 
 
@@ -50,7 +51,7 @@ def store_button(label: str, key, prepared, path: Path, access: Access, repeats:
     they are different people."""
     allowed = True
     if repeats:
-        st.warning(repeats)
+        st.warning(escape_markdown(repeats))
         allowed = st.checkbox("These are different people: store their rows too", key="upload_allow_repeats")
     if not st.button(label, type="primary", key="upload_confirm", disabled=not allowed):
         return
@@ -63,7 +64,8 @@ def store_button(label: str, key, prepared, path: Path, access: Access, repeats:
                    "Review the result and confirm again.")
         st.rerun()
     except upload.DatabaseError as exc:
-        st.error(f"**Nothing was stored:** {exc}. Your file is still checked and nothing of it was "
+        st.error(f"**Nothing was stored:** {escape_markdown(exc)}. Your file is still checked and nothing "
+                 "of it was "
                  "written: press the button again to store it.")
         st.stop()
     st.session_state["upload_done"] = (key, outcome)

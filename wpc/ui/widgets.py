@@ -126,9 +126,11 @@ def explained(figure, words: str, numbers: Table, chart_key: str, table_key: str
 
 
 def metrics(figures: tuple[Metric, ...] | list[Metric], columns=None) -> None:
-    """Headline figures side by side (in `columns` if given, one each)."""
+    """Headline figures side by side (in `columns` if given, one each), escaped: a hidden count
+    "*" shows as "*"."""
     for column, figure in zip(columns or st.columns(len(figures)), figures):
-        column.metric(figure.label, figure.value, help=figure.help)
+        column.metric(escape_markdown(figure.label), escape_markdown(figure.value),
+                      help=None if figure.help is None else escape_markdown(figure.help))
 
 
 def csv_button(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
@@ -137,12 +139,13 @@ def csv_button(label: str, frame: pd.DataFrame, file_name: str, key: str) -> Non
 
 
 def pack_buttons(db_path, scope, preset, dimension: str, access) -> None:
-    """Download buttons for the place pack (PowerPoint and PDF) of the workshop's screens; the
-    pack is made when a button is pressed (wpc.export.pack)."""
+    """Download buttons for the place pack (PowerPoint, PDF, and an accessible web page for screen
+    readers) of the workshop's screens; the pack is made when a button is pressed (wpc.export.pack)."""
     from wpc.export import pack
 
     buttons = st.container(horizontal=True)
-    for fmt, label in (("pptx", "Download the pack (PowerPoint)"), ("pdf", "Download the pack (PDF)")):
+    for fmt, label in (("pptx", "Download the pack (PowerPoint)"), ("pdf", "Download the pack (PDF)"),
+                       ("html", "Download the pack (accessible web page)")):
         buttons.download_button(
             label, lambda fmt=fmt: pack.make(db_path, scope, fmt, dimension, access=access)[1],
             file_name=pack.file_name(scope, preset, fmt), mime=pack.MIME[fmt], key=f"workshop_pack_{fmt}",

@@ -26,7 +26,8 @@ The modules, one per question:
 - `report`: `wpc report`'s text
 
 and what they share: `parts` (Table, Metric, limit, records_name), `format` (numbers and the
-words sentences are made of) and `charts` (plotly chart builders).
+words sentences are made of), `compare` (which rows are lowest or highest, tied rows together,
+for sentences that compare) and `charts` (plotly chart builders).
 
 To add a view: write `wpc/views/<question>.py` with a dataclass and a builder
 `build(con, scope, access=None, disclosure="suppress")` that calls the measures, limits every

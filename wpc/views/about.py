@@ -69,8 +69,10 @@ Every page, export and `wpc report` uses the same measures, computed once. The n
   one participant; **cold spots** are those with none, most deprived first.
 - **Deprivation gradient**: the slope index of inequality of engagement per 1,000 residents across
   national IMD deciles (Low & Low 2004).
-- **Fatigue**: activities reaching each neighbourhood in the last {t.fatigue_window_days} days
-  ({t.fatigue_limit} or more is high), and people asked repeatedly.
+- **Fatigue**: participations per 1,000 residents of each neighbourhood (MSOA) in the last
+  {t.fatigue_window_days} days, with Byar's 95% interval; **over-asked** when the interval lies wholly
+  above {t.fatigue_multiple:g} times the ICS's median rate; and people at {t.fatigue_limit} or more
+  activities.
 - **Ladder of participation** (1 Coercion to 7 Co-production) and **engagement cycle** (5 stages):
   activities by rung and stage.
 - **You said, we did**: feedback is due on the date given, else {t.feedback_window_days} days

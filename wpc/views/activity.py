@@ -17,7 +17,8 @@ from wpc.access import Access
 from wpc.measures import log
 from wpc.measures.scope import Scope
 from wpc.views import charts
-from wpc.views.format import activity_count, counted, day, lower_first, missing, number, pct, verb
+from wpc.views.compare import extreme
+from wpc.views.format import activity_count, counted, day, listed, lower_first, missing, number, pct, verb
 from wpc.views.naming import capital
 from wpc.views.parts import Metric, Table, limit, records_name
 from wpc.views.plans import not_counted_here
@@ -233,7 +234,8 @@ def feedback_loop(con: duckdb.DuckDBPyConnection, scope: Scope, access: Access |
             "feedback-by-organisation", "Feedback loop by organisation (activities), most overdue first",
             feedback_table(loop["by_organisation"], "organisation").rename(columns=FEEDBACK_TITLES),
             percent_columns=("Share closed on time",),
-            slide_columns=("Organisation", "Activities", "Closed on time", "Overdue")),
+            # every state, so a slide's row adds up to its activities
+            slide_columns=("Organisation", "Activities", "Closed on time", "Closed late", "Overdue", "Not yet due")),
         by_place=None if s.place is not None or not loop["by_place"] else Table(
             "feedback-by-place", "Feedback loop by place",
             feedback_table(loop["by_place"], "place").rename(columns=FEEDBACK_TITLES),
@@ -336,15 +338,31 @@ def _steps(scope_name: str, steps, column: str, what: str, words) -> str:
     return words(recorded, total) + tail
 
 
+def _steps_named(rows, column: str) -> str:
+    """'stage 2, Engage' or 'stages 2, Engage and 4, Decide' for tied steps."""
+    named = listed([f"{int(row[column])}, {row['name']}" for row in rows.to_dict("records")])
+    return f"{column}{'s' if len(rows) > 1 else ''} {named}"
+
+
+def _most_common(rows, column: str) -> str:
+    """The most common rung (tied rungs together), with its activities and share."""
+    first = rows.iloc[0]
+    if len(rows) == 1:
+        return (f"The most common {column} was {int(first[column])} {first['name']} "
+                f"({number(first['activities'])}, {pct(first['share'])})")
+    named = listed([f"{int(row[column])} {row['name']}" for row in rows.to_dict("records")])
+    return (f"The most common {column}s, tied at {number(first['activities'])} each ({pct(first['share'])}), "
+            f"were {named}")
+
+
 def ladder(scope_name: str, steps) -> str:
     """Where the scope's activities sit on the ladder of participation (measures.ladder)."""
     def words(recorded, total: int) -> str:
         shared = measures.co_design_share(steps)["co_production"]
-        biggest = recorded.loc[recorded["activities"].idxmax()]
+        biggest = extreme(recorded, "activities", number, lowest=False)
         return (f"Of the {activity_count(total)} in {scope_name} with a rung recorded, {number(shared)} "
-                f"({pct(shared / total)}) reached co-design or co-production, the top two rungs. The most common "
-                f"rung was {int(biggest['rung'])} {biggest['name']} ({number(biggest['activities'])}, "
-                f"{pct(biggest['share'])}).")
+                f"({pct(shared / total)}) reached co-design or co-production, the top two rungs. "
+                f"{_most_common(biggest, 'rung')}.")
 
     return _steps(scope_name, steps, "rung", "a rung of the ladder", words)
 
@@ -352,12 +370,15 @@ def ladder(scope_name: str, steps) -> str:
 def cycle(scope_name: str, steps) -> str:
     """Where the scope's activities sit in the engagement cycle (measures.cycle)."""
     def words(recorded, total: int) -> str:
-        biggest = recorded.loc[recorded["activities"].idxmax()]
-        fewest = recorded.loc[recorded["activities"].idxmin()]
-        return (f"Of the {activity_count(total)} in {scope_name} with a stage recorded, most were at stage "
-                f"{int(biggest['stage'])}, {biggest['name']} ({number(biggest['activities'])}, "
-                f"{pct(biggest['share'])}); fewest at stage {int(fewest['stage'])}, {fewest['name']} "
-                f"({number(fewest['activities'])}).")
+        biggest = extreme(recorded, "activities", number, lowest=False)
+        fewest = extreme(recorded, "activities", number, lowest=True)
+        text = f"Of the {activity_count(total)} in {scope_name} with a stage recorded, "
+        if len(biggest) == len(recorded):
+            return text + f"each stage recorded has {number(biggest.iloc[0]['activities'])}."
+        return (text + f"most were at {_steps_named(biggest, 'stage')} ({number(biggest.iloc[0]['activities'])}"
+                f"{' each' if len(biggest) > 1 else ''}, {pct(biggest.iloc[0]['share'])}); fewest at "
+                f"{_steps_named(fewest, 'stage')} ({number(fewest.iloc[0]['activities'])}"
+                f"{' each' if len(fewest) > 1 else ''}).")
 
     return _steps(scope_name, steps, "stage", "a stage of the cycle", words)
 
@@ -429,11 +450,16 @@ def activity_profile(detail: dict, profile, dimension: str, dimension_label: str
                 "identifying someone."
             )
         return f"{dimension_label} is unknown for every participant of {title}."
-    biggest = shown.loc[shown["participants"].astype(int).idxmax()]
+    top = extreme(shown, "participants", number, lowest=False)
+    biggest = top.iloc[0]
     share = "" if missing(biggest["share"]) else f", {pct(biggest['share'])} of those with a known value"
+    if len(top) > 1:
+        share = " each" + share
+    groups = "the largest group" if len(top) == 1 else "the largest groups, tied,"
     text = (
-        f"Of the {counted(total, 'participant')} of {title}, the largest group on {on} is "
-        f"{biggest['label']}: {number(int(biggest['participants']))}{share}."
+        f"Of the {counted(total, 'participant')} of {title}, {groups} on {on} "
+        f"{'is' if len(top) == 1 else 'are'} {listed(list(top['label']))}: "
+        f"{number(int(biggest['participants']))}{share}."
     )
     if hidden:
         text += f" {hidden} {verb(hidden, 'group is', 'groups are')} hidden (*) because the count is small."

@@ -94,67 +94,159 @@ def feature_collection(areas: pd.DataFrame, code_column: str = "lsoa21cd") -> di
     }
 
 
+# tall enough that on a phone (390 px) even a tall place fills the width above its legend
+MAP_HEIGHT = 680
+def _points(geometry: dict):
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    for polygon in polygons:
+        for ring in polygon:
+            yield from ring
+
+
+def bounds(areas: pd.DataFrame) -> tuple[float, float, float, float]:
+    """West, south, east and north edges of the areas' boundaries (GeoJSON polygons, lon/lat)."""
+    lons, lats = [], []
+    for geometry in areas["geometry_json"]:
+        for lon, lat, *_ in _points(json.loads(geometry)):
+            lons.append(lon)
+            lats.append(lat)
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+MAP_LABEL_FONT = dict(size=13, color="#212B32", weight="bold",
+                      shadow="0 0 3px white, 0 0 3px white, 0 0 2px white")  # readable on any fill
+
+
+def map_labels(areas: pd.DataFrame) -> pd.DataFrame:
+    """Where to write names on a map of `areas` (lsoas_for_map rows): each place's name for
+    several places, else each district's (lad24nm) for a place of several, else the place's.
+    Each name sits at the label point of its LSOA nearest the mean of its LSOAs' label points,
+    so it always falls inside the area it names. Columns: name, lon, lat."""
+    by = "place" if areas["place"].nunique() > 1 or "lad24nm" not in areas or areas["lad24nm"].nunique() < 2 \
+        else "lad24nm"
+    rows = []
+    for name, group in areas.groupby(by, sort=True):
+        lon, lat = group["label_lon"].mean(), group["label_lat"].mean()
+        nearest = ((group["label_lon"] - lon) ** 2 + (group["label_lat"] - lat) ** 2).idxmin()
+        rows.append((name, float(group.at[nearest, "label_lon"]), float(group.at[nearest, "label_lat"])))
+    return pd.DataFrame(rows, columns=["name", "lon", "lat"])
+
+
+def _number(value, digits: int = 1) -> str | None:
+    return None if value is None or pd.isna(value) else f"{float(value):,.{digits}f}"
+
+
+def area_hover(area: dict, threshold: int | None = None) -> str:
+    """What hovering on one LSOA says: its name and code, national IMD decile and Core20 status,
+    residents, and (for a map of engagement) participants, the rate per 1,000 with its 95%
+    interval, and whether it is a cold spot. A withheld count is never shown, nor its rate."""
+    decile = area.get("imd_decile")
+    lines = [f"<b>{area['lsoa21nm']}</b> ({area['lsoa21cd']})"]
+    if decile is not None and not pd.isna(decile):
+        extreme = " (most deprived 10% of England)" if int(decile) == 1 else \
+            " (least deprived 10%)" if int(decile) == 10 else ""
+        lines.append(f"IMD decile {int(decile)}{extreme}")
+    if "core20" in area:
+        lines.append("Core20: yes (most deprived 20% of England)" if area["core20"] else "Core20: no")
+    lines.append(f"{int(area['population']):,} residents")
+    if "participants" in area:
+        participants, rate = area["participants"], area.get("rate_per_1000")
+        if participants == "*":
+            lines.append(f"1 to {threshold} participants: rate withheld")
+        elif participants is None or pd.isna(participants) or int(participants) == 0:
+            lines.append("No participants")
+        elif rate is None or pd.isna(rate):
+            lines.append(f"{int(participants):,} participants")
+        else:
+            low, high = _number(area.get("ci_low")), _number(area.get("ci_high"))
+            interval = f" (95% CI {low} to {high})" if low is not None and high is not None else ""
+            lines.append(f"{int(participants):,} participants: {float(rate):.1f} per 1,000 residents"
+                         f"{interval}")
+    if "cold_spot" in area:
+        lines.append("<b>Cold spot</b>: Core20, nobody reached" if area["cold_spot"] else "Not a cold spot")
+    return "<br>".join(lines)
+
+
 def lsoa_map(
     areas: pd.DataFrame,
     value_column: str = "imd_decile",
     title: str | None = None,
-    height: int = 560,
-    colorbar_title: str = "IMD decile",
-    discrete_deciles: bool = True,
-    hover_value: str = "IMD decile %{z}",
+    height: int = MAP_HEIGHT,
+    legend_title: str = "IMD decile",
     classes: list[tuple[str, str]] | None = None,
-    hover_text: list[str] | None = None,
     outline: pd.Series | None = None,
-    outline_name: str = "Cold spot",
     line_colour: str = "white",
+    threshold: int | None = None,
 ) -> go.Figure:
-    """LSOAs coloured by `value_column` (IMD decile by default), drawn with no base map tiles.
+    """LSOAs coloured by `value_column` (IMD decile by default), drawn with no base map tiles,
+    the names of their places (or districts) written on them (map_labels), each area's hover
+    from area_hover, and a horizontal legend below the map, clear of the toolbar and full width
+    on a phone.
 
-    `classes`: a classed scale instead, as (label, colour) pairs; `value_column` then holds each
-    area's class index (0 = first pair). `hover_text`: one line per area for the hover
-    (`hover_value` may name it as %{text}). `outline`: a boolean per area; those areas are
-    drawn again with a thick black edge (named `outline_name` in the hover). `line_colour`: the
-    areas' edges (a dark edge gives light fills 3:1 contrast against the white page)."""
-    geojson = feature_collection(areas)
-    if classes:
-        colour_args = _class_scale(classes, colorbar_title)
-    elif discrete_deciles:
-        steps = []
-        for i, colour in enumerate(DECILE_COLOURS):
-            steps += [(i / 10, colour), ((i + 1) / 10, colour)]
-        colour_args = dict(colorscale=steps, zmin=0.5, zmax=10.5,
-                           colorbar=dict(title=colorbar_title, tickvals=list(range(1, 11)),
-                                         ticktext=["1 most deprived", *map(str, range(2, 10)), "10 least"]))
+    `classes`: a classed scale instead of deciles, as (label, colour) pairs; `value_column` then
+    holds each area's class index (0 = first pair). `outline`: a boolean per area; those areas
+    are drawn again with a thick black edge (cold spots). `line_colour`: the areas' edges (a dark
+    edge gives light fills 3:1 contrast against the white page). `threshold`: the suppression
+    threshold, named in the hover of withheld counts."""
+    if classes is None:
+        classes = [("1 most deprived" if d == 1 else "10 least" if d == 10 else str(d), colour)
+                   for d, colour in enumerate(DECILE_COLOURS, start=1)]
+        index = areas[value_column] - 1
     else:
-        colour_args = dict(colorscale="Viridis", reversescale=True, colorbar=dict(title=colorbar_title))
-    colour_args["colorbar"].update(tickfont=dict(color=TEXT_COLOUR), title_font=dict(color=TEXT_COLOUR))
+        index = areas[value_column]
+    n = len(classes)
+    steps = []
+    for i, (_label, colour) in enumerate(classes):
+        steps += [(i / n, colour), ((i + 1) / n, colour)]
+    hover = [area_hover(area, threshold) for area in areas.to_dict("records")]
     fig = go.Figure(
         go.Choropleth(
-            geojson=geojson,
-            locations=areas["lsoa21cd"],
-            z=areas[value_column],
-            featureidkey="id",
-            marker_line_color=line_colour,
-            marker_line_width=0.3 if line_colour == "white" else 0.5,
-            customdata=areas[["lsoa21nm", "population"]],
-            text=hover_text,
-            hovertemplate="%{customdata[0]} (%{location})<br>" + hover_value
-            + "<br>%{customdata[1]:,} residents<extra></extra>",
-            **colour_args,
+            geojson=feature_collection(areas), locations=areas["lsoa21cd"], z=index, featureidkey="id",
+            colorscale=steps, zmin=-0.5, zmax=n - 0.5, showscale=False,
+            marker_line_color=line_colour, marker_line_width=0.3 if line_colour == "white" else 0.5,
+            text=hover, hovertemplate="%{text}<extra></extra>", showlegend=False,
         )
     )
     if outline is not None and bool(outline.any()):
-        edged = areas[outline.to_numpy(dtype=bool)]
+        chosen = outline.to_numpy(dtype=bool)
+        edged = areas[chosen]
         clear = "rgba(0,0,0,0)"
         fig.add_trace(go.Choropleth(
             geojson=feature_collection(edged), locations=edged["lsoa21cd"], z=[1] * len(edged),
-            featureidkey="id",
-            colorscale=[(0, clear), (1, clear)], showscale=False, marker_line_color=OUTLINE_COLOUR,
-            marker_line_width=2, customdata=edged[["lsoa21nm"]],
-            hovertemplate=f"%{{customdata[0]}} (%{{location}})<br>{outline_name}<extra></extra>",
+            featureidkey="id", colorscale=[(0, clear), (1, clear)], showscale=False, showlegend=False,
+            marker_line_color=OUTLINE_COLOUR, marker_line_width=2,
+            text=[h for h, c in zip(hover, chosen, strict=True) if c], hovertemplate="%{text}<extra></extra>",
         ))
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    return _layout(fig, title, height)
+    # the legend: one square per class (an empty trace each), then the cold spots' outline
+    for label, colour in classes:
+        fig.add_trace(go.Scattergeo(
+            lon=[None], lat=[None], mode="markers", name=label,
+            marker=dict(symbol="square", size=14, color=colour, line=dict(color=MUTED_COLOUR, width=1)),
+            hoverinfo="skip",
+        ))
+    if outline is not None:
+        fig.add_trace(go.Scattergeo(
+            lon=[None], lat=[None], mode="markers", name="Cold spot (thick black outline)",
+            marker=dict(symbol="square-open", size=14, color=OUTLINE_COLOUR, line=dict(width=3)),
+            hoverinfo="skip",
+        ))
+    labels = map_labels(areas)
+    fig.add_trace(go.Scattergeo(
+        lon=labels["lon"], lat=labels["lat"], text=labels["name"], mode="text", textfont=MAP_LABEL_FONT,
+        showlegend=False, hoverinfo="skip", name="Names",
+    ))
+    # the areas' own extent, not fitbounds: plotly fits those in a square frame, which leaves a tall
+    # place a narrow strip on a phone; a range fills the width
+    west, south, east, north = bounds(areas)
+    pad_x, pad_y = (east - west) * 0.02, (north - south) * 0.02
+    fig.update_geos(visible=False, projection_type="mercator", lonaxis_range=[west - pad_x, east + pad_x],
+                    lataxis_range=[south - pad_y, north + pad_y])
+    fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.02, yanchor="top",
+                                  title=dict(text=legend_title, side="top", font=dict(color=TEXT_COLOUR)),
+                                  itemclick=False, itemdoubleclick=False, font=dict(size=13)))
+    fig = _layout(fig, title, height)
+    fig.update_layout(margin=dict(l=0, r=0, t=50 if title else 10, b=10))
+    return fig
 
 
 # ---------- reach, coverage and rates (Overview, Reach gaps, Place coverage)
@@ -194,17 +286,6 @@ def _dark_text(fig: go.Figure) -> go.Figure:
                       hoverlabel=dict(bgcolor="white", font=dict(color=TEXT_COLOUR)))
     fig.update_annotations(font_color=TEXT_COLOUR)
     return fig
-
-
-def _class_scale(classes: list[tuple[str, str]], title: str) -> dict:
-    """A stepped colour scale with one flat band per class, labelled on the colour bar."""
-    n = len(classes)
-    steps = []
-    for i, (_label, colour) in enumerate(classes):
-        steps += [(i / n, colour), ((i + 1) / n, colour)]
-    labels = [label for label, _colour in classes]
-    return dict(colorscale=steps, zmin=-0.5, zmax=n - 0.5,
-                colorbar=dict(title=title, tickvals=list(range(n)), ticktext=labels))
 
 
 def _pp(value) -> float | None:
@@ -328,22 +409,39 @@ def share_bars(labels: list[str], shares: list[float | None], title: str | None 
 
 
 def reach_trend_chart(trend: pd.DataFrame, category_label: str, title: str | None = None) -> go.Figure:
-    """One category's share of participants by quarter, with 95% Wilson intervals, and the
-    residents' share as a dashed line. Withheld quarters are gaps (label ending ' *'), not zeros."""
-    labels = [f"{quarter_label(q)} *" if pd.isna(s) else quarter_label(q)
-              for q, s in zip(trend["quarter"], trend["engaged_share"], strict=True)]
+    """One category's share of participants by quarter (`reach.trend_rows`), with 95% Wilson
+    intervals, and the residents' share as a dashed line. A quarter not plotted is a gap (never
+    a zero) with its reason written at the foot of the chart; a part quarter is drawn hollow and
+    says so in its hover text and the legend."""
+    labels = [quarter_label(q) for q in trend["quarter"]]
     share = [_pp(v) for v in trend["engaged_share"]]
+    partial = [bool(p) for p in trend.get("partial", pd.Series(False, index=trend.index))]
+    gaps = list(trend.get("gap", pd.Series("", index=trend.index)))
+    notes = [f" ({note})" if note else "" for note in trend.get("note", pd.Series("", index=trend.index))]
     colour = FLAG_STYLES["over"][0]
-    fig = go.Figure(go.Scatter(
-        x=labels, y=share, mode="lines+markers", name=f"{category_label}: share of participants",
-        connectgaps=False, line=dict(color=colour, width=2), marker=dict(size=9, color=colour),
+    name = f"{category_label}: share of participants"
+    fig = go.Figure(go.Scatter(  # the line and intervals; the markers are drawn by the traces below
+        x=labels, y=share, mode="lines", name=name, legendgroup="share", showlegend=False,
+        connectgaps=False, line=dict(color=colour, width=2), hoverinfo="skip",
         error_y=dict(type="data", symmetric=False, color=colour, thickness=1.5, width=5,
                      array=[None if s is None else _pp(h) - s
                             for h, s in zip(trend["ci_high"], share, strict=True)],
                      arrayminus=[None if s is None else s - _pp(lo)
                                  for lo, s in zip(trend["ci_low"], share, strict=True)]),
-        hovertemplate="%{x}: %{y:.1f}% of participants<extra></extra>",
     ))
+    part_name = "Part quarter (hollow): the period or data cover only part"
+    for hollow, legend in ((False, name), (True, part_name)):
+        chosen = [i for i, (p, s) in enumerate(zip(partial, share, strict=True)) if p == hollow and s is not None]
+        if not chosen:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[labels[i] for i in chosen], y=[share[i] for i in chosen], mode="markers", name=legend,
+            legendgroup="share",
+            marker=dict(size=11, color=colour, symbol="circle-open" if hollow else "circle",
+                        line=dict(color=colour, width=2)),
+            customdata=[notes[i] for i in chosen],
+            hovertemplate="%{x}: %{y:.1f}% of participants%{customdata}<extra></extra>",
+        ))
     population = [_pp(v) for v in trend["population_share"]]
     if any(v is not None for v in population):
         fig.add_trace(go.Scatter(
@@ -352,11 +450,17 @@ def reach_trend_chart(trend: pd.DataFrame, category_label: str, title: str | Non
             hovertemplate="Residents: %{y:.1f}%<extra></extra>",
         ))
     highest = [v for v in (*[_pp(h) for h in trend["ci_high"]], *population) if v is not None]
-    fig.update_yaxes(title="Share of participants (%)", range=[0, max([*highest, 1.0]) * 1.1],
+    top = max([*highest, 1.0]) * 1.1
+    for label, gap in zip(labels, gaps, strict=True):
+        if gap:  # the reason a quarter is a gap, written where its marker would be
+            fig.add_annotation(x=label, y=top * 0.04, yanchor="bottom", text="Not plotted:<br>" + gap.replace(
+                " to protect", "<br>to protect").replace(" participants with", "<br>participants with"),
+                showarrow=False, font=dict(size=11, color="#333333"))
+    fig.update_yaxes(title="Share of participants (%)", range=[0, top],
                      gridcolor=GRID_COLOUR, ticksuffix="%")
     fig.update_xaxes(title="Quarter of activity start date", type="category")
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
-    return _layout(fig, title, height=360)
+    return _layout(fig, title, height=380)
 
 
 def rate_breaks(rates, classes: int = len(RATE_COLOURS)) -> list[float]:
@@ -408,16 +512,8 @@ def rate_class(participants, rate, breaks: list[float]) -> int:
     return 2 + sum(1 for limit in breaks if rate >= limit)
 
 
-def _rate_hover(participants, rate, threshold: int) -> str:
-    if participants == "*":
-        return f"1 to {threshold} participants: rate withheld"
-    if rate is None or pd.isna(rate):
-        return f"{participants:,} participants"
-    return f"{participants:,} participants, {rate:.1f} per 1,000 residents"
-
-
 def lsoa_rate_map(areas: pd.DataFrame, threshold: int, title: str | None = None,
-                  height: int = 560) -> go.Figure:
+                  height: int = MAP_HEIGHT) -> go.Figure:
     """LSOAs coloured by participants per 1,000 residents in classes (`wpc.views.coverage.map_rows`
     rows): vermillion where nobody was reached, grey where the count is withheld (never drawn
     as zero), cold spots outlined in black."""
@@ -425,18 +521,16 @@ def lsoa_rate_map(areas: pd.DataFrame, threshold: int, title: str | None = None,
     classes = rate_class_labels(breaks, threshold)
     pairs = list(zip(areas["participants"], areas["rate_per_1000"], strict=True))
     coded = areas.assign(rate_class=[rate_class(n, r, breaks) for n, r in pairs])
-    hover = [_rate_hover(n, r, threshold) for n, r in pairs]
-    return lsoa_map(coded, "rate_class", title=title, height=height,
-                    colorbar_title="Participants<br>per 1,000", classes=classes, hover_text=hover,
-                    hover_value="%{text}", outline=areas["cold_spot"],
-                    outline_name="Cold spot: Core20, no participants")
+    return lsoa_map(coded, "rate_class", title=title, height=height, legend_title="Participants per 1,000",
+                    classes=classes, outline=areas["cold_spot"], threshold=threshold)
 
 
-def imd_decile_map(areas: pd.DataFrame, title: str | None = None, height: int = 560) -> go.Figure:
+def imd_decile_map(areas: pd.DataFrame, title: str | None = None, height: int = MAP_HEIGHT,
+                   threshold: int | None = None) -> go.Figure:
     """The same LSOAs coloured by national IMD decile, cold spots outlined in black. Edges are
     dark so that the palest deciles (viridis yellow) still stand out from the white page."""
-    return lsoa_map(areas, title=title, height=height, outline=areas["cold_spot"],
-                    outline_name="Cold spot: Core20, no participants", line_colour=MUTED_COLOUR)
+    return lsoa_map(areas, title=title, height=height, outline=areas["cold_spot"], line_colour=MUTED_COLOUR,
+                    threshold=threshold)
 # ---------- activity log, feedback loop, data quality, activity profile, insight library
 # Bars are one colour with their values written beside them; every colour below has at
 # least 3:1 contrast with the white background (WCAG 2.2 AA for graphics).

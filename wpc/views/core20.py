@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from wpc import measures
 from wpc.measures.scope import Scope
 from wpc.views import charts
+from wpc.views.compare import extreme, names
 from wpc.views.format import SUPPRESSED, gap_words, number, pct, plural
 from wpc.views.parts import Table
 from wpc.views.reach import reach_table
@@ -94,19 +95,62 @@ def core20_reach(scope_name: str, core20: dict) -> str:
             f"{gap_words(core20['gap_pp'])}. {interval_words(core20)}")
 
 
+def _against(row) -> str:
+    return (f"{pct(row['engaged_share'])} of participants against {pct(row['population_share'])} of "
+            f"residents")
+
+
+def _gap_detail(rows) -> str:
+    """'2.7% of participants against 3.5% of residents: 0.8 points short' for one place; for
+    tied places the gap once and each place's shares."""
+    first = rows.iloc[0]
+    if len(rows) == 1:
+        return f"{_against(first)}: {gap_words(first['gap_pp'])}"
+    each = "; ".join(f"{row['area']} {_against(row)}" for row in rows.to_dict("records"))
+    return f"{gap_words(first['gap_pp'])} each: {each}"
+
+
 def core20_places(ics_name: str, rows) -> str:
-    """Which places fall furthest short of (or go furthest beyond) their residents' Core20
-    share; `rows` are `by_place` rows (the ICS first)."""
+    """How the places' Core20 reach compares with their residents' share: the largest and
+    smallest gap below it, the largest margin above it, the lowest and highest reach (each named
+    as what it is; tied places named together), and how many intervals lie wholly below.
+    `rows` are `by_place` rows (the ICS first)."""
     places = rows[rows["place"].notna() & rows["gap_pp"].notna()]
     if places.empty:
         return f"No place in {ics_name} has enough participants with a known home to compare."
-    worst = places.loc[places["gap_pp"].idxmin()]
-    best = places.loc[places["gap_pp"].idxmax()]
+    total = len(places)
+    if total == 1:
+        only = places.iloc[0]
+        return (f"{only['area']} is the only place that can be compared: {_gap_detail(places)}.")
+    rounded = places["gap_pp"].astype(float).round(1)
+    short, above = places[rounded < 0], places[rounded > 0]
+    if short.empty:
+        words = [f"No place in {ics_name} falls short of its residents' Core20 share."]
+    else:
+        how_many = f"all {number(total)}" if len(short) == total else f"{number(len(short))} of"
+        words = [f"Core20 reach falls short of the residents' share in {how_many} places of {ics_name}."]
+        widest = extreme(short, "gap_pp", gap_words, lowest=True)
+        said = f"The largest gap is in {names(widest, 'area')} ({_gap_detail(widest)})"
+        if len(widest) < len(short):
+            narrowest = extreme(short, "gap_pp", gap_words, lowest=False)
+            said += f"; the smallest gap is in {names(narrowest, 'area')} ({_gap_detail(narrowest)})"
+        words.append(said + ".")
+    if not above.empty:
+        most = extreme(above, "gap_pp", gap_words, lowest=False)
+        words.append(f"Reach is above the residents' share in {plural(len(above), 'place')}; the largest "
+                     f"margin is in {names(most, 'area')} ({_gap_detail(most)}).")
+    level = places[rounded == 0]
+    if not level.empty:
+        words.append(f"Reach is level with the residents' share in {names(level, 'area')}.")
+    lowest = extreme(places, "engaged_share", pct, lowest=True)
+    highest = extreme(places, "engaged_share", pct, lowest=False)
+    if len(lowest) == total:
+        words.append(f"Reach itself is {pct(lowest.iloc[0]['engaged_share'])} in every place.")
+    else:
+        words.append(f"Reach itself is lowest in {names(lowest, 'area')} "
+                     f"({pct(lowest.iloc[0]['engaged_share'])}) and highest in {names(highest, 'area')} "
+                     f"({pct(highest.iloc[0]['engaged_share'])}).")
     under = int((places["flag"] == "under").sum())
-    words = (f"Core20 reach is lowest against its residents in {worst['area']} "
-             f"({pct(worst['engaged_share'])} of participants against {pct(worst['population_share'])} of "
-             f"residents: {gap_words(worst['gap_pp'])})")
-    if len(places) > 1:
-        words += f" and highest in {best['area']} ({gap_words(best['gap_pp'])})"
-    return (f"{words}. In {number(under)} of {plural(len(places), 'place')} the whole 95% interval lies "
-            "below the residents' share.")
+    words.append(f"In {number(under)} of {plural(total, 'place')} the whole 95% interval lies below the "
+                 "residents' share.")
+    return " ".join(words)

@@ -15,7 +15,9 @@ from wpc.access import Access
 from wpc.measures.scope import Scope
 from wpc.presets import Preset
 from wpc.views import charts
-from wpc.views.format import are, count, day, number, pct, plural
+from wpc.views.compare import extreme, names
+from wpc.views.format import are, count, day, listed, number, pct, plural
+from wpc.views.format import rate as rate_text
 from wpc.views.parts import Metric, Table, limit, records_name
 from wpc.views.reach import ONE_DECIMAL_COLUMNS
 
@@ -68,11 +70,13 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, access: Access | None = 
     spots = limit(access, s, all_spots)
     msoas = limit(access, s, measures.area_rates(con, scope, "msoa", disclosure))
     fatigue = measures.fatigue(con, scope, disclosure)
-    tables = fatigue_tables({**fatigue, "neighbourhoods": limit(access, s, fatigue["neighbourhoods"]),
+    mine = limit(access, s, fatigue["neighbourhoods"])  # the neighbourhoods of the person's places
+    tables = fatigue_tables({**fatigue, "neighbourhoods": mine,
                              "overlaps": limit(access, s, fatigue["overlaps"])}, resolved.preset)
     listed_name = records_name(access, resolved.preset, s.place)
     rate = coverage["rate_per_1000"]
     fatigue_limit = fatigue["limit"]
+    over = int(tables["neighbourhoods"]["Over-asked"].eq("Yes").sum())
     return Coverage(
         name=resolved.name, listed_name=listed_name, empty=people["total"] == 0,
         metrics=(
@@ -90,18 +94,20 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, access: Access | None = 
         msoa_sentence=neighbourhood_rates(listed_name, msoas),
         msoas=Table("coverage-msoa", "Neighbourhoods (MSOAs)", rates_display(msoas),
                     one_decimal_columns=ONE_DECIMAL_COLUMNS, threshold=threshold),
-        fatigue_sentence=fatigue_summary(resolved.name, fatigue),
+        fatigue_sentence=fatigue_summary(resolved.name, fatigue, mine),
         fatigue_metrics=(
-            Metric(f"Neighbourhoods at {fatigue_limit}+ activities", number(fatigue["neighbourhoods_high"])),
+            Metric("Neighbourhoods over-asked", f"{number(fatigue['neighbourhoods_over_asked'])} of "
+                   f"{number(fatigue['neighbourhoods_reached'])}", over_asked_help(fatigue)),
             Metric(f"People at {fatigue_limit}+ activities", count(fatigue["repeat_participants"]),
                    "Followed by their (hashed) participant reference; people without one cannot be followed."),
             Metric("Target groups with overlapping activities", number(len(fatigue["overlaps"]))),
         ),
-        fatigue_warning=None if tables["neighbourhoods"].empty else (
-            f"These neighbourhoods had people at {fatigue_limit} or more activities in the window: "
+        fatigue_warning=None if not over else (
+            f"{plural(over, 'neighbourhood')} {are(over)} over-asked (at the top of the list below): "
             "consider giving them a rest, or joining up."),
-        fatigue_neighbourhoods=Table("coverage-fatigue", "Neighbourhoods at or over the limit",
-                                     tables["neighbourhoods"]),
+        fatigue_neighbourhoods=Table("coverage-fatigue", "Neighbourhoods by participations per 1,000 "
+                                     "residents in the window, over-asked first", tables["neighbourhoods"],
+                                     one_decimal_columns=ONE_DECIMAL_COLUMNS, threshold=threshold),
         overlaps=Table("coverage-overlaps", "Activities in the same place aimed at the same group",
                        tables["overlaps"]),
     )
@@ -117,7 +123,7 @@ def coverage_map(con: duckdb.DuckDBPyConnection, scope: Scope, colouring: str = 
                   coverage_display(areas), one_decimal_columns=ONE_DECIMAL_COLUMNS, threshold=resolved.threshold)
     if colouring == "rate":
         return CoverageMap(charts.lsoa_rate_map(areas, resolved.threshold), rate_caption(resolved.threshold), table)
-    return CoverageMap(charts.imd_decile_map(areas), DECILE_CAPTION, table)
+    return CoverageMap(charts.imd_decile_map(areas, threshold=resolved.threshold), DECILE_CAPTION, table)
 
 
 def map_rows(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> pd.DataFrame:
@@ -198,16 +204,28 @@ def rates_display(rates: pd.DataFrame, area_title: str = "Neighbourhood (MSOA)")
     })
 
 
+FATIGUE_NAMED = 3  # over-asked neighbourhoods the sentence names; the list shows them all
+FATIGUE_COLUMNS = ("Neighbourhood (MSOA)", "Code", "Place", "Residents", "Participations",
+                   "Per 1,000 residents", "95% CI from", "95% CI to", "Over-asked",
+                   "Activities in the window")
+
+
 def fatigue_tables(fatigue: dict, preset: Preset) -> dict[str, pd.DataFrame]:
-    """measures.fatigue as two tables: neighbourhoods at or over the limit, and overlapping
-    activities (target groups by their labels)."""
-    high = [row for row in fatigue["neighbourhoods"] if row["high"]]
+    """measures.fatigue as two tables: the neighbourhoods reached in the window with their rates,
+    over-asked first, and overlapping activities (target groups by their labels)."""
+    rows = fatigue["neighbourhoods"]  # over-asked first, then by rate (measures.fatigue)
     neighbourhoods = pd.DataFrame({
-        "Neighbourhood (MSOA)": [row["msoa_name"] for row in high],
-        "Code": [row["msoa_code"] for row in high],
-        "Place": [row["place"] for row in high],
-        "Activities in the window": [row["activities"] for row in high],
-    })
+        "Neighbourhood (MSOA)": [row["msoa_name"] for row in rows],
+        "Code": [row["msoa_code"] for row in rows],
+        "Place": [row["place"] for row in rows],
+        "Residents": [row["population"] for row in rows],
+        "Participations": [row["participations"] for row in rows],
+        "Per 1,000 residents": [row["rate_per_1000"] for row in rows],
+        "95% CI from": [row["ci_low"] for row in rows],
+        "95% CI to": [row["ci_high"] for row in rows],
+        "Over-asked": ["Yes" if row["over_asked"] else "" for row in rows],
+        "Activities in the window": [row["activities"] for row in rows],
+    }, columns=FATIGUE_COLUMNS)
     overlaps = pd.DataFrame({
         "Place": [row["place"] for row in fatigue["overlaps"]],
         "Target group": [preset.group_label(row["target_group"]) for row in fatigue["overlaps"]],
@@ -252,24 +270,52 @@ def neighbourhood_rates(scope_name: str, rates) -> str:
     shown = rates[rates["rate_per_1000"].notna()]
     if shown.empty:
         return f"No neighbourhood rate in {scope_name} can be shown for this period."
-    low = shown.loc[shown["rate_per_1000"].idxmin()]
-    high = shown.loc[shown["rate_per_1000"].idxmax()]
+    low = extreme(shown, "rate_per_1000", rate_text, lowest=True)
+    high = extreme(shown, "rate_per_1000", rate_text, lowest=False)
+    if len(low) == len(shown):
+        return (f"Across {plural(len(rates), 'neighbourhood')} (MSOAs), participants per 1,000 residents are "
+                f"{rate_text(low.iloc[0]['rate_per_1000'])} in every one whose rate can be shown.")
     return (f"Across {plural(len(rates), 'neighbourhood')} (MSOAs), participants per 1,000 residents "
-            f"range from {low['rate_per_1000']:.1f} in {low['area_name']} to "
-            f"{high['rate_per_1000']:.1f} in {high['area_name']}.")
+            f"range from {rate_text(low.iloc[0]['rate_per_1000'])} in {names(low, 'area_name', 'neighbourhood')} "
+            f"(the lowest rate) to {rate_text(high.iloc[0]['rate_per_1000'])} in "
+            f"{names(high, 'area_name', 'neighbourhood')} (the highest).")
 
 
-def fatigue_summary(scope_name: str, fatigue: dict) -> str:
-    """Neighbourhoods, people and groups asked again and again in the fatigue window."""
+def over_asked_help(fatigue: dict) -> str:
+    """What 'over-asked' means, with the preset's multiple and the ICS's median rate."""
+    median = fatigue["ics_median_rate"]
+    of_median = "" if median is None else f" ({median:.1f} per 1,000 residents)"
+    return (f"Residents took part more than {fatigue['multiple']:g} times the ICS's median "
+            f"rate{of_median} in the window, beyond chance: the 95% interval of the neighbourhood's "
+            "participations per 1,000 residents lies wholly above it. A neighbourhood whose count is hidden "
+            "(*) has no rate and is never flagged.")
+
+
+def fatigue_summary(scope_name: str, fatigue: dict, named: list[dict] | None = None) -> str:
+    """Neighbourhoods over-asked, people and groups asked again and again in the fatigue window.
+    The over-asked are named from `named` (the neighbourhoods a person may see; default all)."""
     window = f"{day(fatigue['window_start'])} to {day(fatigue['window_end'])}"
     limit = fatigue["limit"]
     if not fatigue["neighbourhoods_reached"] and not fatigue["overlaps"]:
         return (f"No activity starting in the fatigue window ({window}) reached anyone living in "
                 f"{scope_name}, and none overlapped, so nobody shows as over-asked. Set 'Activities to' in "
                 "the sidebar to look back from an earlier date.")
-    return (f"From {window}, {number(fatigue['neighbourhoods_high'])} of the "
-            f"{plural(fatigue['neighbourhoods_reached'], 'neighbourhood')} reached had people at {limit} or "
-            f"more activities (the limit); {count(fatigue['repeat_participants'])} people (of "
+    over = fatigue["neighbourhoods_over_asked"]
+    median = fatigue["ics_median_rate"]
+    if over:
+        names = [row["msoa_name"] for row in (fatigue["neighbourhoods"] if named is None else named)
+                 if row["over_asked"]]
+        more = [f"{number(over - FATIGUE_NAMED)} more"] if names and over > FATIGUE_NAMED else []
+        first = f": {listed(names[:FATIGUE_NAMED] + more)}" if names else ""
+        hoods = (f"{number(over)} of the {plural(fatigue['neighbourhoods_reached'], 'neighbourhood')} "
+                 f"reached {are(over)} over-asked{first}")
+    else:
+        hoods = (f"none of the {plural(fatigue['neighbourhoods_reached'], 'neighbourhood')} reached is "
+                 "over-asked")
+    typical = "" if median is None else (
+        f" (residents taking part beyond chance more than {fatigue['multiple']:g} times the ICS's median of "
+        f"{median:.1f} per 1,000)")
+    return (f"From {window}, {hoods}{typical}; {count(fatigue['repeat_participants'])} people (of "
             f"{count(fatigue['participants_with_ref'])} with a participant reference) took part in {limit} "
-            f"or more; and {plural(len(fatigue['overlaps']), 'target group')} had two or more activities "
-            "aimed at them in the same place.")
+            f"or more activities; and {plural(len(fatigue['overlaps']), 'target group')} had two or more "
+            "activities aimed at them in the same place.")

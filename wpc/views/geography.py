@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from wpc import measures
 from wpc.measures.scope import Scope
 from wpc.views import charts
+from wpc.views.compare import extreme, names
 from wpc.views.format import count, gap_words, pct, plural, rate
 from wpc.views.parts import Table
 from wpc.views.reach import FLAG_WORDS
@@ -168,13 +169,16 @@ def district_sentence(scope_name: str, rows: pd.DataFrame, noun: str = "district
     shown = rows[pd.to_numeric(rows["rate_per_1000"], errors="coerce").notna()]
     if shown.empty:
         return f"No {noun}'s rate in {scope_name} can be shown for this period."
-    rates = pd.to_numeric(shown["rate_per_1000"])
-    low, high = shown.loc[rates.idxmin()], shown.loc[rates.idxmax()]
+    low = extreme(shown, "rate_per_1000", rate, lowest=True)
+    high = extreme(shown, "rate_per_1000", rate, lowest=False)
     below = int((rows["rate_flag"] == "lower").sum())
+    tail = f"; {plural(below, noun)} {'is' if below == 1 else 'are'} below the overall rate beyond chance."
+    if len(low) == len(shown):
+        return (f"Across {plural(len(rows), noun)} of {scope_name}, participants per 1,000 residents are "
+                f"{rate(low.iloc[0]['rate_per_1000'])} in every {noun} whose rate can be shown{tail}")
     return (f"Across {plural(len(rows), noun)} of {scope_name}, participants per 1,000 residents range from "
-            f"{rate(low['rate_per_1000'])} in {low['area_name']} (the lowest rate) to "
-            f"{rate(high['rate_per_1000'])} in {high['area_name']} (the highest); {plural(below, noun)} "
-            f"{'is' if below == 1 else 'are'} below the overall rate beyond chance.")
+            f"{rate(low.iloc[0]['rate_per_1000'])} in {names(low, 'area_name', noun)} (the lowest rate) to "
+            f"{rate(high.iloc[0]['rate_per_1000'])} in {names(high, 'area_name', noun)} (the highest){tail}")
 
 
 def rates_sentence(scope_name: str, rows: pd.DataFrame) -> str:
@@ -192,7 +196,8 @@ def classes_sentence(scope_name: str, rows: pd.DataFrame) -> str:
     shown = rows[(rows["population"] > 0) & pd.to_numeric(rows["rate_per_1000"], errors="coerce").notna()]
     if shown.empty:
         return f"No class's rate in {scope_name} can be shown for this period."
-    low = shown.loc[pd.to_numeric(shown["rate_per_1000"]).idxmin()]
+    low = extreme(shown, "rate_per_1000", rate, lowest=True)
+    has = "has" if len(low) == 1 else "share"
     return (f"Of the {plural(len(shown), 'class', 'classes')} of neighbourhood in {scope_name}, "
-            f"{low['area_name']} has the lowest rate: {rate(low['rate_per_1000'])} participants per 1,000 "
-            "residents.")
+            f"{names(low, 'area_name')} {has} the lowest rate: {rate(low.iloc[0]['rate_per_1000'])} "
+            "participants per 1,000 residents.")

@@ -21,7 +21,8 @@ from wpc.views.activity import RECENT_TITLES
 from wpc.views.format import activity_count, counted, day, number, verb
 from wpc.views.parts import Table, records_name
 
-RESULTS_SHOWN = 20
+RESULTS_SHOWN = 20  # insights to a page
+ICS_WIDE_SHOWN = 5  # insights given with no place shown apart, best first (all are in the CSV)
 KNOWN_SHOWN = 5
 ANY = "Any"
 
@@ -40,14 +41,32 @@ class Library:
 
 
 @dataclass(frozen=True)
-class Found:
-    """One search of the library."""
+class IcsWide:
+    """The insights given with no place (for the whole ICS) that a search found, shown apart
+    from the place's own."""
 
+    title: str
     total: int
     sentence: str
-    cards: tuple[str, ...]  # HTML, every uploaded value escaped
+    cards: tuple[str, ...]
+    caption: str | None
+
+
+@dataclass(frozen=True)
+class Found:
+    """One search of the library: one page of the scope's own insights (those with a place),
+    and those given with no place apart."""
+
+    total: int  # the scope's own insights found (with a place)
+    sentence: str
+    cards: tuple[str, ...]  # HTML, every uploaded value escaped: this page's
     caption: str
-    results: pd.DataFrame  # every insight found, for the CSV
+    page: int  # 1 = first
+    pages: int
+    respelled: str | None  # "Showing results for appointment ..." when a word was misspelt
+    ics_wide: IcsWide | None  # None when not included (or not the person's to see)
+    downloads: int  # insights in the CSV: both sets
+    results: pd.DataFrame  # every insight found, both sets, for the CSV
     themes_chart: go.Figure | None
     themes_sentence: str
     themes: Table | None
@@ -90,25 +109,46 @@ def choices(found: InsightIndex, preset: Preset, place: str | None, access: Acce
 
 def find(found: InsightIndex, preset: Preset, place: str | None, access: Access | None = None, text: str = "",
          theme: str = ANY, group: str = ANY, programme: str = ANY, heard_from: dt.date | None = None,
-         heard_to: dt.date | None = None, include_unplaced: bool = True) -> Found:
-    """Search the insights the person may see ("Any" leaves a filter off)."""
-    filters = search.Filters(
-        place=place, places=_places(preset, place, access), include_unplaced=include_unplaced,
-        theme=None if theme == ANY else theme, group=None if group == ANY else group,
-        programme=None if programme == ANY else programme, date_from=heard_from, date_to=heard_to,
-    )
-    results = found.search(text, filters, limit=RESULTS_SHOWN)
+         heard_to: dt.date | None = None, include_unplaced: bool = True, page: int = 1) -> Found:
+    """Search the insights the person may see ("Any" leaves a filter off): `page` of the scope's
+    own insights, and those given with no place apart (while included)."""
+    places = _places(preset, place, access)
+    common = dict(place=place, places=places, theme=None if theme == ANY else theme,
+                  group=None if group == ANY else group, programme=None if programme == ANY else programme,
+                  date_from=heard_from, date_to=heard_to)
+    own_filters = search.Filters(**common, include_unplaced=False)
+    page = max(int(page), 1)
+    own = found.search(text, own_filters, limit=RESULTS_SHOWN, offset=(page - 1) * RESULTS_SHOWN)
+    pages = max(1, -(-own.total // RESULTS_SHOWN))
+    if page > pages:  # a page number past the end (from an old link): the last page
+        page = pages
+        own = found.search(text, own_filters, limit=RESULTS_SHOWN, offset=(page - 1) * RESULTS_SHOWN)
+    unplaced = None
+    if include_unplaced and places is None:
+        unplaced = found.search(text, search.Filters(**common, include_unplaced=True, unplaced_only=True),
+                                limit=ICS_WIDE_SHOWN)
     label = group_label(preset)
-    shown = min(RESULTS_SHOWN, results.total)
-    themes = search.theme_counts(results.matches) if results.total else pd.DataFrame(columns=["theme", "insights"])
+    scope_name = records_name(access, preset, place)
+    found_sets = [r.matches for r in (own, unplaced) if r is not None and r.total]
+    everything = pd.concat(found_sets, ignore_index=True) if found_sets else own.matches
+    themes = (search.theme_counts(everything) if len(everything)
+              else pd.DataFrame(columns=["theme", "insights"]))
+    ics_name = preset.name
     return Found(
-        total=results.total, sentence=search_sentence(records_name(access, preset, place), results),
-        cards=tuple(cards.card_html(hit, label) for hit in results.hits.to_dict("records")),
-        caption=(f"Showing {'the best ' if results.match != 'none' else ''}{shown} of {results.total:,}. "
-                 "Download them all as a CSV, or narrow the search."),
-        results=cards.results_table(results.matches) if results.total else pd.DataFrame(),
+        total=own.total, sentence=search_sentence(scope_name, own), page=page, pages=pages,
+        cards=tuple(cards.card_html(hit, label) for hit in own.hits.to_dict("records")),
+        caption=page_caption(own, page, pages),
+        respelled=respelled(own),
+        ics_wide=None if unplaced is None else IcsWide(
+            title=f"{ics_name}-wide insights (no place given)", total=unplaced.total,
+            sentence=ics_wide_sentence(ics_name, unplaced),
+            cards=tuple(cards.card_html(hit, label) for hit in unplaced.hits.to_dict("records")),
+            caption=(f"The best {ICS_WIDE_SHOWN} of {unplaced.total:,}; the CSV download has them all."
+                     if unplaced.total > ICS_WIDE_SHOWN else None)),
+        downloads=len(everything),
+        results=cards.results_table(everything) if len(everything) else pd.DataFrame(),
         themes_chart=None if themes.empty else charts.theme_bars(themes),
-        themes_sentence=themes_sentence(themes, results.total),
+        themes_sentence=themes_sentence(themes, len(everything)),
         themes=None if themes.empty else Table("insight-themes", "Themes in these insights",
                                                themes.rename(columns={"theme": "Theme", "insights": "Insights"})),
     )
@@ -165,6 +205,43 @@ def search_sentence(scope_name: str, results) -> str:
             f"{_given_no_place(results)} {mention} at least one of them, best matches first."
         )
     return f"{found} {mention} {words} (or words from the same stem, such as plurals), best matches first."
+
+
+def page_caption(results, page: int, pages: int) -> str:
+    """Which of the insights found this page shows."""
+    if not results.total:
+        return ""
+    first = (page - 1) * RESULTS_SHOWN + 1
+    last = first + len(results.hits) - 1
+    order = "best matches first" if results.match != "none" else "newest first"
+    where = f"Page {page} of {pages}: " if pages > 1 else ""
+    return (f"{where}insights {first:,} to {last:,} of {results.total:,}, {order}. "
+            "Download them all as a CSV, or narrow the search.")
+
+
+def respelled(results) -> str | None:
+    """'Showing results for appointment ...' when a word typed is found nowhere in the library."""
+    if results.typed is None:
+        return None
+    return (f"Showing results for {results.query.describe()}: no insight mentions "
+            f"{results.typed.describe()}.")
+
+
+def ics_wide_sentence(ics_name: str, results) -> str:
+    """What a search found among the insights given with no place (for the whole ICS)."""
+    given = "given with no place"
+    if results.match == "none":
+        if not results.total:
+            return f"No insight {given} in {ics_name} for this choice of filters."
+        return f"{counted(results.total, 'insight')} {given} in {ics_name}, newest first."
+    words = results.query.describe()
+    if not results.total:
+        return f"No insight {given} in {ics_name} mentions {words}."
+    mention = verb(results.total, "mentions", "mention")
+    if results.match == "any":
+        return (f"No insight {given} in {ics_name} mentions all of {words}; "
+                f"{counted(results.total, 'insight')} {mention} at least one of them.")
+    return f"{counted(results.total, 'insight')} {given} in {ics_name} {mention} {words}, best matches first."
 
 
 def themes_sentence(counts, total: int) -> str:

@@ -9,10 +9,10 @@ import duckdb
 
 from wpc import measures
 from wpc.measures.scope import Scope
-from wpc.views import naming
+from wpc.views import counts, naming
 from wpc.views.core20 import core20_reach
 from wpc.views.format import activity_count, are, count, number, pct
-from wpc.views.parts import Metric
+from wpc.views.parts import Metric, Table
 from wpc.views.plans import not_counted_here
 from wpc.views.quality import quality_warnings
 
@@ -29,6 +29,7 @@ class Overview:
     glance: tuple[tuple[Metric, str], ...]  # participants, activities, depth, feedback: figure and sentence
     warnings: tuple[str, ...]  # data quality
     not_counted: tuple[str, ...]  # ICS-wide activities (a place's pages), plans and cancelled activities
+    participants: Table  # how the participants split into a known home area and each kind of unknown
 
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> Overview:
@@ -44,11 +45,9 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppr
                 Metric("Residents in Core20 areas", pct(core20["population_share"]))),
         core20_sentence=core20_reach(name, core20),
         glance=(
-            (Metric("Participants", count(people["total"]),
-                    "One per person per activity: someone at two activities counts twice."),
+            (Metric(counts.PARTICIPANTS.label, count(people["total"]), counts.PARTICIPANTS.tooltip),
              participants_summary(name, people, period)),
-            (Metric("Activities", number(view["activities"])),
-             activities_held(name, view["activities"], loop, period)),
+            (Metric("Activities", number(view["activities"])), activities_held(name, view["activities"], loop, period)),
             (Metric("Co-design or co-production", pct(depth["share"]),
                     "Activities at rungs 6 (co-design) and 7 (co-production) of the ladder of participation, "
                     "of those with a rung recorded."), involvement_depth(name, depth, period)),
@@ -58,6 +57,8 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppr
         ),
         warnings=tuple(quality_warnings(view["quality"])),
         not_counted=not_counted_here(name, resolved.preset.name, measures.ics_wide(con, scope, disclosure)),
+        participants=Table("participants-reconciled", "Participants by whether their home area is known",
+                           counts.reconciliation(people), threshold=resolved.threshold),
     )
 
 
@@ -80,12 +81,14 @@ def headlines(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "s
 
 
 def participants_summary(scope_name: str, people: dict, period: str = "in this period") -> str:
-    """Who the participant total is made of (a person at two activities counts twice)."""
+    """Who the participant total is made of (a person at two activities counts twice), in the
+    named counts of wpc.views.counts."""
     if people["total"] == 0:
         return f"Nobody took part in {scope_name}'s engagement {period}."
-    return (f"{count(people['total'])} participants (one per person per activity): "
-            f"{count(people['known_area'])} live in {scope_name}, {count(people['unknown_home'])} gave no "
-            f"usable home area and {count(people['out_of_area'])} live outside the ICS.")
+    return (f"{counts.PARTICIPANTS.says(people['total'])} (one per person per activity): "
+            f"{count(people['known_area'])} live in {scope_name} and {count(people['out_of_area'])} "
+            f"outside the ICS; the other {counts.HOME_UNKNOWN.says(people['unknown_home'])} are split by kind in the "
+            "table below.")
 
 
 def activities_held(scope_name: str, activities: int, loop: dict, period: str = "in this period") -> str:

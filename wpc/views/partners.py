@@ -14,7 +14,8 @@ import plotly.graph_objects as go
 from wpc import measures
 from wpc.measures.scope import Scope
 from wpc.views import charts, naming
-from wpc.views.format import activity_count, count, money, pct
+from wpc.views.compare import extreme
+from wpc.views.format import activity_count, count, listed, money, number, pct
 from wpc.views.parts import Table
 from wpc.views.reach import FLAG_WORDS
 
@@ -81,11 +82,16 @@ def activities_sentence(scope_name: str, rows: pd.DataFrame, period: str = "in t
         return f"{scope_name} held no engagement activities {period}."
     if typed.empty:
         return f"None of {scope_name}'s activities has a partner type recorded."
-    top = typed.sort_values("activities", ascending=False, kind="stable").iloc[0]
+    top = extreme(typed, "activities", number, lowest=False)
+    first = top.iloc[0]
     missing = int(rows.loc[rows["organisation_type"] == "not recorded", "activities"].sum())
     tail = f"; {activity_count(missing)} had no partner type recorded" if missing else ""
-    return (f"{top['label']} partners ran the most of {scope_name}'s activities {period}: "
-            f"{activity_count(int(top['activities']))}, {pct(top['activity_share'])} of them{tail}.")
+    if len(top) > 1:
+        return (f"{listed([mid_sentence(label) for label in top['label']])} partners ran the most of "
+                f"{scope_name}'s activities {period}, tied at {activity_count(int(first['activities']))} "
+                f"each ({pct(first['activity_share'])} of them){tail}.")
+    return (f"{first['label']} partners ran the most of {scope_name}'s activities {period}: "
+            f"{activity_count(int(first['activities']))}, {pct(first['activity_share'])} of them{tail}.")
 
 
 def mid_sentence(label: str) -> str:
@@ -99,13 +105,22 @@ def reach_sentence(scope_name: str, rows: pd.DataFrame, period: str = "in this p
     shown = rows[(rows["organisation_type"] != "not recorded") & rows["engaged_share"].notna()]
     if shown.empty:
         return f"No partner type's Core20 share in {scope_name} can be shown {period}."
-    high = shown.loc[pd.to_numeric(shown["engaged_share"]).idxmax()]
-    low = shown.loc[pd.to_numeric(shown["engaged_share"]).idxmin()]
-    baseline = pct(high["population_share"])
-    if high["label"] == low["label"]:
-        return (f"{pct(high['engaged_share'])} of {mid_sentence(high['label'])} partners' participants live in "
-                f"Core20 areas, against {baseline} of {scope_name}'s residents.")
-    return (f"The highest Core20 share was at {mid_sentence(high['label'])} partners' activities "
-            f"({pct(high['engaged_share'])} of {count(high['participants'])} participants) and the lowest at "
-            f"{mid_sentence(low['label'])} partners' ({pct(low['engaged_share'])}), against {baseline} of "
+    high = extreme(shown, "engaged_share", pct, lowest=False)
+    low = extreme(shown, "engaged_share", pct, lowest=True)
+    baseline = pct(high.iloc[0]["population_share"])
+    if len(high) == len(shown):
+        who = "every partner type's" if len(shown) > 1 else f"{mid_sentence(high.iloc[0]['label'])} partners'"
+        return (f"{pct(high.iloc[0]['engaged_share'])} of {who} participants live in Core20 areas, against "
+                f"{baseline} of {scope_name}'s residents.")
+    one = len(high) == 1
+    said = (f"{count(high.iloc[0]['participants'])} participants" if one
+            else "participants at each")
+    return (f"The highest Core20 share was at {_types(high)} partners' activities "
+            f"({pct(high.iloc[0]['engaged_share'])} of {said}) and the lowest at "
+            f"{_types(low)} partners' ({pct(low.iloc[0]['engaged_share'])}), against {baseline} of "
             f"{scope_name}'s residents living in Core20 areas.")
+
+
+def _types(rows: pd.DataFrame) -> str:
+    """Tied partner types named together, as they read inside a sentence."""
+    return listed([mid_sentence(label) for label in rows["label"]])

@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import pandas as pd
 import plotly.graph_objects as go
 
 from wpc import population, presets
 from wpc.views import charts
-from wpc.views.format import number, pct
+from wpc.views.compare import extreme, names
+from wpc.views.format import listed, number, pct
 from wpc.views.parts import Metric, Table
 
 MAP_CAPTION = (
@@ -32,6 +34,8 @@ class Population:
     deciles_sentence: str
     deciles: Table
     map_chart: go.Figure
+    map_sentence: str
+    lsoas: Table  # the numbers behind the map
     map_caption: str = MAP_CAPTION
 
 
@@ -65,7 +69,31 @@ def build(con: duckdb.DuckDBPyConnection, preset: str, place: str | None = None)
         places_sentence=core20_by_place(ics, places, england), places=places_table,
         deciles_chart=charts.imd_decile_bars(deciles), deciles_sentence=decile_distribution(name, deciles),
         deciles=deciles_table, map_chart=charts.lsoa_map(areas),
+        map_sentence=map_sentence(name, areas),
+        lsoas=Table("population-lsoas", f"Neighbourhoods (LSOAs) of {name}, most deprived first",
+                    lsoas_display(areas)),
     )
+
+
+def lsoas_display(areas) -> pd.DataFrame:
+    """population.lsoas_for_map rows (most deprived first) as the table behind the map."""
+    return pd.DataFrame({
+        "LSOA": areas["lsoa21cd"].to_numpy(), "Name": areas["lsoa21nm"].to_numpy(),
+        "Neighbourhood (MSOA)": areas["msoa21nm"].to_numpy(), "Place": areas["place"].to_numpy(),
+        "District": areas["lad24nm"].to_numpy(), "IMD rank": areas["imd_rank"].to_numpy(),
+        "IMD decile": areas["imd_decile"].to_numpy(),
+        "Core20": ["Yes" if c else "No" for c in areas["core20"]],
+        "Residents": areas["population"].to_numpy(),
+    })
+
+
+def map_sentence(scope_name: str, areas) -> str:
+    """How many of the scope's neighbourhoods are in England's most deprived tenth."""
+    if areas.empty:
+        return f"{scope_name} has no neighbourhoods in the reference data."
+    most = int((areas["imd_decile"] == 1).sum())
+    return (f"{number(most)} of {scope_name}'s {number(len(areas))} neighbourhoods (LSOAs) are in England's "
+            "most deprived 10% (decile 1, darkest on the map).")
 
 
 def core20_population(scope_name: str, summary: dict) -> str:
@@ -92,11 +120,13 @@ def decile_distribution(scope_name: str, deciles) -> str:
         return f"{scope_name} has no residents in the reference data."
     most = deciles.loc[deciles["imd_decile"] <= 2, "residents"].sum() / total
     least = deciles.loc[deciles["imd_decile"] >= 9, "residents"].sum() / total
-    biggest = deciles.loc[deciles["residents"].idxmax()]
+    biggest = extreme(deciles, "residents_share", pct, lowest=False)
+    which = listed([str(int(d)) for d in biggest["imd_decile"]])
     return (
         f"{pct(most)} of {scope_name}'s residents live in England's most deprived fifth of areas and "
         f"{pct(least)} in the least deprived fifth (an even spread would be 20% each). "
-        f"The largest group, {pct(biggest['residents_share'])}, lives in decile {int(biggest['imd_decile'])}."
+        f"The largest share, {pct(biggest.iloc[0]['residents_share'])}"
+        f"{' each' if len(biggest) > 1 else ''}, lives in decile{'s' if len(biggest) > 1 else ''} {which}."
     )
 
 
@@ -104,13 +134,16 @@ def core20_by_place(ics_name: str, places, england_share: float) -> str:
     """Which places hold the most deprived residents, against England's share."""
     if places.empty:
         return f"{ics_name} has no places defined."
-    top = places.loc[places["core20_share"].idxmax()]
-    low = places.loc[places["core20_share"].idxmin()]
+    top = extreme(places, "core20_share", pct, lowest=False)
+    low = extreme(places, "core20_share", pct, lowest=True)
     if len(places) == 1:
-        return (f"In {top['place']}, {pct(top['core20_share'])} of residents live in Core20 "
+        return (f"In {top.iloc[0]['place']}, {pct(top.iloc[0]['core20_share'])} of residents live in Core20 "
+                f"neighbourhoods, against {pct(england_share)} across England.")
+    if len(low) == len(places):
+        return (f"In every place of {ics_name}, {pct(low.iloc[0]['core20_share'])} of residents live in Core20 "
                 f"neighbourhoods, against {pct(england_share)} across England.")
     return (
-        f"Across {ics_name}, the Core20 population share ranges from {pct(low['core20_share'])} in "
-        f"{low['place']} to {pct(top['core20_share'])} in {top['place']}, against "
-        f"{pct(england_share)} across England."
+        f"Across {ics_name}, the Core20 population share ranges from {pct(low.iloc[0]['core20_share'])} in "
+        f"{names(low, 'place')} (the lowest) to {pct(top.iloc[0]['core20_share'])} in {names(top, 'place')} "
+        f"(the highest), against {pct(england_share)} across England."
     )

@@ -13,8 +13,10 @@ import plotly.graph_objects as go
 from wpc import measures
 from wpc.access import Access
 from wpc.measures.scope import Scope
-from wpc.views import charts
-from wpc.views.format import activity_count, count, counted, lower_first, number, pct, verb
+from wpc.views import charts, counts
+from wpc.views.compare import extreme
+from wpc.views.format import (SUPPRESSED, activity_count, count, counted, listed, lower_first, number, pct,
+                              verb)
 from wpc.views.parts import Metric, Table, limit
 
 # Fields whose unknowns leave people out of a reach dimension; inclusion groups are left out
@@ -98,13 +100,18 @@ def quality_warnings(quality: dict, limit: float = QUALITY_LIMIT) -> list[str]:
             continue
         effect = ("they cannot count towards Core20 reach, coverage or rates" if row["field"] == "home_area"
                   else "they are left out of that dimension's shares")
-        warnings.append(f"{row['label']}: unknown for {count(row['unknown'])} participant rows "
+        if row["field"] == "home_area":  # the named count the Overview reconciles
+            warnings.append(f"{counts.ROWS_NO_HOME.says(row['unknown'])} ({pct(share)} of rows); {effect}.")
+            continue
+        rows = "a few (*)" if row["unknown"] == SUPPRESSED else count(row["unknown"])
+        warnings.append(f"{row['label']}: unknown for {rows} participant rows "
                         f"({pct(share)}); {effect}.")
     for postcodes, what in ((quality["invalid_postcodes"], "invalid"),
                             (quality["unmapped_postcodes"], "not found in the lookup")):
         if postcodes not in (0, None):
-            warnings.append(f"{count(postcodes)} postcodes were {what}; those people have no known home "
-                            "area.")
+            how_many = "A few (*)" if postcodes == SUPPRESSED else number(postcodes)
+            warnings.append(f"{how_many} postcodes were {what}: counted among the participant rows "
+                            "with no usable home area.")
     if quality["activities_without_equality_monitoring"]:
         warnings.append(f"{activity_count(quality['activities_without_equality_monitoring'])} without equality "
                         "monitoring: their participants are unknown on every dimension.")
@@ -139,6 +146,10 @@ def quality(scope_name: str, q: dict) -> str:
     return text
 
 
+def _fields(rows: pd.DataFrame) -> str:
+    return listed([lower_first(label) for label in rows["label"]])
+
+
 def unknown_fields(scope_name: str, q: dict) -> str:
     """The equality-monitoring fields most often left unknown (measures.quality)."""
     rows = q["participants_individual_rows"]
@@ -146,13 +157,20 @@ def unknown_fields(scope_name: str, q: dict) -> str:
         return f"No individual participant rows in {scope_name}, so no field can be checked."
     known = [r for r in q["unknown_by_field"] if r["share_unknown"] is not None]
     text = f"Across {counted(rows, 'individual participant row')} in {scope_name}"
-    if known:
-        worst = max(known, key=lambda r: r["share_unknown"])
-        best = min(known, key=lambda r: r["share_unknown"])
+    fields = pd.DataFrame(known, columns=["label", "share_unknown"])
+    if len(fields) > 1 and fields["share_unknown"].map(pct).nunique() == 1:
+        text += f", every field is unknown for {pct(known[0]['share_unknown'])} of them."
+    elif known:
+        worst = extreme(fields, "share_unknown", pct, lowest=False)
+        best = extreme(fields, "share_unknown", pct, lowest=True)
         text += (
-            f", {lower_first(worst['label'])} is most often unknown ({pct(worst['share_unknown'])}) and "
-            f"{lower_first(best['label'])} least often ({pct(best['share_unknown'])})."
+            f", {_fields(worst)} {'is' if len(worst) == 1 else 'are'} most often unknown "
+            f"({pct(worst.iloc[0]['share_unknown'])}{'' if len(worst) == 1 else ' each'})"
         )
+        if len(fields) > 1:
+            text += (f" and {_fields(best)} least often ({pct(best.iloc[0]['share_unknown'])}"
+                     f"{'' if len(best) == 1 else ' each'})")
+        text += "."
     else:
         text += ", too few fields are unknown to show their shares."
     postcodes = [

@@ -4,6 +4,7 @@ with headings, aligned tables and plain sentences. `--json` prints the report it
 from __future__ import annotations
 
 from wpc import vocab
+from wpc.views import counts
 from wpc.views.format import count, money, number, pct, points, rate
 
 COLD_SPOTS_IN_TEXT = 10
@@ -50,7 +51,9 @@ def render_text(report: dict) -> str:
     p = report["participants"]
     out += ["", "Participants (one per person per activity)",
             (f"  Total {count(p['total'])}: living in {s['name']} {count(p['known_area'])}, "
-            f"living outside the ICS {count(p['out_of_area'])}, home unknown {count(p['unknown_home'])}.")]
+            f"living outside the ICS {count(p['out_of_area'])}, "
+            f"{counts.HOME_UNKNOWN.says(p['unknown_home'])}: "
+            + "; ".join(named.says(p[key]) for named, key in counts.UNKNOWN_PARTS) + ".")]
 
     c = report["core20"]
     out += ["", "Core20 reach (people living in the most deprived 20% of areas in England)"]
@@ -106,8 +109,9 @@ def render_text(report: dict) -> str:
 
     f = report["fatigue"]
     out += ["", f"Fatigue (activities starting {f['window_start']} to {f['window_end']}; limit {f['limit']})",
-            (f"  Neighbourhoods (MSOAs) reached: {f['neighbourhoods_reached']}; at or above the limit: "
-            f"{f['neighbourhoods_high']}."),
+            (f"  Neighbourhoods (MSOAs) reached: {f['neighbourhoods_reached']}; over-asked (95% interval of "
+             f"participations per 1,000 residents wholly above {f['multiple']:g} x the ICS median of "
+             f"{rate(f['ics_median_rate'])}): {f['neighbourhoods_over_asked']}."),
             (f"  People asked {f['limit']}+ times: {count(f['repeat_participants'])} "
             f"(of {count(f['participants_with_ref'])} with a participant ref)."),
             f"  Overlapping activities (same place and target group): {len(f['overlaps'])}."]

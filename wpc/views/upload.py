@@ -168,7 +168,7 @@ def stored_message(outcome: Outcome) -> tuple[str, str]:
     """('info', text) for a file found already stored, else ('success', text)."""
     if outcome.earlier:
         return "info", outcome.notes[-1]
-    return "success", (f"**Upload {outcome.upload_id} done:** {outcome.stored:,} rows stored, "
+    return "success", (f"Upload {outcome.upload_id} done: {outcome.stored:,} rows stored, "
                        f"{outcome.quarantined:,} quarantined. Every page now includes them.")
 
 
@@ -197,7 +197,8 @@ def checked(prepared: Prepared, done: bool) -> Checked:
         earlier=earlier,
         problems_heading="Quarantined rows, and why" if done else "Rows that will be quarantined, and why",
         problems_text=(f"{prepared.quarantined:,} of {prepared.rows_read:,} rows have problems. Download them as "
-                       "a CSV with every column and a `problems` column, correct the cells in a spreadsheet, and "
+                       "a CSV with every column and a problems column, correct the cells in a spreadsheet, "
+                       "and "
                        "upload that file."),
         rejects=Rejects("Download the quarantined rows to fix (CSV)", f"{Path(prepared.file_name).stem}-rejects.csv",
                         lambda: load.rejects_csv(prepared)) if prepared.quarantined else None,

@@ -5,6 +5,7 @@ select
     ref_lsoa.lsoa21nm,
     ref_lsoa.msoa21nm,
     ref_lsoa.place,
+    ref_lsoa.lad24nm,
     ref_lsoa.imd_decile,
     ref_lsoa.imd_rank,
     ref_lsoa.core20,
