@@ -9,7 +9,7 @@ from wpc.ui import cache, frame, state, widgets
 from wpc.views import activity
 
 here = state.here()
-frame.title(f"Activity log and feedback loop: {here.name}")
+frame.title(f"Activity log and feedback loop: {widgets.escape_markdown(here.name)}")
 st.caption(
     "What engagement happened here, how much power it shared with people, and whether they were told "
     "what changed because of what they said. The sidebar's place, period and activity filters apply."

@@ -10,7 +10,7 @@ from wpc.views import geography
 here = state.here()
 view = cache.call(geography.build, here.path, scope=here.scope)
 
-frame.title(f"Districts, rural areas and PCNs: {view.name}")
+frame.title(f"Districts, rural areas and PCNs: {widgets.escape_markdown(view.name)}")
 st.markdown(
     "Do we reach people in every part of the place, not only where most engagement happens? Participants are "
     "counted where they live. Each marker is an area's share of participants (or its rate per 1,000 "

@@ -11,7 +11,7 @@ here = state.here()
 preset, place, access = here.preset, here.place, here.access
 label = insights.group_label(preset)
 
-frame.title(f"Insight library: {here.name}", period=False)
+frame.title(f"Insight library: {widgets.escape_markdown(here.name)}", period=False)
 st.caption(
     "What people have already told us, before anyone asks them again. Search finds words from the same "
     'stem ("appointment" finds "appointments") and works with no internet. The sidebar\'s ICS and place '

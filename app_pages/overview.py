@@ -9,7 +9,7 @@ from wpc.views import core20, overview
 here = state.here()
 view = cache.call(overview.build, here.path, scope=here.scope)
 
-frame.title(f"Overview: {view.name}")
+frame.title(f"Overview: {widgets.escape_markdown(view.name)}")
 st.markdown(
     "Whom does our work with people and communities reach, and does it reach those who face the worst "
     "health inequalities? Core20 = the most deprived 20% of neighbourhoods in England (IMD 2025)."

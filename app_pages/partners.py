@@ -9,7 +9,7 @@ from wpc.views import partners
 here = state.here()
 view = cache.call(partners.build, here.path, scope=here.scope)
 
-frame.title(f"Partners: {view.name}")
+frame.title(f"Partners: {widgets.escape_markdown(view.name)}")
 st.markdown(
     "Who runs our engagement, and whose engagement reaches the most deprived neighbourhoods? The strategies "
     "name the VCSE and Healthwatch as key partners. The sidebar's place, period and filters apply."

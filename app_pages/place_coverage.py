@@ -10,7 +10,7 @@ from wpc.views import coverage
 here = state.here()
 view = cache.call(coverage.build, here.path, scope=here.scope, access=here.access)
 
-frame.title(f"Place coverage: {view.name}")
+frame.title(f"Place coverage: {widgets.escape_markdown(view.name)}")
 st.markdown(
     "Which of our most deprived neighbourhoods have we not reached, and who is asked again and again? "
     "Participants are counted where they live."

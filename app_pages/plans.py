@@ -11,7 +11,7 @@ from wpc.views import plans
 here = state.here()
 view = cache.call(plans.build, here.path, scope=here.scope, access=here.access)
 
-frame.title(f"Plans: {view.name}", period=False)
+frame.title(f"Plans: {widgets.escape_markdown(view.name)}", period=False)
 st.markdown(
     "Before anyone is asked again: for each planned activity, who else is asking the same people around the "
     "same time, which neighbourhoods are already asked often, what people have already told us, and which of "

@@ -8,7 +8,7 @@ from wpc.views import population
 here = state.here()
 view = cache.call(population.build, here.path, preset=here.preset.id, place=here.place)
 
-frame.title(f"Population context: {view.name}", period=False, filters=False)
+frame.title(f"Population context: {widgets.escape_markdown(view.name)}", period=False, filters=False)
 st.caption(
     "Who lives here, and how deprived are their neighbourhoods compared with all of England? "
     "Real data: English Indices of Deprivation 2025 and Census 2021 usual residents."

@@ -7,7 +7,7 @@ from wpc.ui import cache, frame, state, widgets
 from wpc.views import reach
 
 here = state.here()
-frame.title(f"Reach gaps: {here.name}")
+frame.title(f"Reach gaps: {widgets.escape_markdown(here.name)}")
 st.markdown(
     "Are the people we engage like the people who live here? Each marker is a category's share of "
     "participants, with its 95% interval; the black tick is its share of residents (Census 2021, IMD 2025). "

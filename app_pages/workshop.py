@@ -61,7 +61,7 @@ with dimension_column:
                                     omit_default=True)
 
 question = cache.call(questions.question, here.path, scope=here.scope, key=screen, dimension=dimension, access=here.access)
-frame.title(f"{question.title}: {name}")
+frame.title(f"{widgets.escape_markdown(question.title)}: {widgets.escape_markdown(name)}")
 st.subheader(widgets.escape_markdown(question.ask))
 figure = question.figure
 figure.update_layout(font=dict(size=PROJECTOR_FONT), height=PROJECTOR_HEIGHT, margin=dict(b=30))

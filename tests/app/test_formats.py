@@ -158,7 +158,7 @@ def test_downloads_are_named_after_the_place_period_and_filters(app_at, demo_db)
         open_page(app_at, demo_db, "app_pages/workshop.py", programme="Mental health", **PLACE_RUN)
         open_page(app_at, demo_db, "app_pages/activities.py", programme="Mental health", **PLACE_RUN)
     scope = "lewisham-2025-04-01-to-2025-09-30-mental-health"
-    assert f"wpc-pack-{scope}.pdf" in names.names and f"wpc-pack-{scope}.pptx" in names.names
+    assert {f"wpc-pack-{scope}.{kind}" for kind in ("pdf", "pptx", "html")} <= set(names.names)
     assert f"wpc-activity-log-{scope}.csv" in names.names and f"wpc-activity-log-{scope}.xlsx" in names.names
     assert all(name.endswith((f"{scope}.csv", f"{scope}.xlsx", f"{scope}.png", f"{scope}.pdf",
-                              f"{scope}.pptx")) for name in names.names), names.names
+                              f"{scope}.pptx", f"{scope}.html")) for name in names.names), names.names

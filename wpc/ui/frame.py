@@ -62,6 +62,6 @@ def title(text: str, period: bool = True, filters: bool = True) -> None:
     active filter, so no number is read without what it covers. `period`, `filters`: whether
     this page uses the sidebar's period and activity filters (if not, and they are set, it says so)."""
     st.session_state[widgets.SCOPE_USES] = (period, filters)
-    st.title(widgets.escape_markdown(text))
+    st.title(text)  # the page escapes the words it did not write
     line = naming.scope_line(state.measure_scope(), state.scope()[0], period, filters)
     st.markdown(f":material/filter_alt: {widgets.escape_markdown(line)}")
