@@ -97,7 +97,8 @@ def test_participants_of_an_ics_wide_event_count_where_they_live(db, tmp_path):
     ics = Scope.parse("sel", today="2025-12-31")
     with database.reading(db) as con:
         assert participants(con, lewisham, disclosure="off") == {
-            "total": 22, "known_area": 22, "out_of_area": 0, "unknown_home": 0}
+            "total": 22, "known_area": 22, "out_of_area": 0, "unknown_home": 0, "unknown_home_rows": 0,
+            "unknown_home_returns": 0, "unknown_home_headcount": 0}
         assert participants(con, ics, disclosure="off")["total"] == 39
         place = build_report(con, lewisham, disclosure="off")
         whole = build_report(con, ics, disclosure="off")

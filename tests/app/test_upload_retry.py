@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+from tests.app.access_checks import unescape
 from tests.fixtures.ingest_files import load_base_activities, rows, write
 from wpc.config import ROOT
 from wpc.ingest import load
@@ -44,7 +45,7 @@ def test_a_store_that_failed_can_be_pressed_again(writable_reference_db, tmp_pat
         at.button(key="upload_confirm").click()
         at.run()
         assert not at.exception
-        said = at.error[0].value
+        said = unescape(at.error[0].value)
         assert said.startswith("**Nothing was stored:**") and "an upload of other.csv is in progress" in said
         assert "press the button again" in said
         assert [b for b in at.button if b.key == "upload_confirm"]  # still there to press

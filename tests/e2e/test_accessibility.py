@@ -67,6 +67,7 @@ def test_the_check_finds_a_violation_when_there_is_one(app_url, page):
 
 def test_keyboard_focus_is_visible_and_a_chart_is_not_a_row_of_tab_stops(app_url, page):
     open_drawn(page, f"{app_url}/?place=Lewisham")
+    page.locator("[data-testid='stPlotlyChart'] .main-svg").first.wait_for()
     page.keyboard.press("Tab")  # "Skip to main content"
     page.keyboard.press("Tab")  # the first page in the menu
     focused = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);

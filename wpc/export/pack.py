@@ -321,7 +321,8 @@ def to_pdf(pack: Pack, images: dict[str, bytes]) -> bytes:
         if rows:
             with pdf.table(width=285 - table_x, align="RIGHT", text_align="LEFT", line_height=3.4,
                            headings_style=FontFace(emphasis="BOLD"), padding=0.8,
-                           col_widths=_whole_word_widths(pdf, family, [header, *rows], text)) as table:
+                           col_widths=_whole_word_widths(pdf, family, [header, *rows], text,
+                                                         285 - table_x)) as table:
                 for row in [header, *rows]:
                     cells = table.row()
                     for value in row:
@@ -347,16 +348,19 @@ def to_pdf(pack: Pack, images: dict[str, bytes]) -> bytes:
     return bytes(pdf.output())
 
 
-def _whole_word_widths(pdf, family: str, rows: list[list], text) -> tuple[float, ...]:
+def _whole_word_widths(pdf, family: str, rows: list[list], text, width: float) -> tuple[float, ...]:
     """Relative column widths that give each column room for its longest word (headings in bold),
-    so no word is broken across lines ("Participant / s")."""
-    def widest(column: int) -> float:
-        widths = []
+    so no word is broken across lines ("Participant / s"), and a column of long labels up to 40%
+    of the table's `width`, so a label takes two lines rather than six."""
+    def wanted(column: int) -> float:
+        words, cells = [1.0], [1.0]
         for i, row in enumerate(rows):
             pdf.set_font(family, "B" if i == 0 else "", 7.5)
-            widths += [pdf.get_string_width(word) for word in text(str(row[column])).split()]
-        return max(widths, default=1.0) + 2.5  # the cell's padding on both sides
-    return tuple(widest(column) for column in range(len(rows[0])))
+            words += [pdf.get_string_width(word) for word in text(str(row[column])).split()]
+            if i:
+                cells.append(pdf.get_string_width(text(str(row[column]))))
+        return max(max(words), min(max(cells), 0.4 * width)) + 2.5  # the cell's padding on both sides
+    return tuple(wanted(column) for column in range(len(rows[0])))
 
 
 # ---------- accessible HTML
@@ -386,22 +390,26 @@ def to_html(pack: Pack, images: dict[str, bytes]) -> bytes:
     def table_html(table) -> str:
         text = as_text(table.frame, table.percent_columns, table.one_decimal_columns)
         head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in text.columns)
-        body = "".join(
-            "<tr>" + "".join((f'<th scope="row">{escape(str(v))}</th>' if i == 0 else f"<td>{escape(str(v))}</td>")
-                             for i, v in enumerate(row)) + "</tr>"
-            for row in text.to_numpy().tolist())
+
+        def cell(i: int, value) -> str:  # the first column names the row
+            words = escape(str(value))
+            return f'<th scope="row">{words}</th>' if i == 0 else f"<td>{words}</td>"
+
+        body = "".join("<tr>" + "".join(cell(i, v) for i, v in enumerate(row)) + "</tr>"
+                       for row in text.to_numpy().tolist())
         return (f"<table><caption>{escape(table.title)}</caption><thead><tr>{head}</tr></thead>"
                 f"<tbody>{body}</tbody></table>")
 
     a = pack.about
     title = f"Who are we reaching? {a.name}"
     parts = [f"<header><h1>{escape(title)}</h1>",
-             paragraphs(["Working with people and communities: a place pack", *title_lines(pack)]), "</header>"]
+             paragraphs(["Working with people and communities: a place pack", *title_lines(pack)]),
+             "</header>"]
     for question in pack.questions:
         picture = base64.b64encode(images[question.key]).decode("ascii")
         alt = escape(" ".join(_clean(s) for s in question.sentences), quote=True)
-        parts += [f"<section><h2>{escape(question.title)}</h2>", f"<p><strong>{escape(question.ask)}</strong></p>",
-                  paragraphs(question.sentences),
+        parts += [f"<section><h2>{escape(question.title)}</h2>",
+                  f"<p><strong>{escape(question.ask)}</strong></p>", paragraphs(question.sentences),
                   f'<figure><img src="data:image/png;base64,{picture}" alt="{alt}">'
                   f"<figcaption>{escape(question.title)}: the chart the sentences above describe; "
                   "its numbers are in the table below.</figcaption></figure>",
