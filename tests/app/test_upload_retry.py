@@ -57,7 +57,7 @@ def test_a_store_that_failed_can_be_pressed_again(writable_reference_db, tmp_pat
     at.button(key="upload_confirm").click()
     at.run()
     assert not at.exception and not at.error
-    assert "2 rows stored, 0 quarantined" in at.success[0].value
+    assert "2 rows stored, 0 quarantined" in unescape(at.success[0].value)
     assert not [b for b in at.button if b.key == "upload_confirm"]
     assert rows(db, "select activity_id from activities where activity_id like 'R-%' or activity_id = 'O-1' order by 1") == [
         ("R-1",), ("R-2",)
