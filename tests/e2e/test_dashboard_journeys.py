@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
@@ -204,4 +205,87 @@ def test_a_shared_filtered_link_names_its_scope_and_clears_in_one_click(page, ap
     rerun_by(page, page.get_by_role("button", name="Clear all filters").click)
     scope_line(page, "Lewisham (South East London) · All dates").wait_for()
     assert "programme=" not in page.url and "from=" not in page.url
+    assert page.external_requests == []
+
+
+READ = "[data-testid='stMarkdown'] p, [data-testid='stAlert'] p, [data-testid='stAlert'] li"
+
+
+def wait_for_text(page, words: str) -> None:
+    """Wait until a paragraph reads exactly `words` (the sentence the view wrote, unescaped)."""
+    page.wait_for_function(
+        """([read, words]) => [...document.querySelectorAll(read)]
+            .some(e => e.innerText.replace(/\\s+/g, " ").trim() === words)""",
+        arg=[READ, words], polling=250)
+
+
+def test_a_steering_group_reads_sentences_counts_and_trends_that_hold(page, app_url, demo_db):
+    """What the screens say, read in the browser and checked against the views that wrote it:
+    a comparison that names what it compares (Mid and South Essex, issue's case), the participant
+    counts reconciled under one name each, a hidden count that stays a '*' in a sentence (not a
+    bullet), fatigue that flags a few neighbourhoods, and a trend that marks its part quarter and
+    says whether its change is beyond chance."""
+    from wpc import db, measures
+    from wpc.views import core20, coverage, overview, reach
+    from wpc.views.quality import quality_warnings
+
+    page.set_viewport_size(TALL)
+    with db.reading(demo_db) as con:
+        places = core20.places(con, Scope(preset="mse"), "suppress")
+        people = overview.build(con, Scope(preset="sel")).participants.frame
+        # a place and month whose data-quality box hides a count (1 to 7 people)
+        place, month, hidden = next(
+            (place, start, w) for start in (dt.date(2024 + (m > 12), (m - 1) % 12 + 1, 1) for m in range(10, 22))
+            for place in ("Bexley", "Bromley", "Greenwich", "Lambeth", "Lewisham", "Southwark")
+            for w in quality_warnings(measures.quality(con, Scope(preset="sel", place=place, date_from=start,
+                                                                  date_to=start + dt.timedelta(days=27))))
+            if w.startswith("A few (*)"))
+        last_day = dt.date(2025, 9, 30)  # the demo year's (tests/conftest.py): the fatigue window ends there
+        lewisham = coverage.build(con, Scope(preset="sel", place="Lewisham", date_to=last_day))
+        trend = reach.trend(con, Scope(preset="mse"), "imd_quintile", "1")
+
+    page.goto(f"{app_url}/?preset=mse")  # 1: the comparison names the largest and smallest gap
+    wait_for_app(page)
+    comparison = places.sentences[1]
+    assert "The largest gap is in" in comparison and "the smallest gap is in" in comparison
+    wait_for_text(page, comparison)
+    page.locator(".js-plotly-plot .main-svg").first.wait_for()
+    screenshot(page, "overview-mse-sentences")
+
+    page.goto(f"{app_url}/?preset=sel")  # 2: one table reconciles the counts of people
+    wait_for_app(page)
+    reconciled = table_with(page, "Count of", "People", "What it counts")
+    assert [row["Count of"] for row in reconciled] == people["Count of"].tolist()
+    assert [row["People"].replace(",", "") for row in reconciled] == [str(v) for v in people["People"]]
+    assert value(metric(page, "Participants")) == value(reconciled[0]["People"])  # the card's count is the table's
+
+    end = month + dt.timedelta(days=27)  # 3: a hidden count stays a '*' in its sentence
+    page.goto(f"{app_url}/?preset=sel&place={place}&from={month.isoformat()}&to={end.isoformat()}")
+    wait_for_app(page)
+    page.get_by_text(hidden).wait_for()
+    assert page.locator("[data-testid='stAlert'] li li").count() == 0  # no '*' read as a nested bullet
+    screenshot(page, "overview-hidden-count-in-a-sentence")
+
+    page.goto(f"{app_url}/place-coverage?preset=sel&place=Lewisham&to={last_day}")  # 4: a few over-asked
+    wait_for_app(page)
+    wait_for_text(page, lewisham.fatigue_sentence)
+    listed = table_with(page, "Neighbourhood (MSOA)", "Over-asked")
+    page.get_by_role("heading", name="Engagement fatigue").scroll_into_view_if_needed()
+    over = [row["Neighbourhood (MSOA)"] for row in listed if row["Over-asked"] == "Yes"]
+    expected = lewisham.fatigue_neighbourhoods.frame
+    assert over == expected.loc[expected["Over-asked"] == "Yes", "Neighbourhood (MSOA)"].tolist()
+    assert 0 < len(over) < len(listed) and listed[:len(over)] == [r for r in listed if r["Over-asked"] == "Yes"]
+    screenshot(page, "place-coverage-lewisham-fatigue")
+
+    page.goto(f"{app_url}/reach-gaps?preset=mse&reach_dimension=imd_quintile")  # 6: an honest trend
+    wait_for_app(page)
+    wait_for_text(page, trend.sentence)
+    assert "beyond chance" in trend.sentence or "could be chance" in trend.sentence
+    page.get_by_text("Numbers behind the chart").last.click()  # the trend's, the page's last chart
+    quarters = table_with(page, "Quarter", "Note")
+    notes = trend.table.frame["Note"].fillna("").tolist()
+    assert [row["Note"] for row in quarters] == notes  # why a quarter is not plotted, or is a part quarter
+    assert any(note.startswith("Not plotted") for note in notes)  # a gap, never a 0.0% point
+    page.locator("[data-testid='stPlotlyChart']").last.scroll_into_view_if_needed()
+    screenshot(page, "reach-gaps-mse-core20-trend")
     assert page.external_requests == []
