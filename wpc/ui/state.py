@@ -61,13 +61,20 @@ def url_selectbox(
     return value
 
 
-def url_date(label: str, key: str, *, container=None, help: str | None = None) -> dt.date | None:
-    """An optional date input kept in the URL as ISO text (absent = no date)."""
+def seed_date(key: str, label: str) -> dt.date | None:
+    """The date `key` holds this run: session state, else the URL's ISO text (a date the URL
+    cannot give is none; the date input then says nothing is chosen)."""
     if key not in st.session_state:
         try:
             st.session_state[key] = parse_date(st.query_params.get(key), label)
         except ValueError:
             st.session_state[key] = None
+    return st.session_state[key]
+
+
+def url_date(label: str, key: str, *, container=None, help: str | None = None) -> dt.date | None:
+    """An optional date input kept in the URL as ISO text (absent = no date)."""
+    seed_date(key, label)
     target = container if container is not None else st
     value = target.date_input(label, key=key, format="DD/MM/YYYY", help=help)
     if value:
@@ -147,12 +154,7 @@ def _start_dates() -> tuple[dt.date | None, dt.date | None]:
     """The period's dates as this run starts (from session state, else the URL, as url_date reads them)."""
     dates = []
     for key, label in zip(DATE_KEYS, ("Activities from", "Activities to")):
-        if key not in st.session_state:
-            try:
-                st.session_state[key] = parse_date(st.query_params.get(key), label)
-            except ValueError:
-                st.session_state[key] = None
-        dates.append(st.session_state[key])
+        dates.append(seed_date(key, label))
     return dates[0], dates[1]
 
 
