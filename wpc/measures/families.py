@@ -421,15 +421,54 @@ TABLES = {
 HEADLINES = {"known", "total", "pop", "activities_total"}
 
 
-def protect_family(family: Family, threshold: int) -> ProtectedFamily:
-    """Hidden cells (counts of 1 to the threshold and their complementary cells) and the
-    perturbed value of every cell."""
+def protect_family(family: Family, threshold: int, also_hidden: np.ndarray | None = None) -> ProtectedFamily:
+    """Hidden cells (counts of 1 to the threshold, `also_hidden`, and their complementary cells)
+    and the perturbed value of every cell."""
     avoid = np.array([isinstance(c, tuple) and c[0] in HEADLINES for c in family.cells], dtype=bool)
-    hidden = complete(family, threshold, never_hide=avoid)
     small = (family.values >= 1) & (family.values <= threshold)
+    primary = None if also_hidden is None else also_hidden | (family.shown & small)
+    hidden = complete(family, threshold, primary=primary, never_hide=avoid)
     hidden |= ~family.shown & small  # a count no output shows, too small to divide by
     perturbed = cellkey.perturb(family.values, family.keys, threshold)
     return ProtectedFamily(family=family, hidden=hidden, perturbed=perturbed)
+
+
+# Counts of the same people that two families hold (docs/disclosure.md, rule 2): participant
+# rows with no usable home area (the participant counts and data quality) and people counted by
+# a headcount only (the participant counts and where participants come from). These families
+# are protected together, so that such a count is hidden in both or in neither, and each
+# family's other counts protect it wherever it is hidden.
+LINKED = ("area", "quality", "activities")
+
+
+def links(places) -> list[tuple[tuple[str, tuple], tuple[str, tuple]]]:
+    pairs = []
+    for s in (ICS, *places):
+        pairs.append((("area", ("unknown_home", s, "individual")), ("quality", ("quality", s, "home_area"))))
+        pairs.append((("area", ("unknown_home", s, "headcount")), ("activities", ("source", s, "headcount"))))
+    return pairs
+
+
+def protect_linked(built: dict[str, Family], threshold: int, pairs) -> dict[str, ProtectedFamily]:
+    """Each family protected, then protected again with every linked count that the other
+    family hides, until the families agree (hiding only grows, so this ends)."""
+    protected = {kind: protect_family(family, threshold) for kind, family in built.items()}
+    for _round in range(2 * len(pairs) + 2):
+        more = {kind: np.zeros(len(family.cells), dtype=bool) for kind, family in built.items()}
+        for (kind_a, cell_a), (kind_b, cell_b) in pairs:
+            a, b = built[kind_a].index.get(cell_a), built[kind_b].index.get(cell_b)
+            hidden_a = a is not None and protected[kind_a].hidden[a]
+            hidden_b = b is not None and protected[kind_b].hidden[b]
+            if hidden_a and not hidden_b and b is not None:
+                more[kind_b][b] = True
+            if hidden_b and not hidden_a and a is not None:
+                more[kind_a][a] = True
+        if not any(m.any() for m in more.values()):
+            return protected
+        for kind, extra in more.items():
+            if extra.any():
+                protected[kind] = protect_family(built[kind], threshold, also_hidden=protected[kind].hidden | extra)
+    raise AssertionError("linked families did not agree on their hidden counts")
 
 
 # ---------- building once per connection (or process) and scope
@@ -484,30 +523,23 @@ def get(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, kind: str,
             memo[key] = kept
             return kept
     cursor = memo.get("cursor") or _own_cursor(con, memo)
-    prepare(cursor, ics, *TABLES[kind])
-    if kind == "dimension":
-        family = build_dimension(cursor, ics, dimension)
+    if kind in LINKED:
+        prepare(cursor, ics, *dict.fromkeys(t for k in LINKED for t in TABLES[k]))
+        built = {k: BUILDERS[k](cursor, ics) for k in LINKED}
+        together = protect_linked(built, ics.threshold, links(ics.preset.place_names))
+    elif kind == "dimension":
+        prepare(cursor, ics, *TABLES[kind])
+        together = {family_name: protect_family(build_dimension(cursor, ics, dimension), ics.threshold)}
     else:
-        family = BUILDERS[kind](cursor, ics)
-    protected = protect_family(family, ics.threshold)
-    memo[key] = protected
-    if kept_key is not None:
-        with _KEPT_LOCK:
-            _KEPT[kept_key] = protected
-            while len(_KEPT) > _KEEP:
-                _KEPT.popitem(last=False)
-    return protected
-
-
-def hidden_in(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, policy, kind: str, cells: list,
-              exact) -> np.ndarray:
-    """Which of `cells` family `kind` hides. A count of the same people that two families hold
-    (participant rows with no usable home area: area and quality; headcount-only participants:
-    area and activities) is shown only where both show it, so neither family's hidden cells can
-    be worked out from the other's."""
-    if not policy.on:
-        return np.zeros(len(cells), dtype=bool)
-    return policy.cells(lambda: get(con, resolved, kind), cells, exact).suppressed
+        raise ValueError(f"unknown family {kind!r}")
+    for name, protected in together.items():
+        memo[(ics.key, name)] = protected
+        if state is not None:
+            with _KEPT_LOCK:
+                _KEPT[(state, (ics.key, name))] = protected
+                while len(_KEPT) > _KEEP:
+                    _KEPT.popitem(last=False)
+    return memo[key]
 
 
 def clear() -> None:

@@ -12,7 +12,6 @@ import duckdb
 
 from wpc import db
 from wpc.measures import families
-from wpc.measures.disclosure import Protected
 from wpc.measures.plain import records
 from wpc.measures.prepare import begin
 from wpc.measures.scope import Scope
@@ -55,16 +54,6 @@ def quality(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "sup
     names = [*FIELDS, "invalid_postcodes", "unmapped_postcodes"]
     counted = policy.cells(lambda: families.get(con, resolved, "quality"), [("quality", here, f) for f in names],
                            [int(fields[f]) for f in names])
-    # rows with no home area and headcount-only participants are counts of the area family too
-    # (the Overview's reconciliation): shown only where both families show them
-    hidden_counts = counted.suppressed.copy()
-    hidden_counts[names.index("home_area")] |= families.hidden_in(
-        con, resolved, policy, "area", [("unknown_home", here, "individual")], [int(fields["home_area"])])[0]
-    counted = Protected(values=counted.values, suppressed=hidden_counts)
-    hidden_sources = sources.suppressed.copy()
-    hidden_sources[2] |= families.hidden_in(con, resolved, policy, "area",
-                                            [("unknown_home", here, "headcount")], [int(acts["participants_headcount"])])[0]
-    sources = Protected(values=sources.values, suppressed=hidden_sources)
     shown = dict(zip(names, counted.shown()))
     value = dict(zip(names, counted.values))
     hidden = dict(zip(names, counted.suppressed))

@@ -55,20 +55,7 @@ def participants(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str =
     exact = [int(row[k]) for k in keys]
     cells = [(cell[0], here, *cell[1:]) for cell in (PARTICIPANT_CELLS[k] for k in keys)]
     protected = policy.cells(lambda: families.get(con, resolved, "area"), cells, exact)
-    hidden = protected.suppressed.copy()
-    # the same people as data quality's rows with no home area and its headcount-only participants
-    hidden[keys.index("unknown_home_rows")] |= families.hidden_in(
-        con, resolved, policy, "quality", [("quality", here, "home_area")], [row["unknown_home_rows"]])[0]
-    hidden[keys.index("unknown_home_headcount")] |= families.hidden_in(
-        con, resolved, policy, "activities", [("source", here, "headcount")],
-        [row["unknown_home_headcount"]])[0]
-    # the split adds up to unknown_home: one hidden part alone could be worked out from the others
-    split = [keys.index(k) for k in ("unknown_home_rows", "unknown_home_returns", "unknown_home_headcount")]
-    if policy.on and hidden[split].sum() == 1:
-        others = [i for i in split if not hidden[i] and protected.values[i] > 0]
-        if others:
-            hidden[min(others, key=lambda i: protected.values[i])] = True
-    shown = Protected(values=protected.values, suppressed=hidden).shown()
+    shown = protected.shown()
     return dict(zip(keys, shown))
 
 

@@ -288,6 +288,12 @@ def _dark_text(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def _axis_title(title: str) -> str:
+    """"What, with 95% interval" on two lines: centred under a plot beside long row labels, one
+    line runs past the chart's right edge in a half-width column."""
+    return title.replace(", with ", ",<br>with ")
+
+
 def _pp(value) -> float | None:
     """A 0-1 share as a percentage for plotting; None stays None (withheld is not zero)."""
     return None if value is None or pd.isna(value) else 100 * float(value)
@@ -347,8 +353,8 @@ def share_intervals(
             "%{customdata[1]:.1f}%)<extra></extra>",
         ))
     highest = [_pp(v) for v in (*frame["ci_high"], *frame["population_share"]) if _pp(v) is not None]
-    fig.update_xaxes(title=share_title, range=[0, max([*highest, 1.0]) * 1.08], gridcolor=GRID_COLOUR,
-                     ticksuffix="%")
+    fig.update_xaxes(title=_axis_title(share_title), range=[0, max([*highest, 1.0]) * 1.08],
+                     gridcolor=GRID_COLOUR, ticksuffix="%", automargin=True)
     fig.update_yaxes(title=None, type="category", categoryorder="array", categoryarray=list(frame["_label"]),
                      autorange="reversed", automargin=True)
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
@@ -391,8 +397,8 @@ def rate_intervals(rows: pd.DataFrame, overall: float | None, label_column: str 
         fig.add_vline(x=overall, line_dash="dash", line_color=POPULATION_COLOUR,
                       annotation_text=f"Overall {overall:.1f}",
                       annotation_position="top left" if overall > right / 2 else "top right")
-    fig.update_xaxes(title="Participants per 1,000 residents, with 95% interval", range=[0, right],
-                     gridcolor=GRID_COLOUR)
+    fig.update_xaxes(title=_axis_title("Participants per 1,000 residents, with 95% interval"), range=[0, right],
+                     gridcolor=GRID_COLOUR, automargin=True)
     fig.update_yaxes(title=None, type="category", categoryorder="array", categoryarray=list(frame["_label"]),
                      autorange="reversed", automargin=True)
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
