@@ -21,6 +21,10 @@ HIGHER = "Engagement is higher in more deprived neighbourhoods: proportionate un
 LOWER = ("Engagement is lower in more deprived neighbourhoods: the opposite of proportionate "
          "universalism.")
 UNCLEAR = "There is no clear gradient of engagement with deprivation."
+CAPTION = ("Each dot is the participants living in one national IMD decile per 1,000 of its residents, with its 95% "
+           "interval, placed by where its residents sit when everyone is ranked from the most deprived (left) to "
+           "the least (right). The dashed line is the fitted slope: its drop from left to right is the slope index "
+           "of inequality (SII). A decile marked * has its count hidden to protect privacy.")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,12 @@ BREAKDOWNS: dict[str, tuple[str, str, str, str]] = {
     "organisation": ("by_organisation", "organisation", "Organisation", "organisations"),
     "organisation_type": ("by_organisation_type", "organisation_type", "Partner type", "partner types"),
 }
+DEFAULT_BREAKDOWN = "organisation_type"
 NOT_RECORDED = ("not recorded", "Not recorded")
+CAPTION = ("Each dot is the share of participants (with a known home) living in Core20 areas, the most deprived "
+           "fifth of England, with its 95% interval, highest first; the black tick is the share of residents who "
+           "do. The table puts the lowest cost per Core20 participant first; cost counts only activities with a "
+           "cost recorded.")
 SHARE_COLUMNS = ("Core20 share", "95% CI from", "95% CI to", "Residents in Core20 areas")
 COLUMNS = ["label", "activities", "participants", "core20_engaged", "engaged_share", "ci_low", "ci_high",
            "population_share", "flag", "cost_gbp", "per_core20_participant", "suppressed"]
@@ -45,7 +50,7 @@ class WhatWorks:
     rows: pd.DataFrame  # the rows behind both, highest Core20 share first
 
 
-def build(con: duckdb.DuckDBPyConnection, scope: Scope, breakdown: str = "method",
+def build(con: duckdb.DuckDBPyConnection, scope: Scope, breakdown: str = DEFAULT_BREAKDOWN,
           disclosure: str = "suppress") -> WhatWorks:
     if breakdown not in BREAKDOWNS:
         raise ValueError(f"no breakdown {breakdown!r}: use one of {', '.join(BREAKDOWNS)}")
