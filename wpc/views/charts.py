@@ -664,7 +664,8 @@ def gradient_chart(deciles: pd.DataFrame, fitted: tuple[float, float] | None,
     fig.update_xaxes(title="National IMD decile, spaced by the residents in each (1 = most deprived)",
                      range=[0, 1], tickvals=list(deciles["rank"]),
                      ticktext=[f"{int(d)}{' *' if int(d) in hidden else ''}" for d in deciles["decile"]],
-                     gridcolor=GRID_COLOUR)
-    fig.update_yaxes(title="Participants per 1,000 residents", rangemode="tozero", gridcolor=GRID_COLOUR)
+                     gridcolor=GRID_COLOUR, automargin=True)
+    fig.update_yaxes(title="Participants per 1,000 residents", rangemode="tozero", gridcolor=GRID_COLOUR,
+                     automargin=True)
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
     return _layout(fig, title, height=420)
