@@ -6,7 +6,7 @@ person's own places (wpc.views.activity applies their access)."""
 import streamlit as st
 
 from wpc.ui import cache, frame, state, widgets
-from wpc.views import activity
+from wpc.views import activity, what_works
 
 here = state.here()
 frame.title(f"Activity log and feedback loop: {widgets.escape_markdown(here.name)}")
@@ -84,6 +84,18 @@ for column, (heading, kind) in zip(st.columns(2), (("Ladder of participation", "
         st.subheader(widgets.escape_markdown(heading))
         widgets.explained(steps.chart, steps.sentence, steps.table, f"{key}_chart", f"{key}_table")
 st.caption(activity.STEPS_CAPTION)
+
+# ---------- what works
+st.header("What works: who reaches Core20 residents, and at what cost")
+breakdown = state.url_selectbox("Compare by", list(what_works.BREAKDOWNS), key="works_by",
+                                default=what_works.DEFAULT_BREAKDOWN, omit_default=True,
+                                format_func=lambda b: what_works.BREAKDOWNS[b][2])
+works = cache.call(what_works.build, here.path, scope=here.scope, breakdown=breakdown)
+widgets.sentence(works.sentence)
+widgets.sentence(works.cost_sentence)
+widgets.chart(works.chart, key="activities_what_works_chart")
+st.caption(what_works.CAPTION)
+widgets.show_table(works.table, key="activities_what_works_table")
 
 # ---------- feedback loop
 loop = cache.call(activity.feedback_loop, here.path, scope=here.scope, access=here.access)

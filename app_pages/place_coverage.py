@@ -5,7 +5,7 @@ neighbourhoods show only the person's own places (wpc.views.coverage applies the
 import streamlit as st
 
 from wpc.ui import cache, frame, state, widgets
-from wpc.views import coverage
+from wpc.views import coverage, gradient
 
 here = state.here()
 view = cache.call(coverage.build, here.path, scope=here.scope, access=here.access)
@@ -36,6 +36,16 @@ st.subheader("Cold spots: Core20 neighbourhoods not reached"
 widgets.sentence(view.spots_sentence)
 if not view.spots.empty:
     widgets.show_table(view.spots, key="coverage_cold_spots")
+
+st.subheader("Deprivation gradient: engagement by IMD decile")
+slope = cache.call(gradient.build, here.path, scope=here.scope)
+widgets.sentence(slope.sentence)
+widgets.metrics(slope.metrics)
+widgets.chart(slope.chart, key="coverage_gradient_chart")
+st.caption(gradient.CAPTION)
+with st.expander("Numbers behind the chart"):
+    widgets.show_table(slope.table, key="coverage_gradient_table")
+    st.caption(widgets.escape_markdown(slope.method))
 
 st.subheader("Neighbourhoods (MSOAs)")
 widgets.sentence(view.msoa_sentence)

@@ -548,6 +548,11 @@ class ExportFormat(str, Enum):
     png = "png"
 
 
+class PackKind(str, Enum):
+    place = "place"
+    assurance = "assurance"
+
+
 @app.command()
 def export(
     fmt: Annotated[
@@ -577,10 +582,16 @@ def export(
         bool,
         typer.Option("--no-suppress", help="Turn disclosure control off (local analysis only; the pack says so)."),
     ] = False,
+    kind: Annotated[
+        PackKind, typer.Option("--kind", help="place (the workshop's questions, the default) or assurance (the "
+                               "board assurance pack: what works, the gradient, feedback, cold spots, data "
+                               "quality; pptx or pdf).")
+    ] = PackKind.place,
 ) -> None:
-    """Write the place pack (the workshop's six questions, methods and sources) as slides, PDF,
-    tables or charts, in publication mode: counts of 1 to 7 hidden, others rounded to 5."""
-    from wpc.export import charts, pack
+    """Write the place pack (the workshop's questions, methods and sources) as slides, PDF,
+    tables or charts, or with --kind assurance the board assurance pack, in publication mode:
+    counts of 1 to 7 hidden, others rounded to 5."""
+    from wpc.export import assurance, charts, pack
     from wpc.measures import Scope, ScopeError, resolve
     from wpc.measures.scope import parse_date
     from wpc.presets import default_id as default_preset
@@ -588,6 +599,9 @@ def export(
 
     if dimension not in REACH_DIMENSIONS:
         fail(f"--dimension {dimension!r} is not one of {', '.join(REACH_DIMENSIONS)}")
+    board = kind == PackKind.assurance
+    if board and fmt.value not in assurance.FORMATS:
+        fail(f"the assurance pack is made as {' or '.join(assurance.FORMATS)}, not {fmt.value}")
     settings = _settings(db, store)
     mode = "off" if no_suppress else "publish"
     try:
@@ -597,16 +611,18 @@ def export(
                                 date_to=parse_date(date_to, "--to date"), today=parse_date(today, "--today date"))
             resolved = resolve(con, scope)
             places = [resolved.scope.place] if place else [None, *resolved.preset.place_names]
-            packs = [pack.build(con, Scope(**{**resolved.scope.__dict__, "place": p, "today": resolved.today}),
-                                dimension, mode) for p in places]
+            scopes = [Scope(**{**resolved.scope.__dict__, "place": p, "today": resolved.today}) for p in places]
+            packs = [assurance.build(con, one, mode) if board else pack.build(con, one, dimension, mode)
+                     for one in scopes]
+        module = assurance if board else pack
         if place and not out.is_dir():
             targets = [out]
         else:
             out.mkdir(parents=True, exist_ok=True)
-            targets = [out / pack.file_name(p.scope, p.preset, fmt.value) for p in packs]
+            targets = [out / module.file_name(p.scope, p.preset, fmt.value) for p in packs]
         for one, target in zip(packs, targets, strict=True):
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(pack.render(one, fmt.value))
+            target.write_bytes(module.render(one, fmt.value))
             typer.echo(f"Wrote {target}")
     except (ScopeError, database.DatabaseError, charts.ChartError) as exc:
         fail(str(exc))

@@ -13,6 +13,7 @@ from tests.app.access_checks import unescape
 from tests.engagement_rows import build_toy_db, measure, write
 from tests.perturbation import share_within
 from tests.test_activity_log import fill
+from wpc import vocab
 from wpc.measures import Scope
 from wpc.measures.log import activity_detail, activity_profile
 from wpc.cli import app as cli
@@ -206,3 +207,28 @@ def test_an_activity_not_in_the_list_is_explained(app_at, toy):
     assert "Activity IND is not in this list" in at.info[0].value
     assert at.selectbox(key="activity").value == "RET"  # Southtown's only activity
     assert at.query_params["activity"] == "RET"
+
+
+def test_what_works_equals_wpc_report(app_at, demo_db, lambeth):
+    """The What works section, by partner type (the default) and by organisation from the URL:
+    each row's Core20 share and cost per Core20 participant as `wpc report` gives them."""
+    expected = {r["organisation_type"]: r for r in lambeth["what_works"]["by_organisation_type"]}
+    at = open_page(app_at, demo_db, place="Lambeth")
+    types = table(at, "Partner type")
+    assert len(types) == len(expected)
+    costs = [value for value in types["Cost per Core20 participant"] if isinstance(value, str) and value != "–"]
+    assert costs  # some partner types have a cost per Core20 participant on the demo data
+    assert [float(c.strip("£").replace(",", "")) for c in costs] == sorted(
+        float(c.strip("£").replace(",", "")) for c in costs)  # best value first
+    for row in types.to_dict("records"):
+        want = next(r for code, r in expected.items() if vocab.ORGANISATION_TYPES.get(code, "Not recorded") ==
+                    row["Partner type"])
+        assert str(row["Participants"]) == str(want["participants"])
+        shown = row["Core20 share"]
+        assert (shown is None or shown != shown) if want["engaged_share"] is None else (
+            shown == pytest.approx(100 * want["engaged_share"]))
+    words = "\n".join(unescape(m.value) for m in at.markdown)
+    assert "partner types" in words and "cost per Core20 participant" in words
+    by_org = open_page(app_at, demo_db, place="Lambeth", works_by="organisation")
+    organisations = table(by_org, "Organisation")
+    assert set(organisations["Organisation"]) == {r["organisation"] for r in lambeth["what_works"]["by_organisation"]}

@@ -297,6 +297,17 @@ def test_place_coverage_matches_wpc_report(app_at, demo_db):
     drawn = chart(at, "coverage_map_rate").data
     assert sorted(drawn[0].locations) == sorted(r["area_code"] for r in expected["rates"]["lsoa"])
     assert sorted(drawn[1].locations) == sorted(s["lsoa_code"] for s in expected["cold_spots"])
+    # the deprivation gradient: the report's SII, deciles and fitted line, and what the slope means
+    slope = expected["gradient"]
+    assert shown["Slope index of inequality (SII)"] == f"{slope['sii']:+g} per 1,000"
+    assert shown["SII 95% interval"] == f"{slope['sii_ci_low']:+g} to {slope['sii_ci_high']:+g}"
+    assert shown["Relative index of inequality (RII)"] == f"{slope['rii']:+g}"
+    assert ("Engagement is lower in more deprived neighbourhoods" if slope["sii_ci_high"] < 0 else
+            "Engagement is higher" if slope["sii_ci_low"] > 0 else "There is no clear gradient") in markdown(at)
+    deciles = next(d.value for d in at.dataframe if "IMD decile" in d.value.columns and "LSOA" not in d.value.columns)
+    assert [str(n) for n in deciles["Participants"]] == [str(d["participants"]) for d in slope["deciles"]]
+    line = chart(at, "coverage_gradient_chart").data[1]
+    assert values(line.y) == pytest.approx([slope["fitted_most_deprived"], slope["fitted_least_deprived"]])
 
 
 def test_whole_ics_map_has_every_lsoa_of_the_ics(app_at, demo_db):

@@ -45,9 +45,10 @@ def test_workshop_screens_place_switch_and_pack_download(app_url, page):
         page.get_by_role("button", name="Download the pack (PowerPoint)").click()
     assert pack_download.value.suggested_filename.startswith("wpc-pack-southwark-")
     deck = Presentation(pack_download.value.path())
-    assert len(deck.slides) == 8
+    assert len(deck.slides) == len(QUESTIONS) + 2  # a title slide, one per question, methods and sources
     assert deck.slides[0].shapes.title.text == "Who are we reaching? Southwark"
     assert deck.slides[2].shapes.title.text == "Reach gaps by ethnic group (5 groups)"
+    assert page.get_by_role("button", name="Board assurance pack (PDF)").is_visible()  # beside the place pack
 
     with page.expect_download() as png_download:
         page.get_by_role("button", name="PNG", exact=True).first.click()
@@ -84,7 +85,7 @@ def test_a_clicker_steps_through_the_screens_and_the_end_is_marked(app_url, page
     shows(screens[1])
     rerun_by(page, lambda: page.keyboard.press("ArrowLeft"))
     shows(screens[0])
-    for key, screen in zip(["PageDown", "ArrowRight"] * 3, screens[1:]):
+    for key, screen in zip(["PageDown", "ArrowRight"] * len(screens), screens[1:]):
         rerun_by(page, lambda key=key: page.keyboard.press(key))
         shows(screen)
     assert page.get_by_role("button", name="End").is_disabled()

@@ -144,6 +144,13 @@ def methods_lines(pack: Pack) -> list[str]:
         "pack was made.",
         "Ladder of participation: activities by rung, 1 Coercion to 7 Co-production; shares are of the "
         "activities with a rung recorded.",
+        "What works: each kind of partner's participants, the share of them (with a known home) living in Core20 "
+        "areas with a 95% Wilson interval against the residents' share, and cost per Core20 participant over the "
+        "activities with a cost recorded.",
+        "Deprivation gradient: participants per 1,000 residents in each national IMD decile with Byar's 95% "
+        "interval; the slope index of inequality (SII) is the fitted rate at the most deprived end minus the "
+        "least deprived end (above 0: engagement higher where deprivation is), the RII is the SII over the "
+        "overall rate; its interval by simulation.",
         "Participants are counted once per activity; people living outside the ICS are left out of "
         "area-based shares. Full definitions: the wpc methods guide.",
         a.disclosure_note,

@@ -124,6 +124,7 @@ def gradient_from_deciles(deciles: pd.DataFrame, policy: Policy, scope_name: str
     hidden = table["suppressed"].to_numpy(dtype=bool)
     result = {
         "sii": None, "rii": None, "sii_ci_low": None, "sii_ci_high": None,
+        "fitted_most_deprived": None, "fitted_least_deprived": None,
         "deciles_present": int(present.sum()),
         "deciles": [
             {
@@ -167,12 +168,15 @@ def gradient_from_deciles(deciles: pd.DataFrame, policy: Policy, scope_name: str
         return result
     fit = stats.slope_index(deciles["population"].to_numpy()[present], counts[present])
     result.update(sii=policy.index(fit.sii), rii=policy.index(fit.rii), sii_ci_low=policy.index(fit.ci_low),
-                  sii_ci_high=policy.index(fit.ci_high))
+                  sii_ci_high=policy.index(fit.ci_high),
+                  fitted_most_deprived=policy.index(fit.fitted_most_deprived),
+                  fitted_least_deprived=policy.index(fit.fitted_least_deprived))
     return result
 
 
 def gradient(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
-    """The deprivation gradient of engagement: sii, rii, sii_ci_low, sii_ci_high, the ten
+    """The deprivation gradient of engagement: sii, rii, sii_ci_low, sii_ci_high, the fitted rates
+    at the most and least deprived ends (the line the SII is the drop of), the ten
     deciles (residents, participants, rate with Byar's interval), deciles_present, and the
     reason when it cannot be computed or is withheld."""
     resolved, policy = begin(con, scope, disclosure, "int_scope_lsoas", "int_scope_homes")

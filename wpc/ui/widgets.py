@@ -140,8 +140,9 @@ def csv_button(label: str, frame: pd.DataFrame, file_name: str, key: str) -> Non
 
 def pack_buttons(db_path, scope, preset, dimension: str, access) -> None:
     """Download buttons for the place pack (PowerPoint, PDF, and an accessible web page for screen
-    readers) of the workshop's screens; the pack is made when a button is pressed (wpc.export.pack)."""
-    from wpc.export import pack
+    readers) of the workshop's screens, and for the board assurance pack (PowerPoint, PDF); each
+    pack is made when its button is pressed (wpc.export.pack, wpc.export.assurance)."""
+    from wpc.export import assurance, pack
 
     buttons = st.container(horizontal=True)
     for fmt, label in (("pptx", "Download the pack (PowerPoint)"), ("pdf", "Download the pack (PDF)"),
@@ -150,6 +151,13 @@ def pack_buttons(db_path, scope, preset, dimension: str, access) -> None:
             label, lambda fmt=fmt: pack.make(db_path, scope, fmt, dimension, access=access)[1],
             file_name=pack.file_name(scope, preset, fmt), mime=pack.MIME[fmt], key=f"workshop_pack_{fmt}",
             on_click="ignore", icon=":material/download:", type="primary",
+        )
+    # beside it, the board assurance pack for the same scope (wpc.export.assurance)
+    for fmt, label in (("pptx", "Board assurance pack (PowerPoint)"), ("pdf", "Board assurance pack (PDF)")):
+        buttons.download_button(
+            label, lambda fmt=fmt: assurance.make(db_path, scope, fmt, access=access)[1],
+            file_name=assurance.file_name(scope, preset, fmt), mime=pack.MIME[fmt], key=f"workshop_assurance_{fmt}",
+            on_click="ignore", icon=":material/download:",
         )
 
 

@@ -636,3 +636,42 @@ def theme_bars(counts: pd.DataFrame, top: int = 12, title: str | None = None) ->
     return _hbars(list(shown["theme"]), [int(n) for n in shown["insights"]],
                   [f"{int(n):,}" for n in shown["insights"]], BAR_COLOUR,
                   "%{y}: %{x:,} insights<extra></extra>", "Insights naming the theme", title)
+
+
+def gradient_chart(deciles: pd.DataFrame, fitted: tuple[float, float] | None,
+                   title: str | None = None) -> go.Figure:
+    """Participants per 1,000 residents in each national IMD decile with Byar's 95% interval,
+    placed at the decile's rank in the scope's population (0 = most deprived resident, 1 =
+    least: docs/methods.md section 4), and the fitted slope-index line, dashed, from the fitted
+    rate at 0 to the fitted rate at 1 (`fitted`; None: not computed). `deciles` has decile,
+    rank, rate_per_1000, ci_low, ci_high; withheld rates are not drawn (their tick ends in *)."""
+    shown = deciles[pd.to_numeric(deciles["rate_per_1000"], errors="coerce").notna()]
+    fig = go.Figure()
+    if not shown.empty:
+        rates = [float(v) for v in shown["rate_per_1000"]]
+        fig.add_trace(go.Scatter(
+            x=list(shown["rank"]), y=rates, mode="markers", name="Decile's rate, with 95% interval",
+            marker=dict(symbol="circle", size=12, color=OKABE_ITO[0]),
+            error_y=dict(type="data", symmetric=False, color=OKABE_ITO[0], thickness=2, width=6,
+                         array=[float(h) - v for h, v in zip(shown["ci_high"], rates, strict=True)],
+                         arrayminus=[v - float(lo) for lo, v in zip(shown["ci_low"], rates, strict=True)]),
+            customdata=[[int(d), float(lo), float(hi)]
+                        for d, lo, hi in zip(shown["decile"], shown["ci_low"], shown["ci_high"], strict=True)],
+            hovertemplate="Decile %{customdata[0]}: %{y:.1f} per 1,000 residents (95% CI %{customdata[1]:.1f} "
+            "to %{customdata[2]:.1f})<extra></extra>",
+        ))
+    if fitted is not None:
+        fig.add_trace(go.Scatter(
+            x=[0, 1], y=list(fitted), mode="lines", name="Fitted line (slope index of inequality)",
+            line=dict(color=OKABE_ITO[5], width=3, dash="dash"),
+            hovertemplate="Fitted: %{y:.1f} per 1,000<extra></extra>",
+        ))
+    hidden = set(int(d) for d in deciles["decile"]) - set(int(d) for d in shown["decile"])
+    fig.update_xaxes(title="National IMD decile, spaced by the residents in each (1 = most deprived)",
+                     range=[0, 1], tickvals=list(deciles["rank"]),
+                     ticktext=[f"{int(d)}{' *' if int(d) in hidden else ''}" for d in deciles["decile"]],
+                     gridcolor=GRID_COLOUR, automargin=True)
+    fig.update_yaxes(title="Participants per 1,000 residents", rangemode="tozero", gridcolor=GRID_COLOUR,
+                     automargin=True)
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
+    return _layout(fig, title, height=420)

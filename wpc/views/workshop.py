@@ -1,4 +1,4 @@
-"""Workshop screens: the six questions a steering group asks, each answered by one chart, the
+"""Workshop screens: the questions a steering group asks, each answered by one chart, the
 sentence a speaker reads under it and the numbers behind it.
 
 Workshop mode shows one per screen; the place pack (wpc.export.pack) puts one per slide or
@@ -20,7 +20,7 @@ from wpc import db, measures, status, vocab
 from wpc.access import Access
 from wpc.measures.disclosure import Policy
 from wpc.measures.scope import Scope
-from wpc.views import activity, core20, coverage, naming, reach
+from wpc.views import activity, core20, coverage, gradient, naming, reach, what_works
 from wpc.views.parts import SLIDE_ROWS, Table, limit
 
 # key -> (title, the question in words)
@@ -32,6 +32,8 @@ QUESTIONS: dict[str, tuple[str, str]] = {
     "cold_spots": ("Cold spots", "Which of our most deprived neighbourhoods have we not reached at all?"),
     "feedback": ("Feedback loop", "Did we tell people what changed because of what they said?"),
     "ladder": ("Ladder of participation", "How much power did our engagement share with people?"),
+    "what_works": ("What works", "Which kinds of partner reach people in Core20 areas, and at what cost?"),
+    "gradient": ("Deprivation gradient", "Is engagement higher or lower in more deprived neighbourhoods?"),
 }
 DEFAULT_DIMENSION = "ethnicity_group"
 # Reach on deprivation is the Core20 question already; the others can be chosen.
@@ -106,8 +108,21 @@ def _ladder(con, scope: Scope, access, disclosure: str, dimension: str) -> Quest
                     "The last row counts the activities with no rung recorded, as a share of all.")
 
 
+def _what_works(con, scope: Scope, access, disclosure: str, dimension: str) -> Question:
+    view = what_works.build(con, scope, what_works.DEFAULT_BREAKDOWN, disclosure)
+    return Question("what_works", *QUESTIONS["what_works"], view.chart, (view.sentence, view.cost_sentence),
+                    (view.table,), what_works.CAPTION)
+
+
+def _gradient(con, scope: Scope, access, disclosure: str, dimension: str) -> Question:
+    view = gradient.build(con, scope, disclosure)
+    return Question("gradient", *QUESTIONS["gradient"], view.chart,
+                    (view.sentence, " · ".join(f"{m.label}: {m.value}" for m in view.metrics)), (view.table,),
+                    gradient.CAPTION)
+
+
 BUILDERS = {"core20": _core20, "reach": _reach, "coverage": _coverage, "cold_spots": _cold_spots,
-            "feedback": _feedback, "ladder": _ladder}
+            "feedback": _feedback, "ladder": _ladder, "what_works": _what_works, "gradient": _gradient}
 
 
 def question(con: duckdb.DuckDBPyConnection, scope: Scope, key: str, dimension: str = DEFAULT_DIMENSION,
