@@ -87,3 +87,77 @@ def test_keyboard_focus_is_visible_and_a_chart_is_not_a_row_of_tab_stops(app_url
     assert stops_in_chart == 0  # the chart's PNG button and its "Numbers behind the chart" follow it
     page.locator(".js-plotly-plot").first.hover()  # the toolbar is still there for a pointer
     page.locator(".js-plotly-plot .modebar").first.wait_for(state="visible")
+
+
+CLIPPED = """() => {
+    const cut = [];
+    const main = document.querySelector("[data-testid='stMain']");
+    // words cut by a box too narrow for them (overflow hidden, or an ellipsis)
+    for (const e of main.querySelectorAll("*")) {
+        if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+        const s = getComputedStyle(e);
+        if (s.overflowX === "visible" && s.textOverflow !== "ellipsis") continue;
+        if (e.getClientRects().length && e.scrollWidth > e.clientWidth + 1) cut.push("text: " + e.textContent.trim());
+    }
+    // a chart's words outside the chart, or outside the area that clips them
+    for (const chart of main.querySelectorAll(".js-plotly-plot")) {
+        const box = chart.getBoundingClientRect();
+        for (const t of chart.querySelectorAll("text")) {
+            const words = t.textContent.trim(), r = t.getBoundingClientRect();
+            if (!words || !r.width) continue;
+            const inside = (b) => r.left >= b.left - 1 && r.right <= b.right + 1 && r.top >= b.top - 1
+                && r.bottom <= b.bottom + 1;
+            if (!inside(box)) cut.push("chart: " + words);
+            for (let a = t.parentElement; a && a !== chart; a = a.parentElement) {
+                const ref = (a.getAttribute("clip-path") || "").match(/url\\(['"]?#([^'")]+)/);
+                const shape = ref && document.getElementById(ref[1])?.firstElementChild;
+                if (!shape) continue;
+                // the clip's rectangle is in the user space of the element it clips
+                const at = (name) => parseFloat(shape.getAttribute(name)) || 0, m = a.getScreenCTM();
+                const p = new DOMPoint(at("x"), at("y")).matrixTransform(m);
+                const q = new DOMPoint(at("x") + at("width"), at("y") + at("height")).matrixTransform(m);
+                const b = {left: Math.min(p.x, q.x), right: Math.max(p.x, q.x), top: Math.min(p.y, q.y),
+                           bottom: Math.max(p.y, q.y)};
+                if (!inside(b)) cut.push("chart, clipped: " + words);
+            }
+            if (words.endsWith("…") || words.endsWith("...")) cut.push("chart, shortened: " + words);
+        }
+    }
+    return cut;
+}"""
+
+CHARTS_FIT = """() => [...document.querySelectorAll(".js-plotly-plot")].every(c => {
+    const svg = c.querySelector(".main-svg");
+    if (!c.getBoundingClientRect().width) return true;  // not drawn (a closed section)
+    return svg && Math.abs(svg.getBoundingClientRect().width - c.getBoundingClientRect().width) < 2;
+})"""
+
+
+def test_no_words_are_clipped_at_1400_or_1920_pixels(app_url, page):
+    found = {}
+    for path in PATHS:
+        for width in (1400, 1920):
+            page.set_viewport_size({"width": width, "height": 1000})
+            open_drawn(page, f"{app_url}/{path}?place=Lewisham")
+            page.wait_for_function(CHARTS_FIT)
+            if cut := page.evaluate(CLIPPED):
+                found[f"{path or 'overview'} at {width}"] = cut
+                screenshot(page, f"clipped-{path or 'overview'}-{width}")
+    assert found == {}
+
+
+def test_the_clip_check_finds_cut_words(app_url, page):
+    open_drawn(page, f"{app_url}/?place=Lewisham")
+    page.locator(".js-plotly-plot .xtick text").first.wait_for()
+    page.evaluate("""() => {
+        const box = document.createElement("div");
+        box.textContent = "A label much too long for its narrow box";
+        Object.assign(box.style, {width: "60px", overflow: "hidden", whiteSpace: "nowrap"});
+        document.querySelector("[data-testid='stMain']").prepend(box);
+        const tick = document.querySelector(".js-plotly-plot .xtick text");
+        tick.textContent = "A tick label pushed past the chart's edge";
+        tick.setAttribute("x", 5000);
+    }""")
+    cut = page.evaluate(CLIPPED)
+    assert "text: A label much too long for its narrow box" in cut
+    assert "chart: A tick label pushed past the chart's edge" in cut
