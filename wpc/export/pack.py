@@ -138,7 +138,8 @@ def methods_lines(pack: Pack) -> list[str]:
         "residents. 'Below' or 'above' only when the whole 95% interval lies beyond the residents' share.",
         "Coverage and cold spots: a Core20 neighbourhood is reached when at least one participant lives there "
         "in the period; cold spots are those with none. Rates are participants per 1,000 residents with "
-        "Byar's 95% interval.",
+        "a 95% interval (exact Poisson limits below 10 participants, Byar's from 10, as OHID's "
+        "Fingertips).",
         "Feedback loop: due on the activity's feedback due date, else its end (or start) date plus the "
         "ICS's feedback window; on time = closed by then; overdue = not closed and past due on the day the "
         "pack was made.",

@@ -358,7 +358,7 @@ def share_intervals(
 
 def rate_intervals(rows: pd.DataFrame, overall: float | None, label_column: str = "label",
                    title: str | None = None) -> go.Figure:
-    """One row per area: participants per 1,000 residents with Byar's 95% interval, coloured by
+    """One row per area: participants per 1,000 residents with its 95% interval (stats.rate_interval), coloured by
     `rate_flag` (below, above or within chance of the overall rate, drawn as a dashed line).
     Withheld rates are not drawn (their label ends in " *")."""
     labels = ["<br>".join(textwrap.wrap(str(label), LABEL_WIDTH)) for label in rows[label_column]]
