@@ -61,13 +61,14 @@ class Pack:
 
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = questions.DEFAULT_DIMENSION,
-          disclosure: str = "publish", access: Access | None = None) -> Pack:
+          disclosure: str = "publish", access: Access | None = None, baseline: Scope | None = None) -> Pack:
     """Gather the pack's content for `scope` (nothing drawn yet), its lists of neighbourhoods
-    and activities limited to what `access` may see (None: no limit; see wpc.access)."""
+    and activities limited to what `access` may see (None: no limit; see wpc.access); `baseline`:
+    the period the change over time compares with (None: the same length just before)."""
     resolved = resolve(con, scope)
     return Pack(questions.about(con, scope, disclosure),
-                tuple(questions.all_questions(con, scope, dimension, disclosure, access)), dimension,
-                resolved.scope, resolved.preset)
+                tuple(questions.all_questions(con, scope, dimension, disclosure, access, baseline)),
+                dimension, resolved.scope, resolved.preset)
 
 
 # ---------- names
@@ -481,8 +482,8 @@ def render(pack: Pack, fmt: str, renderer: charts.ChartRenderer | None = None) -
 
 def make(db_path: Path | str, scope: Scope, fmt: str, dimension: str = questions.DEFAULT_DIMENSION,
          disclosure: str = "publish", renderer: charts.ChartRenderer | None = None,
-         access: Access | None = None) -> tuple[str, bytes]:
+         access: Access | None = None, baseline: Scope | None = None) -> tuple[str, bytes]:
     """(file name, bytes) of the pack for `scope`, read on a short-lived connection."""
     with db.reading(db_path) as con:
-        pack = build(con, scope, dimension, disclosure, access)
+        pack = build(con, scope, dimension, disclosure, access, baseline)
     return file_name(pack.scope, pack.preset, fmt), render(pack, fmt, renderer)

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import gamma, norm
+from scipy.stats import chi2, gamma, norm
 
 # docs/methods.md section 2: the 95% two-sided normal quantile, as docs/methods.md section 11 states it.
 Z95 = 1.959964
@@ -241,3 +241,39 @@ def newcombe_difference(x1: int, n1: int, x2: int, n2: int, z: float = Z95) -> D
     return Difference(difference, difference - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
                       difference + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
 
+
+@dataclass(frozen=True)
+class Trend:
+    """Result of `trend_test`: the chi-squared statistic (1 degree of freedom), its p-value, and
+    the direction of the fitted line (+1 rising, -1 falling, 0 flat)."""
+
+    chi2: float
+    p_value: float
+    direction: int
+
+
+def trend_test(successes, trials, scores=None) -> Trend | None:
+    """The chi-squared test for linear trend in proportions x_i / n_i across ordered groups
+    (Cochran 1954, Armitage 1955; R's `prop.trend.test`, the test OHID's Fingertips uses for
+    trends), with scores s_i (default 1, 2, ...):
+
+        p = sum x / sum n,  N = sum n
+        chi2 = (sum x_i s_i - p sum n_i s_i)^2 / (p (1 - p) (sum n_i s_i^2 - (sum n_i s_i)^2 / N))
+
+    on 1 degree of freedom. R's worked example: 83/86, 90/93, 129/136, 70/82 gives chi2 = 8.2249,
+    p = 0.004132. None when it cannot be computed: fewer than two groups, no trials, a pooled
+    proportion of 0 or 1, or scores that do not vary."""
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    s = np.arange(1, len(x) + 1, dtype=float) if scores is None else np.asarray(scores, dtype=float)
+    if len(x) < 2 or x.shape != n.shape or s.shape != x.shape or np.any(n <= 0) or np.any(x < 0) \
+            or np.any(x > n):
+        return None
+    total = n.sum()
+    pooled = x.sum() / total
+    spread = (n * s * s).sum() - (n * s).sum() ** 2 / total
+    if pooled <= 0 or pooled >= 1 or spread <= 0:
+        return None
+    slope = (x * s).sum() - pooled * (n * s).sum()
+    statistic = slope**2 / (pooled * (1 - pooled) * spread)
+    return Trend(float(statistic), float(chi2.sf(statistic, 1)), int(np.sign(slope)))

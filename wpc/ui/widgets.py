@@ -138,7 +138,7 @@ def csv_button(label: str, frame: pd.DataFrame, file_name: str, key: str) -> Non
     st.download_button(label, to_csv_bytes(frame), file_name=file_name, mime="text/csv", key=key)
 
 
-def pack_buttons(db_path, scope, preset, dimension: str, access) -> None:
+def pack_buttons(db_path, scope, preset, dimension: str, access, baseline=None) -> None:
     """Download buttons for the place pack (PowerPoint, PDF, and an accessible web page for screen
     readers) of the workshop's screens; the pack is made when a button is pressed (wpc.export.pack)."""
     from wpc.export import pack
@@ -147,7 +147,8 @@ def pack_buttons(db_path, scope, preset, dimension: str, access) -> None:
     for fmt, label in (("pptx", "Download the pack (PowerPoint)"), ("pdf", "Download the pack (PDF)"),
                        ("html", "Download the pack (accessible web page)")):
         buttons.download_button(
-            label, lambda fmt=fmt: pack.make(db_path, scope, fmt, dimension, access=access)[1],
+            label,
+            lambda fmt=fmt: pack.make(db_path, scope, fmt, dimension, access=access, baseline=baseline)[1],
             file_name=pack.file_name(scope, preset, fmt), mime=pack.MIME[fmt], key=f"workshop_pack_{fmt}",
             on_click="ignore", icon=":material/download:", type="primary",
         )
