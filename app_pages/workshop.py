@@ -67,6 +67,7 @@ st.subheader(widgets.escape_markdown(question.ask))
 figure = question.figure
 figure.update_layout(font=dict(size=PROJECTOR_FONT), height=PROJECTOR_HEIGHT, margin=dict(b=30))
 figure.update_xaxes(automargin=True)
+figure.update_yaxes(automargin=True)  # the larger tick labels push the margin out, not off the screen
 widgets.chart(figure, key=f"workshop_chart_{screen}", download_name=question.title, own_fonts=True)
 for sentence in question.sentences:
     widgets.sentence(sentence)
