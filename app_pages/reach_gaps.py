@@ -4,7 +4,7 @@ residents, with 95% intervals, the unknowns beside it, and how one category move
 import streamlit as st
 
 from wpc.ui import cache, frame, state, widgets
-from wpc.views import reach
+from wpc.views import change, reach
 
 here = state.here()
 frame.title(f"Reach gaps: {widgets.escape_markdown(here.name)}")
@@ -35,6 +35,16 @@ if view.note:
     st.caption(widgets.escape_markdown(view.note))
 with st.expander("Numbers behind the chart", expanded=True):
     widgets.show_table(view.table, key="reach_table")
+
+st.subheader("Change since the baseline period")
+shift = cache.call(change.change, here.path, scope=here.scope, baseline=here.baseline, dimension=dimension)
+widgets.sentence(shift.sentence)
+if not shift.empty:
+    st.caption(f"{widgets.escape_markdown(shift.periods)} Choose the baseline under 'Compare with' in the "
+               "sidebar. Improved or worsened only when the whole 95% interval of the change is above or "
+               "below 0.")
+    with st.expander("Change of each share"):
+        widgets.show_table(shift.table, key="change_table")
 
 st.subheader("Trend by quarter")
 category = state.url_selectbox(

@@ -60,12 +60,14 @@ with dimension_column:
                                     default=questions.DEFAULT_DIMENSION, format_func=questions.DIMENSION_LABELS.get,
                                     omit_default=True)
 
-question = cache.call(questions.question, here.path, scope=here.scope, key=screen, dimension=dimension, access=here.access)
+question = cache.call(questions.question, here.path, scope=here.scope, key=screen, dimension=dimension,
+                      access=here.access, baseline=here.baseline)
 frame.title(f"{widgets.escape_markdown(question.title)}: {widgets.escape_markdown(name)}")
 st.subheader(widgets.escape_markdown(question.ask))
 figure = question.figure
 figure.update_layout(font=dict(size=PROJECTOR_FONT), height=PROJECTOR_HEIGHT, margin=dict(b=30))
 figure.update_xaxes(automargin=True)
+figure.update_yaxes(automargin=True)  # the larger tick labels push the margin out, not off the screen
 widgets.chart(figure, key=f"workshop_chart_{screen}", download_name=question.title, own_fonts=True)
 for sentence in question.sentences:
     widgets.sentence(sentence)
@@ -90,5 +92,5 @@ st.caption(
     "the screen, then they are rounded to the nearest 5 and shares are worked out from the rounded "
     "counts, so figures can differ slightly from the screen."
 )
-widgets.pack_buttons(path, scope, preset, dimension, access)
+widgets.pack_buttons(path, scope, preset, dimension, access, here.baseline)
 st.page_link("app_pages/overview.py", label="Leave workshop mode", icon=":material/close_fullscreen:")

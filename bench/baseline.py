@@ -87,6 +87,20 @@ def byar(observed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return low, high
 
 
+def count_limits(observed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """95% limits of Poisson counts as docs/methods.md section 11 gives them (PHEindicatormethods'
+    phe_rate): the exact chi-squared limits below 10, Byar's from 10."""
+    from scipy.stats import chi2, norm
+
+    o = observed.astype(float)
+    tail = norm.sf(Z)
+    with np.errstate(invalid="ignore"):
+        exact_low = np.where(o > 0, chi2.ppf(tail, 2 * np.maximum(o, 1)) / 2, 0.0)
+    exact_high = chi2.ppf(1 - tail, 2 * o + 2) / 2
+    low, high = byar(observed)
+    return np.where(o < 10, exact_low, low), np.where(o < 10, exact_high, high)
+
+
 # The report ---------------------------------------------------------------------------------
 
 
@@ -131,7 +145,7 @@ def pandas_report(t: Tables, preset: str, place: str | None) -> dict:
     living = rows.loc[rows["home"] == "scope", "lsoa21cd"].value_counts()
     lsoa_rates = scope_lsoas[["lsoa21cd", "imd_rank", "imd_decile", "core20", "population"]].copy()
     lsoa_rates["participants"] = lsoa_rates["lsoa21cd"].map(living).fillna(0).astype(int)
-    low, high = byar(lsoa_rates["participants"].to_numpy())
+    low, high = count_limits(lsoa_rates["participants"].to_numpy())
     per = np.where(lsoa_rates["population"] > 0, 1000 / lsoa_rates["population"], np.nan)
     lsoa_rates["rate_per_1000"] = lsoa_rates["participants"] * per
     lsoa_rates["ci_low"], lsoa_rates["ci_high"] = low * per, high * per

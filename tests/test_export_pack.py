@@ -26,8 +26,8 @@ TODAY = "2025-10-01"
 PLACE = "Lambeth"
 ICS = "South East London"
 TITLES = ["Who are we reaching? Lambeth", "Core20 reach by place", "Reach gaps by ethnic group (5 groups)",
-          "Coverage map", "Cold spots", "Feedback loop", "Ladder of participation", "What works",
-          "Deprivation gradient", "Methods and sources"]
+          "Coverage map", "Cold spots", "Feedback loop", "Ladder of participation", "Change over time",
+          "What works", "Deprivation gradient", "Methods and sources"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 runner = CliRunner()
 
@@ -94,7 +94,7 @@ def slide_text(slide) -> str:
 
 def test_the_deck_has_a_title_slide_one_slide_per_question_and_methods(pptx_deck):
     assert [slide.shapes.title.text for slide in pptx_deck.slides] == TITLES
-    for slide in list(pptx_deck.slides)[1:9]:
+    for slide in list(pptx_deck.slides)[1:-1]:
         pictures = [shape for shape in slide.shapes if shape.shape_type == 13]
         assert len(pictures) == 1
         assert Image.open(io.BytesIO(pictures[0].image.blob)).size == (1920, 1200)
@@ -197,7 +197,7 @@ def test_what_works_and_gradient_slides_equal_the_report(pptx_deck, lambeth_repo
 def test_the_methods_slide_names_every_source(pptx_deck):
     from wpc.sources import SOURCES
 
-    text = slide_text(pptx_deck.slides[9])
+    text = slide_text(pptx_deck.slides[-1])
     for source in SOURCES:
         assert source.name in text
     assert "Wilson" in text and "Open Government Licence" in text
@@ -205,7 +205,7 @@ def test_the_methods_slide_names_every_source(pptx_deck):
 
 def test_the_pdf_has_the_same_pages_and_numbers(pdf_file, lambeth_report):
     info = subprocess.run(["pdfinfo", str(pdf_file)], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"^Pages:\s+10$", info, re.M)
+    assert re.search(rf"^Pages:\s+{len(TITLES)}$", info, re.M)
     pages = subprocess.run(["pdftotext", "-layout", str(pdf_file), "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")
     for page, title in zip(pages, TITLES, strict=False):
@@ -219,7 +219,7 @@ def test_the_pdf_has_the_same_pages_and_numbers(pdf_file, lambeth_report):
     words = " ".join(" ".join(pages).split())  # what a reader sees: no file paths or internal names
     assert "the wpc methods guide" in words and "docs/" not in words and "feedback_due" not in words
     for source_title in ("English Indices of Deprivation 2025", "Census 2021"):
-        assert source_title in pages[9]
+        assert source_title in pages[len(TITLES) - 1]
     # a page as an image, to look at (tests/artifacts/pack-page-2-*.png)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "2", "-l", "2", str(pdf_file),
@@ -234,8 +234,8 @@ def test_csv_export_is_a_zip_of_the_packs_full_tables(demo_db, lambeth_report, t
         names = archive.namelist()
         assert names == ["01-core20-by-place.csv", "02-reach-ethnicity-group.csv", "03-coverage-summary.csv",
                          "03-coverage-by-lsoa.csv", "04-cold-spots.csv", "05-feedback-by-organisation.csv",
-                         "05-feedback-overdue.csv", "06-ladder.csv", "07-what-works-organisation-type.csv",
-                         "08-gradient-deciles.csv", "about.txt"]
+                         "05-feedback-overdue.csv", "06-ladder.csv", "07-reach-trend.csv",
+                         "08-what-works-organisation-type.csv", "09-gradient-deciles.csv", "about.txt"]
         read = {n: list(csv.DictReader(io.StringIO(archive.read(n).decode("utf-8-sig")))) for n in names[:-1]}
     lambeth = next(r for r in read["01-core20-by-place.csv"] if r["Area"] == PLACE)
     assert int(lambeth["Participants"]) == lambeth_report["core20"]["engaged"]
@@ -251,7 +251,8 @@ def test_png_export_is_a_zip_of_the_packs_charts(demo_db, chart_renderer, tmp_pa
     with zipfile.ZipFile(tmp_path / "charts.zip") as archive:
         pngs = [n for n in archive.namelist() if n.endswith(".png")]
         assert pngs == ["01-core20.png", "02-reach.png", "03-coverage.png", "04-cold-spots.png",
-                        "05-feedback.png", "06-ladder.png", "07-what-works.png", "08-gradient.png"]
+                        "05-feedback.png", "06-ladder.png", "07-change.png", "08-what-works.png",
+                        "09-gradient.png"]
         for name in pngs:
             assert Image.open(io.BytesIO(archive.read(name))).size == (1920, 1200)
         assert "Lambeth" in archive.read("about.txt").decode("utf-8-sig")

@@ -5,6 +5,7 @@ import math
 
 import pandas as pd
 import pytest
+from scipy.stats import chi2
 
 from tests.engagement_rows import build_toy_db, measure, write
 from wpc.measures import Scope, fatigue, fatigue_neighbourhoods, overlaps, repeat_participants
@@ -42,8 +43,11 @@ def toy(tmp_path_factory, store_kind):
 
 
 def byar(observed: int, z: float = 1.959964) -> tuple[float, float]:
-    """Byar's 95% limits of a Poisson count, written out by hand (Breslow and Day 1987)."""
+    """95% limits of a Poisson count as PHE's phe_rate gives them: exact (chi-squared) below 10 events,
+    Byar's from 10, written out by hand (Breslow and Day 1987)."""
     o = observed
+    if o < 10:
+        return chi2.ppf(0.025, 2 * o) / 2, chi2.ppf(0.975, 2 * o + 2) / 2
     low = o * (1 - 1 / (9 * o) - z / (3 * math.sqrt(o))) ** 3
     high = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * math.sqrt(o + 1))) ** 3
     return low, high

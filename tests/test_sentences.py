@@ -306,8 +306,13 @@ def test_the_trend_chart_draws_part_quarters_hollow_and_writes_why_a_quarter_is_
     from wpc.views import charts
 
     fig = charts.reach_trend_chart(reach.trend_rows(ISSUE_TREND, "home area"), "Core20")
-    line, full, part = fig.data[:3]
+    line, upper, lower = fig.data[:3]
+    full, part = (trace for trace in fig.data if trace.mode == "markers")
     assert list(line.y) == [25.0, None, 20.0, 40.0] and line.connectgaps is False  # a gap, not 0.0%
+    # the 95% interval as a band between its limits, with the same gap
+    assert lower.fill == "tonexty" and upper.connectgaps is False and lower.connectgaps is False
+    assert [v is None for v in upper.y] == [v is None for v in lower.y] == [False, True, False, False]
+    assert all(lo < y < hi for lo, y, hi in zip(lower.y, line.y, upper.y, strict=True) if y is not None)
     assert (list(full.x), list(full.y), full.marker.symbol) == (["Apr–Jun 2026", "Jul–Sep 2026"],
                                                               [20.0, 40.0], "circle")
     assert (list(part.x), list(part.y), part.marker.symbol) == (["Oct–Dec 2025"], [25.0], "circle-open")

@@ -50,6 +50,14 @@ FromOption = Annotated[
 ToOption = Annotated[
     Optional[str], typer.Option("--to", help="Last activity start date (YYYY-MM-DD or DD/MM/YYYY).")
 ]
+CompareFromOption = Annotated[
+    Optional[str], typer.Option("--compare-from", help="First day of the baseline period that change over "
+                                "time compares --from/--to with (default, when --from and --to are both "
+                                "given: the same length just before).")
+]
+CompareToOption = Annotated[
+    Optional[str], typer.Option("--compare-to", help="Last day of the baseline period (give both ends).")
+]
 
 
 def _settings(db, store, **overrides):
@@ -508,9 +516,12 @@ def report(
     today: Annotated[
         Optional[str], typer.Option("--today", help="The date the report is made as (default: today).")
     ] = None,
+    compare_from: CompareFromOption = None,
+    compare_to: CompareToOption = None,
 ) -> None:
     """Print the measures of docs/methods.md for the ICS or one place (text, or JSON with --json)."""
     from wpc.measures import Scope, ScopeError, build_report
+    from wpc.measures.change import baseline_scope
     from wpc.measures.scope import parse_date
     from wpc.presets import default_id as default_preset
     from wpc.views.report import render_text
@@ -528,7 +539,9 @@ def report(
                 programme=programme, clinical_area=clinical_area, method=method,
                 organisation=organisation, target_group=target_group,
             )
-            result = build_report(con, scope, mode)
+            baseline = baseline_scope(scope, parse_date(compare_from, "--compare-from date"),
+                                      parse_date(compare_to, "--compare-to date"))
+            result = build_report(con, scope, mode, baseline)
     except (ScopeError, database.DatabaseError) as exc:
         fail(str(exc))
     except duckdb.Error as exc:
@@ -587,12 +600,15 @@ def export(
                                "board assurance pack: what works, the gradient, feedback, cold spots, data "
                                "quality; pptx or pdf).")
     ] = PackKind.place,
+    compare_from: CompareFromOption = None,
+    compare_to: CompareToOption = None,
 ) -> None:
     """Write the place pack (the workshop's questions, methods and sources) as slides, PDF,
     tables or charts, or with --kind assurance the board assurance pack, in publication mode:
     counts of 1 to 7 hidden, others rounded to 5."""
     from wpc.export import assurance, charts, pack
     from wpc.measures import Scope, ScopeError, resolve
+    from wpc.measures.change import baseline_scope
     from wpc.measures.scope import parse_date
     from wpc.presets import default_id as default_preset
     from wpc.views.workshop import REACH_DIMENSIONS
@@ -611,9 +627,14 @@ def export(
                                 date_to=parse_date(date_to, "--to date"), today=parse_date(today, "--today date"))
             resolved = resolve(con, scope)
             places = [resolved.scope.place] if place else [None, *resolved.preset.place_names]
-            scopes = [Scope(**{**resolved.scope.__dict__, "place": p, "today": resolved.today}) for p in places]
-            packs = [assurance.build(con, one, mode) if board else pack.build(con, one, dimension, mode)
-                     for one in scopes]
+            compare = (parse_date(compare_from, "--compare-from date"),
+                       parse_date(compare_to, "--compare-to date"))
+            packs = []
+            for p in places:
+                one = Scope(**{**resolved.scope.__dict__, "place": p, "today": resolved.today})
+                baseline = baseline_scope(one, *compare)
+                packs.append(assurance.build(con, one, mode, baseline=baseline) if board
+                             else pack.build(con, one, dimension, mode, baseline=baseline))
         module = assurance if board else pack
         if place and not out.is_dir():
             targets = [out]

@@ -358,3 +358,29 @@ def test_overview_and_coverage_links_reopen_the_same_view(app_at, demo_db):
     assert again.selectbox(key="coverage_colour").value == "imd_decile"
     assert len(chart(again, "coverage_map_imd").data[0].locations) == 100  # Thurrock's LSOAs
     assert table(again, "coverage_cold_spots").equals(spots)
+
+
+def test_the_compare_period_lives_in_the_url_and_reaches_the_change_on_reach_gaps(app_at, toy):
+    from wpc.views import change
+
+    latest = {"from": "2025-07-01", "to": "2025-09-30"}
+    at = open_page(app_at, toy, REACH, **latest)
+    # no compare period in the URL: the same length just before (Apr-Jun 2025), and none in the URL
+    assert at.session_state["_baseline_scope"] == Scope(preset="toy", date_from=dt.date(2025, 4, 1),
+                                                        date_to=dt.date(2025, 6, 30))
+    assert "compare_from" not in at.query_params
+    expected = measure(toy, change.change, scope=at.session_state["_measure_scope"],
+                       baseline=at.session_state["_baseline_scope"], dimension="imd_quintile")
+    assert "Core20 share of participants in Toyshire" in expected.sentence  # here hidden: 0 of 5 in Jul-Sep
+    assert expected.sentence in markdown(at)
+    # a baseline chosen in the sidebar goes into the URL and the page compares with it
+    at.sidebar.date_input(key="compare_from").set_value(dt.date(2025, 1, 1))
+    at.sidebar.date_input(key="compare_to").set_value(dt.date(2025, 5, 31)).run()
+    assert not at.exception
+    assert (at.query_params["compare_from"], at.query_params["compare_to"]) == ("2025-01-01", "2025-05-31")
+    assert at.session_state["_baseline_scope"].date_from == dt.date(2025, 1, 1)
+    assert "Baseline 1 Jan 2025 to 31 May 2025; latest 1 Jul 2025 to 30 Sep 2025." in "\n".join(
+        unescape(c.value) for c in at.caption)
+    # a shared link with the compare period opens the same comparison
+    shared = open_page(app_at, toy, REACH, **latest, compare_from="2025-01-01", compare_to="2025-05-31")
+    assert shared.session_state["_baseline_scope"] == at.session_state["_baseline_scope"]

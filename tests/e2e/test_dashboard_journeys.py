@@ -226,7 +226,8 @@ def test_a_steering_group_reads_sentences_counts_and_trends_that_hold(page, app_
     bullet), fatigue that flags a few neighbourhoods, and a trend that marks its part quarter and
     says whether its change is beyond chance."""
     from wpc import db, measures
-    from wpc.views import core20, coverage, overview, reach
+    from wpc.measures.change import baseline_scope
+    from wpc.views import change, core20, coverage, overview, reach
     from wpc.views.quality import quality_warnings
 
     page.set_viewport_size(TALL)
@@ -243,6 +244,8 @@ def test_a_steering_group_reads_sentences_counts_and_trends_that_hold(page, app_
         last_day = dt.date(2025, 9, 30)  # the demo year's (tests/conftest.py): the fatigue window ends there
         lewisham = coverage.build(con, Scope(preset="sel", place="Lewisham", date_to=last_day))
         trend = reach.trend(con, Scope(preset="mse"), "imd_quintile", "1")
+        half_year = Scope(preset="mse", place="Thurrock", date_from=dt.date(2025, 4, 1), date_to=last_day)
+        shift = change.change(con, half_year, baseline_scope(half_year), "imd_quintile")
 
     page.goto(f"{app_url}/?preset=mse")  # 1: the comparison names the largest and smallest gap
     wait_for_app(page)
@@ -288,4 +291,11 @@ def test_a_steering_group_reads_sentences_counts_and_trends_that_hold(page, app_
     assert any(note.startswith("Not plotted") for note in notes)  # a gap, never a 0.0% point
     page.locator("[data-testid='stPlotlyChart']").last.scroll_into_view_if_needed()
     screenshot(page, "reach-gaps-mse-core20-trend")
+
+    # 7: the change since the baseline period (the half year before), in one sentence with its label
+    page.goto(f"{app_url}/reach-gaps?preset=mse&place=Thurrock&reach_dimension=imd_quintile&from=2025-04-01"
+              f"&to={last_day}")
+    wait_for_app(page)
+    wait_for_text(page, shift.sentence)
+    screenshot(page, "reach-gaps-thurrock-change")
     assert page.external_requests == []

@@ -24,10 +24,11 @@ from wpc.access import Access
 from wpc.export import charts
 from wpc.export import pack as place_pack
 from wpc.export.tables import as_text
+from wpc.measures.change import baseline_scope
 from wpc.measures.scope import Scope
 from wpc.presets import Preset
 from wpc.sources import SOURCES
-from wpc.views import activity, coverage, gradient, naming, quality, what_works
+from wpc.views import activity, change, coverage, gradient, naming, quality, reach, what_works
 from wpc.views import workshop as questions
 from wpc.views.format import listed
 from wpc.views.parts import Table, limit
@@ -55,43 +56,55 @@ class AssurancePack:
     preset: Preset
 
 
-# ---------- the slides: each (con, scope, disclosure, access) -> Slide, or None to leave it out
+# ---------- the slides: each (con, scope, disclosure, access, baseline) -> Slide, or None to leave it out
 
-Builder = Callable[[duckdb.DuckDBPyConnection, Scope, str, Access | None], Slide | None]
+Builder = Callable[[duckdb.DuckDBPyConnection, Scope, str, Access | None, Scope | None], Slide | None]
 
 
-def targets_slide(con, scope: Scope, disclosure: str, access: Access | None) -> Slide | None:
+def targets_slide(con, scope: Scope, disclosure: str, access: Access | None,
+                  baseline: Scope | None = None) -> Slide | None:
     """SLOT for the integrator: targets with their status (issue 18, item 2, wpc.views.targets).
     Not built on this branch, so the pack leaves the slide out rather than show made-up content."""
     return None
 
 
-def change_slide(con, scope: Scope, disclosure: str, access: Access | None) -> Slide | None:
-    """SLOT for the integrator: change since the baseline period (issue 18, item 4). Not built on
-    this branch, so the pack leaves the slide out rather than show made-up content."""
-    return None
+def change_slide(con, scope: Scope, disclosure: str, access: Access | None,
+                 baseline: Scope | None = None) -> Slide | None:
+    """The Core20 share's change from the baseline period (default: the same length just before)
+    and its trend by quarter (docs/methods.md section 18); left out when neither has data."""
+    shift = change.change(con, scope, baseline or baseline_scope(scope), "imd_quintile", disclosure)
+    trend = reach.trend(con, scope, "imd_quintile", "1", disclosure)
+    if shift.table is None and trend.empty:
+        return None
+    return Slide("change", "Change since the baseline: is Core20 reach getting better?", shift.sentence,
+                 tuple(words for words in (shift.periods, trend.trend_test) if words),
+                 None if trend.empty else trend.chart, shift.table)
 
 
-def what_works_slide(con, scope: Scope, disclosure: str, access: Access | None) -> Slide:
+def what_works_slide(con, scope: Scope, disclosure: str, access: Access | None,
+                     baseline: Scope | None = None) -> Slide:
     view = what_works.build(con, scope, what_works.DEFAULT_BREAKDOWN, disclosure)
     return Slide("what_works", "What works: which partners reach people in Core20 areas", view.sentence,
                  (view.cost_sentence,), view.chart, view.table, what_works.CAPTION)
 
 
-def gradient_slide(con, scope: Scope, disclosure: str, access: Access | None) -> Slide:
+def gradient_slide(con, scope: Scope, disclosure: str, access: Access | None,
+                   baseline: Scope | None = None) -> Slide:
     view = gradient.build(con, scope, disclosure)
     return Slide("gradient", "Deprivation gradient: engagement from most to least deprived", view.sentence,
                  (" · ".join(f"{m.label}: {m.value}" for m in view.metrics),), view.chart, view.table,
                  gradient.CAPTION)
 
 
-def feedback_slide(con, scope: Scope, disclosure: str, access: Access | None) -> Slide:
+def feedback_slide(con, scope: Scope, disclosure: str, access: Access | None,
+                   baseline: Scope | None = None) -> Slide:
     view = activity.feedback_loop(con, scope, access, disclosure)
     return Slide("feedback", "Feedback loop: did we tell people what changed?", view.sentence,
                  (view.overdue_sentence,), view.chart, view.by_organisation, view.due_rule)
 
 
-def cold_spots_slide(con, scope: Scope, disclosure: str, access: Access | None) -> Slide:
+def cold_spots_slide(con, scope: Scope, disclosure: str, access: Access | None,
+                     baseline: Scope | None = None) -> Slide:
     resolved = measures.resolve(con, scope)
     numbers = measures.coverage(con, scope, disclosure)
     spots = measures.cold_spots(con, scope, disclosure)
@@ -103,7 +116,8 @@ def cold_spots_slide(con, scope: Scope, disclosure: str, access: Access | None) 
                  None, table)
 
 
-def quality_slide(con, scope: Scope, disclosure: str, access: Access | None) -> Slide:
+def quality_slide(con, scope: Scope, disclosure: str, access: Access | None,
+                  baseline: Scope | None = None) -> Slide:
     view = quality.stored(con, scope, access, disclosure)
     return Slide("quality", "Data quality: how far the numbers can be trusted", view.sentence,
                  (view.unknown_sentence,), view.unknown_chart, view.sources)
@@ -121,10 +135,11 @@ SLIDES: list[Builder] = [
 
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "publish",
-          access: Access | None = None) -> AssurancePack:
+          access: Access | None = None, baseline: Scope | None = None) -> AssurancePack:
     """The pack's content for `scope` (nothing drawn yet), lists limited to what `access` may see."""
     resolved = measures.resolve(con, scope)
-    slides = tuple(slide for builder in SLIDES if (slide := builder(con, scope, disclosure, access)) is not None)
+    slides = tuple(slide for builder in SLIDES
+                   if (slide := builder(con, scope, disclosure, access, baseline)) is not None)
     return AssurancePack(questions.about(con, scope, disclosure), slides, resolved.scope, resolved.preset)
 
 
@@ -365,8 +380,9 @@ def render(pack: AssurancePack, fmt: str, renderer: charts.ChartRenderer | None 
 
 
 def make(db_path: Path | str, scope: Scope, fmt: str, disclosure: str = "publish",
-         renderer: charts.ChartRenderer | None = None, access: Access | None = None) -> tuple[str, bytes]:
+         renderer: charts.ChartRenderer | None = None, access: Access | None = None,
+         baseline: Scope | None = None) -> tuple[str, bytes]:
     """(file name, bytes) of the assurance pack for `scope`, read on a short-lived connection."""
     with db.reading(db_path) as con:
-        pack = build(con, scope, disclosure, access)
+        pack = build(con, scope, disclosure, access, baseline)
     return file_name(pack.scope, pack.preset, fmt), render(pack, fmt, renderer)

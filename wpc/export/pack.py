@@ -61,13 +61,14 @@ class Pack:
 
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = questions.DEFAULT_DIMENSION,
-          disclosure: str = "publish", access: Access | None = None) -> Pack:
+          disclosure: str = "publish", access: Access | None = None, baseline: Scope | None = None) -> Pack:
     """Gather the pack's content for `scope` (nothing drawn yet), its lists of neighbourhoods
-    and activities limited to what `access` may see (None: no limit; see wpc.access)."""
+    and activities limited to what `access` may see (None: no limit; see wpc.access); `baseline`:
+    the period the change over time compares with (None: the same length just before)."""
     resolved = resolve(con, scope)
     return Pack(questions.about(con, scope, disclosure),
-                tuple(questions.all_questions(con, scope, dimension, disclosure, access)), dimension,
-                resolved.scope, resolved.preset)
+                tuple(questions.all_questions(con, scope, dimension, disclosure, access, baseline)),
+                dimension, resolved.scope, resolved.preset)
 
 
 # ---------- names
@@ -138,7 +139,8 @@ def methods_lines(pack: Pack) -> list[str]:
         "residents. 'Below' or 'above' only when the whole 95% interval lies beyond the residents' share.",
         "Coverage and cold spots: a Core20 neighbourhood is reached when at least one participant lives there "
         "in the period; cold spots are those with none. Rates are participants per 1,000 residents with "
-        "Byar's 95% interval.",
+        "a 95% interval (exact Poisson limits below 10 participants, Byar's from 10, as OHID's "
+        "Fingertips).",
         "Feedback loop: due on the activity's feedback due date, else its end (or start) date plus the "
         "ICS's feedback window; on time = closed by then; overdue = not closed and past due on the day the "
         "pack was made.",
@@ -487,8 +489,8 @@ def render(pack: Pack, fmt: str, renderer: charts.ChartRenderer | None = None) -
 
 def make(db_path: Path | str, scope: Scope, fmt: str, dimension: str = questions.DEFAULT_DIMENSION,
          disclosure: str = "publish", renderer: charts.ChartRenderer | None = None,
-         access: Access | None = None) -> tuple[str, bytes]:
+         access: Access | None = None, baseline: Scope | None = None) -> tuple[str, bytes]:
     """(file name, bytes) of the pack for `scope`, read on a short-lived connection."""
     with db.reading(db_path) as con:
-        pack = build(con, scope, dimension, disclosure, access)
+        pack = build(con, scope, dimension, disclosure, access, baseline)
     return file_name(pack.scope, pack.preset, fmt), render(pack, fmt, renderer)

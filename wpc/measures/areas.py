@@ -63,7 +63,7 @@ def cold_spots(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "
 
 
 def rate_table(areas: pd.DataFrame, policy: Policy, protected: Protected | None = None) -> pd.DataFrame:
-    """Engagement rate per 1,000 residents with Byar's 95% interval for each area (pure).
+    """Engagement rate per 1,000 residents with its 95% interval (stats.rate_interval) for each area (pure).
 
     `areas` has population and participants; `protected` the areas' counts after disclosure
     control (from their family); rates come from the protected counts and are withheld where
@@ -95,7 +95,7 @@ AREA_CELL = {"lsoa": lambda code, scope_place: ("lsoa", code),
 def area_rates(con: duckdb.DuckDBPyConnection, scope: Scope, level: str = "lsoa",
                disclosure: str = "suppress") -> pd.DataFrame:
     """Participants per 1,000 residents for every area of the scope at `level` ('lsoa',
-    'msoa' or 'place'), zero included; rates and Byar's intervals are NaN where withheld
+    'msoa' or 'place'), zero included; rates and intervals are NaN where withheld
     or where an area has no residents."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
@@ -144,7 +144,8 @@ def gradient_from_deciles(deciles: pd.DataFrame, policy: Policy, scope_name: str
             "deciles (Low & Low 2004, PHEindicatormethods): weighted least squares on the "
             "population-midpoint rank, 1 = most deprived; sii = fitted rate at the most deprived "
             "end minus the least deprived end; rii = sii / overall rate; 95% interval by "
-            f"simulation ({stats.SII_REPETITIONS:,} draws, Byar standard errors)."
+            f"simulation ({stats.SII_REPETITIONS:,} draws; standard errors from exact Poisson limits "
+            "below 10 participants, Byar's from 10)."
             + (" Computed from the protected decile counts and shown to two significant figures."
                if policy.on else "")
         ),
@@ -177,7 +178,7 @@ def gradient_from_deciles(deciles: pd.DataFrame, policy: Policy, scope_name: str
 def gradient(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
     """The deprivation gradient of engagement: sii, rii, sii_ci_low, sii_ci_high, the fitted rates
     at the most and least deprived ends (the line the SII is the drop of), the ten
-    deciles (residents, participants, rate with Byar's interval), deciles_present, and the
+    deciles (residents, participants, rate with its interval), deciles_present, and the
     reason when it cannot be computed or is withheld."""
     resolved, policy = begin(con, scope, disclosure, "int_scope_lsoas", "int_scope_homes")
     deciles = db.query(con, "measures/decile_counts")

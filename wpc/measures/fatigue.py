@@ -30,7 +30,7 @@ def over_limit(neighbourhoods: pd.DataFrame, resolved: ResolvedScope) -> np.ndar
 
 
 def over_asked(neighbourhoods: pd.DataFrame, multiple: float) -> tuple[pd.DataFrame, float | None]:
-    """Participations per 1,000 residents with Byar's 95% interval for every neighbourhood of
+    """Participations per 1,000 residents with its 95% interval (stats.rate_interval) for every neighbourhood of
     the ICS reached in the window, and which are over-asked (pure; docs/methods.md section 5).
 
     `neighbourhoods` has population, participations (as shown: '*' when hidden) and

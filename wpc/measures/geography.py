@@ -7,8 +7,8 @@ period, as for every area-based measure. For each area:
 
 - reach: its share of the scope's participants against its share of the scope's residents
   (Wilson interval; flag under / over / ok, as on any reach dimension);
-- rate: participants per 1,000 residents with Byar's interval; `rate_flag` lower / higher /
-  ok against the scope's overall rate;
+- rate: participants per 1,000 residents with its 95% interval (stats.rate_interval); `rate_flag`
+  lower / higher / ok against the scope's overall rate;
 - Core20 reach: the share of its participants living in Core20 LSOAs against the share of its
   residents who do (Wilson interval; flag).
 

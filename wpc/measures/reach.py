@@ -331,16 +331,36 @@ def _quarter(con, resolved: ResolvedScope, start: dt.date) -> ResolvedScope:
                                        date_to=min(s.date_to or end, end), today=resolved.today))
 
 
-def _reach_tables(con, resolved, policy, dimensions) -> pd.DataFrame:
+def _dimension_tables(con, resolved, policy, dimensions) -> list[pd.DataFrame]:
     counts = _counts(con)
     populations = _populations(con)
     everyone = int(_everyone(counts).sum())
     shares = derived_population_shares(con, resolved, populations)
     totals = counts.groupby(["dimension", "category"], as_index=False)[["participants", "key_sum"]].sum()
-    tables = [_dimension_table(d, resolved, policy, totals, populations, everyone, shares,
-                               _cells(con, resolved, policy, d, resolved.place))
-              for d in dimensions]
-    return pd.concat(tables, ignore_index=True)
+    return [_dimension_table(d, resolved, policy, totals, populations, everyone, shares,
+                             _cells(con, resolved, policy, d, resolved.place))
+            for d in dimensions]
+
+
+def _reach_tables(con, resolved, policy, dimensions) -> pd.DataFrame:
+    return pd.concat(_dimension_tables(con, resolved, policy, dimensions), ignore_index=True)
+
+
+def reach_by_dimension(con: duckdb.DuckDBPyConnection, scope: Scope, dimensions=tuple(vocab.DIMENSIONS),
+                       disclosure: str = "suppress") -> dict[str, pd.DataFrame]:
+    """Reach on each of `dimensions`, one table each (as `reach`), keeping in its attrs the
+    protected number each share is of: `known`, and `known_by_group` for derived PLUS groups
+    (for the test of change, never shown: docs/disclosure.md)."""
+    for dimension in dimensions:
+        categories_for(dimension)
+    resolved, policy = begin(con, scope, disclosure, *_TABLES)
+    return dict(zip(dimensions, _dimension_tables(con, resolved, policy, list(dimensions)), strict=True))
+
+
+def share_of(table: pd.DataFrame, category: str):
+    """The protected number a category's share in `table` (from `reach_by_dimension` or a
+    quarter's table) is of: '*' when hidden."""
+    return table.attrs.get("known_by_group", {}).get(category, table.attrs.get("known"))
 
 
 _TABLES = ("int_scope_dimension_counts", "int_scope_population")
@@ -427,7 +447,7 @@ def reach_trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = "
                                  shares, cells, also=category)
         row = table[table["category"] == category].iloc[0].to_dict()
         covered_from, covered_to = _covered(day, period.scope, resolved.today, dates)
-        known = table.attrs.get("known_by_group", {}).get(category, table.attrs.get("known"))
+        known = share_of(table, category)
         rows.append({"quarter": day, **row, "known": known,
                      "covered_from": covered_from, "covered_to": covered_to,
                      "partial": covered_from > day or covered_to < _quarter_end(day)})

@@ -11,6 +11,7 @@ import duckdb
 
 from wpc.measures.activity import cost, cycle, feedback, ics_wide, ladder, partners, what_works
 from wpc.measures.areas import LEVELS, area_rates, cold_spots, coverage, gradient
+from wpc.measures.change import change
 from wpc.measures.fatigue import fatigue
 from wpc.measures.geography import geography
 from wpc.measures.plans import plans_report
@@ -21,8 +22,10 @@ from wpc.measures.reach import core20_from, participants, reach_all
 from wpc.measures.scope import Scope
 
 
-def build_report(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
-    """The full report for `scope` (the keys of docs/methods.md section 13)."""
+def build_report(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress",
+                 baseline: Scope | None = None) -> dict:
+    """The full report for `scope` (the keys of docs/methods.md section 13); `change` compares it
+    with `baseline` (section 18), null when there is none."""
     resolved, policy = begin(con, scope, disclosure, *STEPS)
     covered = coverage(con, scope, disclosure)
     reached = reach_all(con, scope, disclosure)
@@ -59,4 +62,5 @@ def build_report(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str =
         "geography": geography(con, scope, disclosure),
         "partners": records(partners(con, scope, disclosure)),
         "plans": plans_report(con, scope, disclosure),
+        "change": None if baseline is None else change(con, scope, baseline, disclosure),
     })

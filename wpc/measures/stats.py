@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import chi2, gamma, norm
 
 # docs/methods.md section 2: the 95% two-sided normal quantile, as docs/methods.md section 11 states it.
 Z95 = 1.959964
@@ -67,15 +68,52 @@ def byar_interval(observed, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
     return lower, upper
 
 
-def rate_interval(observed, population, per: float = 1000.0, z: float = Z95):
-    """A crude rate per `per` residents with Byar's 95% limits: (rate, low, high).
+def exact_poisson_interval(observed, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """The exact Poisson confidence limits of an observed count O (Garwood 1936), from the gamma
+    distribution, which is PHEindicatormethods' chi-squared form halved:
 
-    rate = O / population * per; the limits are Byar's limits on O scaled the same way.
+        lower = chi2.ppf(a/2, 2 O) / 2 = gamma.ppf(a/2, O)
+        upper = chi2.ppf(1 - a/2, 2 O + 2) / 2 = gamma.ppf(1 - a/2, O + 1)
+
+    with a = 2 (1 - Phi(z)), 0.05 for the 95% z. Edge cases: O = 0 has lower limit 0 (R's
+    qchisq(p, 0) is 0 too); negative counts are refused.
+    """
+    o = np.asarray(observed, dtype=float)
+    if np.any(o < 0):
+        raise ValueError("exact Poisson limits need counts of zero or more")
+    tail = float(norm.sf(z))  # a/2
+    with np.errstate(invalid="ignore"):
+        lower = np.where(o == 0, 0.0, gamma.ppf(tail, np.where(o == 0, 1.0, o)))
+    upper = gamma.ppf(1 - tail, o + 1)
+    return lower, upper
+
+
+# PHEindicatormethods' phe_rate uses exact Poisson limits below this many events, Byar's from it.
+EXACT_BELOW = 10
+
+
+def count_interval(observed, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """95% limits of an observed count as PHEindicatormethods' `phe_rate` gives them: exact
+    Poisson limits (`exact_poisson_interval`) for fewer than 10 events, Byar's (`byar_interval`)
+    from 10. Byar's approximation is poor for small counts: for 1 event its lower limit is
+    0.0131 against the exact 0.0253."""
+    o = np.asarray(observed, dtype=float)
+    exact_lower, exact_upper = exact_poisson_interval(o, z)
+    byar_lower, byar_upper = byar_interval(o, z)
+    small = o < EXACT_BELOW
+    return np.where(small, exact_lower, byar_lower), np.where(small, exact_upper, byar_upper)
+
+
+def rate_interval(observed, population, per: float = 1000.0, z: float = Z95):
+    """A crude rate per `per` residents with its 95% limits: (rate, low, high).
+
+    rate = O / population * per; the limits are `count_interval`'s on O (exact below 10 events,
+    Byar's from 10, as PHEindicatormethods' `phe_rate`) scaled the same way.
     Edge cases: population 0 (or missing) gives NaN for all three.
     """
     o = np.asarray(observed, dtype=float)
     pop = np.asarray(population, dtype=float)
-    lower, upper = byar_interval(o, z)
+    lower, upper = count_interval(o, z)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(pop > 0, per / pop, np.nan)
     return o * scale, lower * scale, upper * scale
@@ -116,8 +154,9 @@ def slope_index(populations, counts, per: float = 1000.0, z: float = Z95,
     None when the mean rate is 0.
 
     95% interval for SII by simulation, as phe_sii does: each Y_i is drawn from a normal
-    distribution with its standard error, taken from the width of Byar's interval on the
-    count ((upper - lower) / (2 z), scaled to the rate), the regression refitted each time,
+    distribution with its standard error, taken from the width of the count's interval
+    (`count_interval`: exact below 10 events, Byar's from 10; (upper - lower) / (2 z), scaled to
+    the rate), the regression refitted each time,
     and the 2.5th and 97.5th percentiles of the simulated SIIs taken. The seed is fixed.
 
     Edge cases: every population must be > 0 (drop empty quantiles first) and at least two
@@ -140,7 +179,7 @@ def slope_index(populations, counts, per: float = 1000.0, z: float = Z95,
     sii = y0 - y1
     mean_rate = obs.sum() / pop.sum() * per
 
-    lower, upper = byar_interval(obs, z)
+    lower, upper = count_interval(obs, z)
     rate_se = (upper - lower) / pop * per / (2 * z)
     rng = np.random.default_rng(seed)
     draws = rates[:, None] + rate_se[:, None] * rng.standard_normal((len(rates), repetitions))
@@ -201,3 +240,40 @@ def newcombe_difference(x1: int, n1: int, x2: int, n2: int, z: float = Z95) -> D
     difference = p1 - p2
     return Difference(difference, difference - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
                       difference + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Result of `trend_test`: the chi-squared statistic (1 degree of freedom), its p-value, and
+    the direction of the fitted line (+1 rising, -1 falling, 0 flat)."""
+
+    chi2: float
+    p_value: float
+    direction: int
+
+
+def trend_test(successes, trials, scores=None) -> Trend | None:
+    """The chi-squared test for linear trend in proportions x_i / n_i across ordered groups
+    (Cochran 1954, Armitage 1955; R's `prop.trend.test`, the test OHID's Fingertips uses for
+    trends), with scores s_i (default 1, 2, ...):
+
+        p = sum x / sum n,  N = sum n
+        chi2 = (sum x_i s_i - p sum n_i s_i)^2 / (p (1 - p) (sum n_i s_i^2 - (sum n_i s_i)^2 / N))
+
+    on 1 degree of freedom. R's worked example: 83/86, 90/93, 129/136, 70/82 gives chi2 = 8.2249,
+    p = 0.004132. None when it cannot be computed: fewer than two groups, no trials, a pooled
+    proportion of 0 or 1, or scores that do not vary."""
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    s = np.arange(1, len(x) + 1, dtype=float) if scores is None else np.asarray(scores, dtype=float)
+    if len(x) < 2 or x.shape != n.shape or s.shape != x.shape or np.any(n <= 0) or np.any(x < 0) \
+            or np.any(x > n):
+        return None
+    total = n.sum()
+    pooled = x.sum() / total
+    spread = (n * s * s).sum() - (n * s).sum() ** 2 / total
+    if pooled <= 0 or pooled >= 1 or spread <= 0:
+        return None
+    slope = (x * s).sum() - pooled * (n * s).sum()
+    statistic = slope**2 / (pooled * (1 - pooled) * spread)
+    return Trend(float(statistic), float(chi2.sf(statistic, 1)), int(np.sign(slope)))

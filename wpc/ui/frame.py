@@ -37,6 +37,7 @@ def render(page) -> None:
         st.sidebar.error("The period is reversed: 'Activities from' is after 'Activities to'.")
         filters["date_to"] = None
     st.session_state["_measure_scope"] = Scope(preset=preset.id, place=place, **filters)
+    st.session_state["_baseline_scope"] = state.choose_baseline(st.session_state["_measure_scope"])
     if place is None and not state.current_access().whole_ics(preset.id):
         st.info(
             f"**{preset.name} as a whole**: totals, shares and comparisons between places cover every "

@@ -21,6 +21,7 @@ from wpc.presets import Preset
 from wpc.store import Store
 from wpc.ui import cache, widgets
 from wpc.views import naming, parts
+from wpc.views.format import day
 
 ALL_PLACES = "All places"
 ANY = "Any"
@@ -215,6 +216,45 @@ def choose_filters(preset: Preset, place: str | None = None, container=None) -> 
     return {"date_from": date_from, "date_to": date_to, **chosen}
 
 
+COMPARE_KEYS = ("compare_from", "compare_to")
+
+
+def choose_baseline(scope: Scope, container=None) -> Scope | None:
+    """The 'Compare with' period for change over time (docs/methods.md section 18), in its own
+    sidebar expander and kept in the URL: both ends chosen, else the same length just before the
+    period chosen (None when the period has no start and end)."""
+    from wpc.measures.change import baseline_scope
+
+    target = container if container is not None else st.sidebar
+    asked = [seed_date(key, label) for key, label in zip(COMPARE_KEYS, ("Baseline from", "Baseline to"))]
+    with target.expander("Compare with (change over time)", expanded=any(asked),
+                         icon=":material/compare_arrows:"):
+        compare_from = url_date("Baseline from", "compare_from", help="First activity start date of the "
+                                "baseline period the chosen period is compared with.")
+        compare_to = url_date("Baseline to", "compare_to",
+                              help="Last activity start date of the baseline period.")
+        chosen = compare_from is not None and compare_to is not None
+        if (compare_from is None) != (compare_to is None):
+            st.info("Choose both ends of the baseline period; until then the same length just before the "
+                    "period chosen is used.")
+        if chosen and compare_from > compare_to:
+            st.error("The baseline period is reversed: 'Baseline from' is after 'Baseline to'.")
+            chosen = False
+        baseline = baseline_scope(scope, *((compare_from, compare_to) if chosen else (None, None)))
+        if baseline is None:
+            st.caption("Choose a period with both ends (Activities from and to) to compare it with the same "
+                       "length just before, or choose a baseline period here.")
+        else:
+            how = "chosen" if chosen else "the same length just before the period chosen"
+            st.caption(f"Baseline: {day(baseline.date_from)} to {day(baseline.date_to)} ({how}).")
+    return baseline
+
+
+def baseline() -> Scope | None:
+    """The baseline period chosen in the sidebar for this run (None: none can be had)."""
+    return st.session_state.get("_baseline_scope")
+
+
 @dataclass(frozen=True)
 class Here:
     """What a page needs to build its views: the database, the chosen scope and who is looking."""
@@ -224,6 +264,7 @@ class Here:
     scope: Scope  # ICS, place, period and activity filters, for the view builders
     path: Store  # the database file or a DuckLake (wpc.store)
     access: access.Access
+    baseline: Scope | None = None  # the 'Compare with' period (change over time), if any
 
     @property
     def name(self) -> str:
@@ -234,7 +275,7 @@ class Here:
 def here() -> Here:
     """This run's choice, as the frame set it (every page starts here)."""
     preset, place = scope()
-    return Here(preset, place, measure_scope(), db_path(), current_access())
+    return Here(preset, place, measure_scope(), db_path(), current_access(), baseline())
 
 
 def scope() -> tuple[Preset, str | None]:

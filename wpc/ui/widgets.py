@@ -138,7 +138,7 @@ def csv_button(label: str, frame: pd.DataFrame, file_name: str, key: str) -> Non
     st.download_button(label, to_csv_bytes(frame), file_name=file_name, mime="text/csv", key=key)
 
 
-def pack_buttons(db_path, scope, preset, dimension: str, access) -> None:
+def pack_buttons(db_path, scope, preset, dimension: str, access, baseline=None) -> None:
     """Download buttons for the place pack (PowerPoint, PDF, and an accessible web page for screen
     readers) of the workshop's screens, and for the board assurance pack (PowerPoint, PDF); each
     pack is made when its button is pressed (wpc.export.pack, wpc.export.assurance)."""
@@ -148,14 +148,15 @@ def pack_buttons(db_path, scope, preset, dimension: str, access) -> None:
     for fmt, label in (("pptx", "Download the pack (PowerPoint)"), ("pdf", "Download the pack (PDF)"),
                        ("html", "Download the pack (accessible web page)")):
         buttons.download_button(
-            label, lambda fmt=fmt: pack.make(db_path, scope, fmt, dimension, access=access)[1],
+            label,
+            lambda fmt=fmt: pack.make(db_path, scope, fmt, dimension, access=access, baseline=baseline)[1],
             file_name=pack.file_name(scope, preset, fmt), mime=pack.MIME[fmt], key=f"workshop_pack_{fmt}",
             on_click="ignore", icon=":material/download:", type="primary",
         )
     # beside it, the board assurance pack for the same scope (wpc.export.assurance)
     for fmt, label in (("pptx", "Board assurance pack (PowerPoint)"), ("pdf", "Board assurance pack (PDF)")):
         buttons.download_button(
-            label, lambda fmt=fmt: assurance.make(db_path, scope, fmt, access=access)[1],
+            label, lambda fmt=fmt: assurance.make(db_path, scope, fmt, access=access, baseline=baseline)[1],
             file_name=assurance.file_name(scope, preset, fmt), mime=pack.MIME[fmt], key=f"workshop_assurance_{fmt}",
             on_click="ignore", icon=":material/download:",
         )

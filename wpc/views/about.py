@@ -70,7 +70,8 @@ Every page, export and `wpc report` uses the same measures, computed once. The n
 - **Deprivation gradient**: the slope index of inequality of engagement per 1,000 residents across
   national IMD deciles (Low & Low 2004).
 - **Fatigue**: participations per 1,000 residents of each neighbourhood (MSOA) in the last
-  {t.fatigue_window_days} days, with Byar's 95% interval; **over-asked** when the interval lies wholly
+  {t.fatigue_window_days} days, with its 95% interval (exact below 10 participations, Byar's from 10);
+  **over-asked** when the interval lies wholly
   above {t.fatigue_multiple:g} times the ICS's median rate; and people at {t.fatigue_limit} or more
   activities.
 - **Ladder of participation** (1 Coercion to 7 Co-production) and **engagement cycle** (5 stages):

@@ -37,6 +37,16 @@ def _layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.F
     return _dark_text(fig)
 
 
+def no_data_figure(words: str) -> go.Figure:
+    """An empty chart that says why it is empty (a slide or screen always has a chart)."""
+    fig = go.Figure()
+    fig.add_annotation(text=words, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font=dict(size=16))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig)
+
+
 def imd_decile_bars(deciles: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Share of residents in each national IMD decile; 10% each would be England's spread."""
     fig = go.Figure(
@@ -255,6 +265,7 @@ TEXT_COLOUR = "#212B32"  # body text: 14.4:1 on white
 MUTED_COLOUR = "#4C6272"  # secondary text and axis lines: 6.4:1
 GRID_COLOUR = "#E8EDEE"  # gridlines only: decorative, carry no information
 POPULATION_COLOUR = "#000000"
+BAND_COLOUR = "rgba(0, 114, 178, 0.15)"  # the 95% interval of a trend: the line's blue, faint
 OUTLINE_COLOUR = "#000000"
 # Engaged-share markers by flag (docs/methods.md section 2), Okabe-Ito, each 3:1 or more on white, with a
 # different marker shape as well, so colour is never the only cue.
@@ -364,7 +375,7 @@ def share_intervals(
 
 def rate_intervals(rows: pd.DataFrame, overall: float | None, label_column: str = "label",
                    title: str | None = None) -> go.Figure:
-    """One row per area: participants per 1,000 residents with Byar's 95% interval, coloured by
+    """One row per area: participants per 1,000 residents with its 95% interval (stats.rate_interval), coloured by
     `rate_flag` (below, above or within chance of the overall rate, drawn as a dashed line).
     Withheld rates are not drawn (their label ends in " *")."""
     labels = ["<br>".join(textwrap.wrap(str(label), LABEL_WIDTH)) for label in rows[label_column]]
@@ -415,10 +426,10 @@ def share_bars(labels: list[str], shares: list[float | None], title: str | None 
 
 
 def reach_trend_chart(trend: pd.DataFrame, category_label: str, title: str | None = None) -> go.Figure:
-    """One category's share of participants by quarter (`reach.trend_rows`), with 95% Wilson
-    intervals, and the residents' share as a dashed line. A quarter not plotted is a gap (never
-    a zero) with its reason written at the foot of the chart; a part quarter is drawn hollow and
-    says so in its hover text and the legend."""
+    """One category's share of participants by quarter (`reach.trend_rows`), with its 95% Wilson
+    interval as a shaded band and error bars, and the residents' share as a dashed line. A quarter
+    not plotted is a gap (never a zero) with its reason written at the foot of the chart; a part
+    quarter is drawn hollow and says so in its hover text and the legend."""
     labels = [quarter_label(q) for q in trend["quarter"]]
     share = [_pp(v) for v in trend["engaged_share"]]
     partial = [bool(p) for p in trend.get("partial", pd.Series(False, index=trend.index))]
@@ -426,15 +437,22 @@ def reach_trend_chart(trend: pd.DataFrame, category_label: str, title: str | Non
     notes = [f" ({note})" if note else "" for note in trend.get("note", pd.Series("", index=trend.index))]
     colour = FLAG_STYLES["over"][0]
     name = f"{category_label}: share of participants"
-    fig = go.Figure(go.Scatter(  # the line and intervals; the markers are drawn by the traces below
+    high = [None if s is None else _pp(h) for h, s in zip(trend["ci_high"], share, strict=True)]
+    low = [None if s is None else _pp(lo) for lo, s in zip(trend["ci_low"], share, strict=True)]
+    fig = go.Figure(go.Scatter(  # the line; the markers are drawn by the traces below
         x=labels, y=share, mode="lines", name=name, legendgroup="share", showlegend=False,
         connectgaps=False, line=dict(color=colour, width=2), hoverinfo="skip",
         error_y=dict(type="data", symmetric=False, color=colour, thickness=1.5, width=5,
-                     array=[None if s is None else _pp(h) - s
-                            for h, s in zip(trend["ci_high"], share, strict=True)],
-                     arrayminus=[None if s is None else s - _pp(lo)
-                                 for lo, s in zip(trend["ci_low"], share, strict=True)]),
+                     array=[None if s is None else h - s for h, s in zip(high, share, strict=True)],
+                     arrayminus=[None if s is None else s - lo for lo, s in zip(low, share, strict=True)]),
     ))
+    # the 95% interval as a band (plotly draws fills beneath lines), broken where a quarter is not plotted
+    fig.add_trace(go.Scatter(x=labels, y=high, mode="lines", line=dict(width=0), connectgaps=False,
+                             showlegend=False, legendgroup="band",
+                             hovertemplate="%{x}: 95% interval to %{y:.1f}%<extra></extra>"))
+    fig.add_trace(go.Scatter(x=labels, y=low, mode="lines", line=dict(width=0), connectgaps=False,
+                             fill="tonexty", fillcolor=BAND_COLOUR, name="95% interval", legendgroup="band",
+                             hovertemplate="%{x}: 95% interval from %{y:.1f}%<extra></extra>"))
     part_name = "Part quarter (hollow): the period or data cover only part"
     for hollow, legend in ((False, name), (True, part_name)):
         chosen = [i for i, (p, s) in enumerate(zip(partial, share, strict=True)) if p == hollow and s is not None]

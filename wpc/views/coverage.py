@@ -129,7 +129,7 @@ def coverage_map(con: duckdb.DuckDBPyConnection, scope: Scope, colouring: str = 
 def map_rows(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> pd.DataFrame:
     """Every LSOA of the scope (the whole ICS when no place is chosen) with its boundary, IMD
     decile, residents, participants living there ('*' when hidden), rate per 1,000 with
-    Byar's interval (NaN when withheld), and `cold_spot`: one of measures.cold_spots, the one
+    95% interval (NaN when withheld), and `cold_spot`: one of measures.cold_spots, the one
     definition of a cold spot."""
     resolved = measures.resolve(con, scope)
     areas = population.lsoas_for_map(con, resolved.scope.preset, resolved.scope.place)

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from wpc import measures, vocab
 from wpc.measures import stats
+from wpc.measures.change import quarter_trend
 from wpc.measures.scope import Scope
 from wpc.views import charts, counts
 from wpc.views.compare import extreme, names
@@ -56,6 +57,7 @@ class ReachTrend:
     chart: go.Figure | None
     sentence: str
     table: Table | None
+    trend_test: str = ""  # the test for trend across the quarters plotted, in words (also in `sentence`)
 
 
 def gaps(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = DEFAULT_DIMENSION,
@@ -95,6 +97,7 @@ def trend(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str, category
         False, charts.reach_trend_chart(rows, label), reach_trend(resolved.name, label, rows),
         Table("reach-trend", f"{label} by quarter", table, SHARE_COLUMNS, ONE_DECIMAL_COLUMNS,
               threshold=resolved.threshold),
+        trend_words(rows).strip(),
     )
 
 
@@ -370,4 +373,24 @@ def reach_trend(scope_name: str, category_label: str, trend) -> str:
         verdict = ("beyond chance" if change.beyond_chance
                    else "it could be chance")
         words += f" From the first to the last quarter plotted that is {moved}: {verdict} ({interval})."
-    return words + gap_words
+    return words + trend_words(trend) + gap_words
+
+
+def p_value(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def trend_words(trend) -> str:
+    """The chi-squared test for trend across the quarters plotted (measures.change.quarter_trend), in
+    words; nothing when fewer than three quarters are plotted."""
+    plotted = int(pd.to_numeric(trend["engaged_share"], errors="coerce").notna().sum())
+    if plotted < 3:
+        return ""
+    found = quarter_trend(trend)
+    if found is None:
+        return " The test for trend across quarters cannot be made: a count behind a share is not shown."
+    if found.p_value < 0.05:
+        return (f" Across the {plotted} quarters plotted the chi-squared test for trend finds a "
+                f"{'rising' if found.direction > 0 else 'falling'} trend ({p_value(found.p_value)}).")
+    return (f" Across the {plotted} quarters plotted the chi-squared test for trend finds no clear trend "
+            f"({p_value(found.p_value)}).")

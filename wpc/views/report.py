@@ -4,7 +4,9 @@ with headings, aligned tables and plain sentences. `--json` prints the report it
 from __future__ import annotations
 
 from wpc import vocab
+from wpc.measures.change import NO_CLEAR_CHANGE
 from wpc.views import counts
+from wpc.views.change import change_sentence
 from wpc.views.format import count, money, number, pct, points, rate
 
 COLD_SPOTS_IN_TEXT = 10
@@ -32,6 +34,31 @@ def _short_label(label: str) -> str:
 
 def _interval(low, high, fmt=pct) -> str:
     return "–" if low is None or high is None else f"{fmt(low)} to {fmt(high)}"
+
+
+def change_lines(report: dict) -> list[str]:
+    """Change over time (docs/methods.md section 18): the Core20 share's sentence, then every share
+    with a clear change, then how many others have none."""
+    items = report.get("change")
+    if items is None:
+        return ["", "Change over time: no baseline period (give --compare-from and --compare-to, or "
+                "--from and --to to compare with the same length just before)."]
+    core20 = items[0]
+    out = ["", f"Change over time (baseline {core20['baseline']['from']} to {core20['baseline']['to']}; "
+           f"latest {core20['latest']['from'] or 'any time'} to {core20['latest']['to'] or 'now'})",
+           f"  {change_sentence(core20, report['scope']['name'])}"]
+    clear = [i for i in items[1:] if i["label"] not in (None, NO_CLEAR_CHANGE)]
+    if clear:
+        out += _table(["dimension", "category", "baseline", "latest", "change (points)", "95% CI", "change"],
+                      [[vocab.DIMENSION_LABELS[i["dimension"]].split(" (")[0], _short_label(i["name"]),
+                        pct(i["baseline"]["value"]), pct(i["latest"]["value"]),
+                        f"{100 * i['difference']:+.1f}",
+                        f"{100 * i['ci_low']:+.1f} to {100 * i['ci_high']:+.1f}", i["label"]] for i in clear])
+    quiet = sum(i["label"] == NO_CLEAR_CHANGE for i in items[1:])
+    withheld = sum(i["label"] is None for i in items[1:])
+    out.append(f"  Other shares: {quiet} with no clear change; {withheld} cannot be compared (a count hidden "
+               "or too few participants).")
+    return out
 
 
 def render_text(report: dict) -> str:
@@ -141,6 +168,8 @@ def render_text(report: dict) -> str:
                       [[r[label], number(r["activities"]), count(r["participants"]), count(r["core20_engaged"]),
                         pct(r["engaged_share"]), _interval(r["ci_low"], r["ci_high"]),
                         money(r["per_core20_participant"])] for r in report["what_works"][key]])
+
+    out += change_lines(report)
 
     q = report["quality"]
     out += ["", "Data quality",

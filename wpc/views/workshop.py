@@ -18,9 +18,10 @@ import plotly.graph_objects as go
 
 from wpc import db, measures, status, vocab
 from wpc.access import Access
+from wpc.measures.change import baseline_scope
 from wpc.measures.disclosure import Policy
 from wpc.measures.scope import Scope
-from wpc.views import activity, core20, coverage, gradient, naming, reach, what_works
+from wpc.views import activity, change, charts, core20, coverage, gradient, naming, reach, what_works
 from wpc.views.parts import SLIDE_ROWS, Table, limit
 
 # key -> (title, the question in words)
@@ -32,6 +33,7 @@ QUESTIONS: dict[str, tuple[str, str]] = {
     "cold_spots": ("Cold spots", "Which of our most deprived neighbourhoods have we not reached at all?"),
     "feedback": ("Feedback loop", "Did we tell people what changed because of what they said?"),
     "ladder": ("Ladder of participation", "How much power did our engagement share with people?"),
+    "change": ("Change over time", "Is our reach of Core20 people getting better?"),
     "what_works": ("What works", "Which kinds of partner reach people in Core20 areas, and at what cost?"),
     "gradient": ("Deprivation gradient", "Is engagement higher or lower in more deprived neighbourhoods?"),
 }
@@ -108,6 +110,21 @@ def _ladder(con, scope: Scope, access, disclosure: str, dimension: str) -> Quest
                     "The last row counts the activities with no rung recorded, as a share of all.")
 
 
+def _change(con, scope: Scope, access, disclosure: str, dimension: str,
+            baseline: Scope | None = None) -> Question:
+    """The Core20 share's change from the baseline period (default: the same length just before the
+    period chosen) and its trend by quarter with the test for trend (docs/methods.md section 18)."""
+    shift = change.change(con, scope, baseline or baseline_scope(scope), "imd_quintile", disclosure)
+    trend = reach.trend(con, scope, "imd_quintile", "1", disclosure)
+    figure = trend.chart if not trend.empty else charts.no_data_figure("No quarter has participants to plot.")
+    # short enough for a slide: the change, then the periods and the test for trend (the chart shows the rest)
+    more = " ".join(words for words in (shift.periods, trend.trend_test) if words)
+    sentences = (shift.sentence, *([more] if more else []))
+    tables = tuple(t for t in (shift.table, trend.table) if t is not None) or (
+        Table("change", "Change over time", pd.DataFrame({"Change": []})),)
+    return Question("change", *QUESTIONS["change"], figure, sentences, tables)
+
+
 def _what_works(con, scope: Scope, access, disclosure: str, dimension: str) -> Question:
     view = what_works.build(con, scope, what_works.DEFAULT_BREAKDOWN, disclosure)
     return Question("what_works", *QUESTIONS["what_works"], view.chart, (view.sentence, view.cost_sentence),
@@ -122,24 +139,30 @@ def _gradient(con, scope: Scope, access, disclosure: str, dimension: str) -> Que
 
 
 BUILDERS = {"core20": _core20, "reach": _reach, "coverage": _coverage, "cold_spots": _cold_spots,
-            "feedback": _feedback, "ladder": _ladder, "what_works": _what_works, "gradient": _gradient}
+            "feedback": _feedback, "ladder": _ladder, "change": _change, "what_works": _what_works,
+            "gradient": _gradient}
 
 
 def question(con: duckdb.DuckDBPyConnection, scope: Scope, key: str, dimension: str = DEFAULT_DIMENSION,
-             disclosure: str = "suppress", access: Access | None = None) -> Question:
+             disclosure: str = "suppress", access: Access | None = None,
+             baseline: Scope | None = None) -> Question:
     """One question answered for `scope` (key: one of QUESTIONS; dimension: for 'reach'), its
-    lists of neighbourhoods and activities limited to what `access` may see (None: no limit)."""
+    lists of neighbourhoods and activities limited to what `access` may see (None: no limit);
+    `baseline`: the period 'change' compares with (None: the same length just before)."""
     if key not in BUILDERS:
         raise ValueError(f"no question {key!r}: the questions are {', '.join(QUESTIONS)}")
     if dimension not in vocab.DIMENSIONS:
         raise ValueError(f"no dimension {dimension!r}: use one of {', '.join(vocab.DIMENSIONS)}")
+    if key == "change":
+        return _change(con, scope, access, disclosure, dimension, baseline)
     return BUILDERS[key](con, scope, access, disclosure, dimension)
 
 
 def all_questions(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = DEFAULT_DIMENSION,
-                  disclosure: str = "publish", access: Access | None = None) -> list[Question]:
+                  disclosure: str = "publish", access: Access | None = None,
+                  baseline: Scope | None = None) -> list[Question]:
     """Every question, in workshop order, on one connection (so scope tables are built once)."""
-    return [question(con, scope, key, dimension, disclosure, access) for key in QUESTIONS]
+    return [question(con, scope, key, dimension, disclosure, access, baseline) for key in QUESTIONS]
 
 
 @dataclass(frozen=True)
