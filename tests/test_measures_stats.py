@@ -158,6 +158,25 @@ def test_sii_interval_agrees_with_the_analytic_standard_error():
     assert fit.ci_high == pytest.approx(fit.sii + z * sd, abs=0.02 * sd)
 
 
+def test_rii_interval_agrees_with_the_delta_method():
+    # RII = SII / overall rate, both linear in the decile rates: for counts this large the
+    # simulated interval is close to RII +/- 1.96 x the delta method's standard error
+    fit = stats.slope_index(DECILE_POPULATIONS, DECILE_COUNTS)
+    a = DECILE_POPULATIONS / DECILE_POPULATIONS.sum()
+    b = stats.relative_ranks(DECILE_POPULATIONS)
+    w = -np.linalg.pinv(np.column_stack([np.sqrt(a), b * np.sqrt(a)]))[1] * np.sqrt(a)
+    lower, upper = stats.byar_interval(DECILE_COUNTS)
+    variance = ((upper - lower) / DECILE_POPULATIONS * 1000 / (2 * 1.959964)) ** 2
+    mean = float(a @ (DECILE_COUNTS / DECILE_POPULATIONS * 1000))
+    rii = fit.sii / mean
+    gradient = (w - rii * a) / mean  # d(S/M)/dY
+    sd = math.sqrt(float(np.sum(gradient**2 * variance)))
+    z = norm.ppf(0.975)
+    assert fit.rii == pytest.approx(rii, rel=1e-10)
+    assert fit.rii_ci_low == pytest.approx(rii - z * sd, abs=0.05 * sd)
+    assert fit.rii_ci_high == pytest.approx(rii + z * sd, abs=0.05 * sd)
+
+
 def test_sii_is_reproducible_and_flat_data_gives_zero():
     assert stats.slope_index(DECILE_POPULATIONS, DECILE_COUNTS) == stats.slope_index(
         DECILE_POPULATIONS, DECILE_COUNTS)

@@ -123,7 +123,7 @@ def gradient_from_deciles(deciles: pd.DataFrame, policy: Policy, scope_name: str
               else deciles["participants"].to_numpy())
     hidden = table["suppressed"].to_numpy(dtype=bool)
     result = {
-        "sii": None, "rii": None, "sii_ci_low": None, "sii_ci_high": None,
+        "sii": None, "rii": None, "sii_ci_low": None, "sii_ci_high": None, "rii_ci_low": None, "rii_ci_high": None,
         "fitted_most_deprived": None, "fitted_least_deprived": None,
         "deciles_present": int(present.sum()),
         "deciles": [
@@ -169,7 +169,8 @@ def gradient_from_deciles(deciles: pd.DataFrame, policy: Policy, scope_name: str
         return result
     fit = stats.slope_index(deciles["population"].to_numpy()[present], counts[present])
     result.update(sii=policy.index(fit.sii), rii=policy.index(fit.rii), sii_ci_low=policy.index(fit.ci_low),
-                  sii_ci_high=policy.index(fit.ci_high),
+                  sii_ci_high=policy.index(fit.ci_high), rii_ci_low=policy.index(fit.rii_ci_low),
+                  rii_ci_high=policy.index(fit.rii_ci_high),
                   fitted_most_deprived=policy.index(fit.fitted_most_deprived),
                   fitted_least_deprived=policy.index(fit.fitted_least_deprived))
     return result

@@ -130,6 +130,8 @@ class SlopeIndex:
     fitted_most_deprived: float   # Y0, fitted rate at b = 0
     fitted_least_deprived: float  # Y1, fitted rate at b = 1
     mean_rate: float              # the scope's overall rate
+    rii_ci_low: float | None = None
+    rii_ci_high: float | None = None
 
 
 def relative_ranks(populations) -> np.ndarray:
@@ -157,7 +159,9 @@ def slope_index(populations, counts, per: float = 1000.0, z: float = Z95,
     distribution with its standard error, taken from the width of the count's interval
     (`count_interval`: exact below 10 events, Byar's from 10; (upper - lower) / (2 z), scaled to
     the rate), the regression refitted each time,
-    and the 2.5th and 97.5th percentiles of the simulated SIIs taken. The seed is fixed.
+    and the 2.5th and 97.5th percentiles of the simulated SIIs taken. The seed is fixed. The
+    RII's interval comes from the same draws: each simulated SII over that draw's overall rate
+    (sum of a_i x Y_i), 2.5th and 97.5th percentiles.
 
     Edge cases: every population must be > 0 (drop empty quantiles first) and at least two
     quantiles are needed for a line; callers require five (docs/methods.md section 4).
@@ -185,6 +189,10 @@ def slope_index(populations, counts, per: float = 1000.0, z: float = Z95,
     draws = rates[:, None] + rate_se[:, None] * rng.standard_normal((len(rates), repetitions))
     simulated = -(solve[1] @ (draws * root_a[:, None]))
     ci_low, ci_high = np.percentile(simulated, [2.5, 97.5])
+    # the RII's interval from the same draws: each simulated SII over its own overall rate
+    simulated_mean = a @ draws
+    rii_ci = (np.percentile(simulated[simulated_mean > 0] / simulated_mean[simulated_mean > 0], [2.5, 97.5])
+              if mean_rate > 0 else (None, None))
     return SlopeIndex(
         sii=float(sii),
         rii=float(sii / mean_rate) if mean_rate > 0 else None,
@@ -193,6 +201,8 @@ def slope_index(populations, counts, per: float = 1000.0, z: float = Z95,
         fitted_most_deprived=float(y0),
         fitted_least_deprived=float(y1),
         mean_rate=float(mean_rate),
+        rii_ci_low=None if rii_ci[0] is None else float(rii_ci[0]),
+        rii_ci_high=None if rii_ci[1] is None else float(rii_ci[1]),
     )
 
 

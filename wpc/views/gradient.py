@@ -106,6 +106,9 @@ def metrics(g: dict) -> tuple[Metric, ...]:
         Metric("Relative index of inequality (RII)", index(g["rii"]),
                "The SII as a share of the overall rate: -0.5 means the gap is half the overall rate, in favour "
                "of the least deprived."),
+        Metric("RII 95% interval", "–" if g.get("rii_ci_low") is None
+               else f"{index(g['rii_ci_low'])} to {index(g['rii_ci_high'])}",
+               "From the same simulated draws as the SII's interval."),
     )
 
 

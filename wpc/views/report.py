@@ -131,6 +131,8 @@ def render_text(report: dict) -> str:
     else:
         direction = "higher" if g["sii"] > 0 else "lower"
         rii = "–" if g["rii"] is None else f"{g['rii']:+g}"
+        if g.get("rii_ci_low") is not None:
+            rii += f" (95% CI {g['rii_ci_low']:+g} to {g['rii_ci_high']:+g})"
         out.append(f"  SII {g['sii']:+g} per 1,000 (95% CI {g['sii_ci_low']:+g} to {g['sii_ci_high']:+g}); "
                    f"RII {rii}: engagement is {direction} at the most deprived end.")
 
