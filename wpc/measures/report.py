@@ -19,6 +19,7 @@ from wpc.measures.prepare import STEPS, begin
 from wpc.measures.quality import quality
 from wpc.measures.reach import core20_from, participants, reach_all
 from wpc.measures.scope import Scope
+from wpc.measures.targets import targets
 
 
 def build_report(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress") -> dict:
@@ -59,4 +60,5 @@ def build_report(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str =
         "geography": geography(con, scope, disclosure),
         "partners": records(partners(con, scope, disclosure)),
         "plans": plans_report(con, scope, disclosure),
+        "targets": targets(con, scope, disclosure),
     })
