@@ -56,7 +56,7 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppr
     period = naming.in_period(resolved.scope)
     return Targets(
         name=resolved.name, empty=not rows, summary=summary(resolved.name, rows, resolved.place is None),
-        table=Table("targets", f"Targets: {resolved.name}", targets_display(rows), threshold=resolved.threshold,
+        table=Table("targets", f"Targets: {resolved.name}", targets_display(rows),
                     slide_columns=("Scope", "Target", "Aim", "Now", "Status", "More to reach")),
         more=tuple(filter(None, (more_sentence(row, period) for row in rows))),
     )
