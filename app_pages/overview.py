@@ -35,7 +35,8 @@ if not goals.empty:
     widgets.sentence(goals.summary)
     widgets.show_table(goals.table, key="overview_targets_table")
     if goals.more:
-        st.markdown("\n".join(f"- {widgets.escape_markdown(words)}" for words in goals.more))
+        with st.expander("How many more would close each gap", expanded=False):
+            st.markdown("\n".join(f"- {widgets.escape_markdown(words)}" for words in goals.more))
 
 st.subheader("Engagement at a glance")
 for column, (figure, words) in zip(st.columns(len(view.glance)), view.glance):

@@ -35,6 +35,8 @@ def test_screens_step_forward_and_back_with_the_screen_in_the_url(app_at, demo_d
     at = open_workshop(app_at, demo_db, place="Lambeth", screen="feedback")
     at.button(key="workshop_next").click().run()
     assert titles(at) == ["Ladder of participation: Lambeth"] and at.query_params["screen"] == "ladder"
+    at.button(key="workshop_next").click().run()
+    assert titles(at) == ["Targets: Lambeth"] and at.query_params["screen"] == "targets"
     end = at.button(key="workshop_next")  # the last screen: no jump back to the first, and it says so
     assert end.disabled and end.label == "End"
     assert any(unescape(box.value).startswith(f"End of the questions ({len(KEYS)} of {len(KEYS)})")

@@ -68,14 +68,7 @@ def targets(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "sup
     places in the preset's order."""
     resolved, policy = begin(con, scope, disclosure)
     preset = resolved.preset
-    wanted: dict[str | None, list[presets.Target]] = {}
-    for target in preset.targets:
-        if scope.place is not None:
-            places = [scope.place] if target.place in (None, scope.place) else []
-        else:
-            places = [None, *preset.place_names] if target.place is None else [target.place]
-        for place in places:
-            wanted.setdefault(place, []).append(target)
+    wanted = applicable(preset, scope.place)
     order = [None, *preset.place_names]
     out = []
     deprivation = None
@@ -91,6 +84,20 @@ def targets(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "sup
                         "group": _group(preset, target), "date": target.date, "source": target.source,
                         "unit": UNITS[target.measure], **row})
     return [plain({key: row.get(key) for key in TARGET_KEYS}) for row in out]
+
+
+def applicable(preset: presets.Preset, place: str | None) -> dict[str | None, list[presets.Target]]:
+    """The preset's targets that apply to a scope (place None: the ICS), by the place each is
+    judged in (None: the ICS), as `targets` describes."""
+    wanted: dict[str | None, list[presets.Target]] = {}
+    for target in preset.targets:
+        if place is not None:
+            places = [place] if target.place in (None, place) else []
+        else:
+            places = [None, *preset.place_names] if target.place is None else [target.place]
+        for where in places:
+            wanted.setdefault(where, []).append(target)
+    return wanted
 
 
 def _group(preset, target) -> str | None:

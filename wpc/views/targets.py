@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
+import plotly.graph_objects as go
 
 from wpc import measures
 from wpc.measures import targets as measure
 from wpc.measures.scope import Scope
-from wpc.views import naming
+from wpc.views import charts, naming
 from wpc.views.format import listed, number, pct, plural
 from wpc.views.parts import Table
 
@@ -40,6 +41,7 @@ class Targets:
     summary: str
     table: Table
     more: tuple[str, ...]  # one "how many more" sentence per target that is short of its aim
+    chart: go.Figure | None = None  # each target's figure and interval against a tick at its aim
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,17 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppr
     return Targets(
         name=resolved.name, empty=not rows, summary=summary(resolved.name, rows, resolved.place is None),
         table=Table("targets", f"Targets: {resolved.name}", targets_display(rows),
-                    slide_columns=("Scope", "Target", "Aim", "Now", "Status", "More to reach")),
+                    slide_columns=(("Scope",) if resolved.place is None else ()) + (
+                        "Target", "Aim", "Now", "Status", "More to reach")),
         more=tuple(filter(None, (more_sentence(row, period) for row in rows))),
+        chart=targets_chart(rows, with_scope=resolved.place is None) if rows else None,
     )
+
+
+def applies(con: duckdb.DuckDBPyConnection, scope: Scope) -> bool:
+    """Whether the preset sets any target for the scope (no measure is computed)."""
+    resolved = measures.resolve(con, scope)
+    return bool(measure.applicable(resolved.preset, resolved.place))
 
 
 def short_of_residents(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str,
@@ -119,6 +129,33 @@ def interval_text(row: dict) -> str:
     if row["ci_low"] is None or row["ci_high"] is None:
         return "–"
     return f"{_figure(row, row['ci_low'])} to {_figure(row, row['ci_high'])}"
+
+
+# The chart's markers: the reach flags' shapes and colours (wpc.views.charts), named for targets.
+STATUS_FLAGS = {measure.MET: "over", measure.NOT_MET: "under", measure.UNCLEAR: "ok"}
+STATUS_LEGEND = {"over": "✓ Met", "under": "✗ Not met", "ok": "? Not yet clear", None: "No figure"}
+
+
+def targets_chart(rows: list[dict], with_scope: bool = True) -> go.Figure:
+    """Each target's figure with its 95% interval against a black tick at its aim, marked by
+    status in shape and colour. Everything is drawn as a share: a representation ratio target
+    as the share of participants it asks for (aim x residents' share); the table gives the ratio."""
+    def as_share(row, value):
+        if value is None:
+            return None
+        return value * row["residents_share"] if _is_ratio(row) and row["residents_share"] else value
+
+    frame = pd.DataFrame({
+        "label": [f"{row['scope']}: {_what(row)}" if with_scope else _what(row) for row in rows],
+        "engaged_share": [as_share(row, row["value"]) for row in rows],
+        "ci_low": [as_share(row, row["ci_low"]) for row in rows],
+        "ci_high": [as_share(row, row["ci_high"]) for row in rows],
+        "population_share": [as_share(row, row["target"]) for row in rows],
+        "flag": [STATUS_FLAGS.get(row["status"]) for row in rows],
+        "suppressed": [row["value"] is None for row in rows],
+    })
+    return charts.share_intervals(frame, population_name="Target", flag_names=STATUS_LEGEND,
+                                  share_title="Share now (%), with 95% interval, against its target")
 
 
 def targets_display(rows: list[dict]) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from wpc import db, measures, status, vocab
 from wpc.access import Access
 from wpc.measures.disclosure import Policy
 from wpc.measures.scope import Scope
-from wpc.views import activity, core20, coverage, naming, reach
+from wpc.views import activity, core20, coverage, naming, reach, targets
 from wpc.views.parts import SLIDE_ROWS, Table, limit
 
 # key -> (title, the question in words)
@@ -32,6 +32,7 @@ QUESTIONS: dict[str, tuple[str, str]] = {
     "cold_spots": ("Cold spots", "Which of our most deprived neighbourhoods have we not reached at all?"),
     "feedback": ("Feedback loop", "Did we tell people what changed because of what they said?"),
     "ladder": ("Ladder of participation", "How much power did our engagement share with people?"),
+    "targets": ("Targets", "Are we meeting the targets we set, and how many more people would close the gap?"),
 }
 DEFAULT_DIMENSION = "ethnicity_group"
 # Reach on deprivation is the Core20 question already; the others can be chosen.
@@ -106,8 +107,18 @@ def _ladder(con, scope: Scope, access, disclosure: str, dimension: str) -> Quest
                     "The last row counts the activities with no rung recorded, as a share of all.")
 
 
+def _targets(con, scope: Scope, access, disclosure: str, dimension: str) -> Question:
+    view = targets.build(con, scope, disclosure)
+    figure = view.chart if view.chart is not None else go.Figure()
+    return Question("targets", *QUESTIONS["targets"], figure, (view.summary, *view.more[:3]), (view.table,),
+                    "✓ met: the whole 95% interval is at or above the target (black tick); ✗ not met: wholly "
+                    "below it; ? not yet clear: the interval holds it.")
+
+
 BUILDERS = {"core20": _core20, "reach": _reach, "coverage": _coverage, "cold_spots": _cold_spots,
-            "feedback": _feedback, "ladder": _ladder}
+            "feedback": _feedback, "ladder": _ladder, "targets": _targets}
+# Screens a pack leaves out when they have nothing to show for the scope (no targets set).
+OPTIONAL = {"targets": lambda con, scope: bool(targets.applies(con, scope))}
 
 
 def question(con: duckdb.DuckDBPyConnection, scope: Scope, key: str, dimension: str = DEFAULT_DIMENSION,
@@ -124,7 +135,8 @@ def question(con: duckdb.DuckDBPyConnection, scope: Scope, key: str, dimension: 
 def all_questions(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = DEFAULT_DIMENSION,
                   disclosure: str = "publish", access: Access | None = None) -> list[Question]:
     """Every question, in workshop order, on one connection (so scope tables are built once)."""
-    return [question(con, scope, key, dimension, disclosure, access) for key in QUESTIONS]
+    return [question(con, scope, key, dimension, disclosure, access) for key in QUESTIONS
+            if key not in OPTIONAL or OPTIONAL[key](con, scope)]
 
 
 @dataclass(frozen=True)
