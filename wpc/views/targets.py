@@ -139,14 +139,19 @@ STATUS_LEGEND = {"over": "✓ Met", "under": "✗ Not met", "ok": "? Not yet cle
 def targets_chart(rows: list[dict], with_scope: bool = True) -> go.Figure:
     """Each target's figure with its 95% interval against a black tick at its aim, marked by
     status in shape and colour. Everything is drawn as a share: a representation ratio target
-    as the share of participants it asks for (aim x residents' share); the table gives the ratio."""
+    as the share of participants it asks for (aim x residents' share); the table gives the ratio.
+    For the whole ICS (`with_scope`) one target is drawn, for the ICS and each place, labelled by
+    place (every target on one chart would not fit a screen); the table lists them all."""
+    if with_scope:
+        first = (rows[0]["measure"], rows[0]["category"])
+        rows = [row for row in rows if (row["measure"], row["category"]) == first]
     def as_share(row, value):
         if value is None:
             return None
         return value * row["residents_share"] if _is_ratio(row) and row["residents_share"] else value
 
     frame = pd.DataFrame({
-        "label": [f"{row['scope']}: {_what(row)}" if with_scope else _what(row) for row in rows],
+        "label": [row["scope"] if with_scope else _what(row) for row in rows],
         "engaged_share": [as_share(row, row["value"]) for row in rows],
         "ci_low": [as_share(row, row["ci_low"]) for row in rows],
         "ci_high": [as_share(row, row["ci_high"]) for row in rows],
@@ -154,8 +159,9 @@ def targets_chart(rows: list[dict], with_scope: bool = True) -> go.Figure:
         "flag": [STATUS_FLAGS.get(row["status"]) for row in rows],
         "suppressed": [row["value"] is None for row in rows],
     })
-    return charts.share_intervals(frame, population_name="Target", flag_names=STATUS_LEGEND,
-                                  share_title="Share now (%), with 95% interval, against its target")
+    title = f"{_what(rows[0])} (%), with 95% interval, against the target" if with_scope else (
+        "Share now (%), with 95% interval, against its target")
+    return charts.share_intervals(frame, population_name="Target", flag_names=STATUS_LEGEND, share_title=title)
 
 
 def targets_display(rows: list[dict]) -> pd.DataFrame:
