@@ -63,7 +63,8 @@ def test_northtown_28_of_38_against_90_percent_worked_by_hand():
 
 def test_how_many_more_agrees_with_a_brute_force_search():
     rng = random.Random(16)
-    cases = [(x, n, t) for n in range(0, 41, 3) for x in range(0, n + 1, 4) for t in (0.05, 0.2, 0.5, 0.9, 0.99)]
+    cases = [(x, n, t) for n in range(0, 41, 3) for x in range(0, n + 1, 4)
+             for t in (0.05, 0.2, 0.5, 0.9, 0.99)]
     cases += [(rng.randint(0, n), n, round(rng.uniform(0.01, 0.95), 3))
               for n in (rng.randint(1, 3000) for _ in range(60))]
     for x, n, t in cases:
@@ -115,7 +116,8 @@ def preset_file(tmp_path, extra: str):
     ('measure = "representation_ratio"\nvalue = 1.0\nsource = "s"\ndimension = "inclusion_group"\n'
      'category = "veterans"', "field category: 'veterans' is not one of this preset's plus_groups"),
     ('measure = "core20_share"\nvalue = 0.3', "target 1 (core20_share), field source: Field required"),
-    ('measure = "core20 share"\nvalue = 0.3\nsource = "s"', "target 1 (core20 share), field measure: Input should be"),
+    ('measure = "core20 share"\nvalue = 0.3\nsource = "s"',
+     "target 1 (core20 share), field measure: Input should be"),
 ])
 def test_a_bad_target_names_the_file_the_target_and_the_field(tmp_path, target, words):
     path = preset_file(tmp_path, "[[targets]]\n" + target)
@@ -234,7 +236,8 @@ def test_report_for_the_ics_lists_each_target_for_the_ics_and_every_place(toy_wi
     got = report(toy_with_targets, "--no-suppress")
     scopes = [(r["scope"], r["measure"], r["category"]) for r in got["targets"]]
     assert scopes[0] == ("Toyshire", "core20_share", None)  # the ICS first: only the target set for everywhere
-    assert ("Southtown", "core20_share", None) in scopes and ("Toyshire", "representation_ratio", "carers") not in scopes
+    assert ("Southtown", "core20_share", None) in scopes
+    assert ("Toyshire", "representation_ratio", "carers") not in scopes
     southtown = next(r for r in got["targets"] if r["scope"] == "Southtown")
     assert southtown["value"] is None and southtown["status"] is None  # nobody took part there
 

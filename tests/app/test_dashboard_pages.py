@@ -257,8 +257,8 @@ def test_overview_shows_each_places_target_status_as_wpc_report_gives_it(app_at,
     assert list(shown["Scope"]) == [r["scope"] for r in expected]
     assert list(shown["Status"]) == [targets_view.status_text(r["status"]) for r in expected]
     core20 = shown[shown["Target"] == "Core20 share of participants"].set_index("Scope")
-    assert list(core20.index) == ["Mid and South Essex", "Thurrock", "South East Essex", "Basildon and Brentwood",
-                                  "Mid Essex"]
+    assert list(core20.index) == ["Mid and South Essex", "Thurrock", "South East Essex",
+                                  "Basildon and Brentwood", "Mid Essex"]
     assert set(core20["Status"]) <= {"✓ Met", "✗ Not met", "? Not yet clear"}
     places = table(at, "overview_core20_table").set_index("Area")
     for place, row in core20.iterrows():

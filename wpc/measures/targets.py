@@ -54,7 +54,7 @@ def shortfall(engaged, known, target_share: float | None) -> tuple[int | None, i
     """How many more from the group for the share to reach `target_share`, and for its 95% lower
     bound to clear it (wpc.measures.shortfall), from the counts as shown: None when either is
     hidden ("*") or there is no target."""
-    if target_share is None or engaged == SUPPRESSED or known == SUPPRESSED or engaged is None or known is None:
+    if target_share is None or any(v is None or v == SUPPRESSED for v in (engaged, known)):
         return None, None
     x, n = int(engaged), int(known)
     x = min(x, n)  # each count has its own small change, so a shown part may exceed its whole
@@ -76,7 +76,9 @@ def targets(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "sup
         here = replace(scope, place=place)
         measured: dict = {}
         for target in wanted[place]:
-            if target.measure == "core20_share" and place is not None and deprivation is None:
+            whole_ics = scope.place is None
+            if target.measure == "core20_share" and whole_ics and place is not None and deprivation is None:
+                # the places of a whole ICS from one build of its tables, as the Overview compares them
                 deprivation = deprivation_places(con, scope, disclosure)
             row = _evaluate(con, here, disclosure, policy, target, measured, deprivation)
             out.append({"scope": place or preset.name, "place": place, "measure": target.measure,
@@ -113,9 +115,9 @@ def _group(preset, target) -> str | None:
 def _evaluate(con, scope: Scope, disclosure: str, policy: Policy, target, measured: dict,
               deprivation: dict | None) -> dict:
     if target.measure == "core20_share":
-        if scope.place is not None:
-            return core20_target(deprivation[scope.place], target.value)  # as the Overview's places
-        if "imd" not in measured:
+        if deprivation is not None and scope.place is not None:
+            return core20_target(deprivation[scope.place], target.value)
+        if "imd" not in measured:  # the scope's own reach table (a place report builds no other scope)
             measured["imd"] = reach(con, scope, "imd_quintile", disclosure)
         return core20_target(measured["imd"], target.value)
     if target.measure == "representation_ratio":
@@ -152,8 +154,8 @@ def core20_target(table: pd.DataFrame, value) -> dict:
     residents = plain(row["population_share"])
     goal = residents if value == presets.RESIDENTS else float(value)
     low, high = plain(row["ci_low"]), plain(row["ci_high"])
-    more, sure = shortfall(row["engaged"], _known(table, "1"), goal) if plain(row["engaged_share"]) is not None \
-        else (None, None)
+    shown = plain(row["engaged_share"]) is not None
+    more, sure = shortfall(row["engaged"], _known(table, "1"), goal) if shown else (None, None)
     return {"target": goal, "residents_share": residents, "value": plain(row["engaged_share"]), "ci_low": low,
             "ci_high": high, "status": status(low, high, goal), "more_to_reach": more, "more_to_be_sure": sure,
             "note": None if goal is not None else "no residents' Core20 share to compare with"}
@@ -175,7 +177,7 @@ def ratio_target(table: pd.DataFrame, category: str, value: float, policy: Polic
                                   else "no residents in this category")}
     share, low, high = (plain(row[k]) for k in ("engaged_share", "ci_low", "ci_high"))
     goal = float(value) * residents
-    more, sure = shortfall(row["engaged"], _known(table, category), goal) if share is not None else (None, None)
+    more, sure = (None, None) if share is None else shortfall(row["engaged"], _known(table, category), goal)
     return {**empty, "residents_share": residents,
             "value": None if share is None else policy.ratio(share / residents),
             "ci_low": None if low is None else policy.ratio(low / residents),

@@ -87,11 +87,14 @@ class Target(BaseModel):
     value: float | Literal["residents"] = Field(
         description="A share from 0 to 1 (a ratio above 0 for representation_ratio), or 'residents' for "
         "a Core20 share of at least the residents' Core20 share.")
-    place: str | None = Field(None, description="One of the preset's places; omitted: the ICS and every place.")
+    place: str | None = Field(None, description="One of the preset's places; omitted: the ICS and every "
+                              "place.")
     date: dt.date | None = Field(None, description="By when.")
     source: str = Field(min_length=1, description="Where the target comes from, in words.")
-    dimension: str | None = Field(None, description="representation_ratio only: a dimension of vocab.DIMENSIONS.")
-    category: str | None = Field(None, description="representation_ratio only: its category, or PLUS group code.")
+    dimension: str | None = Field(None, description="representation_ratio only: a dimension of "
+                                  "vocab.DIMENSIONS.")
+    category: str | None = Field(None, description="representation_ratio only: its category, or PLUS "
+                                 "group code.")
 
     @model_validator(mode="after")
     def _fits_its_measure(self) -> Target:
@@ -100,17 +103,21 @@ class Target(BaseModel):
                 raise ValueError("field value: 'residents' is only for core20_share; give a number")
         elif self.measure == "representation_ratio":
             if not 0 < self.value <= 10:
-                raise ValueError("field value: a representation ratio target must be above 0 (1 = as residents), at most 10")
+                raise ValueError("field value: a representation ratio target must be above 0 (1 = as "
+                                 "residents), at most 10")
         elif not 0 < self.value <= 1:
-            raise ValueError(f"field value: a {self.measure} target is a share above 0 and at most 1, e.g. 0.8 for 80%")
+            raise ValueError(f"field value: a {self.measure} target is a share above 0 and at most 1, "
+                             "e.g. 0.8 for 80%")
         if self.measure == "representation_ratio":
             if self.dimension not in vocab.DIMENSIONS:
-                raise ValueError(f"field dimension: representation_ratio needs one of {', '.join(vocab.DIMENSIONS)}")
+                raise ValueError("field dimension: representation_ratio needs one of "
+                                 f"{', '.join(vocab.DIMENSIONS)}")
             if not self.category:
-                raise ValueError("field category: representation_ratio needs a category (or a PLUS group code)")
+                raise ValueError("field category: representation_ratio needs a category (or a PLUS "
+                                 "group code)")
             if self.dimension != "inclusion_group" and self.category not in vocab.DIMENSIONS[self.dimension]:
-                raise ValueError(f"field category: {self.category!r} is not a category of {self.dimension}: use one of "
-                                 f"{', '.join(vocab.DIMENSIONS[self.dimension])}")
+                raise ValueError(f"field category: {self.category!r} is not a category of {self.dimension}: "
+                                 f"use one of {', '.join(vocab.DIMENSIONS[self.dimension])}")
         elif self.dimension is not None or self.category is not None:
             raise ValueError("fields dimension and category are only for representation_ratio")
         return self
@@ -136,7 +143,8 @@ class Baseline(BaseModel):
     @model_validator(mode="after")
     def _count_or_share(self) -> Baseline:
         if (self.residents is None) == (self.share is None):
-            raise ValueError("fields residents and share: give either residents (a count) or share (a fraction of all residents), not both")
+            raise ValueError("fields residents and share: give either residents (a count) or share (a "
+                             "fraction of all residents), not both")
         return self
 
 
@@ -188,8 +196,8 @@ class Preset(BaseModel):
         for i, target in enumerate(self.targets, start=1):
             where = f"target {i} ({target.measure})"
             if target.place is not None and target.place not in places:
-                raise ValueError(f"{where}, field place: {target.place!r} is not a place of this preset: use one of "
-                                 f"{', '.join(self.place_names)}")
+                raise ValueError(f"{where}, field place: {target.place!r} is not a place of this preset: "
+                                 f"use one of {', '.join(self.place_names)}")
             if target.dimension == "inclusion_group" and target.category not in self.plus_groups:
                 raise ValueError(f"{where}, field category: {target.category!r} is not one of this preset's "
                                  f"plus_groups ({', '.join(self.plus_groups)})")
@@ -197,9 +205,11 @@ class Preset(BaseModel):
         for i, baseline in enumerate(self.baselines, start=1):
             where = f"baseline {i} ({baseline.group})"
             if baseline.group not in self.plus_groups:
-                raise ValueError(f"{where}, field group: {baseline.group!r} is not one of this preset's plus_groups")
-            if baseline.group in self.derived_groups and baseline.group in ("young_people", "older_people", "rural"):
-                raise ValueError(f"{where}, field group: {baseline.group!r} already has its Census 2021 baseline")
+                raise ValueError(f"{where}, field group: {baseline.group!r} is not one of this preset's "
+                                 "plus_groups")
+            if baseline.group in ("young_people", "older_people", "rural"):  # Census 2021 counts these
+                raise ValueError(f"{where}, field group: {baseline.group!r} already has its Census 2021 "
+                                 "baseline")
             if baseline.place is not None and baseline.place not in places:
                 raise ValueError(f"{where}, field place: {baseline.place!r} is not a place of this preset")
             if (baseline.group, baseline.place) in seen:
@@ -260,8 +270,8 @@ def _where(raw: dict, loc: tuple) -> str:
     if len(loc) >= 2 and loc[0] in ("targets", "baselines") and isinstance(loc[1], int):
         item = (raw.get(loc[0]) or [{}])[loc[1]] if loc[1] < len(raw.get(loc[0]) or []) else {}
         what = item.get("measure" if loc[0] == "targets" else "group", "?") if isinstance(item, dict) else "?"
-        field = next((str(p) for p in loc[2:] if isinstance(p, str) and p in (Target.model_fields
-                                                                                | Baseline.model_fields)), None)
+        known = Target.model_fields | Baseline.model_fields
+        field = next((str(p) for p in loc[2:] if isinstance(p, str) and p in known), None)
         head = f"{loc[0][:-1]} {loc[1] + 1} ({what})"
         return f"{head}, field {field}" if field else head
     return ".".join(str(p) for p in loc) or "file"

@@ -71,11 +71,11 @@ def render_text(report: dict) -> str:
     if not report["targets"]:
         out.append("  No targets are set for this scope (docs/methods.md section 16).")
     else:
-        out += _table(["scope", "target", "aim", "now", "95% CI", "status", "more to reach", "more to be sure"],
-                      [[r["scope"], *targets_view.targets_display([r]).iloc[0][
-                          ["Target", "Aim", "Now", "95% CI", "Status", "More to reach", "More to be sure"]]]
-                       for r in report["targets"]])
-        out += [f"  {words}" for words in filter(None, (targets_view.more_sentence(r) for r in report["targets"]))]
+        shown = targets_view.targets_display(report["targets"])
+        columns = ["Scope", "Target", "Aim", "Now", "95% CI", "Status", "More to reach", "More to be sure"]
+        out += _table([c.lower() for c in columns], shown[columns].values.tolist())
+        more = (targets_view.more_sentence(r) for r in report["targets"])
+        out += [f"  {words}" for words in more if words]
 
     out += ["", "Reach by dimension (share of participants with a known value; residents from Census 2021)"]
     for dimension, label in vocab.DIMENSION_LABELS.items():

@@ -79,14 +79,15 @@ def short_of_residents(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: 
     resolved = measures.resolve(con, scope)
     table = measures.reach(con, scope, dimension, disclosure)
     period = naming.in_period(resolved.scope)
-    sentences = tuple(residents_sentence(row, resolved.name, period) for row in measure.short_of_residents(table))
+    short = measure.short_of_residents(table)
+    sentences = tuple(residents_sentence(row, resolved.name, period) for row in short)
     missing = None
     if dimension == "inclusion_group":
         without = [row["label"] for row in table.to_dict("records")
                    if row["category"] != "unknown" and pd.isna(row["population_share"])]
         if without:
-            missing = (f"No residents' baseline is given for {listed(without)} in {resolved.name}: no reach flag, "
-                       "target or 'how many more' can be worked out for them. A preset may give one "
+            missing = (f"No residents' baseline is given for {listed(without)} in {resolved.name}: no reach "
+                       "flag, target or 'how many more' can be worked out for them. A preset may give one "
                        "([[baselines]], docs/methods.md section 17).")
     return ShortOfResidents(sentences, missing)
 
@@ -161,7 +162,8 @@ def targets_chart(rows: list[dict], with_scope: bool = True) -> go.Figure:
     })
     title = f"{_what(rows[0])} (%), with 95% interval, against the target" if with_scope else (
         "Share now (%), with 95% interval, against its target")
-    return charts.share_intervals(frame, population_name="Target", flag_names=STATUS_LEGEND, share_title=title)
+    return charts.share_intervals(frame, population_name="Target", flag_names=STATUS_LEGEND,
+                                  share_title=title)
 
 
 def targets_display(rows: list[dict]) -> pd.DataFrame:
@@ -185,7 +187,7 @@ def summary(name: str, rows: list[dict], whole_ics: bool = True) -> str:
     """'Of the 10 targets for Mid and South Essex and its places, none is met yet, 7 are not met
     and 3 are not yet clear (judged on the 95% interval, not the point).'"""
     if not rows:
-        return (f"No targets are set for {name}. A preset may set them ([[targets]], docs/methods.md section 16).")
+        return f"No targets are set for {name}. A preset may set them ([[targets]], docs/methods.md section 16)."
     counts = {status: sum(row["status"] == status for row in rows) for status in (*measure.STATUSES, None)}
     parts = [f"{number(counts[measure.MET])} met", f"{number(counts[measure.NOT_MET])} not met",
              f"{number(counts[measure.UNCLEAR])} not yet clear"]
@@ -224,7 +226,8 @@ def more_sentence(row: dict, period: str = "in this period") -> str | None:
     if more == 0:
         words = f"{row['scope']} is at its target ({goal}) but not clearly yet"
         return words + (f": {number(sure)} more {_noun(row, sure)} would make it clearly met." if sure else ".")
-    words = f"{number(more)} more {_noun(row, more)} in {row['scope']} {period} would close the gap to the target ({goal})"
+    words = (f"{number(more)} more {_noun(row, more)} in {row['scope']} {period} would close the gap to the "
+             f"target ({goal})")
     return words + ("." if sure is None else f"; with {number(sure)} more it would be clearly met.")
 
 
@@ -232,7 +235,8 @@ def residents_sentence(row: dict, name: str, period: str = "in this period") -> 
     """'120 more participants from Asian, Asian British or Asian Welsh in Lewisham in the period
     … would bring their share up to the residents' 21.4%; 180 more would clear it beyond chance.'"""
     if row["more_to_reach"] is None:
-        return (f"{row['label']}: {pct(row['engaged_share'])} of participants against {pct(row['residents_share'])} "
+        return (f"{row['label']}: {pct(row['engaged_share'])} of participants against "
+                f"{pct(row['residents_share'])} "
                 "of residents; how many more cannot be worked out from counts hidden to protect privacy.")
     people = "participant" if row["more_to_reach"] == 1 else "participants"
     words = (f"{number(row['more_to_reach'])} more {people} from {row['label']} in {name} {period} would bring "
