@@ -4,7 +4,7 @@ part, how deeply, whether people were told what changed, and how far the data ca
 import streamlit as st
 
 from wpc.ui import cache, frame, state, widgets
-from wpc.views import core20, overview
+from wpc.views import core20, overview, targets
 
 here = state.here()
 view = cache.call(overview.build, here.path, scope=here.scope)
@@ -28,6 +28,15 @@ widgets.chart(places.chart, key="overview_core20_places")
 widgets.sentence(places.sentences[1])
 with st.expander("Numbers behind the chart", expanded=False):
     widgets.show_table(places.table, key="overview_core20_table")
+
+goals = cache.call(targets.build, here.path, scope=here.scope)
+if not goals.empty:
+    st.subheader("Targets")
+    widgets.sentence(goals.summary)
+    widgets.show_table(goals.table, key="overview_targets_table")
+    if goals.more:
+        with st.expander("How many more would close each gap", expanded=False):
+            st.markdown("\n".join(f"- {widgets.escape_markdown(words)}" for words in goals.more))
 
 st.subheader("Engagement at a glance")
 for column, (figure, words) in zip(st.columns(len(view.glance)), view.glance):

@@ -4,7 +4,7 @@ residents, with 95% intervals, the unknowns beside it, and how one category move
 import streamlit as st
 
 from wpc.ui import cache, frame, state, widgets
-from wpc.views import change, reach
+from wpc.views import change, reach, targets
 
 here = state.here()
 frame.title(f"Reach gaps: {widgets.escape_markdown(here.name)}")
@@ -35,6 +35,19 @@ if view.note:
     st.caption(widgets.escape_markdown(view.note))
 with st.expander("Numbers behind the chart", expanded=True):
     widgets.show_table(view.table, key="reach_table")
+
+goals = cache.call(targets.build, here.path, scope=here.scope)
+short = cache.call(targets.short_of_residents, here.path, scope=here.scope, dimension=dimension)
+if not goals.empty or short.sentences or short.no_baseline:
+    st.subheader("Targets and how many more")
+    if not goals.empty:
+        widgets.sentence(goals.summary)
+        widgets.show_table(goals.table, key="reach_targets_table")
+    more = [*goals.more, *short.sentences]
+    if more:
+        st.markdown("\n".join(f"- {widgets.escape_markdown(words)}" for words in more))
+    if short.no_baseline:
+        st.caption(widgets.escape_markdown(short.no_baseline))
 
 st.subheader("Change since the baseline period")
 shift = cache.call(change.change, here.path, scope=here.scope, baseline=here.baseline, dimension=dimension)

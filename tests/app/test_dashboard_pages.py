@@ -24,6 +24,7 @@ from tests.engagement_rows import build_toy_db, measure, write
 from tests.perturbation import share_within
 from wpc.cli import app as cli
 from wpc.measures import Scope, build_report
+from wpc.views import targets as targets_view
 
 OVERVIEW, REACH, COVERAGE = "app_pages/overview.py", "app_pages/reach_gaps.py", "app_pages/place_coverage.py"
 EMPTY_PERIOD = {"from": "2020-01-01", "to": "2020-12-31"}
@@ -53,6 +54,7 @@ def metrics(at) -> dict[str, str]:
 # Streamlit gives read-only tables no key in AppTest, so each table is known by its columns.
 TABLES = {
     "overview_core20_table": ("Area", "Share of participants"),
+    "overview_targets_table": ("Scope", "Status"),
     "reach_table": ("Category", "Share of participants"),
     "reach_trend_table": ("Quarter", "Share of participants"),
     "coverage_lsoa_table": ("LSOA", "Cold spot"),
@@ -243,6 +245,29 @@ def test_overview_matches_wpc_report(app_at, demo_db):
             (100 * expected["ci_low"], 100 * expected["ci_high"]))
         assert row["Residents' share"] == pytest.approx(100 * expected["population_share"])
         assert row["Gap (points)"] == round(expected["gap_pp"], 1)
+
+
+def test_overview_shows_each_places_target_status_as_wpc_report_gives_it(app_at, demo_db):
+    """Mid and South Essex's preset sets a Core20 target of the residents' share for the ICS and
+    every place (docs/methods.md section 16): the Overview shows each one's status in words and a
+    mark, from the same records as `wpc report`, on the same shares as the Core20 table."""
+    at = open_page(app_at, demo_db, OVERVIEW, preset="mse")
+    shown = table(at, "overview_targets_table")
+    expected = report(demo_db, preset="mse")["targets"]
+    assert list(shown["Scope"]) == [r["scope"] for r in expected]
+    assert list(shown["Status"]) == [targets_view.status_text(r["status"]) for r in expected]
+    core20 = shown[shown["Target"] == "Core20 share of participants"].set_index("Scope")
+    assert list(core20.index) == ["Mid and South Essex", "Thurrock", "South East Essex",
+                                  "Basildon and Brentwood", "Mid Essex"]
+    assert set(core20["Status"]) <= {"✓ Met", "✗ Not met", "? Not yet clear"}
+    places = table(at, "overview_core20_table").set_index("Area")
+    for place, row in core20.iterrows():
+        assert row["Now"] == f"{places.loc[place, 'Share of participants']:.1f}%"
+        residents = places.loc[place, "Residents' share"]
+        assert row["Aim"] == f"at least {residents:.1f}% (residents' share)"
+    thurrock = next(r for r in expected if r["scope"] == "Thurrock" and r["measure"] == "core20_share")
+    if thurrock["more_to_reach"]:
+        assert f"{thurrock['more_to_reach']:,} more Core20 participants in Thurrock" in markdown(at)
 
 
 def test_reach_gaps_matches_wpc_report(app_at, demo_db):

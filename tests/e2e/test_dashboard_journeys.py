@@ -221,13 +221,14 @@ def wait_for_text(page, words: str) -> None:
 
 def test_a_steering_group_reads_sentences_counts_and_trends_that_hold(page, app_url, demo_db):
     """What the screens say, read in the browser and checked against the views that wrote it:
-    a comparison that names what it compares (Mid and South Essex, issue's case), the participant
+    a comparison that names what it compares (Mid and South Essex, issue's case), its Core20 target's
+    status for the ICS and each place, the participant
     counts reconciled under one name each, a hidden count that stays a '*' in a sentence (not a
     bullet), fatigue that flags a few neighbourhoods, and a trend that marks its part quarter and
     says whether its change is beyond chance."""
     from wpc import db, measures
     from wpc.measures.change import baseline_scope
-    from wpc.views import change, core20, coverage, overview, reach
+    from wpc.views import change, core20, coverage, overview, reach, targets
     from wpc.views.quality import quality_warnings
 
     page.set_viewport_size(TALL)
@@ -246,6 +247,7 @@ def test_a_steering_group_reads_sentences_counts_and_trends_that_hold(page, app_
         trend = reach.trend(con, Scope(preset="mse"), "imd_quintile", "1")
         half_year = Scope(preset="mse", place="Thurrock", date_from=dt.date(2025, 4, 1), date_to=last_day)
         shift = change.change(con, half_year, baseline_scope(half_year), "imd_quintile")
+        goals = targets.build(con, Scope(preset="mse"), "suppress").table.frame
 
     page.goto(f"{app_url}/?preset=mse")  # 1: the comparison names the largest and smallest gap
     wait_for_app(page)
@@ -254,6 +256,14 @@ def test_a_steering_group_reads_sentences_counts_and_trends_that_hold(page, app_
     wait_for_text(page, comparison)
     page.locator(".js-plotly-plot .main-svg").first.wait_for()
     screenshot(page, "overview-mse-sentences")
+    # the preset's Core20 target: a status in words and a mark for the ICS and each place
+    shown = [row for row in table_with(page, "Scope", "Status", "More to reach")
+             if row["Target"] == "Core20 share of participants"]
+    expected = goals[goals["Target"] == "Core20 share of participants"]
+    assert [row["Scope"] for row in shown] == list(expected["Scope"]) == [
+        "Mid and South Essex", "Thurrock", "South East Essex", "Basildon and Brentwood", "Mid Essex"]
+    assert [row["Status"] for row in shown] == list(expected["Status"])
+    assert all(row["Status"] in ("✓ Met", "✗ Not met", "? Not yet clear") for row in shown)
 
     page.goto(f"{app_url}/?preset=sel")  # 2: one table reconciles the counts of people
     wait_for_app(page)

@@ -28,7 +28,7 @@ from wpc.measures.change import baseline_scope
 from wpc.measures.scope import Scope
 from wpc.presets import Preset
 from wpc.sources import SOURCES
-from wpc.views import activity, change, coverage, gradient, naming, quality, reach, what_works
+from wpc.views import activity, change, coverage, gradient, naming, quality, reach, targets, what_works
 from wpc.views import workshop as questions
 from wpc.views.format import listed
 from wpc.views.parts import Table, limit
@@ -63,9 +63,13 @@ Builder = Callable[[duckdb.DuckDBPyConnection, Scope, str, Access | None, Scope 
 
 def targets_slide(con, scope: Scope, disclosure: str, access: Access | None,
                   baseline: Scope | None = None) -> Slide | None:
-    """SLOT for the integrator: targets with their status (issue 18, item 2, wpc.views.targets).
-    Not built on this branch, so the pack leaves the slide out rather than show made-up content."""
-    return None
+    """Each target the preset sets for the scope, with its status read from the 95% interval and
+    how many more would close the gap (docs/methods.md section 16); left out when none is set."""
+    if not targets.applies(con, scope):
+        return None
+    view = targets.build(con, scope, disclosure)
+    return Slide("targets", "Targets: are we meeting what we promised?", view.summary, tuple(view.more[:3]),
+                 view.chart, view.table, questions.TARGETS_CAPTION)
 
 
 def change_slide(con, scope: Scope, disclosure: str, access: Access | None,

@@ -446,6 +446,7 @@ def _pdf_font(pdf) -> str:
 
 def _latin1(words: str) -> str:
     cleaned = _clean(words).replace("–", "-").replace("·", "-").replace("’", "'").replace("…", "...")
+    cleaned = cleaned.replace("✓ ", "").replace("✗ ", "")  # a target's status keeps its word
     return cleaned.encode("latin-1", "replace").decode("latin-1")
 
 

@@ -110,12 +110,15 @@ def categories_for(dimension: str, plus_groups: list[str] | None = None, labels=
 
 def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, int],
                 population: dict[str, int] | None, policy: Policy,
-                everyone: int | None = None, cells: Cells | None = None) -> pd.DataFrame:
+                everyone: int | None = None, cells: Cells | None = None,
+                baselines: dict[str, float] | None = None) -> pd.DataFrame:
     """Reach on one dimension from its counts (pure; docs/methods.md section 2).
 
     counts: participants per category, 'unknown' included. population: residents per category
     (None for dimensions without a baseline). everyone: for a multi-valued dimension, the
     number of participants (its categories may overlap, so they cannot be summed).
+    baselines: residents' shares from the preset's local baselines (PLUS groups, section 17),
+    for a dimension without a census baseline.
 
     For each category c: engaged_share = n_c / n_known (n_known: participants with a known value; for a
     multi-valued dimension, all participants), 95% Wilson interval, population_share =
@@ -159,6 +162,8 @@ def reach_table(dimension: str, categories: dict[str, str], counts: dict[str, in
         # census does not have at all (found only in the data) has none
         in_census = population is not None and (code in categories or code in population)
         pop_share = population.get(code, 0) / pop_total if in_census and pop_total > 0 else None
+        if population is None and baselines:
+            pop_share = baselines.get(code)
         s = None if withheld else policy.share(_num(share[i]))
         lo = None if withheld else policy.share(_num(low[i]))
         hi = None if withheld else policy.share(_num(high[i]))
@@ -280,6 +285,27 @@ def derived_population_shares(con, resolved, populations: dict[str, dict[str, in
     return shares
 
 
+def local_baselines(preset, place: str | None, residents: int) -> dict[str, float]:
+    """The residents' share of each PLUS group with a local baseline in the preset for `place`
+    (None: the ICS) (docs/methods.md section 17): a share as given, a count of residents over
+    the scope's residents (Census 2021)."""
+    shares = {}
+    for code in preset.plus_groups:
+        baseline = preset.baseline_for(code, place)
+        if baseline is None:
+            continue
+        if baseline.share is not None:
+            shares[code] = baseline.share
+        elif residents > 0:
+            shares[code] = min(baseline.residents / residents, 1.0)
+    return shares
+
+
+def _residents(populations: dict[str, dict[str, int]]) -> int:
+    """The scope's residents (Census 2021 TS007A, the age bands' table, counts everyone)."""
+    return sum(populations.get("age_band", {}).values())
+
+
 def _dimension_table(dimension, resolved, policy, rows: pd.DataFrame, populations, everyone: int,
                      derived_shares: dict, cells: Cells, also: str | None = None) -> pd.DataFrame:
     """Reach on one dimension from its counts (`rows`: dimension, category, participants, with the
@@ -291,10 +317,12 @@ def _dimension_table(dimension, resolved, policy, rows: pd.DataFrame, population
     if also is not None and also not in categories:
         categories[also] = also
     mine = rows[rows["dimension"] == dimension]
+    local = (local_baselines(resolved.preset, resolved.place, _residents(populations))
+             if dimension == "inclusion_group" else None)
     table = reach_table(
         dimension, categories, dict(zip(mine["category"], mine["participants"].astype(int))),
         populations.get(dimension) if dimension in CENSUS_DIMENSIONS else None, policy,
-        everyone if dimension in MULTI_VALUED else None, cells,
+        everyone if dimension in MULTI_VALUED else None, cells, baselines=local,
     )
     if dimension != "inclusion_group" or not resolved.preset.derived_groups:
         return table
@@ -307,7 +335,7 @@ def _dimension_table(dimension, resolved, policy, rows: pd.DataFrame, population
 
     derived = {code: derived_group_row(
         code, categories[code], count(in_group, code, "participants"), count(known, code, "participants"),
-        everyone, derived_shares.get(code), policy,
+        everyone, derived_shares.get(code) if derived_shares.get(code) is not None else local.get(code), policy,
         None if everyone_key is None else (count(in_group, code, "key_sum"), count(known, code, "key_sum"),
                                            everyone_key))
         for code in resolved.preset.derived_groups}
@@ -390,6 +418,13 @@ def core20_places(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str 
     """`core20` of every place of the scope's ICS ({place: core20 keys}), with the scope's period
     and activity filters, from one build of the whole ICS's scope tables rather than one per
     place (the Overview compares every place, and a place's build scans the participants)."""
+    return {place: core20_from(table) for place, table in deprivation_places(con, scope, disclosure).items()}
+
+
+def deprivation_places(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress"
+                       ) -> dict[str, pd.DataFrame]:
+    """The IMD quintile reach table of every place of the scope's ICS ({place: table}, with the
+    protected number with a known deprivation in `table.attrs["known"]`), as `core20_places`."""
     resolved, policy = begin(con, replace(scope, place=None), disclosure, "int_scope_homes")
     preset = resolved.preset
     counts = db.query(con, "measures/core20_place_counts", preset=preset.id)
@@ -399,12 +434,11 @@ def core20_places(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str 
     for place in preset.place_names:
         mine = counts[counts["place"] == place]
         residents = population[population["place"] == place]
-        table = reach_table(
+        places[place] = reach_table(
             "imd_quintile", categories, dict(zip(mine["category"], mine["participants"].astype(int))),
             dict(zip(residents["category"], residents["population"].astype(int))), policy,
             cells=_cells(con, resolved, policy, "imd_quintile", place),
         )
-        places[place] = core20_from(table)
     return places
 
 

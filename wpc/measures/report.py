@@ -20,6 +20,7 @@ from wpc.measures.prepare import STEPS, begin
 from wpc.measures.quality import quality
 from wpc.measures.reach import core20_from, participants, reach_all
 from wpc.measures.scope import Scope
+from wpc.measures.targets import targets
 
 
 def build_report(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppress",
@@ -63,4 +64,5 @@ def build_report(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str =
         "partners": records(partners(con, scope, disclosure)),
         "plans": plans_report(con, scope, disclosure),
         "change": None if baseline is None else change(con, scope, baseline, disclosure),
+        "targets": targets(con, scope, disclosure),
     })

@@ -317,6 +317,7 @@ def share_intervals(
     highlight: str | None = None,
     population_name: str = "Residents' share",
     share_title: str = "Share of participants (%), with 95% interval",
+    flag_names: dict | None = None,
 ) -> go.Figure:
     """One row per category (or place): the engaged share with its 95% Wilson interval,
     shaped and coloured by its flag, beside a black tick at the residents' share.
@@ -324,7 +325,8 @@ def share_intervals(
     `rows` has the reach columns (engaged_share, ci_low, ci_high, population_share, flag,
     suppressed). Withheld shares are not drawn at all (a withheld share is not zero): their
     label ends in " *". `highlight` (a label) is written in bold. An 'unknown' row (reach
-    tables end with one) is left out: unknowns are not a category of residents."""
+    tables end with one) is left out: unknowns are not a category of residents. `flag_names`:
+    the legend's names of the flags, when the tick is not the residents' share (targets)."""
     if "category" in rows.columns:
         rows = rows[rows["category"] != "unknown"]
     labels = []
@@ -347,6 +349,7 @@ def share_intervals(
             hovertemplate="%{y}<br>" + population_name + ": %{x:.1f}%<extra></extra>",
         ))
     for flag, (colour, symbol, name) in FLAG_STYLES.items():
+        name = (flag_names or {}).get(flag, name)
         chosen = frame[frame["engaged_share"].notna()
                        & (frame["flag"].isna() if flag is None else frame["flag"].eq(flag))]
         if chosen.empty:

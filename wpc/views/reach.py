@@ -239,7 +239,8 @@ def plus_groups_note(preset) -> str:
                      "2021 residents where the census counts the group.")
     if named:
         words.append("The other groups count only the people who named them, as a share of all participants "
-                     "(the census does not count them).")
+                     "(the census does not count them; a local baseline the preset gives is their residents' "
+                     "share).")
     return " ".join(words)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from wpc import vocab
 from wpc.measures.change import NO_CLEAR_CHANGE
 from wpc.views import counts
+from wpc.views import targets as targets_view
 from wpc.views.change import change_sentence
 from wpc.views.format import count, money, number, pct, points, rate
 
@@ -91,6 +92,17 @@ def render_text(report: dict) -> str:
         out.append(f"  {pct(c['engaged_share'])} of participants with a known home (95% CI "
                    f"{_interval(c['ci_low'], c['ci_high'])}) against {pct(c['population_share'])} of residents: "
                    f"{points(c['gap_pp'])} ({c['flag']}).")
+
+    out += ["", "Targets (status from the 95% interval: met when it is wholly at or above the target, not met "
+            "when wholly below, otherwise not yet clear)"]
+    if not report["targets"]:
+        out.append("  No targets are set for this scope (docs/methods.md section 16).")
+    else:
+        shown = targets_view.targets_display(report["targets"])
+        columns = ["Scope", "Target", "Aim", "Now", "95% CI", "Status", "More to reach", "More to be sure"]
+        out += _table([c.lower() for c in columns], shown[columns].values.tolist())
+        more = (targets_view.more_sentence(r) for r in report["targets"])
+        out += [f"  {words}" for words in more if words]
 
     out += ["", "Reach by dimension (share of participants with a known value; residents from Census 2021)"]
     for dimension, label in vocab.DIMENSION_LABELS.items():

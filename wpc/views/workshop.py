@@ -21,7 +21,7 @@ from wpc.access import Access
 from wpc.measures.change import baseline_scope
 from wpc.measures.disclosure import Policy
 from wpc.measures.scope import Scope
-from wpc.views import activity, change, charts, core20, coverage, gradient, naming, reach, what_works
+from wpc.views import activity, change, charts, core20, coverage, gradient, naming, reach, targets, what_works
 from wpc.views.parts import SLIDE_ROWS, Table, limit
 
 # key -> (title, the question in words)
@@ -33,6 +33,7 @@ QUESTIONS: dict[str, tuple[str, str]] = {
     "cold_spots": ("Cold spots", "Which of our most deprived neighbourhoods have we not reached at all?"),
     "feedback": ("Feedback loop", "Did we tell people what changed because of what they said?"),
     "ladder": ("Ladder of participation", "How much power did our engagement share with people?"),
+    "targets": ("Targets", "Are we meeting the targets we set, and how many more people would close the gap?"),
     "change": ("Change over time", "Is our reach of Core20 people getting better?"),
     "what_works": ("What works", "Which kinds of partner reach people in Core20 areas, and at what cost?"),
     "gradient": ("Deprivation gradient", "Is engagement higher or lower in more deprived neighbourhoods?"),
@@ -110,6 +111,17 @@ def _ladder(con, scope: Scope, access, disclosure: str, dimension: str) -> Quest
                     "The last row counts the activities with no rung recorded, as a share of all.")
 
 
+TARGETS_CAPTION = ("✓ met: the whole 95% interval is at or above the target (black tick); ✗ not met: wholly "
+                   "below it; ? not yet clear: the interval holds it.")
+
+
+def _targets(con, scope: Scope, access, disclosure: str, dimension: str) -> Question:
+    view = targets.build(con, scope, disclosure)
+    figure = view.chart if view.chart is not None else go.Figure()
+    return Question("targets", *QUESTIONS["targets"], figure, (view.summary, *view.more[:3]), (view.table,),
+                    TARGETS_CAPTION)
+
+
 def _change(con, scope: Scope, access, disclosure: str, dimension: str,
             baseline: Scope | None = None) -> Question:
     """The Core20 share's change from the baseline period (default: the same length just before the
@@ -139,8 +151,10 @@ def _gradient(con, scope: Scope, access, disclosure: str, dimension: str) -> Que
 
 
 BUILDERS = {"core20": _core20, "reach": _reach, "coverage": _coverage, "cold_spots": _cold_spots,
-            "feedback": _feedback, "ladder": _ladder, "change": _change, "what_works": _what_works,
-            "gradient": _gradient}
+            "feedback": _feedback, "ladder": _ladder, "targets": _targets, "change": _change,
+            "what_works": _what_works, "gradient": _gradient}
+# Screens a pack leaves out when they have nothing to show for the scope (no targets set).
+OPTIONAL = {"targets": lambda con, scope: bool(targets.applies(con, scope))}
 
 
 def question(con: duckdb.DuckDBPyConnection, scope: Scope, key: str, dimension: str = DEFAULT_DIMENSION,
@@ -162,7 +176,8 @@ def all_questions(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str =
                   disclosure: str = "publish", access: Access | None = None,
                   baseline: Scope | None = None) -> list[Question]:
     """Every question, in workshop order, on one connection (so scope tables are built once)."""
-    return [question(con, scope, key, dimension, disclosure, access, baseline) for key in QUESTIONS]
+    return [question(con, scope, key, dimension, disclosure, access, baseline) for key in QUESTIONS
+            if key not in OPTIONAL or OPTIONAL[key](con, scope)]
 
 
 @dataclass(frozen=True)
