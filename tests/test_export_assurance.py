@@ -139,3 +139,31 @@ def test_the_assurance_pack_is_slides_or_pages_only(demo_db, tmp_path):
     assert result.exit_code != 0
     assert "the assurance pack is made as pptx or pdf, not csv" in result.output
     assert not (tmp_path / "tables.zip").exists()
+
+
+def test_targets_and_change_slides_hold_the_reports_numbers(demo_db, tmp_path):
+    """Thurrock's preset sets targets, and a half year has a baseline (the half year before):
+    the pack opens with the targets and the change, as `wpc report --publish` gives them."""
+    from wpc.views import change, targets
+
+    period = ["--place", "Thurrock", "--preset", "mse", "--from", "2025-04-01", "--to", "2025-09-30"]
+    result = run("report", "--db", str(demo_db), "--publish", "--json", *period)
+    assert result.exit_code == 0, result.output
+    published = json.loads(result.output)
+    result = run("export", "--db", str(demo_db), "--kind", "assurance", "--format", "pptx", *period,
+                 "--out", str(tmp_path / "board.pptx"))
+    assert result.exit_code == 0, result.output
+    deck = Presentation(str(tmp_path / "board.pptx"))
+    titles = [slide_text(s) for s in deck.slides]
+    assert titles[1].startswith("Targets: are we meeting what we promised?")
+    assert titles[2].startswith("Change since the baseline: is Core20 reach getting better?")
+
+    mine = [t for t in published["targets"] if t["scope"] == "Thurrock"]
+    assert mine, "the mse preset sets targets for Thurrock"
+    rows = slide_table(deck.slides[1])
+    assert [r["Status"] for r in rows] == [targets.status_text(t["status"]) for t in mine]
+    assert words(targets.summary("Thurrock", mine, whole_ics=False)) in titles[1]
+
+    core20 = next(item for item in published["change"] if item["measure"] == "core20_share")
+    assert core20["baseline"]["from"] == "2024-10-01" and core20["baseline"]["to"] == "2025-03-31"
+    assert words(change.change_sentence(core20, "Thurrock")) in titles[2]

@@ -75,11 +75,12 @@ def targets_slide(con, scope: Scope, disclosure: str, access: Access | None,
 def change_slide(con, scope: Scope, disclosure: str, access: Access | None,
                  baseline: Scope | None = None) -> Slide | None:
     """The Core20 share's change from the baseline period (default: the same length just before)
-    and its trend by quarter (docs/methods.md section 18); left out when neither has data."""
+    and its trend by quarter (docs/methods.md section 18); left out when there is no baseline
+    period to compare with (a scope with no period end and none chosen)."""
     shift = change.change(con, scope, baseline or baseline_scope(scope), "imd_quintile", disclosure)
-    trend = reach.trend(con, scope, "imd_quintile", "1", disclosure)
-    if shift.table is None and trend.empty:
+    if shift.table is None:
         return None
+    trend = reach.trend(con, scope, "imd_quintile", "1", disclosure)
     return Slide("change", "Change since the baseline: is Core20 reach getting better?", shift.sentence,
                  tuple(words for words in (shift.periods, trend.trend_test) if words),
                  None if trend.empty else trend.chart, shift.table)
