@@ -146,6 +146,7 @@ async def browser_pages(browser, base: str, places: list[Place], start: asyncio.
 
     async def one(place: Place) -> list[dict]:
         context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(300_000)
         page = await context.new_page()
         timings = []
         await start.wait()
@@ -244,7 +245,7 @@ class Server:
                        "--rate", "50", "--format", "speedscope", "--output", str(profile), "--", *command]
         self.log = open(OUT / log_name, "w")
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL)
+                                        stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 180
         while True:
             try:
@@ -258,12 +259,20 @@ class Server:
             time.sleep(0.3)
 
     def stop(self) -> None:
-        # py-spy writes its profile on Ctrl+C; wpc serve passes SIGTERM on to its server
-        self.process.send_signal(signal.SIGINT if self.profiled else signal.SIGTERM)
+        """Stop the server and everything it started (its own process group): py-spy first with
+        Ctrl+C, so that it writes its profile, then the rest."""
+        group = os.getpgid(self.process.pid)
+        os.killpg(group, signal.SIGINT if self.profiled else signal.SIGTERM)
         try:
             self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            pass
+        for stop_signal in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(group, stop_signal)
+            except ProcessLookupError:
+                break
+            time.sleep(2)
         self.log.close()
 
 
