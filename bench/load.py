@@ -122,14 +122,18 @@ async def session_task(base: str, journey: Journey, start: asyncio.Event, checke
     `until` is not set, for the upload); its runs and problems."""
     runs, problems = [], []
     try:
-        async with Session(base) as session:
-            await start.wait()
-            while True:
+        session = await Session(base).__aenter__()
+        await start.wait()
+        while True:
+            try:
                 for step, place, run in await walk(session, journey):
                     runs.append({"step": step, "place": place.name, "seconds": run.seconds})
                     problems += checker.problems(journey, step, place, run, compare)
-                if until is None or until.is_set():
-                    break
+            finally:
+                await session.__aexit__()
+            if until is None or until.is_set():
+                break
+            session = await Session(base).__aenter__()  # the link opened again, in a new tab
     except (SessionError, OSError, asyncio.TimeoutError, Exception) as exc:  # noqa: B014 - reported, not raised
         problems.append(f"{journey.kind} {journey.first.name}: {type(exc).__name__}: {exc}")
     return {"journey": journey.kind, "place": journey.first.name, "runs": runs, "problems": problems}
