@@ -1,0 +1,42 @@
+"""Many sessions at once on the real server: five sessions of `bench/load`'s protocol client
+(Streamlit's websocket messages) start together on the demo data, two places between them, and
+each must finish every step without an error, on a page about its own place, with the same
+words and figures as the other sessions on the same place. No timing is asserted: a session
+that hangs fails on the client's time limit."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bench.load import Checker, Place, journeys, session_task
+from tests.e2e.conftest import ARTIFACTS, running_app
+
+pytestmark = pytest.mark.e2e
+
+SESSIONS = 5
+# two places of one ICS: sessions 0, 2 and 4 open Lewisham's workshop link together, 1 and 3
+# Greenwich's Overview link, and each switches to the other place on the way
+PLACES = [Place("sel", "Lewisham"), Place("sel", "Greenwich")]
+
+
+async def _all_at_once(base: str) -> tuple[list[dict], Checker]:
+    start, checker = asyncio.Event(), Checker()
+    tasks = [asyncio.create_task(session_task(base, journey, start, checker, compare=True))
+             for journey in journeys(PLACES, SESSIONS)]
+    await asyncio.sleep(0.2)
+    start.set()
+    return await asyncio.wait_for(asyncio.gather(*tasks), timeout=900), checker
+
+
+def test_five_sessions_at_once_each_see_their_own_place(demo_db):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # the server's log goes there
+    with running_app(demo_db) as base:
+        results, checker = asyncio.run(_all_at_once(base))
+    assert [p for r in results for p in r["problems"]] == []
+    steps = {"workshop": 5, "overview": 4}
+    assert [len(r["runs"]) for r in results] == [steps[r["journey"]] for r in results]
+    assert {r["place"] for r in results} == {"Lewisham", "Greenwich"}
+    # every step of both journeys was compared between sessions (3 workshop, 2 overview sessions)
+    assert len(checker.seen) == 5 + 4
