@@ -3,11 +3,15 @@ three crossing ways (method, organisation, partner type) for each place and the 
 count is protected by the counts the solver finds it can trade people with, not by hiding
 ever larger counts beside it (docs/disclosure.md, rule 2)."""
 
-import numpy as np
+import datetime as dt
 
+from tests.conftest import DEMO_END
+from wpc import db
 from wpc.measures import families
 from wpc.measures.audit import ranges
 from wpc.measures.families import ICS, _Builder
+from wpc.measures.prepare import resolved_scope
+from wpc.measures.scope import Scope
 
 THRESHOLD = 7
 BREAKDOWNS = ("method", "organisation", "organisation_type")
@@ -71,3 +75,22 @@ def test_a_small_count_is_protected_without_hiding_the_big_counts_beside_it():
     for scope in ("P", "Q", ICS):
         for part in ("participants", "core20"):
             assert not hidden[family.index[("what_works", "method", scope, "survey", part)]]
+
+
+def test_demo_what_works_shows_its_largest_method_and_hides_nothing_a_reader_can_work_out(demo_db):
+    end = dt.date.fromisoformat(DEMO_END)
+    with db.reading(demo_db) as con:
+        for preset in ("sel", "mse", "hw"):
+            resolved = resolved_scope(con, Scope(preset=preset, date_from=end - dt.timedelta(days=364),
+                                                 date_to=end, today=end + dt.timedelta(days=1)))
+            protected = families.get(con, resolved, "activities")
+            family, hidden = protected.family, protected.hidden
+            shown_hidden = hidden & family.shown
+            found = ranges(family, hidden, wanted=shown_hidden, whole=True)
+            assert all(r.width >= THRESHOLD for r in found.values()), preset
+            methods = {c: family.values[i] for c, i in family.index.items()
+                       if c[:3] == ("what_works", "method", ICS) and c[4] == "participants"}
+            largest = max(methods, key=methods.get)
+            for part in ("participants", "core20"):
+                cell = (*largest[:4], part)
+                assert not hidden[family.index[cell]], (preset, cell, int(family.values[family.index[cell]]))
