@@ -350,12 +350,17 @@ class _Solver:
 
 
 def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
-             never_hide: np.ndarray | None = None, whole: bool = False) -> np.ndarray:
+             never_hide: np.ndarray | None = None, whole: bool = False, quick: bool = True) -> np.ndarray:
     """Hidden cells: every shown count from 1 to `threshold` (or `primary`), and complementary
     cells until the solver finds every hidden count ranging over at least `threshold` values
     given everything shown (docs/disclosure.md). `never_hide` marks cells the complementary
     choice should avoid while any other choice remains (headline totals). The solver uses the
-    linear relaxation unless `whole` (the attack suite checks the result with whole numbers)."""
+    linear relaxation unless `whole` (the attack suite checks the result with whole numbers).
+    Each hidden count the solver finds too narrow gets the complementary cells the solver
+    chooses for it (`_moving_cells`). `quick` first applies the equations' quick rule: right
+    for counts that nest (areas in places, categories in groups), but where the same people
+    are broken down several crossing ways (what works by method, organisation and partner
+    type) an equation's cheapest sibling seldom frees a hidden count and only hides more."""
     values = family.values
     shown = family.shown
     hidden = shown & (values >= 1) & (values <= threshold) if primary is None else primary.copy()
@@ -409,7 +414,7 @@ def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
 
     passed = np.zeros(len(values), dtype=bool)
     for _round in range(1000):
-        while fix_equations():
+        while quick and fix_equations():
             pass
         # hiding more only widens the ranges: a count once protected stays protected
         found = ranges(family, hidden, wanted=hidden & ~passed, enough=threshold, whole=whole)
@@ -419,26 +424,84 @@ def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
             return hidden
         picked = False
         for c in failing:
-            pick = None
-            for e in as_child.get(c, []):
-                parent, children = family.equations[e]
-                pick = cheapest([x for x in children if x != c])
-                if pick is None and not hidden[parent]:
-                    pick = cheapest([parent])
-                if pick is not None:
-                    break
-            if pick is None:
-                for e in as_parent.get(c, []):
-                    pick = cheapest(family.equations[e][1])
-                    if pick is not None:
-                        break
-            if pick is None:
-                # nothing beside it in any equation: hide a count sharing its atoms' constraints
-                atoms = family.membership[c].indices
-                touching = np.flatnonzero(np.asarray(family.membership[:, atoms].sum(axis=1)).ravel() > 0)
-                pick = cheapest(list(touching))
-            if pick is not None:
-                hidden[pick] = picked = True
+            # the counts that must be hidden so that c can move by the threshold (the solver's
+            # choice); the equations' cheapest neighbour only when the solver finds no way
+            picks = _moving_cells(family, c, hidden, threshold, avoid)
+            if not picks:
+                pick = _neighbour(family, c, hidden, cheapest, as_child, as_parent)
+                picks = [] if pick is None else [pick]
+            if picks:
+                hidden[picks] = picked = True
         if not picked:
             raise ArithmeticError(f"family {family.name}: cannot protect hidden count {family.cells[failing[0]]}")
     raise ArithmeticError(f"family {family.name}: complementary suppression did not settle")
+
+
+def _neighbour(family: Family, c: int, hidden: np.ndarray, cheapest, as_child, as_parent) -> int | None:
+    """The cheapest shown count beside hidden count `c` in an equation (a sibling, else its
+    parent, else a child), else the cheapest count sharing its atoms."""
+    for e in as_child.get(c, []):
+        parent, children = family.equations[e]
+        pick = cheapest([x for x in children if x != c])
+        if pick is None and not hidden[parent]:
+            pick = cheapest([parent])
+        if pick is not None:
+            return pick
+    for e in as_parent.get(c, []):
+        pick = cheapest(family.equations[e][1])
+        if pick is not None:
+            return pick
+    atoms = family.membership[c].indices
+    touching = np.flatnonzero(np.asarray(family.membership[:, atoms].sum(axis=1)).ravel() > 0)
+    return cheapest(list(touching))
+
+
+def _moving_cells(family: Family, c: int, hidden: np.ndarray, threshold: int, avoid: np.ndarray) -> list[int]:
+    """The shown counts to hide so that hidden count `c` can be `threshold` larger while every
+    other shown count keeps its value: a linear programme over changes y to the atoms (atoms
+    stay >= 0, links hold, shown zeros stay 0) that adds at least `threshold` to `c` and
+    changes the fewest people's worth of shown counts (each shown count's change weighted by
+    its size, headline totals a thousand times more). Hiding what it changes gives `c` a range
+    of at least the threshold (the caller's solver checks). Empty when no such change exists."""
+    from scipy.optimize import linprog
+
+    m = family.membership.tocsr()
+    values = family.values
+    n_atoms = m.shape[1]
+    x = family.atom_values.astype(float)
+    open_shown = family.shown & ~hidden
+    priced = np.flatnonzero(open_shown & (values > 0))  # may change, at a price
+    zeros = np.flatnonzero(open_shown & (values == 0))  # 0 is shown as 0: never changes
+    k = len(priced)
+    weights = (values[priced] + 1.0) * np.where(avoid[priced], 1000.0, 1.0)
+    cost = np.concatenate([np.zeros(n_atoms), weights])
+    mp = m[priced]
+    slack = sparse.identity(k, format="csr")
+    # |M_j y| <= s_j for every priced count j
+    upper = [sparse.hstack([mp, -slack]), sparse.hstack([-mp, -slack])]
+    bound_rhs = [np.zeros(k), np.zeros(k)]
+    grow = sparse.hstack([-m[c], sparse.csr_matrix((1, k))])  # -(sum of c's changes) <= -threshold
+    upper.append(grow)
+    bound_rhs.append(np.array([-float(threshold)]))
+    equal, equal_rhs = [], []
+    if len(zeros):
+        equal.append(sparse.hstack([m[zeros], sparse.csr_matrix((len(zeros), k))]))
+        equal_rhs.append(np.zeros(len(zeros)))
+    if family.links.shape[0]:
+        at_most = family.link_at_most
+        links = sparse.hstack([family.links, sparse.csr_matrix((family.links.shape[0], k))]).tocsr()
+        current = family.links @ x
+        if (~at_most).any():
+            equal.append(links[np.flatnonzero(~at_most)])
+            equal_rhs.append(np.zeros(int((~at_most).sum())))
+        if at_most.any():
+            upper.append(links[np.flatnonzero(at_most)])
+            bound_rhs.append(-current[at_most])
+    bounds = [(max(-v, -threshold), threshold) for v in x] + [(0, None)] * k
+    result = linprog(cost, A_ub=sparse.vstack(upper).tocsc(), b_ub=np.concatenate(bound_rhs),
+                     A_eq=sparse.vstack(equal).tocsc() if equal else None,
+                     b_eq=np.concatenate(equal_rhs) if equal else None, bounds=bounds, method="highs")
+    if result.status != 0:
+        return []
+    changes = np.abs(mp @ result.x[:n_atoms])
+    return priced[changes > 1e-6].tolist()

@@ -419,6 +419,9 @@ TABLES = {
 }
 # cells the complementary choice leaves alone while it can: the headline totals
 HEADLINES = {"known", "total", "pop", "activities_total"}
+# families whose people are broken down several crossing ways (method, organisation, partner
+# type): complementary cells are the solver's choice only, not the equations' quick rule
+CROSSED = {"activities"}
 
 
 def protect_family(family: Family, threshold: int, also_hidden: np.ndarray | None = None) -> ProtectedFamily:
@@ -427,7 +430,7 @@ def protect_family(family: Family, threshold: int, also_hidden: np.ndarray | Non
     avoid = np.array([isinstance(c, tuple) and c[0] in HEADLINES for c in family.cells], dtype=bool)
     small = (family.values >= 1) & (family.values <= threshold)
     primary = None if also_hidden is None else also_hidden | (family.shown & small)
-    hidden = complete(family, threshold, primary=primary, never_hide=avoid)
+    hidden = complete(family, threshold, primary=primary, never_hide=avoid, quick=family.name not in CROSSED)
     hidden |= ~family.shown & small  # a count no output shows, too small to divide by
     perturbed = cellkey.perturb(family.values, family.keys, threshold)
     return ProtectedFamily(family=family, hidden=hidden, perturbed=perturbed)
