@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from wpc import vocab
 from wpc.cli import app
 from wpc.config import ROOT
+from wpc.views.format import money
 from wpc.views import activity, coverage, gradient, quality, what_works
 
 TODAY = "2025-10-01"
@@ -100,7 +101,7 @@ def test_the_slides_hold_the_reports_numbers(files, report):
         assert row["Participants"] == (f"{want['participants']:,}" if want["participants"] != "*" else "*")
         assert row["Core20 share"] == ("–" if want["engaged_share"] is None else f"{100 * want['engaged_share']:.1f}%")
         cost = want["per_core20_participant"]
-        assert row["Cost per Core20 participant"] == ("–" if cost is None else f"£{cost:,.2f}")
+        assert row["Cost per Core20 participant"] == ("–" if cost is None else money(cost))
     # the gradient's deciles, the feedback loop's organisations, the cold spots, the data's sources
     for row, want in zip(slide_table(slides[2]), report["gradient"]["deciles"]):
         assert row["Participants"] == str(want["participants"] if want["participants"] == "*"

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from wpc.cli import app
 from wpc.config import ROOT
+from wpc.views.format import money
 
 TODAY = "2025-10-01"
 PLACE = "Lambeth"
@@ -184,7 +185,7 @@ def test_what_works_and_gradient_slides_equal_the_report(pptx_deck, lambeth_repo
         assert count_of(row["Participants"]) == want["participants"]
         assert percent(row["Core20 share"]) == one_decimal(want["engaged_share"])
         cost = want["per_core20_participant"]
-        assert row["Cost per Core20 participant"] == ("–" if cost is None else f"£{cost:,.2f}")
+        assert row["Cost per Core20 participant"] == ("–" if cost is None else money(cost))
     slope = lambeth_report["gradient"]
     text = slide_text(pptx_deck.slides[8])
     assert f"a slope index of {slope['sii']:+g} per 1,000 (95% CI {slope['sii_ci_low']:+g} to " \

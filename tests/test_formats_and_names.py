@@ -126,3 +126,12 @@ def test_the_pack_title_names_filters_by_their_labels(demo_db):
     about = measure(demo_db, workshop.about, scope=Scope("sel", "Lewisham", programme="Mental health",
                                                          clinical_area="smi", method="focus group"))
     assert about.filters == "Programme: Mental health; Clinical area: Severe mental illness; Method: Focus group"
+
+
+def test_money_is_written_to_the_pound_when_it_was_rounded_to_the_pound():
+    from wpc.views.format import money
+
+    assert money(66.0) == "£66"  # a cost per participant, rounded to the whole pound
+    assert money(1250.5) == "£1,250.50"  # a total as entered
+    assert money(12000) == "£12,000"
+    assert money(None) == "–"

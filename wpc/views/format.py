@@ -57,7 +57,11 @@ def rate(value) -> str:
 
 
 def money(value) -> str:
-    return "–" if value is None else f"£{value:,.2f}"
+    """'£66' for whole pounds (costs per participant are rounded to the pound: docs/disclosure.md,
+    rule 4), '£1,250.50' otherwise."""
+    if value is None:
+        return "–"
+    return f"£{value:,.0f}" if float(value).is_integer() else f"£{value:,.2f}"
 
 
 def day(value) -> str:
