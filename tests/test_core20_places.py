@@ -79,8 +79,8 @@ def test_every_place_equals_its_own_scope(places_db, preset, scope_name, disclos
         at_once = core20_places(con, scope, disclosure)
     places = load_preset(preset).place_names
     assert list(at_once) == places
-    for place in places:
-        with db.reading(places_db) as con:  # a fresh connection: nothing shared with the ICS build
+    with db.reading(places_db) as con:  # another connection: nothing shared with the ICS build above
+        for place in places:
             alone = core20(con, replace(scope, place=place), disclosure)
-        assert at_once[place] == pytest.approx(alone, nan_ok=True), place
+            assert at_once[place] == pytest.approx(alone, nan_ok=True), place
     assert any(row["engaged"] not in (0, "*") for row in at_once.values())

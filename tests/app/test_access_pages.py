@@ -21,6 +21,7 @@ from tests.app.access_checks import ACCESS, ADMIN, LEAD, PAGES, VIEWS, leaks, ru
 from wpc.config import ROOT
 from wpc.ui import auth
 from wpc.ui.widgets import escape_markdown
+from wpc.views.workshop import QUESTIONS
 
 
 # ---------- the tests (the fixtures are in tests/app/conftest.py)
@@ -318,7 +319,7 @@ def test_workshop_screens_list_only_lambeth_records(session, access_db, southwar
 # the values a builder's other required arguments take, for every kind wpc has
 BUILDER_ARGUMENTS = {
     "colouring": ["rate", "imd_decile"],
-    "key": ["core20", "reach", "coverage", "cold_spots", "feedback", "ladder"],
+    "key": list(QUESTIONS),  # every workshop screen
     "group": ["core20", "homeless"],
     "title": [None, "listening"],
     "upload_id": list(range(1, 25)),  # every upload of the access database, and some that do not exist
