@@ -64,7 +64,7 @@ def test_what_works_by_method_by_hand(toy):
     # the table: best value (lowest cost per Core20 participant) first, uncosted last
     table = got.table.frame
     assert list(table["Method"]) == ["Survey", "Door-knocking", "Focus group"]
-    assert list(table["Cost per Core20 participant"]) == ["£30.00", "£50.00", "–"]
+    assert list(table["Cost per Core20 participant"]) == ["£30", "£50", "–"]
     assert list(table["Participants"]) == [40, 20, 20]
     survey = proportion_confint(10, 40, method="wilson")
     assert got.sentence == (
@@ -72,7 +72,7 @@ def test_what_works_by_method_by_hand(toy):
         f"(60.0%, 95% CI {100 * knock['ci_low']:.1f}% to {100 * knock['ci_high']:.1f}%) and the lowest at Survey "
         f"(25.0%, 95% CI {100 * survey[0]:.1f}% to {100 * survey[1]:.1f}%), against 52.9% of its residents living in Core20 areas.")
     assert got.cost_sentence == (
-        "The lowest cost per Core20 participant was at Survey (£30.00) and the highest at Door-knocking (£50.00). "
+        "The lowest cost per Core20 participant was at Survey (£30) and the highest at Door-knocking (£50). "
         "1 method has no cost per Core20 participant to show (no cost recorded, or its count withheld).")
 
 
@@ -84,7 +84,7 @@ def test_what_works_by_organisation_and_partner_type_by_hand(toy):
     assert list(types.rows["label"]) == ["VCSE", "Local authority"]  # 50% before 36.7%
     assert types.table.frame.columns[0] == "Partner type"
     assert list(types.table.frame["Partner type"]) == ["Local authority", "VCSE"]  # £40.91 per Core20, then none
-    assert list(types.table.frame["Cost"]) == ["£900.00", "–"]
+    assert list(types.table.frame["Cost"]) == ["£900", "–"]
 
 
 def test_ties_are_named_together():
@@ -97,8 +97,8 @@ def test_ties_are_named_together():
         "(50.0%, 95% CI 10.0% to 90.0%) and the lowest at Survey and Webinar (25.0% each), against 30.0% of "
         "its residents living in Core20 areas.")
     assert what_works.cost_sentence(rows, "methods") == (
-        "The lowest cost per Core20 participant was at Drop-in (£10.00) and the highest at Survey and Webinar "
-        "(£20.00).")
+        "The lowest cost per Core20 participant was at Drop-in (£10) and the highest at Survey and Webinar "
+        "(£20).")
 
 
 def slope(sii, low, high):
