@@ -107,7 +107,10 @@ class Checker:
     def problems(self, journey: Journey, step: str, place: Place, run: Run, compare: bool) -> list[str]:
         found = list(run.errors)
         if place.name not in run.title:
-            found.append(f"{step}: the title {run.title!r} does not name {place.name}")
+            found.append(f"{step}: the title {run.title!r} does not name {place.name} "
+                         f"(the sidebar's place: {run.chosen.get('place', '?')!r})")
+        if run.chosen.get("place") != place.name:  # the session's own choice lost, whatever the title says
+            found.append(f"{step}: the sidebar's place is {run.chosen.get('place')!r}, not {place.name}")
         if compare:
             key = (journey.key(), step)
             expected = self.seen.setdefault(key, run.fingerprint())
@@ -127,7 +130,8 @@ async def session_task(base: str, journey: Journey, start: asyncio.Event, checke
         while True:
             try:
                 for step, place, run in await walk(session, journey):
-                    runs.append({"step": step, "place": place.name, "seconds": run.seconds})
+                    runs.append({"step": step, "place": place.name, "seconds": run.seconds,
+                                 "sidebar": run.chosen.get("place")})
                     problems += checker.problems(journey, step, place, run, compare)
             finally:
                 await session.__aexit__()
@@ -162,7 +166,12 @@ async def browser_pages(browser, base: str, places: list[Place], start: asyncio.
                     await page.wait_for_function(IDLE, polling=POLL_MS, timeout=300_000)
                     heading = await page.locator("h1").first.inner_text(timeout=300_000)
                     seconds = time.perf_counter() - started
-                    problem = None if place.name in heading else f"title {heading!r} does not name {place.name}"
+                    problem = None
+                    if place.name not in heading:
+                        # the sidebar's place selector too, to tell a wrong title from a lost choice
+                        sidebar = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox")
+                        chosen = " ".join((await sidebar.nth(1).inner_text()).split())
+                        problem = f"title {heading!r} does not name {place.name} (the sidebar: {chosen!r})"
                     if await page.get_by_test_id("stException").count():
                         problem = "an exception is shown"
                     timings.append({"page": path or "overview", "place": place.name, "seconds": seconds,

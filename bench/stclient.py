@@ -33,6 +33,7 @@ class Run:
     headings: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # markdown, captions, metrics, alerts, in order
     errors: list[str] = field(default_factory=list)  # exceptions and error alerts
+    chosen: dict[str, object] = field(default_factory=dict)  # widget key (else label) -> value it shows
 
     @property
     def title(self) -> str:
@@ -172,6 +173,9 @@ class Session:
             shown = self._shown_value(kind, widget)
             if shown is not None:
                 self.values[widget.id] = shown
+                # what the page shows chosen (the sidebar's place): a wrong title or a wrong choice?
+                key = widget.id.rsplit("-", 1)[-1]
+                run.chosen[widget.label if key == "None" else key] = shown[1]
 
     def _shown_value(self, kind: str, widget) -> tuple[str, object] | None:
         """What the frontend holds for a widget: a value the app set, else what it held already

@@ -50,6 +50,13 @@ def test_hidden_counts_stay_stars_beside_written_counts():
     assert cells_of(shown, "People") == ["1,490", "*", None]
 
 
+def test_a_column_of_measures_with_a_hidden_count_keeps_its_written_shares():
+    # Place coverage's summary (workshop screen and page): counts, a share written as text and a hidden count
+    frame = pd.DataFrame({"Measure": ["Core20 LSOAs", "Share reached", "Participants living here", "Rate"],
+                          "Value": [35, "68.6%", "*", "–"]})
+    assert cells_of(cells.prepare(frame), "Value") == ["35", "68.6%", "*", None]
+
+
 def test_dates_in_any_form_become_dates_written_in_uk_style():
     frame = pd.DataFrame({
         "Start": ["2025-04-01", pd.Timestamp("2025-05-02"), None],

@@ -38,5 +38,7 @@ def test_five_sessions_at_once_each_see_their_own_place(demo_db):
     steps = {"workshop": 5, "overview": 4}
     assert [len(r["runs"]) for r in results] == [steps[r["journey"]] for r in results]
     assert {r["place"] for r in results} == {"Lewisham", "Greenwich"}
+    # the client reads the sidebar's place on every page (workshop pages included), as the check relies on
+    assert all(run["sidebar"] == run["place"] for r in results for run in r["runs"])
     # every step of both journeys was compared between sessions (3 workshop, 2 overview sessions)
     assert len(checker.seen) == 5 + 4

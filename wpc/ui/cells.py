@@ -104,8 +104,10 @@ def prepare(frame: pd.DataFrame, percent_columns=(), one_decimal_columns=(),
             shown[column] = pd.to_numeric(values, errors="coerce") * 100
             config[column] = st.column_config.NumberColumn(title(column), format="%.1f%%")
         elif _text(values) and values.isin([SUPPRESSED]).any():
-            # counts with some hidden: written out as text ("1,490", "*") so Arrow gets one type
-            shown[column] = [None if missing(v) or v == "–" else count(v) for v in values]
+            # counts with some hidden: written out as text ("1,490", "*") so Arrow gets one type; a
+            # value already written (a share, "68.6%", in a column of measures and values) stays as it is
+            shown[column] = [None if missing(v) or v == "–" else v if isinstance(v, str) else count(v)
+                             for v in values]
             config[column] = st.column_config.TextColumn(title(column))
         elif column in one_decimal_columns:
             shown[column] = pd.to_numeric(values, errors="coerce")
