@@ -77,9 +77,9 @@ def test_every_table_on_a_page_is_written_for_people(app_at, demo_db, page):
 
 
 def test_a_missing_value_is_explained_under_its_table(app_at, demo_db):
-    """Partners (ICS-wide): a partner type with too few Core20 participants has no share; the
-    cell shows "—" and the legend under the table says what it means."""
-    at = open_page(app_at, demo_db, "app_pages/partners.py")
+    """Partners in Bromley: a partner type whose Core20 count is hidden has no share; the cell
+    shows "—" and the legend under the table says what it means."""
+    at = open_page(app_at, demo_db, "app_pages/partners.py", place="Bromley")
     table = at.dataframe[0]
     assert table.value.isna().any().any() and table.proto.placeholder == "—"
     assert any(c.value.startswith("— : not known") for c in at.caption)

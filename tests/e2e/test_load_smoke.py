@@ -7,6 +7,7 @@ that hangs fails on the client's time limit."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pytest
 
@@ -33,7 +34,10 @@ async def _all_at_once(base: str) -> tuple[list[dict], Checker]:
 def test_five_sessions_at_once_each_see_their_own_place(demo_db):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)  # the server's log goes there
     with running_app(demo_db) as base:
-        results, checker = asyncio.run(_all_at_once(base))
+        # on a thread of its own: Playwright's sync API (the browser tests before this one in the same
+        # worker) keeps an event loop running on the main thread
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            results, checker = pool.submit(asyncio.run, _all_at_once(base)).result()
     assert [p for r in results for p in r["problems"]] == []
     steps = {"workshop": 5, "overview": 4}
     assert [len(r["runs"]) for r in results] == [steps[r["journey"]] for r in results]

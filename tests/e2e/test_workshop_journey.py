@@ -45,7 +45,9 @@ def test_workshop_screens_place_switch_and_pack_download(app_url, page):
         page.get_by_role("button", name="Download the pack (PowerPoint)").click()
     assert pack_download.value.suggested_filename.startswith("wpc-pack-southwark-")
     deck = Presentation(pack_download.value.path())
-    assert len(deck.slides) == len(QUESTIONS) + 2  # a title slide, one per question, methods and sources
+    # a title slide, one per question (South East London's preset sets no targets, so that screen is
+    # left out of the pack), methods and sources
+    assert len(deck.slides) == len([key for key in QUESTIONS if key != "targets"]) + 2
     assert deck.slides[0].shapes.title.text == "Who are we reaching? Southwark"
     assert deck.slides[2].shapes.title.text == "Reach gaps by ethnic group (5 groups)"
     assert page.get_by_role("button", name="Board assurance pack (PDF)").is_visible()  # beside the place pack
