@@ -96,7 +96,7 @@ if view.rejects:
     st.subheader(widgets.escape_markdown(view.problems_heading))
     widgets.sentence(view.problems_text)
     st.download_button(view.rejects.label, view.rejects.make, file_name=view.rejects.file_name, mime="text/csv",
-                       key="upload_rejects")
+                       key="upload_rejects", on_click="ignore")
     if view.problems_cut:
         st.caption(widgets.escape_markdown(view.problems_cut))
     widgets.show_table(view.problems, key="upload_problems")

@@ -85,5 +85,7 @@ def earlier_rejects(with_rejects: dict[int, str], path: Path, access: Access) ->
         with db.reading(path) as con:
             return upload.earlier_rejects(con, chosen, access)
 
+    # on_click="ignore": a rerun started by the click can drop the file made on demand before it is sent
     st.download_button("Download its quarantined rows to fix (CSV)", make, file_name=upload.earlier_rejects_file(chosen),
-                       mime="text/csv", key="upload_earlier_rejects", help=upload.EARLIER_REJECTS_NOTE)
+                       mime="text/csv", key="upload_earlier_rejects", help=upload.EARLIER_REJECTS_NOTE,
+                       on_click="ignore")
