@@ -8,6 +8,7 @@ import math
 import random
 from fractions import Fraction
 
+import duckdb
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 from typer.testing import CliRunner
@@ -173,6 +174,12 @@ def toy_with_targets(tmp_path_factory):
     lines += [f"N1,B{i},E01900004,male," for i in range(10)]
     outcome = ingest(path, write(folder / "participants.csv", "\n".join(lines) + "\n"))
     assert (outcome.stored, outcome.quarantined) == (38, 0)
+    # Record keys are drawn at random as rows are stored, and pick each shown count's small change
+    # (wpc.measures.cellkey): fix them, so the changed counts the suppressed tests judge, 28 of 38
+    # moved by up to 5 either way, are the same in every run and cannot cross a target's line.
+    with duckdb.connect(str(path)) as con:
+        for table in ("participants", "returns", "activities"):
+            con.execute(f"update {table} set record_key = 0")
     return path
 
 
