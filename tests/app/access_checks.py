@@ -97,14 +97,25 @@ def unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
-class Downloads:
-    """Records the bytes of every download button drawn (however a page or widget draws it)."""
+PACKS = (".pptx", ".pdf", ".html")  # the workshop's place and assurance packs
 
-    def __init__(self):
+
+class Downloads:
+    """Records the bytes of every download button drawn (however a page or widget draws it).
+    A file made on demand is made here, except a chart's PNG (an image: its words are in the
+    chart's spec, which the page's text holds) and, unless `packs`, the workshop's packs (the
+    same packs for every screen of a scope: built once, by the test that reads them); those
+    are recorded by name with no bytes."""
+
+    def __init__(self, packs: bool = True):
         self.files: dict[str, bytes] = {}
+        self.packs = packs
         self._original = button.marshall_file
 
     def __call__(self, coordinates, data, proto, mimetype, file_name=None, **kwargs):
+        if callable(data) and (mimetype == "image/png" or (not self.packs and str(file_name).endswith(PACKS))):
+            self.files[file_name or coordinates] = b""
+            return self._original(coordinates, data, proto, mimetype, file_name, **kwargs)
         content = data() if callable(data) else data
         if hasattr(content, "read"):
             content = content.read()
@@ -114,10 +125,11 @@ class Downloads:
         return self._original(coordinates, content, proto, mimetype, file_name, **kwargs)
 
 
-def run_page(at: AppTest, page: str, **params) -> tuple[str, dict[str, bytes]]:
+def run_page(at: AppTest, page: str, packs: bool = True, **params) -> tuple[str, dict[str, bytes]]:
     """Open the app (a new session, on its default page), go to `page` with `params` in the URL,
-    and return all text shown on either run, and the downloads offered."""
-    downloads = Downloads()
+    and return all text shown on either run, and the downloads offered (`packs`: the workshop's
+    packs made too, see Downloads)."""
+    downloads = Downloads(packs)
     texts = []
     with mock.patch.object(button, "marshall_file", downloads):
         at.run()

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from tests.app.access_checks import unescape
-from tests.app.access_checks import ACCESS, ADMIN, LEAD, PAGES, VIEWS, leaks, run_page
+from tests.app.access_checks import ACCESS, ADMIN, LEAD, PACKS, PAGES, VIEWS, leaks, run_page
 from wpc.config import ROOT
 from wpc.ui import auth
 from wpc.ui.widgets import escape_markdown
@@ -304,14 +304,24 @@ def test_nobody_logged_in_learns_nothing_of_the_installation(session, tmp_path):
 
 @pytest.mark.parametrize("screen", ["core20", "reach", "coverage", "cold_spots", "feedback", "ladder"])
 def test_workshop_screens_list_only_lambeth_records(session, access_db, southwark, screen):
-    """Workshop mode's screens that list neighbourhoods or activities (and the pack they hand
-    out) keep to the lead's places in the ICS-wide view, as the pages do."""
-    text, files = run_page(session(access_db, LEAD), "app_pages/workshop.py", screen=screen)
+    """Workshop mode's screens that list neighbourhoods or activities keep to the lead's places
+    in the ICS-wide view, as the pages do (the packs they hand out: the test below)."""
+    text, _files = run_page(session(access_db, LEAD), "app_pages/workshop.py", packs=False, screen=screen)
     assert leaks(text, southwark, "app_pages/workshop.py") == {}
-    assert {name.rsplit(".", 1)[1] for name in files if name.endswith((".pptx", ".pdf"))} == {"pptx", "pdf"}
-    admin_text, _files = run_page(session(access_db, ADMIN), "app_pages/workshop.py", screen=screen)
+    admin_text, _files = run_page(session(access_db, ADMIN), "app_pages/workshop.py", packs=False, screen=screen)
     if screen in ("coverage", "cold_spots") or (screen == "feedback" and "SWK-SECRET-1" in admin_text):
         assert leaks(admin_text, southwark, "app_pages/workshop.py") != {}  # the check can see them
+
+
+def test_the_workshop_packs_hold_only_lambeth_records(session, access_db, southwark):
+    """The place pack (PowerPoint, PDF, web page) and the board assurance pack (PowerPoint, PDF)
+    the lead downloads in the ICS-wide view hold none of Southwark's records, screen by screen."""
+    text, files = run_page(session(access_db, LEAD), "app_pages/workshop.py", screen="cold_spots")
+    packs = {name: data for name, data in files.items() if name.endswith(PACKS)}
+    assert sorted(name.rsplit(".", 1)[1] for name in packs) == ["html", "pdf", "pdf", "pptx", "pptx"]
+    assert all(packs.values())  # each was made, and read into `text`
+    assert "Methods and sources" in text and "Board assurance" in text  # the packs' words were read
+    assert leaks(text, southwark, "app_pages/workshop.py") == {}
 
 
 # ---------- below the pages: every view builder that lists records applies the person's access
