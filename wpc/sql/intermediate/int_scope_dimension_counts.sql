@@ -59,7 +59,18 @@ basis_groups as (
 ),
 
 people_numbered as (
-    select row_number() over () as combo, * from people
+    -- the people by the answers PLUS groups are judged on only (far fewer combinations)
+    select
+        row_number() over () as combo,
+        quarter, count_place, age_band, home_area, sexual_orientation, gender_same_as_birth, inclusion_groups,
+        participants, key_sum
+    from (
+        select quarter, count_place, age_band, home_area, sexual_orientation, gender_same_as_birth,
+            inclusion_groups, sum(participants) as participants, sum(key_sum) as key_sum
+        from people
+        where exists (select 1 from basis_groups)
+        group by all
+    )
 ),
 
 people_answers as (
