@@ -3,7 +3,8 @@
 `pandas_report` is the core of a place report as an analyst would write it without wpc:
 read the tables into DataFrames, merge, filter, group by. It covers participant counts,
 reach on every dimension against census shares (Wilson intervals, gaps, ratios, flags; the
-Core20 headline is reach on IMD quintile 1), Core20 coverage and cold spots, engagement
+Core20 headline is reach on IMD quintile 1; PLUS groups counted from age band or home area
+as well as by name), Core20 coverage and cold spots, engagement
 rates per LSOA (Byar's intervals) and the deprivation gradient (SII and RII by weighted
 least squares). It is written from docs/methods.md, not from wpc's code, so agreeing with
 wpc is a real cross-check; `core_of_report` takes the same numbers out of `wpc report`'s
