@@ -3,7 +3,8 @@
 `pandas_report` is the core of a place report as an analyst would write it without wpc:
 read the tables into DataFrames, merge, filter, group by. It covers participant counts,
 reach on every dimension against census shares (Wilson intervals, gaps, ratios, flags; the
-Core20 headline is reach on IMD quintile 1), Core20 coverage and cold spots, engagement
+Core20 headline is reach on IMD quintile 1; PLUS groups counted from age band or home area
+as well as by name), Core20 coverage and cold spots, engagement
 rates per LSOA (Byar's intervals) and the deprivation gradient (SII and RII by weighted
 least squares). It is written from docs/methods.md, not from wpc's code, so agreeing with
 wpc is a real cross-check; `core_of_report` takes the same numbers out of `wpc report`'s
@@ -54,7 +55,8 @@ def load_tables(con: duckdb.DuckDBPyConnection) -> Tables:
         activities=con.execute("select activity_id, preset, place, participants_total from activities").df(),
         returns=con.execute("select activity_id from returns").df(),
         lsoas=con.execute(
-            "select lsoa21cd, preset, place, imd_rank, imd_decile, imd_quintile, core20, population from ref_lsoa"
+            "select lsoa21cd, preset, place, imd_rank, imd_decile, imd_quintile, core20, population, urban_rural "
+            "from ref_lsoa"
         ).df(),
         census=con.execute("select lsoa21cd, dimension, category, population from ref_census_population").df(),
         plus_groups={
@@ -114,7 +116,7 @@ def pandas_report(t: Tables, preset: str, place: str | None) -> dict:
     headcount = int(acts.loc[~acts["has_rows"] & acts["in_place"] & (acts["participants_total"] > 0),
                              "participants_total"].sum())
 
-    homes = t.lsoas[["lsoa21cd", "preset", "place", "imd_decile", "imd_quintile", "core20"]].rename(
+    homes = t.lsoas[["lsoa21cd", "preset", "place", "imd_decile", "imd_quintile", "core20", "urban_rural"]].rename(
         columns={"preset": "home_preset", "place": "home_place"})
     rows = t.participants.merge(acts[["activity_id", "in_place"]], on="activity_id")
     rows = rows.merge(homes, on="lsoa21cd", how="left")
@@ -139,7 +141,11 @@ def pandas_report(t: Tables, preset: str, place: str | None) -> dict:
     for dimension in vocab.DIMENSIONS:
         counts = _dimension_counts(reached, dimension)
         counts["unknown"] = counts.get("unknown", 0) + headcount
-        reach += _reach_rows(dimension, counts, census, t.plus_groups[preset], everyone=len(reached) + headcount)
+        rows_of = _reach_rows(dimension, counts, census, t.plus_groups[preset], everyone=len(reached) + headcount)
+        if dimension == "inclusion_group":
+            derived = _derived_groups(reached, scope_lsoas, census, t.plus_groups[preset])
+            rows_of = [derived.get(row["category"], row) for row in rows_of]
+        reach += rows_of
     reach = pd.DataFrame(reach)
 
     living = rows.loc[rows["home"] == "scope", "lsoa21cd"].value_counts()
@@ -215,6 +221,44 @@ def _reach_rows(dimension, counts, census, plus_groups, everyone) -> list[dict]:
                 "engaged_share": unknown / everyone_here if everyone_here else None,
                 "ci_low": None, "ci_high": None, "population_share": None, "gap_pp": None, "ratio": None,
                 "flag": None})
+    return out
+
+
+def _derived_groups(reached: pd.DataFrame, scope_lsoas: pd.DataFrame, census,
+                    plus_groups: list[str]) -> dict[str, dict]:
+    """The PLUS groups a person is in by an answer or their home area as well as by naming it
+    (docs/methods.md section 2, "PLUS groups counted from what people told us or where they
+    live"): in the group / known, Wilson interval, against the census share of the scope's
+    residents. People of headcount-only activities are not known."""
+    named = reached["inclusion_groups"].map(lambda gs: set(gs) if gs is not None else set())
+    # the home area is known for people living in the scope, from their LSOA's rural/urban class
+    home_area = reached["urban_rural"].where(reached["home"] == "scope")
+    answers = {"age_band": reached["age_band"].where(reached["age_band"] != "unknown"), "home_area": home_area}
+    ages = census.loc["age_band"] if "age_band" in census.index.get_level_values(0) else pd.Series(dtype=int)
+    areas = scope_lsoas.groupby("urban_rural", dropna=False)["population"].sum()
+    residents = {"age_band": ages, "home_area": areas}
+    out = {}
+    for code in plus_groups:
+        basis = vocab.PLUS_GROUP_BASIS.get(code)
+        if basis is None:
+            continue
+        if set(basis) - set(answers) or len(basis) != 1:
+            raise ValueError(f"the pandas baseline does not count PLUS group {code!r} from {', '.join(basis)}")
+        (answer, values), = basis.items()
+        names = named.map(lambda gs, c=code: c in gs)
+        in_group = int((answers[answer].isin(values) | names).sum())
+        known = int((answers[answer].notna() | names).sum())
+        base = residents[answer]
+        population = float(base[base.index.isin(values)].sum() / base.sum()) if base.sum() > 0 else None
+        share = in_group / known if known > 0 else None
+        low, high = wilson(in_group, known) if known > 0 else (None, None)
+        flag = None
+        if share is not None and population is not None:
+            flag = "under" if high < population else "over" if low > population else "ok"
+        out[code] = {"dimension": "inclusion_group", "category": code, "engaged": in_group, "engaged_share": share,
+                     "ci_low": low, "ci_high": high, "population_share": population,
+                     "gap_pp": None if share is None or population is None else 100 * (share - population),
+                     "ratio": None if share is None or not population else share / population, "flag": flag}
     return out
 
 

@@ -108,6 +108,34 @@ def test_pandas_baseline_gives_the_same_numbers_as_wpc(toy_engagement, place):
     assert (ours["gradient"]["sii"] is None) == (place == "Southtown")
 
 
+
+def test_pandas_baseline_counts_plus_groups_from_age_and_home_area_as_wpc(tmp_path):
+    """PLUS groups a person is in by age band or home area as well as by naming them
+    (docs/methods.md section 2): the baseline counts them as wpc does; Northtown's first LSOA
+    is rural, so the rural group has people in it and a census share."""
+    from tests.fixtures.tiny_reference import default_lsoas, toy_preset, write_tiny_reference
+    from wpc import reference
+
+    lsoas = default_lsoas()
+    lsoas[0].ruc = "RSN1"
+    preset = toy_preset().model_copy(update={"plus_groups": ["homeless", "young_people", "older_people", "rural"]})
+    path = tmp_path / "tiny.duckdb"
+    reference.build(path, write_tiny_reference(tmp_path / "reference", lsoas), [preset], "toy")
+    made = _generate(path, tmp_path / "files")
+    settings = load_settings(db_path=path)
+    for upload in [made.activities, *made.participants]:
+        load.ingest(upload, path, settings, allow_repeats=True)
+    for place in ("Northtown", None):
+        with db.reading(path) as con:
+            tables = baseline.load_tables(con)
+            report = build_report(con, Scope(preset="toy", place=place, today=TODAY), "off")
+        ours = baseline.pandas_report(tables, "toy", place)
+        assert baseline.differences(ours, baseline.core_of_report(report)) == []
+        groups = ours["reach"][ours["reach"]["dimension"] == "inclusion_group"].set_index("category")
+        for code in ("young_people", "older_people", "rural"):
+            assert groups.loc[code, "engaged"] > 0 and 0 < groups.loc[code, "population_share"] < 1
+
+
 def report_dimensions(report: dict) -> set[str]:
     return {row["dimension"] for row in report["reach"]}
 

@@ -26,6 +26,15 @@ from scipy import sparse
 INFINITY = float("inf")
 
 
+def atoms_of(m, cell: int) -> np.ndarray:
+    """The atoms that cell `cell` counts (the columns of its row in the membership matrix `m`),
+    read from a CSR matrix's arrays: scipy's one-row indexing builds a matrix each time, which
+    over the thousands of cells of a family took seconds."""
+    if m.format != "csr":
+        return m[cell].indices
+    return m.indices[m.indptr[cell]:m.indptr[cell + 1]]
+
+
 @dataclass
 class Family:
     """Counts of people shown together, as sums of atoms (see the module docstring).
@@ -67,8 +76,8 @@ class Family:
         m = self.membership.tocsr()
         self.exact_equations = []
         for parent, children in self.equations:
-            atoms = np.concatenate([m[c].indices for c in children]) if children else np.array([], dtype=int)
-            if len(atoms) == len(set(atoms.tolist())) and set(atoms.tolist()) == set(m[parent].indices.tolist()):
+            atoms = np.concatenate([atoms_of(m, c) for c in children]) if children else np.array([], dtype=int)
+            if len(atoms) == len(set(atoms.tolist())) and set(atoms.tolist()) == set(atoms_of(m, parent).tolist()):
                 self.exact_equations.append((parent, children))
 
 
@@ -183,7 +192,7 @@ def ranges(family: Family, hidden: np.ndarray, knowledge: Knowledge | None = Non
         in_a_constraint[np.flatnonzero(coefficients)] = True
 
     wanted_cells = np.flatnonzero(wanted)
-    cell_cols = {c: m[c].indices for c in wanted_cells}
+    cell_cols = {c: atoms_of(m, c) for c in wanted_cells}
     for c, cols in cell_cols.items():
         cols = cols[is_open[cols]]
         for other in cols[1:]:
@@ -264,14 +273,14 @@ def _solve_components(family, pending, find, is_open, fixed, rows, low, high, co
         add_row(row.indices, row.data.astype(float), bounds_low[k], bounds_high[k])
     if hidden_low > 0:
         for h in np.flatnonzero(hidden):
-            cols = m[h].indices
+            cols = atoms_of(m, h)
             add_row(cols, np.ones(len(cols)), hidden_low, INFINITY)
     solver = _Solver(sparse.csc_matrix((a_vals, (a_rows, a_cols)), shape=(len(a_low), len(open_atoms))),
                      np.array(a_low, dtype=float), np.array(a_high, dtype=float), whole)
     results: dict[int, Range] = {}
     for cells in pending.values():
         for c in cells:
-            cols = m[c].indices
+            cols = atoms_of(m, c)
             mine = position[cols]
             constant = float(np.nansum(fixed[cols[mine < 0]]))
             objective = np.zeros(len(open_atoms))
@@ -451,7 +460,7 @@ def _neighbour(family: Family, c: int, hidden: np.ndarray, cheapest, as_child, a
         pick = cheapest(family.equations[e][1])
         if pick is not None:
             return pick
-    atoms = family.membership[c].indices
+    atoms = atoms_of(family.membership, c)
     touching = np.flatnonzero(np.asarray(family.membership[:, atoms].sum(axis=1)).ravel() > 0)
     return cheapest(list(touching))
 

@@ -180,21 +180,22 @@ def build_area(cur: duckdb.DuckDBPyConnection, resolved: ResolvedScope) -> Famil
             b.cell(("quintile", s, q, None))
         for d in range(1, 11):
             b.cell(("decile", s, d))
-    meta = lsoas.set_index("lsoa21cd")
+    meta = {}  # LSOA -> its row (a dict: a DataFrame lookup per LSOA took most of this build)
     for row in lsoas.itertuples():
+        meta[row.lsoa21cd] = row
         b.cell(("lsoa", row.lsoa21cd))
         b.cell(("msoa", row.msoa21cd))
 
     residents = atoms[atoms["home"] == "resident"]
     by_lsoa = residents.groupby("lsoa21cd")[["participants", "key_sum"]].sum()
-    for code, row in by_lsoa.iterrows():
-        a = b.atom(row["participants"], row["key_sum"])
-        m = meta.loc[code]
+    for code, participants, key_sum in by_lsoa.itertuples():
+        a = b.atom(participants, key_sum)
+        m = meta[code]
         b.add(("lsoa", code), a)
-        b.add(("msoa", m["msoa21cd"]), a)
-        for s in _scopes_of(m["place"], places):
-            q = str(m["imd_quintile"])
-            for cell in (("known", s), ("decile", s, int(m["imd_decile"])), ("quintile", s, q, None),
+        b.add(("msoa", m.msoa21cd), a)
+        for s in _scopes_of(m.place, places):
+            q = str(m.imd_quintile)
+            for cell in (("known", s), ("decile", s, int(m.imd_decile)), ("quintile", s, q, None),
                          ("pop", s), ("total", s), ("imd_known", s, None)):
                 b.add(cell, a, shown=cell[0] != "imd_known")
     others = atoms[atoms["home"] != "resident"].fillna({"returned_quintile": "unknown", "source": ""})

@@ -1,10 +1,11 @@
--- grain: one row per activity of the whole ICS in the period x home IMD quintile ('unknown'
--- included): its participants wherever they live (docs/methods.md section 14, the activity log), with the
--- activity's place, method, organisation, partner type, whether it has a cost and where its participants
--- come from. key_sum: their record keys.
+-- grain: one row per group of the whole ICS's activities in the period that the activities family
+-- treats alike (place, method, organisation, partner type, whether it has a cost, where its
+-- participants come from) x home IMD quintile ('unknown' included): their participants wherever
+-- they live (docs/methods.md section 14, the activity log). key_sum: their record keys. Not per
+-- activity: the family never counts one activity's people (docs/disclosure.md), and groups are
+-- far fewer rows.
 -- inputs: int_scope_homes, int_scope_activities (both built for the whole ICS)
 select
-    acts.activity_id,
     acts.place,
     coalesce(acts.method, 'not recorded') as method,
     coalesce(acts.organisation, 'Not recorded') as organisation,

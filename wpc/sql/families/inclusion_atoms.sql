@@ -11,7 +11,9 @@ select
     sum(rows.record_key)::bigint as key_sum
 from int_scope_participants as rows
 inner join int_scope_activities as acts using (activity_id)
-left join int_scope_lsoas as homes on rows.lives_in_scope and homes.lsoa21cd = rows.lsoa21cd
+-- an LSOA of int_scope_lsoas is exactly what lives_in_scope means, so the equality alone
+-- joins residents only (a hash join; a condition on lives_in_scope too made it a nested loop)
+left join int_scope_lsoas as homes on homes.lsoa21cd = rows.lsoa21cd
 where acts.in_period
   and acts.source = 'individual'
   and (rows.lives_in_scope or (acts.in_place and rows.lsoa21cd is null))

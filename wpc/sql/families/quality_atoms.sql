@@ -9,8 +9,16 @@ with rows as (
     where acts.in_place and acts.in_period and acts.source = 'individual'
 ),
 
-flagged as (
-    unpivot (
+combinations as (
+    -- the rows by place and every flag at once (a few hundred combinations), so that the
+    -- unpivot below turns those, not every row, into one row per field
+    select
+        place,
+        home_area, age_band, sex, gender_same_as_birth, ethnicity, disability, carer, religion,
+        sexual_orientation, pregnant_or_recent_birth, inclusion_groups, invalid_postcodes, unmapped_postcodes,
+        count(*) as participants,
+        sum(record_key) as key_sum
+    from (
         select
             place,
             record_key,
@@ -29,12 +37,17 @@ flagged as (
             home_area_status = 'unmapped_postcode' as unmapped_postcodes
         from rows
     )
+    group by all
+),
+
+flagged as (
+    unpivot combinations
     on home_area, age_band, sex, gender_same_as_birth, ethnicity, disability, carer, religion,
         sexual_orientation, pregnant_or_recent_birth, inclusion_groups, invalid_postcodes, unmapped_postcodes
     into name field value flag
 )
 
-select place, field, count(*)::bigint as participants, sum(record_key)::bigint as key_sum
+select place, field, sum(participants)::bigint as participants, sum(key_sum)::bigint as key_sum
 from flagged
 where flag
 group by all

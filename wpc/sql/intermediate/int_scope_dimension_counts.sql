@@ -46,7 +46,9 @@ people as (
         sum(rows.record_key) as key_sum
     from int_scope_participants as rows
     inner join acts using (activity_id)
-    left join int_scope_lsoas as homes on rows.lives_in_scope and homes.lsoa21cd = rows.lsoa21cd
+    -- an LSOA of int_scope_lsoas is exactly what lives_in_scope means, so the equality alone
+    -- joins residents only (a hash join; a condition on lives_in_scope too made it a nested loop)
+    left join int_scope_lsoas as homes on homes.lsoa21cd = rows.lsoa21cd
     where acts.source = 'individual'
       and (rows.lives_in_scope or (acts.in_place and rows.lsoa21cd is null))
     group by all
@@ -57,7 +59,18 @@ basis_groups as (
 ),
 
 people_numbered as (
-    select row_number() over () as combo, * from people
+    -- the people by the answers PLUS groups are judged on only (far fewer combinations)
+    select
+        row_number() over () as combo,
+        quarter, count_place, age_band, home_area, sexual_orientation, gender_same_as_birth, inclusion_groups,
+        participants, key_sum
+    from (
+        select quarter, count_place, age_band, home_area, sexual_orientation, gender_same_as_birth,
+            inclusion_groups, sum(participants) as participants, sum(key_sum) as key_sum
+        from people
+        where exists (select 1 from basis_groups)
+        group by all
+    )
 ),
 
 people_answers as (
