@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from wpc import db, measures
 from wpc.access import Access
-from wpc.export import charts
+from wpc.export import charts, pdf
 from wpc.export import pack as place_pack
 from wpc.export.tables import as_text
 from wpc.measures.change import baseline_scope
@@ -217,7 +217,7 @@ def to_pptx(pack: AssurancePack, pictures: dict[str, bytes]) -> bytes:
     from pptx.util import Inches, Pt
 
     dark, muted, blue = RGBColor(0x21, 0x2B, 0x32), RGBColor(0x4C, 0x62, 0x72), RGBColor(0x00, 0x5E, 0xB8)
-    clean = place_pack._clean
+    clean = pdf.clean
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
     layout = deck.slide_layouts[5]
@@ -295,86 +295,40 @@ def to_pptx(pack: AssurancePack, pictures: dict[str, bytes]) -> bytes:
 
 
 def to_pdf(pack: AssurancePack, pictures: dict[str, bytes]) -> bytes:
-    from fpdf import FPDF
-    from fpdf.fonts import FontFace
-
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(12, 12, 12)
-    pdf.set_title(f"{TITLE}: {pack.about.name}")
-    pdf.set_author("wpc")
-    pdf.set_lang("en-GB")
-    family = place_pack._pdf_font(pdf)
-    dark, muted, blue = (0x21, 0x2B, 0x32), (0x4C, 0x62, 0x72), (0x00, 0x5E, 0xB8)
-    text = place_pack._clean if family != "helvetica" else place_pack._latin1
-
-    def heading(words: str, size: float = 20) -> None:
-        pdf.start_section(text(words))
-        pdf.set_xy(12, 12)
-        pdf.set_font(family, "B", size)
-        pdf.set_text_color(*blue)
-        pdf.multi_cell(273, size * 0.45, text(words), align="L")
-
-    def lines(items, size: float, width: float = 273, colour=dark, bold_first=False, x=None) -> None:
-        for i, item in enumerate(items):
-            if x is not None:
-                pdf.set_x(x)
-            pdf.set_font(family, "B" if bold_first and i == 0 else "", size + (1.5 if bold_first and i == 0 else 0))
-            pdf.set_text_color(*colour)
-            pdf.multi_cell(width, size * 0.47, text(item), align="L")
-            pdf.ln(1.5)
-
-    def footer() -> None:
-        pdf.set_xy(12, 197)
-        pdf.set_font(family, "", 7.5)
-        pdf.set_text_color(*muted)
-        pdf.multi_cell(273, 3.4, text(_footer(pack)), align="L")
-
-    pdf.add_page()
-    heading(f"{TITLE}: {pack.about.name}", 26)
-    pdf.ln(4)
-    lines(["Is our work with people and communities reaching those facing the worst health inequalities?",
-           *title_lines(pack)], 12, bold_first=True)
-    footer()
+    doc = pdf.Document(f"{TITLE}: {pack.about.name}", leading=0.47, gap=1.5, bold_larger=1.5)
+    doc.page(f"{TITLE}: {pack.about.name}", 26)
+    doc.pdf.ln(4)
+    doc.lines(["Is our work with people and communities reaching those facing the worst health inequalities?",
+               *title_lines(pack)], 12, bold_first=True)
+    doc.footer(_footer(pack))
     for one in pack.slides:
-        pdf.add_page()
-        heading(one.title)
-        pdf.ln(1)
-        lines([one.sentence, *one.details], 10.5, bold_first=True)
-        top = max(pdf.get_y() + 2, 50)
+        doc.page(one.title)
+        doc.pdf.ln(1)
+        doc.lines([one.sentence, *one.details], 10.5, bold_first=True)
+        top = max(doc.pdf.get_y() + 2, 50)
         table_x = 12
         if one.key in pictures:
             chart_height = 190 - top
             chart_width = min(chart_height * place_pack.CHART_WIDTH / place_pack.PDF_CHART_HEIGHT, 165)
-            pdf.image(io.BytesIO(pictures[one.key]), x=12, y=top, w=chart_width,
-                      h=chart_width * place_pack.PDF_CHART_HEIGHT / place_pack.CHART_WIDTH,
-                      alt_text=text(one.sentence))
+            doc.chart(pictures[one.key], top, chart_width,
+                      chart_width * place_pack.PDF_CHART_HEIGHT / place_pack.CHART_WIDTH, one.sentence)
             table_x = 12 + chart_width + 5
         rows, left_out = [], 0
-        pdf.set_xy(table_x, top)
+        doc.pdf.set_xy(table_x, top)
         if one.table is not None:
             header, rows, left_out = _table_text(
                 one.table, BESIDE_CHART_ROWS if one.key in pictures else FULL_WIDTH_ROWS)
             if rows:
-                pdf.set_font(family, "", 7.5)
-                pdf.set_text_color(*dark)
-                with pdf.table(width=285 - table_x, align="RIGHT", text_align="LEFT", line_height=3.4,
-                               headings_style=FontFace(emphasis="BOLD"), padding=0.8,
-                               col_widths=place_pack._whole_word_widths(pdf, family, [header, *rows], text,
-                                                                         285 - table_x)) as grid:
-                    for row in [header, *rows]:
-                        cells = grid.row()
-                        for value in row:
-                            cells.cell(text(value))
-        pdf.set_y(pdf.get_y() + 2)
-        lines(_notes(one, len(rows), left_out), 7.5, width=285 - table_x, colour=muted, x=table_x)
-        footer()
-    pdf.add_page()
-    heading("Data sources")
-    pdf.ln(2)
-    lines(place_pack.sources_lines(), 9)
-    footer()
-    return bytes(pdf.output())
+                doc.table(header, rows, table_x, top)
+        doc.pdf.set_y(doc.pdf.get_y() + 2)
+        doc.lines(_notes(one, len(rows), left_out), 7.5, width=pdf.RIGHT_EDGE - table_x, colour=pdf.MUTED,
+                  x=table_x)
+        doc.footer(_footer(pack))
+    doc.page("Data sources")
+    doc.pdf.ln(2)
+    doc.lines(place_pack.sources_lines(), 9)
+    doc.footer(_footer(pack))
+    return doc.output()
 
 
 def render(pack: AssurancePack, fmt: str, renderer: charts.ChartRenderer | None = None) -> bytes:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from wpc import db
 from wpc.access import Access
 from wpc.views import naming
 from wpc.views import workshop as questions
-from wpc.export import charts
+from wpc.export import charts, pdf
 from wpc.export.tables import as_text, for_download, to_csv_bytes, zip_bytes
 from wpc.measures import resolve
 from wpc.measures.scope import Scope
@@ -48,7 +47,6 @@ PDF_CHART_HEIGHT = 780
 SYNTHETIC = ("SYNTHETIC DEMO DATA: the engagement records were generated to demonstrate wpc and describe "
              "no real people or activities. Population, deprivation and boundary data are real.")
 # XML 1.0 cannot hold most control characters; uploaded text could carry them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -105,10 +103,6 @@ def chart_images(pack: Pack, renderer: charts.ChartRenderer | None = None,
 
 
 # ---------- the words every form shares
-
-
-def _clean(text: str) -> str:
-    return _CONTROL.sub("", str(text))
 
 
 def title_lines(pack: Pack) -> list[str]:
@@ -189,7 +183,7 @@ def to_pptx(pack: Pack, images: dict[str, bytes]) -> bytes:
     def set_title(slide, text: str, size: int = 28) -> None:
         shape = slide.shapes.title
         shape.left, shape.top, shape.width, shape.height = Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.9)
-        shape.text_frame.text = _clean(text)
+        shape.text_frame.text = pdf.clean(text)
         shape.text_frame.word_wrap = True
         paragraph = shape.text_frame.paragraphs[0]
         paragraph.alignment = 1  # left
@@ -202,7 +196,7 @@ def to_pptx(pack: Pack, images: dict[str, bytes]) -> bytes:
         frame.word_wrap = True
         for i, line in enumerate(lines):
             paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            paragraph.text = _clean(line)
+            paragraph.text = pdf.clean(line)
             paragraph.space_after = Pt(4)
             for run in paragraph.runs:
                 run.font.size, run.font.color.rgb = Pt(size), colour
@@ -224,17 +218,17 @@ def to_pptx(pack: Pack, images: dict[str, bytes]) -> bytes:
                  Inches(1.25), 14, bold_first=True)
         picture = slide.shapes.add_picture(io.BytesIO(images[question.key]), Inches(0.5), Inches(2.45),
                                            width=Inches(7.2), height=Inches(4.5))
-        picture._element.nvPicPr.cNvPr.set("descr", _clean(f"{question.title}. {question.sentences[0]}"))
+        picture._element.nvPicPr.cNvPr.set("descr", pdf.clean(f"{question.title}. {question.sentences[0]}"))
         header, rows, left_out = _slide_table(question)
         if rows:
             shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(7.9), Inches(2.5), Inches(4.95),
                                            Inches(0.3) * (len(rows) + 1))
             grid = shape.table
             for c, name in enumerate(header):
-                grid.cell(0, c).text = _clean(name)
+                grid.cell(0, c).text = pdf.clean(name)
             for r, row in enumerate(rows, start=1):
                 for c, value in enumerate(row):
-                    grid.cell(r, c).text = _clean(value)
+                    grid.cell(r, c).text = pdf.clean(value)
             for cell in (grid.cell(r, c) for r in range(len(rows) + 1) for c in range(len(header))):
                 for paragraph in cell.text_frame.paragraphs:
                     for run in paragraph.runs:
@@ -264,112 +258,47 @@ def to_pptx(pack: Pack, images: dict[str, bytes]) -> bytes:
 
 # ---------- PDF
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-
 
 def to_pdf(pack: Pack, images: dict[str, bytes]) -> bytes:
     """The pack as an A4 landscape PDF with the same pages as the slides."""
-    from fpdf import FPDF
-    from fpdf.fonts import FontFace
-
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(12, 12, 12)
-    pdf.set_title(f"Who are we reaching? {pack.about.name}")
-    pdf.set_author("wpc")
-    pdf.set_lang("en-GB")
-    family = _pdf_font(pdf)
-    dark, muted, blue = (0x21, 0x2B, 0x32), (0x4C, 0x62, 0x72), (0x00, 0x5E, 0xB8)
-    text = _clean if family != "helvetica" else _latin1
-
-    def heading(words: str, size: float = 20) -> None:
-        pdf.start_section(text(words))  # a bookmark and a tagged section per page
-        pdf.set_xy(12, 12)
-        pdf.set_font(family, "B", size)
-        pdf.set_text_color(*blue)
-        pdf.multi_cell(273, size * 0.45, text(words), align="L")
-
-    def lines(items: list[str], size: float, width: float = 273, colour=dark, bold_first=False,
-              x: float | None = None) -> None:
-        for i, item in enumerate(items):
-            if x is not None:
-                pdf.set_x(x)
-            pdf.set_font(family, "B" if bold_first and i == 0 else "", size)
-            pdf.set_text_color(*colour)
-            pdf.multi_cell(width, size * 0.45, text(item), align="L")
-            pdf.ln(1.2)
-
-    def page_footer() -> None:
-        pdf.set_xy(12, 197)
-        pdf.set_font(family, "", 7.5)
-        pdf.set_text_color(*muted)
-        pdf.multi_cell(273, 3.4, text(footer(pack)), align="L")
-
-    pdf.add_page()
-    heading(f"Who are we reaching? {pack.about.name}", 26)
-    pdf.ln(4)
-    lines(["Working with people and communities: a place pack", *title_lines(pack)], 13, bold_first=True)
+    doc = pdf.Document(f"Who are we reaching? {pack.about.name}")
+    doc.page(f"Who are we reaching? {pack.about.name}", 26)
+    doc.pdf.ln(4)
+    doc.lines(["Working with people and communities: a place pack", *title_lines(pack)], 13, bold_first=True)
 
     for question in pack.questions:
-        pdf.add_page()
-        heading(question.title)
-        pdf.ln(1)
-        lines([question.ask, *question.sentences], 10.5, bold_first=True)
-        top = max(pdf.get_y() + 2, 48)
+        doc.page(question.title)
+        doc.pdf.ln(1)
+        doc.lines([question.ask, *question.sentences], 10.5, bold_first=True)
+        top = max(doc.pdf.get_y() + 2, 48)
         chart_height = 190 - top  # down to the footer, in the shape the chart was drawn
         chart_width = min(chart_height * CHART_WIDTH / PDF_CHART_HEIGHT, 172)
-        pdf.image(io.BytesIO(images[question.key]), x=12, y=top, w=chart_width,
-                  h=chart_width * PDF_CHART_HEIGHT / CHART_WIDTH,
-                  alt_text=text(" ".join(question.sentences)))  # a tagged figure that says what it shows
+        doc.chart(images[question.key], top, chart_width, chart_width * PDF_CHART_HEIGHT / CHART_WIDTH,
+                  " ".join(question.sentences))
         header, rows, left_out = _slide_table(question)
         table_x = 12 + chart_width + 5
-        pdf.set_xy(table_x, top)
-        pdf.set_font(family, "", 7.5)
-        pdf.set_text_color(*dark)
+        doc.pdf.set_xy(table_x, top)
         notes = [question.table.title]
         if rows:
-            with pdf.table(width=285 - table_x, align="RIGHT", text_align="LEFT", line_height=3.4,
-                           headings_style=FontFace(emphasis="BOLD"), padding=0.8,
-                           col_widths=_whole_word_widths(pdf, family, [header, *rows], text,
-                                                         285 - table_x)) as table:
-                for row in [header, *rows]:
-                    cells = table.row()
-                    for value in row:
-                        cells.cell(text(value))
+            doc.table(header, rows, table_x, top)
             if left_out:
                 notes.append(f"First {len(rows)} of {len(question.table.frame)} rows; all in the CSV tables.")
         else:
             notes.append("Nothing to list for this choice.")
         if question.caption:
             notes.append(question.caption)
-        pdf.set_y(pdf.get_y() + 2)
-        lines(notes, 7.5, width=285 - table_x, colour=muted, x=table_x)
-        page_footer()
+        doc.pdf.set_y(doc.pdf.get_y() + 2)
+        doc.lines(notes, 7.5, width=pdf.RIGHT_EDGE - table_x, colour=pdf.MUTED, x=table_x)
+        doc.footer(footer(pack))
 
-    pdf.add_page()
-    heading("Methods and sources")
-    pdf.ln(2)
-    start = pdf.get_y()
-    lines(methods_lines(pack), 9, width=132)
-    pdf.set_y(start)
-    lines(["Data sources", *sources_lines()], 7.5, width=132, bold_first=True, x=153)
-    page_footer()
-    return bytes(pdf.output())
-
-
-def _whole_word_widths(pdf, family: str, rows: list[list], text, width: float) -> tuple[float, ...]:
-    """Relative column widths that give each column room for its longest word (headings in bold),
-    so no word is broken across lines ("Participant / s"), and a column of long labels up to 40%
-    of the table's `width`, so a label takes two lines rather than six."""
-    def wanted(column: int) -> float:
-        words, cells = [1.0], [1.0]
-        for i, row in enumerate(rows):
-            pdf.set_font(family, "B" if i == 0 else "", 7.5)
-            words += [pdf.get_string_width(word) for word in text(str(row[column])).split()]
-            if i:
-                cells.append(pdf.get_string_width(text(str(row[column]))))
-        return max(max(words), min(max(cells), 0.4 * width)) + 2.5  # the cell's padding on both sides
-    return tuple(wanted(column) for column in range(len(rows[0])))
+    doc.page("Methods and sources")
+    doc.pdf.ln(2)
+    start = doc.pdf.get_y()
+    doc.lines(methods_lines(pack), 9, width=132)
+    doc.pdf.set_y(start)
+    doc.lines(["Data sources", *sources_lines()], 7.5, width=132, bold_first=True, x=153)
+    doc.footer(footer(pack))
+    return doc.output()
 
 
 # ---------- accessible HTML
@@ -394,7 +323,7 @@ def to_html(pack: Pack, images: dict[str, bytes]) -> bytes:
 
     def paragraphs(items, css: str = "") -> str:
         attribute = f' class="{css}"' if css else ""
-        return "".join(f"<p{attribute}>{escape(_clean(item))}</p>" for item in items)
+        return "".join(f"<p{attribute}>{escape(pdf.clean(item))}</p>" for item in items)
 
     def table_html(table) -> str:
         text = as_text(table.frame, table.percent_columns, table.one_decimal_columns)
@@ -416,7 +345,7 @@ def to_html(pack: Pack, images: dict[str, bytes]) -> bytes:
              "</header>"]
     for question in pack.questions:
         picture = base64.b64encode(images[question.key]).decode("ascii")
-        alt = escape(" ".join(_clean(s) for s in question.sentences), quote=True)
+        alt = escape(" ".join(pdf.clean(s) for s in question.sentences), quote=True)
         parts += [f"<section><h2>{escape(question.title)}</h2>",
                   f"<p><strong>{escape(question.ask)}</strong></p>", paragraphs(question.sentences),
                   f'<figure><img src="data:image/png;base64,{picture}" alt="{alt}">'
@@ -432,22 +361,6 @@ def to_html(pack: Pack, images: dict[str, bytes]) -> bytes:
             f"</head><body><main>{''.join(parts)}</main>"
             f'<footer><p class="note">{escape(footer(pack))}</p></footer></body></html>')
     return page.encode("utf-8")
-
-
-def _pdf_font(pdf) -> str:
-    """DejaVu Sans (any character an upload may hold) when installed, else Helvetica."""
-    regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-    if regular.exists() and bold.exists():
-        pdf.add_font("dejavu", "", str(regular))
-        pdf.add_font("dejavu", "B", str(bold))
-        return "dejavu"
-    return "helvetica"
-
-
-def _latin1(words: str) -> str:
-    cleaned = _clean(words).replace("–", "-").replace("·", "-").replace("’", "'").replace("…", "...")
-    cleaned = cleaned.replace("✓ ", "").replace("✗ ", "")  # a target's status keeps its word
-    return cleaned.encode("latin-1", "replace").decode("latin-1")
 
 
 # ---------- tables and charts as files
