@@ -15,9 +15,9 @@ from wpc import measures
 from wpc.measures.scope import Scope
 from wpc.views import charts, naming
 from wpc.views.compare import extreme
-from wpc.views.format import activity_count, count, listed, money, number, pct
+from wpc.views.format import activity_count, count, listed, number, pct
 from wpc.views.parts import Table
-from wpc.views.reach import FLAG_WORDS
+from wpc.views.what_works import what_works_display
 
 SHARE_COLUMNS = ("Share of activities", "Core20 share", "95% CI from", "95% CI to", "Residents in Core20 areas")
 
@@ -56,23 +56,13 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str = "suppr
 
 
 def partners_display(rows: pd.DataFrame) -> pd.DataFrame:
-    """measures.partners rows as a table (pure)."""
-    number = pd.to_numeric
-    return pd.DataFrame({
-        "Partner type": rows["label"].to_numpy(),
-        "Activities": rows["activities"].to_numpy(),
-        "Share of activities": number(rows["activity_share"], errors="coerce").to_numpy(),
-        "Participants": rows["participants"].to_numpy(),
-        "Core20 participants": rows["core20_engaged"].to_numpy(),
-        "Core20 share": number(rows["engaged_share"], errors="coerce").to_numpy(),
-        "95% CI from": number(rows["ci_low"], errors="coerce").to_numpy(),
-        "95% CI to": number(rows["ci_high"], errors="coerce").to_numpy(),
-        "Residents in Core20 areas": number(rows["population_share"], errors="coerce").to_numpy(),
-        "Gap (points)": [None if g is None or pd.isna(g) else round(float(g), 1) for g in rows["gap_pp"]],
-        "Flag": [FLAG_WORDS.get(f) if isinstance(f, str) else None for f in rows["flag"]],
-        "Cost per Core20 participant": [money(v) if v is not None and not pd.isna(v) else "–"
-                                        for v in rows["per_core20_participant"]],
-    })
+    """measures.partners rows as a table (pure): what works by partner type (wpc.views.what_works),
+    with each type's share of the activities and its gap to the residents' share, and no total cost."""
+    table = what_works_display(rows, "Partner type").drop(columns="Cost")
+    table.insert(2, "Share of activities", pd.to_numeric(rows["activity_share"], errors="coerce").to_numpy())
+    table.insert(table.columns.get_loc("Flag"), "Gap (points)",
+                 [None if g is None or pd.isna(g) else round(float(g), 1) for g in rows["gap_pp"]])
+    return table
 
 
 def activities_sentence(scope_name: str, rows: pd.DataFrame, period: str = "in this period") -> str:
