@@ -87,8 +87,8 @@ def short_of_residents(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: 
                    if row["category"] != "unknown" and pd.isna(row["population_share"])]
         if without:
             missing = (f"No residents' baseline is given for {listed(without)} in {resolved.name}: no reach "
-                       "flag, target or 'how many more' can be worked out for them. A preset may give one "
-                       "([[baselines]], docs/methods.md section 17).")
+                       "flag, target or 'how many more' can be worked out for them. The preset file may give one "
+                       "([[baselines]]: the About page's methods, section 17).")
     return ShortOfResidents(sentences, missing)
 
 
@@ -187,7 +187,8 @@ def summary(name: str, rows: list[dict], whole_ics: bool = True) -> str:
     """'Of the 10 targets for Mid and South Essex and its places, none is met yet, 7 are not met
     and 3 are not yet clear (judged on the 95% interval, not the point).'"""
     if not rows:
-        return f"No targets are set for {name}. A preset may set them ([[targets]], docs/methods.md section 16)."
+        return (f"No targets are set for {name}. The preset file may set them ([[targets]]: the About page's "
+                "methods, section 16).")
     counts = {status: sum(row["status"] == status for row in rows) for status in (*measure.STATUSES, None)}
     parts = [f"{number(counts[measure.MET])} met", f"{number(counts[measure.NOT_MET])} not met",
              f"{number(counts[measure.UNCLEAR])} not yet clear"]
