@@ -14,8 +14,6 @@ import streamlit as st
 from wpc.ui import cache, frame, state, style, widgets
 from wpc.views import workshop as questions
 
-PROJECTOR_FONT = 19
-PROJECTOR_HEIGHT = 470  # the chart, its sentence and the controls fit one 1080p screen
 KEYS = list(questions.QUESTIONS)
 SCREENS = len(KEYS)
 
@@ -60,15 +58,12 @@ with dimension_column:
                                     default=questions.DEFAULT_DIMENSION, format_func=questions.DIMENSION_LABELS.get,
                                     omit_default=True)
 
-question = cache.call(questions.question, here.path, scope=here.scope, key=screen, dimension=dimension,
+# in large type for the projector (wpc.views.workshop.projected)
+question = cache.call(questions.projected, here.path, scope=here.scope, key=screen, dimension=dimension,
                       access=here.access, baseline=here.baseline)
 frame.title(f"{widgets.escape_markdown(question.title)}: {widgets.escape_markdown(name)}")
 st.subheader(widgets.escape_markdown(question.ask))
-figure = question.figure
-figure.update_layout(font=dict(size=PROJECTOR_FONT), height=PROJECTOR_HEIGHT, margin=dict(b=30))
-figure.update_xaxes(automargin=True)
-figure.update_yaxes(automargin=True)  # the larger tick labels push the margin out, not off the screen
-widgets.chart(figure, key=f"workshop_chart_{screen}", download_name=question.title, own_fonts=True)
+widgets.chart(question.figure, key=f"workshop_chart_{screen}", download_name=question.title, own_fonts=True)
 for sentence in question.sentences:
     widgets.sentence(sentence)
 if question.caption:

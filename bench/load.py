@@ -199,6 +199,11 @@ def spread(values: list[float]) -> dict:
     return {"n": len(values), "p50": statistics.median(values), "p95": p95, "max": values[-1]}
 
 
+def shown_places(places: list[Place], levels: tuple, pages: int) -> list[Place]:
+    """The places the Chromium pages open at these levels."""
+    return list(dict.fromkeys(places[(sessions + i) % len(places)] for sessions in levels for i in range(pages)))
+
+
 async def level(base: str, places: list[Place], sessions: int, browser, pages: int, checker: Checker,
                 compare: bool = True, upload=None) -> dict:
     """`sessions` protocol sessions and `pages` Chromium pages started together."""
@@ -208,7 +213,7 @@ async def level(base: str, places: list[Place], sessions: int, browser, pages: i
              for j in journeys(places, sessions)]
     page_task = None
     if browser is not None and pages:
-        shown = [places[(sessions + i) % len(places)] for i in range(pages)]
+        shown = shown_places(places, (sessions,), pages)
         page_task = asyncio.create_task(browser_pages(browser, base, shown, start, until))
     await asyncio.sleep(0.5)  # let every session connect before they start together
     started = time.perf_counter()
@@ -246,16 +251,13 @@ def free_port() -> int:
 
 
 class Server:
-    """`wpc serve` on a free port, its output in bench/out/; `profile`: run under py-spy record."""
+    """`wpc serve` on a free port, its output in bench/out/; `record` attaches py-spy to it."""
 
-    def __init__(self, db_path: Path, log_name: str, profile: Path | None = None):
+    def __init__(self, db_path: Path, log_name: str):
         self.port = free_port()
-        self.profiled = profile is not None
         self.base = f"http://127.0.0.1:{self.port}"
+        self.recorder: subprocess.Popen | None = None
         command = [sys.executable, "-m", "wpc", "serve", "--db", str(db_path), "--port", str(self.port)]
-        if profile:
-            command = [str(Path(sys.executable).with_name("py-spy")), "record", "--subprocesses", "--nonblocking",
-                       "--rate", "50", "--format", "speedscope", "--output", str(profile), "--", *command]
         self.log = open(OUT / log_name, "w")
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, start_new_session=True)
@@ -271,11 +273,27 @@ class Server:
                 raise RuntimeError(f"wpc serve did not start; see {self.log.name}")
             time.sleep(0.3)
 
+    def record(self, profile: Path) -> None:
+        """py-spy attached to the running server (and the Streamlit process it started) from now
+        on, so that the profile holds the warm levels only, not the first visits' cache misses."""
+        self.recorder = subprocess.Popen(
+            [str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(self.process.pid),
+             "--subprocesses", "--nonblocking", "--rate", "100", "--format", "speedscope",
+             "--output", str(profile)],
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        time.sleep(2)  # py-spy finds the processes before the sessions start
+
     def stop(self) -> None:
-        """Stop the server and everything it started (its own process group): py-spy first with
-        Ctrl+C, so that it writes its profile, then the rest."""
+        """Stop py-spy first with Ctrl+C, so that it writes its profile, then the server and
+        everything it started (its own process group)."""
+        if self.recorder is not None:
+            self.recorder.send_signal(signal.SIGINT)
+            try:
+                self.recorder.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                self.recorder.kill()
         group = os.getpgid(self.process.pid)
-        os.killpg(group, signal.SIGINT if self.profiled else signal.SIGTERM)
+        os.killpg(group, signal.SIGTERM)
         try:
             self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -363,7 +381,7 @@ async def measure(label: str, source: Path, largest_ics_only: bool, levels: tupl
             shutil.copy(source.with_name(source.name + suffix), copy.with_name(copy.name + suffix))
     places = places_of(copy, largest_ics_only)
     files = upload_files(copy, label, upload_rows, log) if upload_rows else None
-    server = Server(copy, f"load-server-{label}.log", profile)
+    server = Server(copy, f"load-server-{label}.log")
     log(f"{label}: wpc serve at {server.base}; {len(places)} places")
     result: dict = {"label": label, "places": len(places), "levels": []}
     checker = Checker()
@@ -381,11 +399,18 @@ async def measure(label: str, source: Path, largest_ics_only: bool, levels: tupl
             log(f"  first visit, caches empty: rerun p50 {first['rerun']['p50']:.2f} s, "
                 f"max {first['rerun']['max']:.2f} s, errors {first['errors']}")
             distinct = {j.key(): j for j in journeys(places, max(levels))}
+            for shown in shown_places(places, levels, pages):  # the Chromium pages' places warmed too
+                second = journeys(places, places.index(shown) + 1)[-1].second
+                for kind in ("workshop", "overview"):
+                    journey = Journey(kind, shown, second)
+                    distinct.setdefault(journey.key(), journey)
             warm = await asyncio.gather(*(session_task(server.base, j, _set(), checker, True)
                                           for j in distinct.values()))
             warm_problems = [p for w in warm for p in w["problems"]]
             result["warm_up"] = {"journeys": len(distinct), "errors": len(warm_problems),
                                  "problems": warm_problems[:20]}
+            if profile:
+                server.record(profile)
             for sessions in levels:
                 figures = await level(server.base, places, sessions, browser, pages, checker)
                 result["levels"].append(figures)
@@ -460,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--upload-rows", type=int, help="rows of the upload (default 1,000,000; quick 100,000; 0: none)")
     parser.add_argument("--skip", action="append", default=[], choices=["demo", "national"])
     parser.add_argument("--profile", action="store_true",
-                        help="record the server with py-spy (bench/out/load-profile-*.json, speedscope format)")
+                        help="record the warm levels' server with py-spy (bench/out/load-profile-*.json)")
     args = parser.parse_args(argv)
     levels = tuple(int(n) for n in args.sessions.split(",")) if args.sessions else \
         (QUICK_LEVELS if args.quick else FULL_LEVELS)

@@ -8,13 +8,28 @@ server on the same lake is seen on the next rerun; `clear()` empties
 the cache at once after an upload in this app. `resource` does the same for shared
 objects (the insight library's search index). Measures' scope tables are kept between
 connections too (wpc.measures.shared), under the same database version.
+
+Every session of a server shares one cached result per key (`st.cache_resource`), and each
+call hands its session a fresh shell of it (`fresh`): new containers and dataclasses all the
+way down, each DataFrame a shallow copy (pandas copy-on-write: whatever a page changes in its
+copy changes nothing shared), and each plotly figure shared as it is, because rebuilding one is
+the expensive part (plotly validates it all again: 15 ms for a workshop chart, the largest
+cost of a warm rerun when results were unpickled from `st.cache_data`). Pages therefore never
+change a figure they are given (tests/test_ui_cache.py checks the workshop's, the one page that
+restyles a chart, gets its own copy from `wpc.views.workshop.projected`).
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import datetime as dt
+import decimal
 import importlib
 from pathlib import Path
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from wpc import db
@@ -32,8 +47,40 @@ def _run(store_key: tuple, version, module: str, name: str, kwargs: tuple):
         return function(con, **dict(kwargs))
 
 
-_cached_call = st.cache_data(show_spinner=False, max_entries=1024, ttl=6 * 3600)(_run)
+def _shared(store_key: tuple, version, module: str, name: str, kwargs: tuple):
+    return _run(store_key, version, module, name, kwargs)
+
+
+_cached_call = st.cache_resource(show_spinner=False, max_entries=1024, ttl=6 * 3600)(_shared)
 _cached_resource = st.cache_resource(show_spinner=False, max_entries=16, ttl=6 * 3600)(_run)
+
+_IMMUTABLE = (str, bytes, int, float, complex, bool, type(None), dt.date, dt.datetime, dt.time, dt.timedelta,
+              decimal.Decimal, Path, frozenset, range, type(Ellipsis))
+
+
+def fresh(value):
+    """A session's own shell of a shared cached result: containers and dataclasses rebuilt,
+    DataFrames and Series as shallow copy-on-write copies, immutable values and plotly figures
+    (never changed by pages) as they are; anything else deep-copied."""
+    if isinstance(value, _IMMUTABLE) or isinstance(value, go.Figure):
+        return value
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value.copy(deep=False)
+    if isinstance(value, tuple):
+        items = [fresh(v) for v in value]
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
+    if isinstance(value, list):
+        return [fresh(v) for v in value]
+    if isinstance(value, dict):
+        return {k: fresh(v) for k, v in value.items()} if type(value) is dict else copy.deepcopy(value)
+    if isinstance(value, set):
+        return set(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        shell = copy.copy(value)
+        for field in dataclasses.fields(value):
+            object.__setattr__(shell, field.name, fresh(getattr(value, field.name)))
+        return shell
+    return copy.deepcopy(value)
 
 
 def _key(function, where: stores.Store | Path, kwargs: dict) -> tuple:
@@ -44,8 +91,9 @@ def _key(function, where: stores.Store | Path, kwargs: dict) -> tuple:
 
 
 def call(function, db_path: stores.Store | Path, **kwargs):
-    """`function(con, **kwargs)` on a read-only connection, cached until the database changes."""
-    return _cached_call(*_key(function, db_path, kwargs))
+    """`function(con, **kwargs)` on a read-only connection, cached until the database changes;
+    this session's own shell of the shared result (`fresh`)."""
+    return fresh(_cached_call(*_key(function, db_path, kwargs)))
 
 
 def resource(function, db_path: stores.Store | Path, **kwargs):

@@ -8,7 +8,9 @@ places, the person's `access`), like the measures, so a page calls it through
 headline figures (`parts.Metric`), sentences, plotly charts (drawn by `charts`) and tables with
 display names and formats (`parts.Table`). Nothing here recomputes a measure, and nothing
 here draws: pages (app_pages/*.py with `wpc.ui.widgets`), workshop screens and packs
-(`workshop`, `wpc.export.pack`) and `wpc report` (`report`) render these objects.
+(`workshop`, `wpc.export.pack`) and `wpc report` (`report`) render these objects. A page's
+charts are shared by every session of the server (wpc.ui.cache), so a page never changes a
+figure it is given: a chart shown differently is made so by its view (`workshop.projected`).
 
 The modules, one per question:
 

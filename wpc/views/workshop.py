@@ -172,6 +172,22 @@ def question(con: duckdb.DuckDBPyConnection, scope: Scope, key: str, dimension: 
     return BUILDERS[key](con, scope, access, disclosure, dimension)
 
 
+PROJECTOR_FONT = 19
+PROJECTOR_HEIGHT = 470  # the chart, its sentence and the controls fit one 1080p screen
+
+
+def projected(con: duckdb.DuckDBPyConnection, scope: Scope, key: str, dimension: str = DEFAULT_DIMENSION,
+              access: Access | None = None, baseline: Scope | None = None) -> Question:
+    """The question as workshop mode shows it: its chart in large type at the projector's
+    height (the larger tick labels push the margins out, not off the screen). Made here, not
+    in the page, so the page never restyles a figure that sessions share (wpc.ui.cache)."""
+    shown = question(con, scope, key, dimension, access=access, baseline=baseline)
+    shown.figure.update_layout(font=dict(size=PROJECTOR_FONT), height=PROJECTOR_HEIGHT, margin=dict(b=30))
+    shown.figure.update_xaxes(automargin=True)
+    shown.figure.update_yaxes(automargin=True)
+    return shown
+
+
 def all_questions(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str = DEFAULT_DIMENSION,
                   disclosure: str = "publish", access: Access | None = None,
                   baseline: Scope | None = None) -> list[Question]:
