@@ -9,7 +9,8 @@ TARGETS = {
     "ingest_1m_seconds": 30.0,
     "peak_memory_mb": 2048.0,
     "pandas_ratio": 10.0,  # pandas time / wpc time, at least
-    "floor_ratio": 3.0,  # wpc time / floor time, at most
+    # wpc time / floor time, at most: 2x for the place report (the goal), 3x for the whole ICS
+    "floor_ratio": {"place": 2.0, "ics": 3.0},
 }
 
 
@@ -90,8 +91,8 @@ def print_results(results: dict) -> None:
     ratios = []
     for label in ("place", "ics"):
         ratios.append([f"{label}: wpc / floor", f"{s[f'{label}_floor_ratio']:.1f}x",
-                       f"{s[f'{label}_floor_cpu_ratio']:.1f}x", "<= 3x",
-                       _mark(s[f"{label}_floor_ratio"] <= TARGETS["floor_ratio"])])
+                       f"{s[f'{label}_floor_cpu_ratio']:.1f}x", f"<= {TARGETS['floor_ratio'][label]:g}x",
+                       _mark(s[f"{label}_floor_ratio"] <= TARGETS["floor_ratio"][label])])
         if f"{label}_pandas_ratio" in s:
             ratios.append([f"{label}: pandas (tables in memory) / wpc", f"{s[f'{label}_pandas_ratio']:.1f}x", "",
                            ">= 10x", _mark(s[f"{label}_pandas_ratio"] >= TARGETS["pandas_ratio"])])

@@ -26,6 +26,7 @@ shared (`wpc.measures.shared`). Measures read their protected counts through `Po
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from collections import OrderedDict
@@ -102,8 +103,15 @@ class _Builder:
         return len(self.atom_values) - 1
 
     def add(self, cell, atom: int, shown: bool = True) -> None:
-        self.cell_atoms.setdefault(cell, set()).add(atom)
-        self.shown[cell] = self.shown.get(cell, False) or shown
+        # called some 100,000 times for a national ICS: one dict lookup in the common case
+        atoms = self.cell_atoms.get(cell)
+        if atoms is None:
+            self.cell_atoms[cell] = {atom}
+            self.shown[cell] = shown
+            return
+        atoms.add(atom)
+        if shown and not self.shown[cell]:
+            self.shown[cell] = True
 
     def cell(self, cell, shown: bool = True) -> None:
         self.cell_atoms.setdefault(cell, set())
@@ -117,11 +125,10 @@ class _Builder:
     def build(self) -> Family:
         cells = list(self.cell_atoms)
         position = {c: i for i, c in enumerate(cells)}
-        rows, cols = [], []
-        for i, c in enumerate(cells):
-            for a in self.cell_atoms[c]:
-                rows.append(i)
-                cols.append(a)
+        atom_sets = [self.cell_atoms[c] for c in cells]
+        sizes = np.fromiter((len(atoms) for atoms in atom_sets), dtype=np.int64, count=len(cells))
+        rows = np.repeat(np.arange(len(cells)), sizes)
+        cols = np.fromiter(itertools.chain.from_iterable(atom_sets), dtype=np.int64, count=int(sizes.sum()))
         n_atoms = len(self.atom_values)
         membership = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(cells), n_atoms))
         link_r, link_c, link_v = [], [], []
