@@ -48,6 +48,8 @@ def _run(store_key: tuple, version, module: str, name: str, kwargs: tuple):
 
 
 def _shared(store_key: tuple, version, module: str, name: str, kwargs: tuple):
+    # a function of its own: Streamlit keeps one cache per decorated function, and page results
+    # (1,024 entries) must not share the search indexes' cache (16 entries, `resource`)
     return _run(store_key, version, module, name, kwargs)
 
 
