@@ -26,6 +26,7 @@ shared (`wpc.measures.shared`). Measures read their protected counts through `Po
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import threading
 import weakref
@@ -438,10 +439,51 @@ def protect_family(family: Family, threshold: int, also_hidden: np.ndarray | Non
     avoid = np.array([isinstance(c, tuple) and c[0] in HEADLINES for c in family.cells], dtype=bool)
     small = (family.values >= 1) & (family.values <= threshold)
     primary = None if also_hidden is None else also_hidden | (family.shown & small)
-    hidden = complete(family, threshold, primary=primary, never_hide=avoid, quick=family.name not in CROSSED)
+    hidden = _completed(family, threshold, primary, avoid)
     hidden |= ~family.shown & small  # a count no output shows, too small to divide by
     perturbed = cellkey.perturb(family.values, family.keys, threshold)
     return ProtectedFamily(family=family, hidden=hidden, perturbed=perturbed)
+
+
+# Complementary suppression is the costly part of protecting a family, and a pure function of
+# the family's contents: the same counts of the same records give the same hidden cells. Its
+# results are kept by a digest of those contents, so a family an upload did not change (another
+# ICS's, a quarter the upload did not touch) is not solved again after the upload.
+_COMPLETED: OrderedDict = OrderedDict()  # digest -> hidden cells
+_COMPLETED_LOCK = threading.Lock()
+_COMPLETED_KEEP = 512
+
+
+def _digest(family: Family, threshold: int, primary: np.ndarray | None) -> bytes:
+    """What `complete` reads of a family, as a digest: cell names (the headlines it avoids),
+    atoms, memberships, links, what is shown, the equations, the threshold and the cells asked
+    to be hidden."""
+    h = hashlib.blake2b(digest_size=32)
+    h.update(repr((family.name, threshold, family.cells, family.equations)).encode())
+    for m in (family.membership, family.links):
+        h.update(repr(m.shape).encode())
+        for part in (m.indptr, m.indices, m.data):
+            h.update(np.ascontiguousarray(part).tobytes())
+    for part in (family.atom_values, family.atom_keys, family.shown, family.link_at_most):
+        h.update(np.ascontiguousarray(part).tobytes())
+    h.update(b"-" if primary is None else np.ascontiguousarray(primary, dtype=bool).tobytes())
+    return h.digest()
+
+
+def _completed(family: Family, threshold: int, primary: np.ndarray | None, avoid: np.ndarray) -> np.ndarray:
+    """`audit.complete` of the family, kept by the digest of its contents."""
+    key = _digest(family, threshold, primary)
+    with _COMPLETED_LOCK:
+        kept = _COMPLETED.get(key)
+        if kept is not None:
+            _COMPLETED.move_to_end(key)
+            return kept.copy()
+    hidden = complete(family, threshold, primary=primary, never_hide=avoid, quick=family.name not in CROSSED)
+    with _COMPLETED_LOCK:
+        _COMPLETED[key] = hidden.copy()
+        while len(_COMPLETED) > _COMPLETED_KEEP:
+            _COMPLETED.popitem(last=False)
+    return hidden
 
 
 # Counts of the same people that two families hold (docs/disclosure.md, rule 2): participant
@@ -556,6 +598,8 @@ def get(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, kind: str,
 def clear() -> None:
     with _KEPT_LOCK:
         _KEPT.clear()
+    with _COMPLETED_LOCK:
+        _COMPLETED.clear()
 
 
 def frame(protected: ProtectedFamily) -> pd.DataFrame:
