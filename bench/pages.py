@@ -66,14 +66,17 @@ class CallRecorder:
 
 
 def _clear_caches() -> None:
-    """As after an upload: every cached result, and the measures' scope tables kept between
-    connections (wpc.measures.shared)."""
+    """As after an upload that changed everything: every cached result, the measures' scope
+    tables kept between connections (wpc.measures.shared) and disclosure control's kept answers
+    (wpc.measures.families)."""
     import streamlit as st
 
+    from wpc.measures import families
     from wpc.ui import cache
 
     st.cache_data.clear()
     cache.clear()
+    families.clear()
 
 
 def _run(at) -> float:
