@@ -102,3 +102,41 @@ def test_an_upload_to_one_ics_leaves_another_ics_unsolved(demo_db, tmp_path, sol
     solves.clear()
     assert all(np.array_equal(_protected(path, "sel")[k], after_sel[k]) for k in families.LINKED)
     assert "area" in solves
+
+
+def test_sessions_asking_at_once_wait_for_one_build(demo_db, monkeypatch):
+    """Pages of several sessions asking for the same ICS's families at the same moment (as after
+    an upload) get one build between them, not one each."""
+    import threading
+
+    from wpc.measures import shared
+
+    shared.enable()
+    families.clear()
+    builds = []
+    both = threading.Event()
+    build_area = families.BUILDERS["area"]
+
+    def counted(cursor, resolved):
+        builds.append(resolved.preset.id)
+        if len(builds) == 2:
+            both.set()
+        both.wait(timeout=3)  # a second build, if any, starts while this one runs
+        return build_area(cursor, resolved)
+
+    monkeypatch.setitem(families.BUILDERS, "area", counted)
+    results = {}
+
+    def session(name):
+        with db.reading(demo_db) as con:
+            resolved = resolved_scope(con, Scope.parse("hw", today=DEMO_END))
+            results[name] = families.get(con, resolved, "area")
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert builds == ["hw"]
+    assert results["a"] is results["b"]
+    families.clear()

@@ -31,6 +31,8 @@ import itertools
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import duckdb
@@ -568,13 +570,39 @@ def get(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, kind: str,
     if key in memo:
         return memo[key]
     state = shared.database_state(con)
-    kept_key = None if state is None else (state, key)
-    if kept_key is not None:
+    if state is None:
+        _protect(con, memo, ics, kind, dimension, family_name, state)
+        return memo[key]
+    # one build for the sessions that ask at once (after an upload every open page asks for
+    # the same ICS's families): the others wait for it rather than solve the same again
+    with _one_build((state, ics.key, "linked" if kind in LINKED else family_name)):
         with _KEPT_LOCK:
-            kept = _KEPT.get(kept_key)
-        if kept is not None:
+            kept = _KEPT.get((state, key))
+        if kept is None:
+            _protect(con, memo, ics, kind, dimension, family_name, state)
+        else:
             memo[key] = kept
-            return kept
+    return memo[key]
+
+
+_BUILDS: dict = {}  # what is being built -> the lock its builder holds
+
+
+@contextmanager
+def _one_build(what) -> Iterator[None]:
+    with _KEPT_LOCK:
+        lock = _BUILDS.setdefault(what, threading.Lock())
+    with lock:
+        try:
+            yield
+        finally:
+            with _KEPT_LOCK:
+                if _BUILDS.get(what) is lock:
+                    del _BUILDS[what]  # later callers find the result kept, or build again
+
+
+def _protect(con, memo: dict, ics: ResolvedScope, kind: str, dimension: str | None, family_name: str,
+             state) -> None:
     cursor = memo.get("cursor") or _own_cursor(con, memo)
     if kind in LINKED:
         prepare(cursor, ics, *dict.fromkeys(t for k in LINKED for t in TABLES[k]))
@@ -592,7 +620,6 @@ def get(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, kind: str,
                 _KEPT[(state, (ics.key, name))] = protected
                 while len(_KEPT) > _KEEP:
                     _KEPT.popitem(last=False)
-    return memo[key]
 
 
 def clear() -> None:
