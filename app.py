@@ -10,8 +10,9 @@ the page script without this frame (no login or access check) under a menu of ev
 
 import streamlit as st
 
-from wpc.ui import frame
+from wpc.ui import frame, tuning
 
+tuning.apply()  # many sessions at once: config reads without Streamlit's lock (wpc/ui/tuning.py)
 st.set_page_config(page_title="wpc: who are we reaching?", page_icon="📍", layout="wide")
 
 PAGES = {

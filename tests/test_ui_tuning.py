@@ -1,0 +1,61 @@
+"""Streamlit's config read without its lock (wpc/ui/tuning.py): the same values, and no wait on
+the lock that every session's thread would otherwise queue on."""
+
+import threading
+
+from streamlit import config
+
+from wpc.ui import tuning
+
+
+def test_every_option_reads_the_same_as_streamlit_reads_it():
+    options = config.get_config_options()
+    assert len(options) > 50
+    for key in options:
+        assert tuning.get_option(key) == tuning._locked_get_option(key), key
+
+
+def test_a_read_does_not_wait_for_the_lock():
+    config.get_config_options()
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with config._config_lock:
+            held.set()
+            release.wait(timeout=30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(timeout=30)
+    try:
+        read = {}
+        reader = threading.Thread(target=lambda: read.update(
+            tuned=tuning.get_option("global.minCachedMessageSize")))
+        reader.start()
+        reader.join(timeout=5)
+        assert read.get("tuned") == config._config_options["global.minCachedMessageSize"].value
+        # Streamlit's own read waits while the lock is held
+        locked = threading.Thread(target=lambda: read.update(locked=tuning._locked_get_option("global.appTest")))
+        locked.start()
+        locked.join(timeout=1)
+        assert locked.is_alive() and "locked" not in read
+    finally:
+        release.set()
+        holder.join()
+        locked.join(timeout=5)
+
+
+def test_apply_routes_every_config_read_through_it():
+    original = config.get_option
+    try:
+        tuning.apply()
+        assert config.get_option is tuning.get_option
+    finally:
+        config.get_option = original
+
+
+def test_an_unknown_option_is_refused_as_streamlit_refuses_it():
+    import pytest
+
+    with pytest.raises(RuntimeError, match="not defined"):
+        tuning.get_option("nothing.here")
