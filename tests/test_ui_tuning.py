@@ -12,7 +12,7 @@ def test_every_option_reads_the_same_as_streamlit_reads_it():
     options = config.get_config_options()
     assert len(options) > 50
     for key in options:
-        assert tuning.get_option(key) == tuning._locked_get_option(key), key
+        assert tuning.get_option(key) == options[key].value, key
 
 
 def test_a_read_does_not_wait_for_the_lock():
@@ -35,7 +35,9 @@ def test_a_read_does_not_wait_for_the_lock():
         reader.join(timeout=5)
         assert read.get("tuned") == config._config_options["global.minCachedMessageSize"].value
         # Streamlit's own read waits while the lock is held
-        locked = threading.Thread(target=lambda: read.update(locked=tuning._locked_get_option("global.appTest")))
+        streamlit_read = config.get_config_options.__globals__["get_option"]
+        assert streamlit_read.__module__ == "streamlit.config" and streamlit_read is not tuning.get_option
+        locked = threading.Thread(target=lambda: read.update(locked=streamlit_read("global.appTest")))
         locked.start()
         locked.join(timeout=1)
         assert locked.is_alive() and "locked" not in read
@@ -45,11 +47,17 @@ def test_a_read_does_not_wait_for_the_lock():
         locked.join(timeout=5)
 
 
-def test_apply_routes_every_config_read_through_it():
+def test_apply_routes_every_config_read_through_it_but_leaves_apptests_own():
+    from unittest import mock
+
     original = config.get_option
     try:
         tuning.apply()
         assert config.get_option is tuning.get_option
+        config.get_option = original
+        with mock.patch.object(config, "get_option", new=lambda key: "a test's option"):
+            tuning.apply()
+            assert config.get_option("global.appTest") == "a test's option"
     finally:
         config.get_option = original
 

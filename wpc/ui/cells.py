@@ -69,6 +69,12 @@ def as_dates(column: pd.Series) -> pd.Series | None:
                                     dtype=object), format="mixed")
 
 
+def _holds(column: pd.Series, text: str) -> bool:
+    """Whether any cell is `text` (a loop: Series.isin costs more on the small tables pages draw,
+    for every table of every session's rerun)."""
+    return any(isinstance(v, str) and v == text for v in column)
+
+
 def _text(column: pd.Series) -> bool:
     """Held as Python objects or strings (pandas 3 gives text columns their own dtype)."""
     return pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
@@ -103,7 +109,7 @@ def prepare(frame: pd.DataFrame, percent_columns=(), one_decimal_columns=(),
         if column in percent_columns:
             shown[column] = pd.to_numeric(values, errors="coerce") * 100
             config[column] = st.column_config.NumberColumn(title(column), format="%.1f%%")
-        elif _text(values) and values.isin([SUPPRESSED]).any():
+        elif _text(values) and _holds(values, SUPPRESSED):
             # counts with some hidden: written out as text ("1,490", "*") so Arrow gets one type; a
             # value already written (a share, "68.6%", in a column of measures and values) stays as it is
             shown[column] = [None if missing(v) or v == "–" else v if isinstance(v, str) else count(v)
@@ -123,8 +129,10 @@ def prepare(frame: pd.DataFrame, percent_columns=(), one_decimal_columns=(),
             config[column] = _date_config(title(column), dates)
         else:
             # text: "–" (wpc.views.format's missing) and None both show as "—"
-            shown[column] = [None if missing(v) or v == "–" else v for v in values]
+            if _holds(values, "–"):
+                shown[column] = [None if missing(v) or v == "–" else v for v in values]
             config[column] = st.column_config.TextColumn(title(column))
-    has_missing = bool(shown.map(missing).any().any()) if not shown.empty else False
+    # (isna, like `missing`, takes lists and arrays in cells as values)
+    has_missing = bool(shown.isna().any().any()) if not shown.empty else False
     return Shown(shown, config, has_missing)
 

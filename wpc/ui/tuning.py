@@ -12,19 +12,24 @@ from __future__ import annotations
 
 from streamlit import config
 
-_locked_get_option = config.get_option
-
 
 def get_option(key: str):
     """`streamlit.config.get_option`, without the lock once the options are parsed (a dict read,
     safe without it: parsing replaces the whole dict and setting an option replaces a value)."""
     options = config._config_options
     option = options.get(key) if options else None
-    if option is None:
-        return _locked_get_option(key)  # not parsed yet, or an unknown key: Streamlit's own answer
-    return option.value
+    if option is not None:
+        return option.value
+    with config._config_lock:  # not parsed yet, or an unknown key: as Streamlit reads it
+        options = config.get_config_options()
+        if key not in options:
+            raise RuntimeError(f'Config key "{key}" not defined.')
+        return options[key].value
 
 
 def apply() -> None:
-    """Use `get_option` for every config read in this process (idempotent)."""
-    config.get_option = get_option
+    """Use `get_option` for every config read in this process. Only in place of Streamlit's own
+    function: AppTest puts a function of its own there while it runs a page (its test options),
+    which stays."""
+    if getattr(config.get_option, "__module__", None) == "streamlit.config":
+        config.get_option = get_option
