@@ -299,15 +299,30 @@ def _solve_components(family, pending, find, is_open, fixed, rows, low, high, co
             cols = atoms_of(m, c)
             mine = position[cols]
             constant = float(np.nansum(fixed[cols[mine < 0]]))
+            truth = float(family.values[c]) - constant
+            if enough is not None and solver.kept.count:
+                # the solutions the solver already found for other cells, and the true values,
+                # are all possible: where c already takes values `enough` apart among them, it
+                # passes unsolved (a margin for rounding: a close call is solved)
+                seen = solver.kept.values(mine[mine >= 0])
+                least, most = min(seen.min(), truth), max(seen.max(), truth)
+                if most - least >= enough + 1e-6:
+                    results[c] = Range(constant + least, constant + most)
+                    continue
             objective = np.zeros(len(open_atoms))
             objective[mine[mine >= 0]] = 1.0
             top = solver.optimum(-objective)
             hi_value = INFINITY if top is None else -top
-            truth = float(family.values[c]) - constant
             if enough is not None and hi_value - truth >= enough:
                 # the true value is possible, so the range is at least [truth, hi_value]
                 results[c] = Range(constant + truth, constant + hi_value)
                 continue
+            if enough is not None:
+                # as above: no solve for the least value when a kept solution is low enough
+                lowest = solver.kept.values(mine[mine >= 0]).min()
+                if hi_value - lowest >= enough + 1e-6:
+                    results[c] = Range(constant + lowest, constant + hi_value)
+                    continue
             lo_value = solver.optimum(objective)
             if lo_value is None:  # cannot happen: atoms are >= 0
                 raise ArithmeticError(f"family {family.name}: a hidden count is unbounded below")
@@ -315,8 +330,29 @@ def _solve_components(family, pending, find, is_open, fixed, rows, low, high, co
     return results
 
 
+class _Kept:
+    """Solutions a solver found (each feasible for the model it answers for), to read the
+    values a sum of their columns took in them."""
+
+    def __init__(self, n: int):
+        self.solutions = np.empty((8, n))
+        self.count = 0
+
+    def add(self, x: np.ndarray) -> None:
+        if self.count == len(self.solutions):
+            self.solutions = np.concatenate([self.solutions, np.empty_like(self.solutions)])
+        self.solutions[self.count] = x
+        self.count += 1
+
+    def values(self, columns: np.ndarray) -> np.ndarray:
+        """The sum of `columns` in each kept solution."""
+        return self.solutions[:self.count, columns].sum(axis=1)
+
+
 class _Solver:
-    """min c.x over x >= 0 whole, low <= A x <= high, for one objective after another."""
+    """min c.x over x >= 0 whole, low <= A x <= high, for one objective after another.
+    `kept` holds every solution found that is feasible for the model asked for (with `whole`,
+    only whole-number ones)."""
 
     def __init__(self, a: sparse.csc_matrix, low: np.ndarray, high: np.ndarray, whole: bool = True):
         import highspy
@@ -339,6 +375,7 @@ class _Solver:
         self.relaxed = self._model(integer=False)
         self.whole = None
         self.columns = np.arange(self.n, dtype=np.int32)
+        self.kept = _Kept(self.n)
 
     def _model(self, integer: bool):
         # the plain solver (highspy.Highs adds interrupt handling and prints a banner on stdout,
@@ -367,11 +404,15 @@ class _Solver:
         if value is None:
             return None
         if not self.want_whole or np.allclose(x, np.round(x), atol=1e-7):
+            self.kept.add(x)
             return float(np.round(value, 6))
         if self.whole is None:
             self.whole = self._model(integer=True)
-        value, _x = self._run(self.whole, objective)
-        return None if value is None else float(np.round(value, 6))
+        value, x = self._run(self.whole, objective)
+        if value is None:
+            return None
+        self.kept.add(x)
+        return float(np.round(value, 6))
 
 
 def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
