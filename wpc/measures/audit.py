@@ -423,7 +423,7 @@ def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
     choice should avoid while any other choice remains (headline totals). The solver uses the
     linear relaxation unless `whole` (the attack suite checks the result with whole numbers).
     Each hidden count the solver finds too narrow gets the complementary cells the solver
-    chooses for it (`_moving_cells`). `quick` first applies the equations' quick rule: right
+    chooses for it (`_Mover`). `quick` first applies the equations' quick rule: right
     for counts that nest (areas in places, categories in groups), but where the same people
     are broken down several crossing ways (what works by method, organisation and partner
     type) an equation's cheapest sibling seldom frees a hidden count and only hides more."""
@@ -479,6 +479,7 @@ def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
         return added
 
     passed = np.zeros(len(values), dtype=bool)
+    mover = None
     for _round in range(1000):
         while quick and fix_equations():
             pass
@@ -492,7 +493,8 @@ def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
         for c in failing:
             # the counts that must be hidden so that c can move by the threshold (the solver's
             # choice); the equations' cheapest neighbour only when the solver finds no way
-            picks = _moving_cells(family, c, hidden, threshold, avoid)
+            mover = mover or _Mover(family, threshold, avoid)
+            picks = mover.cells(c, hidden)
             if not picks:
                 pick = _neighbour(family, c, hidden, cheapest, as_child, as_parent)
                 picks = [] if pick is None else [pick]
@@ -522,52 +524,117 @@ def _neighbour(family: Family, c: int, hidden: np.ndarray, cheapest, as_child, a
     return cheapest(list(touching))
 
 
-def _moving_cells(family: Family, c: int, hidden: np.ndarray, threshold: int, avoid: np.ndarray) -> list[int]:
-    """The shown counts to hide so that hidden count `c` can be `threshold` larger while every
+class _Mover:
+    """The shown counts to hide so that a hidden count `c` can be `threshold` larger while every
     other shown count keeps its value: a linear programme over changes y to the atoms (atoms
     stay >= 0, links hold, shown zeros stay 0) that adds at least `threshold` to `c` and
     changes the fewest people's worth of shown counts (each shown count's change weighted by
     its size, headline totals a thousand times more). Hiding what it changes gives `c` a range
-    of at least the threshold (the caller's solver checks). Empty when no such change exists."""
-    from scipy.optimize import linprog
+    of at least the threshold (the caller's solver checks).
 
-    m = family.membership.tocsr()
-    values = family.values
-    n_atoms = m.shape[1]
-    x = family.atom_values.astype(float)
-    open_shown = family.shown & ~hidden
-    priced = np.flatnonzero(open_shown & (values > 0))  # may change, at a price
-    zeros = np.flatnonzero(open_shown & (values == 0))  # 0 is shown as 0: never changes
-    k = len(priced)
-    weights = (values[priced] + 1.0) * np.where(avoid[priced], 1000.0, 1.0)
-    cost = np.concatenate([np.zeros(n_atoms), weights])
-    mp = m[priced]
-    slack = sparse.identity(k, format="csr")
-    # |M_j y| <= s_j for every priced count j
-    upper = [sparse.hstack([mp, -slack]), sparse.hstack([-mp, -slack])]
-    bound_rhs = [np.zeros(k), np.zeros(k)]
-    grow = sparse.hstack([-m[c], sparse.csr_matrix((1, k))])  # -(sum of c's changes) <= -threshold
-    upper.append(grow)
-    bound_rhs.append(np.array([-float(threshold)]))
-    equal, equal_rhs = [], []
-    if len(zeros):
-        equal.append(sparse.hstack([m[zeros], sparse.csr_matrix((len(zeros), k))]))
-        equal_rhs.append(np.zeros(len(zeros)))
-    if family.links.shape[0]:
+    Made once for a family: the parts of the programme that do not depend on `c` or on what is
+    hidden (atom bounds, links) are kept; each call lays out the same matrix as stacking its
+    blocks would (rows: every priced count's |change| <= its slack twice, c's growth, the
+    at-most links; equalities: shown zeros, the other links), so the solver gets the same
+    programme and gives the same answer."""
+
+    def __init__(self, family: Family, threshold: int, avoid: np.ndarray):
+        self.m = family.membership.tocsr()
+        self.m.sort_indices()
+        self.shown = family.shown
+        self.values = family.values
+        self.threshold = threshold
+        self.avoid = avoid
+        self.n_atoms = self.m.shape[1]
+        x = family.atom_values.astype(float)
+        self.atom_bounds = np.column_stack([np.maximum(-x, -threshold), np.full(self.n_atoms, float(threshold))])
+        links = family.links.tocsr()
+        links.sort_indices()
         at_most = family.link_at_most
-        links = sparse.hstack([family.links, sparse.csr_matrix((family.links.shape[0], k))]).tocsr()
-        current = family.links @ x
-        if (~at_most).any():
-            equal.append(links[np.flatnonzero(~at_most)])
-            equal_rhs.append(np.zeros(int((~at_most).sum())))
-        if at_most.any():
-            upper.append(links[np.flatnonzero(at_most)])
-            bound_rhs.append(-current[at_most])
-    bounds = [(max(-v, -threshold), threshold) for v in x] + [(0, None)] * k
-    result = linprog(cost, A_ub=sparse.vstack(upper).tocsc(), b_ub=np.concatenate(bound_rhs),
-                     A_eq=sparse.vstack(equal).tocsc() if equal else None,
-                     b_eq=np.concatenate(equal_rhs) if equal else None, bounds=bounds, method="highs")
-    if result.status != 0:
-        return []
-    changes = np.abs(mp @ result.x[:n_atoms])
-    return priced[changes > 1e-6].tolist()
+        self.equal_links = _row_block(links, np.flatnonzero(~at_most))
+        self.at_most_links = _row_block(links, np.flatnonzero(at_most))
+        self.at_most_rhs = -(family.links @ x)[at_most]
+
+    def cells(self, c: int, hidden: np.ndarray) -> list[int]:
+        """Empty when no such change exists."""
+        from scipy.optimize import linprog
+
+        values, n_atoms = self.values, self.n_atoms
+        open_shown = self.shown & ~hidden
+        priced = np.flatnonzero(open_shown & (values > 0))  # may change, at a price
+        zeros = np.flatnonzero(open_shown & (values == 0))  # 0 is shown as 0: never changes
+        k = len(priced)
+        weights = (values[priced] + 1.0) * np.where(self.avoid[priced], 1000.0, 1.0)
+        cost = np.concatenate([np.zeros(n_atoms), weights])
+        mp = _row_block(self.m, priced)
+        slack = _Block(np.arange(k + 1), n_atoms + np.arange(k), np.full(k, -1.0))
+        grow = _row_block(self.m, np.array([c]))
+        # |M_j y| <= s_j for every priced count j; -(sum of c's changes) <= -threshold
+        upper = [_Block.beside(mp, slack), _Block.beside(mp.negated(), slack), grow.negated(),
+                 self.at_most_links]
+        bound_rhs = np.concatenate([np.zeros(2 * k), [-float(self.threshold)], self.at_most_rhs])
+        equal = [_row_block(self.m, zeros), self.equal_links]
+        n_equal = len(zeros) + self.equal_links.rows
+        columns = n_atoms + k
+        bounds = np.concatenate([self.atom_bounds, np.tile([0.0, np.inf], (k, 1))])
+        result = linprog(cost, A_ub=_Block.stacked(upper, columns), b_ub=bound_rhs,
+                         A_eq=_Block.stacked(equal, columns) if n_equal else None,
+                         b_eq=np.zeros(n_equal) if n_equal else None, bounds=bounds, method="highs")
+        if result.status != 0:
+            return []
+        changes = np.abs(self.m[priced] @ result.x[:n_atoms])
+        return priced[changes > 1e-6].tolist()
+
+
+class _Block(NamedTuple):
+    """Rows of a sparse matrix as CSR arrays (row starts from 0, columns, values)."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return len(self.indptr) - 1
+
+    def negated(self) -> _Block:
+        return _Block(self.indptr, self.indices, -self.data)
+
+    @staticmethod
+    def beside(left: _Block, right: _Block) -> _Block:
+        """Each row of `left` followed by the same row of `right` (columns already placed)."""
+        lengths = np.diff(left.indptr) + np.diff(right.indptr)
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        row_of_left = np.repeat(np.arange(left.rows), np.diff(left.indptr))
+        row_of_right = np.repeat(np.arange(right.rows), np.diff(right.indptr))
+        # places: each row's left entries, then its right entries
+        left_at = indptr[row_of_left] + (np.arange(len(left.indices)) - left.indptr[row_of_left])
+        right_at = (indptr[row_of_right] + np.diff(left.indptr)[row_of_right]
+                    + (np.arange(len(right.indices)) - right.indptr[row_of_right]))
+        indices = np.empty(indptr[-1], dtype=np.int64)
+        data = np.empty(indptr[-1])
+        indices[left_at], data[left_at] = left.indices, left.data
+        indices[right_at], data[right_at] = right.indices, right.data
+        return _Block(indptr, indices, data)
+
+    @staticmethod
+    def stacked(blocks: list[_Block], columns: int) -> sparse.csc_matrix:
+        indptr = [np.zeros(1, dtype=np.int64)]
+        offset = 0
+        for b in blocks:
+            indptr.append(b.indptr[1:] + offset)
+            offset += b.indptr[-1]
+        rows = sum(b.rows for b in blocks)
+        matrix = sparse.csr_matrix((np.concatenate([b.data for b in blocks]),
+                                    np.concatenate([b.indices for b in blocks]),
+                                    np.concatenate(indptr)), shape=(rows, columns))
+        return matrix.tocsc()
+
+
+def _row_block(m: sparse.csr_matrix, rows: np.ndarray) -> _Block:
+    """Rows `rows` of a CSR matrix, in that order, as a block."""
+    starts, ends = m.indptr[rows], m.indptr[rows + 1]
+    lengths = ends - starts
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    take = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
+    return _Block(indptr, m.indices[take].astype(np.int64), m.data[take].astype(float))
