@@ -143,14 +143,18 @@ def _union_find(n: int):
 
 def ranges(family: Family, hidden: np.ndarray, knowledge: Knowledge | None = None,
            wanted: np.ndarray | None = None, enough: float | None = None,
-           extra: list[tuple[np.ndarray, float, float]] | None = None, whole: bool = True) -> dict[int, Range]:
+           extra: list[tuple[np.ndarray, float, float]] | None = None, whole: bool = True,
+           assumed: np.ndarray | None = None) -> dict[int, Range]:
     """The smallest and largest value of every hidden cell (or of the `wanted` cells) that is
     consistent with what a reader knows: the shown cells (exactly, or within `knowledge`), the
     links, atoms >= 0 and whole, hidden cells >= knowledge.hidden_low, and `extra` constraints
     (coefficients over atoms, low, high) for derived statistics. With `enough`, a cell
     already known to range at least that far is not solved further (its range is then only
     a lower bound on the true one, enough to show it is protected). `whole=False` solves the
-    linear relaxation only (faster; its ranges can only be wider than the whole-number ones)."""
+    linear relaxation only (faster; its ranges can only be wider than the whole-number ones).
+    `assumed` marks wanted cells the caller already knows range at least `enough`: they are
+    neither solved nor in the result, but order the solving as wanted cells do, so the other
+    cells come in the same order as without it."""
     knowledge = knowledge or Knowledge.exact(family)
     hidden = np.asarray(hidden, dtype=bool)
     wanted = hidden if wanted is None else np.asarray(wanted, dtype=bool)
@@ -245,11 +249,15 @@ def ranges(family: Family, hidden: np.ndarray, knowledge: Knowledge | None = Non
             if len(twins) > 1 and family.atom_values[twins].sum() >= enough:
                 results[c] = Range(0.0, float(family.atom_values[twins].sum()))
                 continue
-        pending.setdefault(find(int(open_cols[0])), []).append(c)
+        cells = pending.setdefault(find(int(open_cols[0])), [])
+        if assumed is None or not assumed[c]:
+            cells.append(c)
 
-    if pending:
+    if any(pending.values()):
         results.update(_solve_components(family, pending, find, is_open, fixed, rows, low, high,
                                          constraint_rows, extra, hidden, knowledge.hidden_low, enough, whole))
+    if assumed is not None:
+        results = {c: r for c, r in results.items() if not assumed[c]}
     return results
 
 
@@ -416,7 +424,8 @@ class _Solver:
 
 
 def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
-             never_hide: np.ndarray | None = None, whole: bool = False, quick: bool = True) -> np.ndarray:
+             never_hide: np.ndarray | None = None, whole: bool = False, quick: bool = True,
+             protected: np.ndarray | None = None) -> np.ndarray:
     """Hidden cells: every shown count from 1 to `threshold` (or `primary`), and complementary
     cells until the solver finds every hidden count ranging over at least `threshold` values
     given everything shown (docs/disclosure.md). `never_hide` marks cells the complementary
@@ -426,7 +435,9 @@ def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
     chooses for it (`_Mover`). `quick` first applies the equations' quick rule: right
     for counts that nest (areas in places, categories in groups), but where the same people
     are broken down several crossing ways (what works by method, organisation and partner
-    type) an equation's cheapest sibling seldom frees a hidden count and only hides more."""
+    type) an equation's cheapest sibling seldom frees a hidden count and only hides more.
+    `protected` marks cells of `primary` that this check found protected with fewer cells hidden:
+    they stay protected (hiding more only widens ranges), so they are not solved again."""
     values = family.values
     shown = family.shown
     hidden = shown & (values >= 1) & (values <= threshold) if primary is None else primary.copy()
@@ -484,9 +495,12 @@ def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
         while quick and fix_equations():
             pass
         # hiding more only widens the ranges: a count once protected stays protected
-        found = ranges(family, hidden, wanted=hidden & ~passed, enough=threshold, whole=whole)
+        assumed = None if protected is None else protected & hidden & ~passed
+        found = ranges(family, hidden, wanted=hidden & ~passed, enough=threshold, whole=whole, assumed=assumed)
         failing = [c for c, r in found.items() if r.width < threshold]
         passed[[c for c, r in found.items() if r.width >= threshold]] = True
+        if assumed is not None:
+            passed |= assumed
         if not failing:
             return hidden
         picked = False

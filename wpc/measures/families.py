@@ -432,13 +432,20 @@ HEADLINES = {"known", "total", "pop", "activities_total"}
 CROSSED = {"activities"}
 
 
-def protect_family(family: Family, threshold: int, also_hidden: np.ndarray | None = None) -> ProtectedFamily:
+def _small(family: Family, threshold: int) -> np.ndarray:
+    return (family.values >= 1) & (family.values <= threshold)
+
+
+def protect_family(family: Family, threshold: int, also_hidden: np.ndarray | None = None,
+                   protected: np.ndarray | None = None) -> ProtectedFamily:
     """Hidden cells (counts of 1 to the threshold, `also_hidden`, and their complementary cells)
-    and the perturbed value of every cell."""
+    and the perturbed value of every cell. `protected`: cells of `also_hidden` that an earlier
+    protection of this family, with fewer cells hidden, found protected (`audit.complete`)."""
     avoid = np.array([isinstance(c, tuple) and c[0] in HEADLINES for c in family.cells], dtype=bool)
-    small = (family.values >= 1) & (family.values <= threshold)
+    small = _small(family, threshold)
     primary = None if also_hidden is None else also_hidden | (family.shown & small)
-    hidden = complete(family, threshold, primary=primary, never_hide=avoid, quick=family.name not in CROSSED)
+    hidden = complete(family, threshold, primary=primary, never_hide=avoid, quick=family.name not in CROSSED,
+                      protected=protected)
     hidden |= ~family.shown & small  # a count no output shows, too small to divide by
     perturbed = cellkey.perturb(family.values, family.keys, threshold)
     return ProtectedFamily(family=family, hidden=hidden, perturbed=perturbed)
@@ -478,7 +485,12 @@ def protect_linked(built: dict[str, Family], threshold: int, pairs) -> dict[str,
             return protected
         for kind, extra in more.items():
             if extra.any():
-                protected[kind] = protect_family(built[kind], threshold, also_hidden=protected[kind].hidden | extra)
+                # what the last protection hid and checked (not the unshown small counts it
+                # hid after) stays protected with more hidden
+                before = protected[kind].hidden
+                checked = before & (built[kind].shown | ~_small(built[kind], threshold))
+                protected[kind] = protect_family(built[kind], threshold, also_hidden=before | extra,
+                                                 protected=checked)
     raise AssertionError("linked families did not agree on their hidden counts")
 
 
