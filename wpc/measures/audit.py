@@ -499,8 +499,6 @@ def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
         found = ranges(family, hidden, wanted=hidden & ~passed, enough=threshold, whole=whole, assumed=assumed)
         failing = [c for c, r in found.items() if r.width < threshold]
         passed[[c for c, r in found.items() if r.width >= threshold]] = True
-        if assumed is not None:
-            passed |= assumed
         if not failing:
             return hidden
         picked = False
