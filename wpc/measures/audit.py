@@ -122,23 +122,22 @@ class Range:
         return self.high - self.low
 
 
-def _union_find(n: int):
-    parent = np.arange(n)
+def _incidence(n: int, groups: list[np.ndarray]) -> sparse.csr_matrix:
+    """groups x n: 1 where a group holds a column."""
+    sizes = [len(g) for g in groups]
+    return sparse.csr_matrix((np.ones(sum(sizes)), (np.repeat(np.arange(len(groups)), sizes),
+                                                   np.concatenate([np.zeros(0, dtype=int), *groups]))),
+                             shape=(len(groups), n))
 
-    def find(i: int) -> int:
-        root = i
-        while parent[root] != root:
-            root = parent[root]
-        while parent[i] != root:
-            parent[i], i = root, parent[i]
-        return root
 
-    def union(i: int, j: int) -> None:
-        a, b = find(i), find(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
+def _components(n: int, groups: list[np.ndarray]) -> np.ndarray:
+    """A label for each of n columns: the same for columns joined through groups sharing them."""
+    from scipy.sparse.csgraph import connected_components
 
-    return find, union
+    holds = _incidence(n, groups).tocoo()
+    # a graph of the columns and the groups, with an edge where a group holds a column
+    graph = sparse.csr_matrix((holds.data, (holds.col, n + holds.row)), shape=(n + len(groups), n + len(groups)))
+    return connected_components(graph, directed=False)[1][:n]
 
 
 def ranges(family: Family, hidden: np.ndarray, knowledge: Knowledge | None = None,
@@ -192,43 +191,23 @@ def ranges(family: Family, hidden: np.ndarray, knowledge: Knowledge | None = Non
     is_open = np.isnan(fixed)
 
     # components of the open atoms joined by a constraint, and by a wanted cell
-    find, union = _union_find(n_atoms)
-    constraint_rows = rows_of(rows) + rows_of(link_rows)
-    constraint_cols = []
-    for row in constraint_rows:
-        cols = row.indices[is_open[row.indices]]
-        constraint_cols.append(cols)
-        for c in cols[1:]:
-            union(cols[0], c)
-    for coefficients, _lo, _hi in extra:
-        cols = np.flatnonzero(coefficients)
-        cols = cols[is_open[cols]]
-        for c in cols[1:]:
-            union(cols[0], c)
+    constraint_cols = [row.indices[is_open[row.indices]] for row in rows_of(rows) + rows_of(link_rows)]
+    extra_cols = [np.flatnonzero(coefficients) for coefficients, _lo, _hi in extra]
     in_a_constraint = np.zeros(n_atoms, dtype=bool)
-    for cols in constraint_cols:
-        in_a_constraint[cols] = True
-    for coefficients, _lo, _hi in extra:
-        in_a_constraint[np.flatnonzero(coefficients)] = True
-
+    in_a_constraint[np.concatenate([np.zeros(0, dtype=int), *constraint_cols, *extra_cols])] = True
     wanted_cells = np.flatnonzero(wanted)
     cell_cols = {c: atoms_of(m, c) for c in wanted_cells}
-    for c, cols in cell_cols.items():
-        cols = cols[is_open[cols]]
-        for other in cols[1:]:
-            union(cols[0], other)
+    component = _components(n_atoms, constraint_cols + [cols[is_open[cols]] for cols in extra_cols]
+                            + [cols[is_open[cols]] for cols in cell_cols.values()])
 
     # a wanted hidden cell that is one open atom, with "twins" (open atoms in exactly the same
     # constraints), can trade people with them without changing anything shown
     signature: dict[int, tuple] = {}
     if enough is not None:
-        membership_of: dict[int, list[int]] = {}
-        for k, cols in enumerate(constraint_cols):
-            for c in cols:
-                membership_of.setdefault(int(c), []).append(k)
+        in_constraints = _incidence(n_atoms, constraint_cols).tocsc()
         groups: dict[tuple, list[int]] = {}
         for c in np.flatnonzero(is_open):
-            sig = tuple(membership_of.get(int(c), ()))
+            sig = tuple(in_constraints.indices[in_constraints.indptr[c]:in_constraints.indptr[c + 1]].tolist())
             signature[int(c)] = sig
             groups.setdefault(sig, []).append(int(c))
 
@@ -249,19 +228,19 @@ def ranges(family: Family, hidden: np.ndarray, knowledge: Knowledge | None = Non
             if len(twins) > 1 and family.atom_values[twins].sum() >= enough:
                 results[c] = Range(0.0, float(family.atom_values[twins].sum()))
                 continue
-        cells = pending.setdefault(find(int(open_cols[0])), [])
+        cells = pending.setdefault(int(component[open_cols[0]]), [])
         if assumed is None or not assumed[c]:
             cells.append(c)
 
     if any(pending.values()):
-        results.update(_solve_components(family, pending, find, is_open, fixed, rows, low, high,
-                                         constraint_rows, extra, hidden, knowledge.hidden_low, enough, whole))
+        results.update(_solve_components(family, pending, is_open, fixed, rows, low, high,
+                                         extra, hidden, knowledge.hidden_low, enough, whole))
     if assumed is not None:
         results = {c: r for c, r in results.items() if not assumed[c]}
     return results
 
 
-def _solve_components(family, pending, find, is_open, fixed, rows, low, high, constraint_rows,
+def _solve_components(family, pending, is_open, fixed, rows, low, high,
                       extra, hidden, hidden_low, enough, whole=True) -> dict[int, Range]:
     """Solve for the pending cells on one HiGHS model of every open atom: the linear relaxation
     first, warm-started from one cell to the next; the integer programme where the relaxation's
@@ -271,36 +250,36 @@ def _solve_components(family, pending, find, is_open, fixed, rows, low, high, co
     open_atoms = np.flatnonzero(is_open)
     position = np.full(n_atoms, -1)
     position[open_atoms] = np.arange(len(open_atoms))
-    bounds_low = list(np.concatenate([low, np.where(family.link_at_most, -INFINITY, 0.0)]))
-    bounds_high = list(np.concatenate([high, np.zeros(family.links.shape[0])]))
-    constraint_rows = list(constraint_rows)
-    for coefficients, lo, hi in extra:
-        constraint_rows.append(sparse.csr_matrix(coefficients))
-        bounds_low.append(lo)
-        bounds_high.append(hi)
-    a_rows, a_cols, a_vals, a_low, a_high = [], [], [], [], []
+    # the known counts and the links, less what their fixed atoms add (rows with no open atom
+    # say nothing here)
+    constraints = sparse.vstack([rows, family.links]).tocsr()
+    constant = constraints @ np.where(is_open, 0.0, fixed)
+    inside = constraints[:, open_atoms].tocsr()
+    keep = np.diff(inside.indptr) > 0
+    parts = [inside[keep]]
+    a_low = [(np.concatenate([low, np.where(family.link_at_most, -INFINITY, 0.0)]) - constant)[keep]]
+    a_high = [(np.concatenate([high, np.zeros(family.links.shape[0])]) - constant)[keep]]
 
     def add_row(cols, data, lo, hi) -> None:
         mine = position[cols]
         if not np.any(mine >= 0):
             return
         outside = mine < 0
-        constant = float(np.nansum(data[outside] * fixed[cols[outside]]))
-        r = len(a_low)
-        a_rows.extend([r] * int((~outside).sum()))
-        a_cols.extend(mine[~outside].tolist())
-        a_vals.extend(data[~outside].tolist())
-        a_low.append(lo - constant)
-        a_high.append(hi - constant)
+        row_constant = float(np.nansum(data[outside] * fixed[cols[outside]]))
+        parts.append(sparse.csr_matrix((data[~outside], (np.zeros(int((~outside).sum()), dtype=int), mine[~outside])),
+                                       shape=(1, len(open_atoms))))
+        a_low.append([lo - row_constant])
+        a_high.append([hi - row_constant])
 
-    for k, row in enumerate(constraint_rows):
-        add_row(row.indices, row.data.astype(float), bounds_low[k], bounds_high[k])
+    for coefficients, lo, hi in extra:
+        cols = np.flatnonzero(coefficients)
+        add_row(cols, np.asarray(coefficients, dtype=float)[cols], lo, hi)
     if hidden_low > 0:
         for h in np.flatnonzero(hidden):
             cols = atoms_of(m, h)
             add_row(cols, np.ones(len(cols)), hidden_low, INFINITY)
-    solver = _Solver(sparse.csc_matrix((a_vals, (a_rows, a_cols)), shape=(len(a_low), len(open_atoms))),
-                     np.array(a_low, dtype=float), np.array(a_high, dtype=float), whole)
+    solver = _Solver(sparse.vstack(parts).tocsc(), np.concatenate(a_low).astype(float),
+                     np.concatenate(a_high).astype(float), whole)
     results: dict[int, Range] = {}
     for cells in pending.values():
         for c in cells:
