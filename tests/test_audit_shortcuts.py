@@ -195,3 +195,12 @@ def test_the_complementary_programme_is_the_same_programme_as_stacking_its_block
             hidden[new] = True  # the next count's programme with more hidden, as complete() goes on
             picked += len(new)
     assert picked > 10
+
+
+def test_atoms_joined_through_shared_constraints_are_one_component():
+    labels = audit._components(7, [np.array([0, 1]), np.array([1, 2]), np.array([4, 5]), np.array([], dtype=int),
+                                   np.array([6])])
+    groups = {}
+    for atom, label in enumerate(labels):
+        groups.setdefault(label, []).append(atom)
+    assert sorted(groups.values()) == [[0, 1, 2], [3], [4, 5], [6]]
