@@ -122,35 +122,38 @@ class Range:
         return self.high - self.low
 
 
-def _union_find(n: int):
-    parent = np.arange(n)
+def _incidence(n: int, groups: list[np.ndarray]) -> sparse.csr_matrix:
+    """groups x n: 1 where a group holds a column."""
+    sizes = [len(g) for g in groups]
+    return sparse.csr_matrix((np.ones(sum(sizes)), (np.repeat(np.arange(len(groups)), sizes),
+                                                   np.concatenate([np.zeros(0, dtype=int), *groups]))),
+                             shape=(len(groups), n))
 
-    def find(i: int) -> int:
-        root = i
-        while parent[root] != root:
-            root = parent[root]
-        while parent[i] != root:
-            parent[i], i = root, parent[i]
-        return root
 
-    def union(i: int, j: int) -> None:
-        a, b = find(i), find(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
+def _components(n: int, groups: list[np.ndarray]) -> np.ndarray:
+    """A label for each of n columns: the same for columns joined through groups sharing them."""
+    from scipy.sparse.csgraph import connected_components
 
-    return find, union
+    holds = _incidence(n, groups).tocoo()
+    # a graph of the columns and the groups, with an edge where a group holds a column
+    graph = sparse.csr_matrix((holds.data, (holds.col, n + holds.row)), shape=(n + len(groups), n + len(groups)))
+    return connected_components(graph, directed=False)[1][:n]
 
 
 def ranges(family: Family, hidden: np.ndarray, knowledge: Knowledge | None = None,
            wanted: np.ndarray | None = None, enough: float | None = None,
-           extra: list[tuple[np.ndarray, float, float]] | None = None, whole: bool = True) -> dict[int, Range]:
+           extra: list[tuple[np.ndarray, float, float]] | None = None, whole: bool = True,
+           assumed: np.ndarray | None = None) -> dict[int, Range]:
     """The smallest and largest value of every hidden cell (or of the `wanted` cells) that is
     consistent with what a reader knows: the shown cells (exactly, or within `knowledge`), the
     links, atoms >= 0 and whole, hidden cells >= knowledge.hidden_low, and `extra` constraints
     (coefficients over atoms, low, high) for derived statistics. With `enough`, a cell
     already known to range at least that far is not solved further (its range is then only
     a lower bound on the true one, enough to show it is protected). `whole=False` solves the
-    linear relaxation only (faster; its ranges can only be wider than the whole-number ones)."""
+    linear relaxation only (faster; its ranges can only be wider than the whole-number ones).
+    `assumed` marks wanted cells the caller already knows range at least `enough`: they are
+    neither solved nor in the result, but order the solving as wanted cells do, so the other
+    cells come in the same order as without it."""
     knowledge = knowledge or Knowledge.exact(family)
     hidden = np.asarray(hidden, dtype=bool)
     wanted = hidden if wanted is None else np.asarray(wanted, dtype=bool)
@@ -188,43 +191,23 @@ def ranges(family: Family, hidden: np.ndarray, knowledge: Knowledge | None = Non
     is_open = np.isnan(fixed)
 
     # components of the open atoms joined by a constraint, and by a wanted cell
-    find, union = _union_find(n_atoms)
-    constraint_rows = rows_of(rows) + rows_of(link_rows)
-    constraint_cols = []
-    for row in constraint_rows:
-        cols = row.indices[is_open[row.indices]]
-        constraint_cols.append(cols)
-        for c in cols[1:]:
-            union(cols[0], c)
-    for coefficients, _lo, _hi in extra:
-        cols = np.flatnonzero(coefficients)
-        cols = cols[is_open[cols]]
-        for c in cols[1:]:
-            union(cols[0], c)
+    constraint_cols = [row.indices[is_open[row.indices]] for row in rows_of(rows) + rows_of(link_rows)]
+    extra_cols = [np.flatnonzero(coefficients) for coefficients, _lo, _hi in extra]
     in_a_constraint = np.zeros(n_atoms, dtype=bool)
-    for cols in constraint_cols:
-        in_a_constraint[cols] = True
-    for coefficients, _lo, _hi in extra:
-        in_a_constraint[np.flatnonzero(coefficients)] = True
-
+    in_a_constraint[np.concatenate([np.zeros(0, dtype=int), *constraint_cols, *extra_cols])] = True
     wanted_cells = np.flatnonzero(wanted)
     cell_cols = {c: atoms_of(m, c) for c in wanted_cells}
-    for c, cols in cell_cols.items():
-        cols = cols[is_open[cols]]
-        for other in cols[1:]:
-            union(cols[0], other)
+    component = _components(n_atoms, constraint_cols + [cols[is_open[cols]] for cols in extra_cols]
+                            + [cols[is_open[cols]] for cols in cell_cols.values()])
 
     # a wanted hidden cell that is one open atom, with "twins" (open atoms in exactly the same
     # constraints), can trade people with them without changing anything shown
     signature: dict[int, tuple] = {}
     if enough is not None:
-        membership_of: dict[int, list[int]] = {}
-        for k, cols in enumerate(constraint_cols):
-            for c in cols:
-                membership_of.setdefault(int(c), []).append(k)
+        in_constraints = _incidence(n_atoms, constraint_cols).tocsc()
         groups: dict[tuple, list[int]] = {}
         for c in np.flatnonzero(is_open):
-            sig = tuple(membership_of.get(int(c), ()))
+            sig = tuple(in_constraints.indices[in_constraints.indptr[c]:in_constraints.indptr[c + 1]].tolist())
             signature[int(c)] = sig
             groups.setdefault(sig, []).append(int(c))
 
@@ -245,15 +228,19 @@ def ranges(family: Family, hidden: np.ndarray, knowledge: Knowledge | None = Non
             if len(twins) > 1 and family.atom_values[twins].sum() >= enough:
                 results[c] = Range(0.0, float(family.atom_values[twins].sum()))
                 continue
-        pending.setdefault(find(int(open_cols[0])), []).append(c)
+        cells = pending.setdefault(int(component[open_cols[0]]), [])
+        if assumed is None or not assumed[c]:
+            cells.append(c)
 
-    if pending:
-        results.update(_solve_components(family, pending, find, is_open, fixed, rows, low, high,
-                                         constraint_rows, extra, hidden, knowledge.hidden_low, enough, whole))
+    if any(pending.values()):
+        results.update(_solve_components(family, pending, is_open, fixed, rows, low, high,
+                                         extra, hidden, knowledge.hidden_low, enough, whole))
+    if assumed is not None:
+        results = {c: r for c, r in results.items() if not assumed[c]}
     return results
 
 
-def _solve_components(family, pending, find, is_open, fixed, rows, low, high, constraint_rows,
+def _solve_components(family, pending, is_open, fixed, rows, low, high,
                       extra, hidden, hidden_low, enough, whole=True) -> dict[int, Range]:
     """Solve for the pending cells on one HiGHS model of every open atom: the linear relaxation
     first, warm-started from one cell to the next; the integer programme where the relaxation's
@@ -263,51 +250,66 @@ def _solve_components(family, pending, find, is_open, fixed, rows, low, high, co
     open_atoms = np.flatnonzero(is_open)
     position = np.full(n_atoms, -1)
     position[open_atoms] = np.arange(len(open_atoms))
-    bounds_low = list(np.concatenate([low, np.where(family.link_at_most, -INFINITY, 0.0)]))
-    bounds_high = list(np.concatenate([high, np.zeros(family.links.shape[0])]))
-    constraint_rows = list(constraint_rows)
-    for coefficients, lo, hi in extra:
-        constraint_rows.append(sparse.csr_matrix(coefficients))
-        bounds_low.append(lo)
-        bounds_high.append(hi)
-    a_rows, a_cols, a_vals, a_low, a_high = [], [], [], [], []
+    # the known counts and the links, less what their fixed atoms add (rows with no open atom
+    # say nothing here)
+    constraints = sparse.vstack([rows, family.links]).tocsr()
+    constant = constraints @ np.where(is_open, 0.0, fixed)
+    inside = constraints[:, open_atoms].tocsr()
+    keep = np.diff(inside.indptr) > 0
+    parts = [inside[keep]]
+    a_low = [(np.concatenate([low, np.where(family.link_at_most, -INFINITY, 0.0)]) - constant)[keep]]
+    a_high = [(np.concatenate([high, np.zeros(family.links.shape[0])]) - constant)[keep]]
 
     def add_row(cols, data, lo, hi) -> None:
         mine = position[cols]
         if not np.any(mine >= 0):
             return
         outside = mine < 0
-        constant = float(np.nansum(data[outside] * fixed[cols[outside]]))
-        r = len(a_low)
-        a_rows.extend([r] * int((~outside).sum()))
-        a_cols.extend(mine[~outside].tolist())
-        a_vals.extend(data[~outside].tolist())
-        a_low.append(lo - constant)
-        a_high.append(hi - constant)
+        row_constant = float(np.nansum(data[outside] * fixed[cols[outside]]))
+        parts.append(sparse.csr_matrix((data[~outside], (np.zeros(int((~outside).sum()), dtype=int), mine[~outside])),
+                                       shape=(1, len(open_atoms))))
+        a_low.append([lo - row_constant])
+        a_high.append([hi - row_constant])
 
-    for k, row in enumerate(constraint_rows):
-        add_row(row.indices, row.data.astype(float), bounds_low[k], bounds_high[k])
+    for coefficients, lo, hi in extra:
+        cols = np.flatnonzero(coefficients)
+        add_row(cols, np.asarray(coefficients, dtype=float)[cols], lo, hi)
     if hidden_low > 0:
         for h in np.flatnonzero(hidden):
             cols = atoms_of(m, h)
             add_row(cols, np.ones(len(cols)), hidden_low, INFINITY)
-    solver = _Solver(sparse.csc_matrix((a_vals, (a_rows, a_cols)), shape=(len(a_low), len(open_atoms))),
-                     np.array(a_low, dtype=float), np.array(a_high, dtype=float), whole)
+    solver = _Solver(sparse.vstack(parts).tocsc(), np.concatenate(a_low).astype(float),
+                     np.concatenate(a_high).astype(float), whole)
     results: dict[int, Range] = {}
     for cells in pending.values():
         for c in cells:
             cols = atoms_of(m, c)
             mine = position[cols]
             constant = float(np.nansum(fixed[cols[mine < 0]]))
+            truth = float(family.values[c]) - constant
+            if enough is not None and solver.kept.count:
+                # the solutions the solver already found for other cells, and the true values,
+                # are all possible: where c already takes values `enough` apart among them, it
+                # passes unsolved (a margin for rounding: a close call is solved)
+                seen = solver.kept.values(mine[mine >= 0])
+                least, most = min(seen.min(), truth), max(seen.max(), truth)
+                if most - least >= enough + 1e-6:
+                    results[c] = Range(constant + least, constant + most)
+                    continue
             objective = np.zeros(len(open_atoms))
             objective[mine[mine >= 0]] = 1.0
             top = solver.optimum(-objective)
             hi_value = INFINITY if top is None else -top
-            truth = float(family.values[c]) - constant
             if enough is not None and hi_value - truth >= enough:
                 # the true value is possible, so the range is at least [truth, hi_value]
                 results[c] = Range(constant + truth, constant + hi_value)
                 continue
+            if enough is not None:
+                # as above: no solve for the least value when a kept solution is low enough
+                lowest = solver.kept.values(mine[mine >= 0]).min()
+                if hi_value - lowest >= enough + 1e-6:
+                    results[c] = Range(constant + lowest, constant + hi_value)
+                    continue
             lo_value = solver.optimum(objective)
             if lo_value is None:  # cannot happen: atoms are >= 0
                 raise ArithmeticError(f"family {family.name}: a hidden count is unbounded below")
@@ -315,8 +317,29 @@ def _solve_components(family, pending, find, is_open, fixed, rows, low, high, co
     return results
 
 
+class _Kept:
+    """Solutions a solver found (each feasible for the model it answers for), to read the
+    values a sum of their columns took in them."""
+
+    def __init__(self, n: int):
+        self.solutions = np.empty((8, n))
+        self.count = 0
+
+    def add(self, x: np.ndarray) -> None:
+        if self.count == len(self.solutions):
+            self.solutions = np.concatenate([self.solutions, np.empty_like(self.solutions)])
+        self.solutions[self.count] = x
+        self.count += 1
+
+    def values(self, columns: np.ndarray) -> np.ndarray:
+        """The sum of `columns` in each kept solution."""
+        return self.solutions[:self.count, columns].sum(axis=1)
+
+
 class _Solver:
-    """min c.x over x >= 0 whole, low <= A x <= high, for one objective after another."""
+    """min c.x over x >= 0 whole, low <= A x <= high, for one objective after another.
+    `kept` holds every solution found that is feasible for the model asked for (with `whole`,
+    only whole-number ones)."""
 
     def __init__(self, a: sparse.csc_matrix, low: np.ndarray, high: np.ndarray, whole: bool = True):
         import highspy
@@ -339,6 +362,7 @@ class _Solver:
         self.relaxed = self._model(integer=False)
         self.whole = None
         self.columns = np.arange(self.n, dtype=np.int32)
+        self.kept = _Kept(self.n)
 
     def _model(self, integer: bool):
         # the plain solver (highspy.Highs adds interrupt handling and prints a banner on stdout,
@@ -367,25 +391,32 @@ class _Solver:
         if value is None:
             return None
         if not self.want_whole or np.allclose(x, np.round(x), atol=1e-7):
+            self.kept.add(x)
             return float(np.round(value, 6))
         if self.whole is None:
             self.whole = self._model(integer=True)
-        value, _x = self._run(self.whole, objective)
-        return None if value is None else float(np.round(value, 6))
+        value, x = self._run(self.whole, objective)
+        if value is None:
+            return None
+        self.kept.add(x)
+        return float(np.round(value, 6))
 
 
 def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
-             never_hide: np.ndarray | None = None, whole: bool = False, quick: bool = True) -> np.ndarray:
+             never_hide: np.ndarray | None = None, whole: bool = False, quick: bool = True,
+             protected: np.ndarray | None = None) -> np.ndarray:
     """Hidden cells: every shown count from 1 to `threshold` (or `primary`), and complementary
     cells until the solver finds every hidden count ranging over at least `threshold` values
     given everything shown (docs/disclosure.md). `never_hide` marks cells the complementary
     choice should avoid while any other choice remains (headline totals). The solver uses the
     linear relaxation unless `whole` (the attack suite checks the result with whole numbers).
     Each hidden count the solver finds too narrow gets the complementary cells the solver
-    chooses for it (`_moving_cells`). `quick` first applies the equations' quick rule: right
+    chooses for it (`_Mover`). `quick` first applies the equations' quick rule: right
     for counts that nest (areas in places, categories in groups), but where the same people
     are broken down several crossing ways (what works by method, organisation and partner
-    type) an equation's cheapest sibling seldom frees a hidden count and only hides more."""
+    type) an equation's cheapest sibling seldom frees a hidden count and only hides more.
+    `protected` marks cells of `primary` that this check found protected with fewer cells hidden:
+    they stay protected (hiding more only widens ranges), so they are not solved again."""
     values = family.values
     shown = family.shown
     hidden = shown & (values >= 1) & (values <= threshold) if primary is None else primary.copy()
@@ -438,11 +469,13 @@ def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
         return added
 
     passed = np.zeros(len(values), dtype=bool)
+    mover = None
     for _round in range(1000):
         while quick and fix_equations():
             pass
         # hiding more only widens the ranges: a count once protected stays protected
-        found = ranges(family, hidden, wanted=hidden & ~passed, enough=threshold, whole=whole)
+        assumed = None if protected is None else protected & hidden & ~passed
+        found = ranges(family, hidden, wanted=hidden & ~passed, enough=threshold, whole=whole, assumed=assumed)
         failing = [c for c, r in found.items() if r.width < threshold]
         passed[[c for c, r in found.items() if r.width >= threshold]] = True
         if not failing:
@@ -451,7 +484,8 @@ def complete(family: Family, threshold: int, primary: np.ndarray | None = None,
         for c in failing:
             # the counts that must be hidden so that c can move by the threshold (the solver's
             # choice); the equations' cheapest neighbour only when the solver finds no way
-            picks = _moving_cells(family, c, hidden, threshold, avoid)
+            mover = mover or _Mover(family, threshold, avoid)
+            picks = mover.cells(c, hidden)
             if not picks:
                 pick = _neighbour(family, c, hidden, cheapest, as_child, as_parent)
                 picks = [] if pick is None else [pick]
@@ -481,52 +515,117 @@ def _neighbour(family: Family, c: int, hidden: np.ndarray, cheapest, as_child, a
     return cheapest(list(touching))
 
 
-def _moving_cells(family: Family, c: int, hidden: np.ndarray, threshold: int, avoid: np.ndarray) -> list[int]:
-    """The shown counts to hide so that hidden count `c` can be `threshold` larger while every
+class _Mover:
+    """The shown counts to hide so that a hidden count `c` can be `threshold` larger while every
     other shown count keeps its value: a linear programme over changes y to the atoms (atoms
     stay >= 0, links hold, shown zeros stay 0) that adds at least `threshold` to `c` and
     changes the fewest people's worth of shown counts (each shown count's change weighted by
     its size, headline totals a thousand times more). Hiding what it changes gives `c` a range
-    of at least the threshold (the caller's solver checks). Empty when no such change exists."""
-    from scipy.optimize import linprog
+    of at least the threshold (the caller's solver checks).
 
-    m = family.membership.tocsr()
-    values = family.values
-    n_atoms = m.shape[1]
-    x = family.atom_values.astype(float)
-    open_shown = family.shown & ~hidden
-    priced = np.flatnonzero(open_shown & (values > 0))  # may change, at a price
-    zeros = np.flatnonzero(open_shown & (values == 0))  # 0 is shown as 0: never changes
-    k = len(priced)
-    weights = (values[priced] + 1.0) * np.where(avoid[priced], 1000.0, 1.0)
-    cost = np.concatenate([np.zeros(n_atoms), weights])
-    mp = m[priced]
-    slack = sparse.identity(k, format="csr")
-    # |M_j y| <= s_j for every priced count j
-    upper = [sparse.hstack([mp, -slack]), sparse.hstack([-mp, -slack])]
-    bound_rhs = [np.zeros(k), np.zeros(k)]
-    grow = sparse.hstack([-m[c], sparse.csr_matrix((1, k))])  # -(sum of c's changes) <= -threshold
-    upper.append(grow)
-    bound_rhs.append(np.array([-float(threshold)]))
-    equal, equal_rhs = [], []
-    if len(zeros):
-        equal.append(sparse.hstack([m[zeros], sparse.csr_matrix((len(zeros), k))]))
-        equal_rhs.append(np.zeros(len(zeros)))
-    if family.links.shape[0]:
+    Made once for a family: the parts of the programme that do not depend on `c` or on what is
+    hidden (atom bounds, links) are kept; each call lays out the same matrix as stacking its
+    blocks would (rows: every priced count's |change| <= its slack twice, c's growth, the
+    at-most links; equalities: shown zeros, the other links), so the solver gets the same
+    programme and gives the same answer."""
+
+    def __init__(self, family: Family, threshold: int, avoid: np.ndarray):
+        self.m = family.membership.tocsr()
+        self.m.sort_indices()
+        self.shown = family.shown
+        self.values = family.values
+        self.threshold = threshold
+        self.avoid = avoid
+        self.n_atoms = self.m.shape[1]
+        x = family.atom_values.astype(float)
+        self.atom_bounds = np.column_stack([np.maximum(-x, -threshold), np.full(self.n_atoms, float(threshold))])
+        links = family.links.tocsr()
+        links.sort_indices()
         at_most = family.link_at_most
-        links = sparse.hstack([family.links, sparse.csr_matrix((family.links.shape[0], k))]).tocsr()
-        current = family.links @ x
-        if (~at_most).any():
-            equal.append(links[np.flatnonzero(~at_most)])
-            equal_rhs.append(np.zeros(int((~at_most).sum())))
-        if at_most.any():
-            upper.append(links[np.flatnonzero(at_most)])
-            bound_rhs.append(-current[at_most])
-    bounds = [(max(-v, -threshold), threshold) for v in x] + [(0, None)] * k
-    result = linprog(cost, A_ub=sparse.vstack(upper).tocsc(), b_ub=np.concatenate(bound_rhs),
-                     A_eq=sparse.vstack(equal).tocsc() if equal else None,
-                     b_eq=np.concatenate(equal_rhs) if equal else None, bounds=bounds, method="highs")
-    if result.status != 0:
-        return []
-    changes = np.abs(mp @ result.x[:n_atoms])
-    return priced[changes > 1e-6].tolist()
+        self.equal_links = _row_block(links, np.flatnonzero(~at_most))
+        self.at_most_links = _row_block(links, np.flatnonzero(at_most))
+        self.at_most_rhs = -(family.links @ x)[at_most]
+
+    def cells(self, c: int, hidden: np.ndarray) -> list[int]:
+        """Empty when no such change exists."""
+        from scipy.optimize import linprog
+
+        values, n_atoms = self.values, self.n_atoms
+        open_shown = self.shown & ~hidden
+        priced = np.flatnonzero(open_shown & (values > 0))  # may change, at a price
+        zeros = np.flatnonzero(open_shown & (values == 0))  # 0 is shown as 0: never changes
+        k = len(priced)
+        weights = (values[priced] + 1.0) * np.where(self.avoid[priced], 1000.0, 1.0)
+        cost = np.concatenate([np.zeros(n_atoms), weights])
+        mp = _row_block(self.m, priced)
+        slack = _Block(np.arange(k + 1), n_atoms + np.arange(k), np.full(k, -1.0))
+        grow = _row_block(self.m, np.array([c]))
+        # |M_j y| <= s_j for every priced count j; -(sum of c's changes) <= -threshold
+        upper = [_Block.beside(mp, slack), _Block.beside(mp.negated(), slack), grow.negated(),
+                 self.at_most_links]
+        bound_rhs = np.concatenate([np.zeros(2 * k), [-float(self.threshold)], self.at_most_rhs])
+        equal = [_row_block(self.m, zeros), self.equal_links]
+        n_equal = len(zeros) + self.equal_links.rows
+        columns = n_atoms + k
+        bounds = np.concatenate([self.atom_bounds, np.tile([0.0, np.inf], (k, 1))])
+        result = linprog(cost, A_ub=_Block.stacked(upper, columns), b_ub=bound_rhs,
+                         A_eq=_Block.stacked(equal, columns) if n_equal else None,
+                         b_eq=np.zeros(n_equal) if n_equal else None, bounds=bounds, method="highs")
+        if result.status != 0:
+            return []
+        changes = np.abs(self.m[priced] @ result.x[:n_atoms])
+        return priced[changes > 1e-6].tolist()
+
+
+class _Block(NamedTuple):
+    """Rows of a sparse matrix as CSR arrays (row starts from 0, columns, values)."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return len(self.indptr) - 1
+
+    def negated(self) -> _Block:
+        return _Block(self.indptr, self.indices, -self.data)
+
+    @staticmethod
+    def beside(left: _Block, right: _Block) -> _Block:
+        """Each row of `left` followed by the same row of `right` (columns already placed)."""
+        lengths = np.diff(left.indptr) + np.diff(right.indptr)
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        row_of_left = np.repeat(np.arange(left.rows), np.diff(left.indptr))
+        row_of_right = np.repeat(np.arange(right.rows), np.diff(right.indptr))
+        # places: each row's left entries, then its right entries
+        left_at = indptr[row_of_left] + (np.arange(len(left.indices)) - left.indptr[row_of_left])
+        right_at = (indptr[row_of_right] + np.diff(left.indptr)[row_of_right]
+                    + (np.arange(len(right.indices)) - right.indptr[row_of_right]))
+        indices = np.empty(indptr[-1], dtype=np.int64)
+        data = np.empty(indptr[-1])
+        indices[left_at], data[left_at] = left.indices, left.data
+        indices[right_at], data[right_at] = right.indices, right.data
+        return _Block(indptr, indices, data)
+
+    @staticmethod
+    def stacked(blocks: list[_Block], columns: int) -> sparse.csc_matrix:
+        indptr = [np.zeros(1, dtype=np.int64)]
+        offset = 0
+        for b in blocks:
+            indptr.append(b.indptr[1:] + offset)
+            offset += b.indptr[-1]
+        rows = sum(b.rows for b in blocks)
+        matrix = sparse.csr_matrix((np.concatenate([b.data for b in blocks]),
+                                    np.concatenate([b.indices for b in blocks]),
+                                    np.concatenate(indptr)), shape=(rows, columns))
+        return matrix.tocsc()
+
+
+def _row_block(m: sparse.csr_matrix, rows: np.ndarray) -> _Block:
+    """Rows `rows` of a CSR matrix, in that order, as a block."""
+    starts, ends = m.indptr[rows], m.indptr[rows + 1]
+    lengths = ends - starts
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    take = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
+    return _Block(indptr, m.indices[take].astype(np.int64), m.data[take].astype(float))

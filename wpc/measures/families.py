@@ -435,13 +435,19 @@ HEADLINES = {"known", "total", "pop", "activities_total"}
 CROSSED = {"activities"}
 
 
-def protect_family(family: Family, threshold: int, also_hidden: np.ndarray | None = None) -> ProtectedFamily:
+def _small(family: Family, threshold: int) -> np.ndarray:
+    return (family.values >= 1) & (family.values <= threshold)
+
+
+def protect_family(family: Family, threshold: int, also_hidden: np.ndarray | None = None,
+                   protected: np.ndarray | None = None) -> ProtectedFamily:
     """Hidden cells (counts of 1 to the threshold, `also_hidden`, and their complementary cells)
-    and the perturbed value of every cell."""
+    and the perturbed value of every cell. `protected`: cells of `also_hidden` that an earlier
+    protection of this family, with fewer cells hidden, found protected (`audit.complete`)."""
     avoid = np.array([isinstance(c, tuple) and c[0] in HEADLINES for c in family.cells], dtype=bool)
-    small = (family.values >= 1) & (family.values <= threshold)
+    small = _small(family, threshold)
     primary = None if also_hidden is None else also_hidden | (family.shown & small)
-    hidden = _completed(family, threshold, primary, avoid)
+    hidden = _completed(family, threshold, primary, avoid, protected)
     hidden |= ~family.shown & small  # a count no output shows, too small to divide by
     perturbed = cellkey.perturb(family.values, family.keys, threshold)
     return ProtectedFamily(family=family, hidden=hidden, perturbed=perturbed)
@@ -472,15 +478,18 @@ def _digest(family: Family, threshold: int, primary: np.ndarray | None) -> bytes
     return h.digest()
 
 
-def _completed(family: Family, threshold: int, primary: np.ndarray | None, avoid: np.ndarray) -> np.ndarray:
-    """`audit.complete` of the family, kept by the digest of its contents."""
+def _completed(family: Family, threshold: int, primary: np.ndarray | None, avoid: np.ndarray,
+               protected: np.ndarray | None = None) -> np.ndarray:
+    """`audit.complete` of the family, kept by the digest of its contents (`protected`, cells
+    known to be protected already, saves work but never changes the answer: not in the digest)."""
     key = _digest(family, threshold, primary)
     with _COMPLETED_LOCK:
         kept = _COMPLETED.get(key)
         if kept is not None:
             _COMPLETED.move_to_end(key)
             return kept.copy()
-    hidden = complete(family, threshold, primary=primary, never_hide=avoid, quick=family.name not in CROSSED)
+    hidden = complete(family, threshold, primary=primary, never_hide=avoid, quick=family.name not in CROSSED,
+                      protected=protected)
     with _COMPLETED_LOCK:
         _COMPLETED[key] = hidden.copy()
         while len(_COMPLETED) > _COMPLETED_KEEP:
@@ -522,7 +531,12 @@ def protect_linked(built: dict[str, Family], threshold: int, pairs) -> dict[str,
             return protected
         for kind, extra in more.items():
             if extra.any():
-                protected[kind] = protect_family(built[kind], threshold, also_hidden=protected[kind].hidden | extra)
+                # what the last protection hid and checked (not the unshown small counts it
+                # hid after) stays protected with more hidden
+                before = protected[kind].hidden
+                checked = before & (built[kind].shown | ~_small(built[kind], threshold))
+                protected[kind] = protect_family(built[kind], threshold, also_hidden=before | extra,
+                                                 protected=checked)
     raise AssertionError("linked families did not agree on their hidden counts")
 
 
