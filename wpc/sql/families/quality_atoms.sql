@@ -51,3 +51,5 @@ select place, field, sum(participants)::bigint as participants, sum(key_sum)::bi
 from flagged
 where flag
 group by all
+-- a fixed order: the family's cells come in this order, and complementary suppression breaks ties by it
+order by place, field
