@@ -67,3 +67,22 @@ def test_an_unknown_option_is_refused_as_streamlit_refuses_it():
 
     with pytest.raises(RuntimeError, match="not defined"):
         tuning.get_option("nothing.here")
+
+
+def test_a_chart_is_turned_into_a_dict_once_and_as_plotly_turns_it():
+    import copy
+
+    import plotly.graph_objects as go
+
+    figure = go.Figure(go.Bar(x=["Lambeth", "Lewisham"], y=[3, 4]), layout={"title": {"text": "Reach"}})
+    expected = tuning._figure_to_dict(figure, True)
+    calls = []
+    original = type(figure).to_dict
+    figure.to_dict = lambda: calls.append(1) or original(figure)
+    first = tuning.figure_dict(figure, True)
+    again = tuning.figure_dict(figure, True)
+    assert first == expected and again is first and len(calls) == 1
+    # a copy (workshop mode's projector type is made on one) has none kept: it is drawn as it is
+    assert "_wpc_dict" in figure.__dict__ and "_wpc_dict" not in copy.deepcopy(figure).__dict__
+    # anything else is plotly's own answer
+    assert tuning.figure_dict([{"type": "bar", "y": [1]}], False) == {"data": [{"type": "bar", "y": [1]}]}
