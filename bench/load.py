@@ -34,7 +34,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -261,17 +260,9 @@ class Server:
         self.log = open(OUT / log_name, "w")
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        return
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"wpc serve did not start; see {self.log.name}")
-            time.sleep(0.3)
+        from tests.e2e.conftest import wait_until_healthy
+
+        wait_until_healthy(self.base, self.process, 180, f"wpc serve did not start; see {self.log.name}")
 
     def record(self, profile: Path) -> None:
         """py-spy attached to the running server (and the Streamlit process it started) from now

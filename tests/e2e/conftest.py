@@ -61,6 +61,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_healthy(base: str, process: subprocess.Popen, seconds: float, failure: str) -> None:
+    """Return once the server at `base` answers its health check; RuntimeError(`failure`) if its
+    process ends or `seconds` pass first (bench/load starts `wpc serve` the same way)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(failure)
+        time.sleep(0.3)
+
+
 @contextmanager
 def running_app(db_path: Path, extra_env: dict | None = None, args: list[str] | None = None,
                 port: int | None = None):
@@ -77,17 +93,7 @@ def running_app(db_path: Path, extra_env: dict | None = None, args: list[str] | 
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STATE_TIMEOUT_MS / 1000
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the app did not start; see {log.name}")
-            time.sleep(0.3)
+        wait_until_healthy(base, process, STATE_TIMEOUT_MS / 1000, f"the app did not start; see {log.name}")
         yield base
     finally:
         process.terminate()
