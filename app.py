@@ -12,7 +12,7 @@ import streamlit as st
 
 from wpc.ui import frame, tuning
 
-tuning.apply()  # many sessions at once: config reads without Streamlit's lock (wpc/ui/tuning.py)
+tuning.apply()  # many sessions at once: config reads without a lock, each chart's dict made once
 st.set_page_config(page_title="wpc: who are we reaching?", page_icon="📍", layout="wide")
 
 PAGES = {

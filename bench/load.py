@@ -241,18 +241,13 @@ async def level(base: str, places: list[Place], sessions: int, browser, pages: i
 # The server and the data -------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """`wpc serve` on a free port, its output in bench/out/; `record` attaches py-spy to it."""
 
     def __init__(self, db_path: Path, log_name: str):
+        # started and awaited as the browser tests start the app
+        from tests.e2e.conftest import free_port, wait_until_healthy
+
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.recorder: subprocess.Popen | None = None
@@ -260,8 +255,6 @@ class Server:
         self.log = open(OUT / log_name, "w")
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, start_new_session=True)
-        from tests.e2e.conftest import wait_until_healthy
-
         wait_until_healthy(self.base, self.process, 180, f"wpc serve did not start; see {self.log.name}")
 
     def record(self, profile: Path) -> None:

@@ -491,10 +491,15 @@ def _completed(family: Family, threshold: int, primary: np.ndarray | None, avoid
     hidden = complete(family, threshold, primary=primary, never_hide=avoid, quick=family.name not in CROSSED,
                       protected=protected)
     with _COMPLETED_LOCK:
-        _COMPLETED[key] = hidden.copy()
-        while len(_COMPLETED) > _COMPLETED_KEEP:
-            _COMPLETED.popitem(last=False)
+        _remember(_COMPLETED, key, hidden.copy(), _COMPLETED_KEEP)
     return hidden
+
+
+def _remember(kept: OrderedDict, key, value, most: int) -> None:
+    """Keep `value` under `key`, dropping the oldest beyond `most` (the caller holds the lock)."""
+    kept[key] = value
+    while len(kept) > most:
+        kept.popitem(last=False)
 
 
 # Counts of the same people that two families hold (docs/disclosure.md, rule 2): participant
@@ -631,9 +636,7 @@ def _protect(con, memo: dict, ics: ResolvedScope, kind: str, dimension: str | No
         memo[(ics.key, name)] = protected
         if state is not None:
             with _KEPT_LOCK:
-                _KEPT[(state, (ics.key, name))] = protected
-                while len(_KEPT) > _KEEP:
-                    _KEPT.popitem(last=False)
+                _remember(_KEPT, (state, (ics.key, name)), protected, _KEEP)
 
 
 def clear() -> None:
