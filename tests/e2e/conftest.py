@@ -115,9 +115,20 @@ def browser():
         chromium.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so the `page` fixture knows whether its test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser):
-    """A fresh browser page; `page.external_requests` lists any request that left this machine."""
+def page(browser, request):
+    """A fresh browser page; `page.external_requests` lists any request that left this machine.
+    When the test fails, what the page showed and what its console said are kept in
+    tests/artifacts/failed-<test>.png and .txt: a failure that happens once in many runs then
+    leaves its evidence."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=STATE_TIMEOUT_MS)
@@ -128,9 +139,27 @@ def page(browser):
         lambda request: external.append(request.url)
         if not request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")) else None,
     )
+    console: list[str] = []
+    new_page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    new_page.on("pageerror", lambda error: console.append(f"page error: {error}"))
     new_page.external_requests = external
     yield new_page
+    call = getattr(request.node, "report_call", None)
+    if call is not None and call.failed:
+        keep_evidence(new_page, request.node.name, console)
     new_page.context.close()
+
+
+def keep_evidence(page, test_name: str, console: list[str]) -> None:
+    """A screenshot of a failed test's page, and its URL, console messages and the app's alerts."""
+    stem = ARTIFACTS / f"failed-{test_name}"
+    try:
+        page.screenshot(path=f"{stem}.png", full_page=True)
+        alerts = page.locator("[data-testid='stAlert'], [data-testid='stException'], [role='alert']").all_inner_texts()
+    except Exception as error:  # a page that has crashed still leaves its console
+        alerts = [f"(the page could not be read: {error})"]
+    lines = [f"url: {page.url}", "", "alerts:", *alerts, "", "console:", *console]
+    stem.with_suffix(".txt").write_text("\n".join(lines), encoding="utf-8")
 
 
 def open_page(browser):
