@@ -65,18 +65,19 @@ class CallRecorder:
         return calls
 
 
-def _clear_caches() -> None:
+def _clear_caches(db_path: Path) -> None:
     """As after an upload that changed everything: every cached result, the measures' scope
     tables kept between connections (wpc.measures.shared) and disclosure control's kept answers
-    (wpc.measures.families)."""
+    (wpc.measures.families, and on disk: wpc.measures.kept)."""
     import streamlit as st
 
-    from wpc.measures import families
+    from wpc.measures import families, kept
     from wpc.ui import cache
 
     st.cache_data.clear()
     cache.clear()
     families.clear()
+    kept.forget(db_path)  # as after an upload, which deletes what was kept beside the database
 
 
 def _run(at) -> float:
@@ -108,7 +109,7 @@ def measure_pages(db_path: Path, preset: str, place: str | None, runs: int) -> l
                 recorder.take()
                 cold, warm, cold_calls, warm_calls = [], [], [], []
                 for _ in range(runs):
-                    _clear_caches()
+                    _clear_caches(db_path)
                     cold.append(_run(at))
                     cold_calls.append(recorder.take())
                 for _ in range(runs):

@@ -49,8 +49,9 @@ def _scopes(con, preset: str):
 def protected_families(db_path: Path):
     """Yield (name, cells, hidden, perturbed) for every family of every preset and scope."""
     from wpc import db
-    from wpc.measures import families
+    from wpc.measures import families, kept
 
+    kept.ENABLED = False  # every family worked out here, none read from disk
     for preset in PRESETS:
         with db.reading(db_path) as con:
             labels = [label for label, _ in _scopes(con, preset)]

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import DEMO_END
 from tests.fixtures.ingest_files import ingest, write
 from wpc import db
-from wpc.measures import audit, families
+from wpc.measures import audit, families, kept
 from wpc.measures.families import _Builder
 from wpc.measures.prepare import resolved_scope
 from wpc.measures.scope import Scope
@@ -99,6 +99,7 @@ def test_an_upload_to_one_ics_leaves_another_ics_unsolved(demo_db, tmp_path, sol
 
     # what was kept is what solving afresh gives
     families.clear()
+    kept.forget(path)  # nor read from disk
     solves.clear()
     assert all(np.array_equal(_protected(path, "sel")[k], after_sel[k]) for k in families.LINKED)
     assert "area" in solves
@@ -113,6 +114,7 @@ def test_sessions_asking_at_once_wait_for_one_build(demo_db, monkeypatch):
 
     shared.enable()
     families.clear()
+    kept.forget(demo_db)  # built afresh, not read from what another test kept beside the database
     builds = []
     both = threading.Event()
     build_area = families.BUILDERS["area"]

@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -308,6 +309,8 @@ def writing(
                 raise DatabaseError(explain(exc, path)) from exc
         finally:
             con.close()
+            # protection kept for the data as it was (wpc.measures.kept) describes it no longer
+            shutil.rmtree(kept_folder(path), ignore_errors=True)
 
 
 @contextmanager
@@ -362,6 +365,12 @@ def claim_write(con: duckdb.DuckDBPyConnection) -> None:
     no such row: its writers take turns at the write gate."""
     if table_exists(con, "meta"):
         execute(con, "ingest/claim_write")
+
+
+def kept_folder(path: Path | str) -> Path:
+    """Where protected families are kept beside a database file (wpc.measures.kept)."""
+    path = Path(path)
+    return path.with_name(path.name + ".kept")
 
 
 def version(where: Store | Path | str) -> tuple | int:

@@ -21,13 +21,15 @@ A trend by quarter asks for the families of each quarter's own period.
 Each is built from the whole ICS's scope tables (on a cursor of the caller's connection, which
 has its own temporary tables), protected by `audit.complete` (complementary suppression) and
 `cellkey.perturb`, and kept for the connection, or for the process when scope tables are
-shared (`wpc.measures.shared`). Measures read their protected counts through `Policy.cells`.
+shared (`wpc.measures.shared`), and on disk beside the database file for later processes
+(`wpc.measures.kept`). Measures read their protected counts through `Policy.cells`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import threading
 import weakref
 from collections import OrderedDict
@@ -41,7 +43,7 @@ import pandas as pd
 from scipy import sparse
 
 from wpc import db, vocab
-from wpc.measures import cellkey, shared
+from wpc.measures import cellkey, kept, shared
 from wpc.measures.audit import Family, complete
 from wpc.measures.prepare import prepare, resolved_scope
 from wpc.measures.scope import ResolvedScope
@@ -484,10 +486,10 @@ def _completed(family: Family, threshold: int, primary: np.ndarray | None, avoid
     known to be protected already, saves work but never changes the answer: not in the digest)."""
     key = _digest(family, threshold, primary)
     with _COMPLETED_LOCK:
-        kept = _COMPLETED.get(key)
-        if kept is not None:
+        done = _COMPLETED.get(key)
+        if done is not None:
             _COMPLETED.move_to_end(key)
-            return kept.copy()
+            return done.copy()
     hidden = complete(family, threshold, primary=primary, never_hide=avoid, quick=family.name not in CROSSED,
                       protected=protected)
     with _COMPLETED_LOCK:
@@ -495,11 +497,11 @@ def _completed(family: Family, threshold: int, primary: np.ndarray | None, avoid
     return hidden
 
 
-def _remember(kept: OrderedDict, key, value, most: int) -> None:
+def _remember(store: OrderedDict, key, value, most: int) -> None:
     """Keep `value` under `key`, dropping the oldest beyond `most` (the caller holds the lock)."""
-    kept[key] = value
-    while len(kept) > most:
-        kept.popitem(last=False)
+    store[key] = value
+    while len(store) > most:
+        store.popitem(last=False)
 
 
 # Counts of the same people that two families hold (docs/disclosure.md, rule 2): participant
@@ -596,11 +598,11 @@ def get(con: duckdb.DuckDBPyConnection, resolved: ResolvedScope, kind: str,
     # the same ICS's families): the others wait for it rather than solve the same again
     with _one_build((state, ics.key, "linked" if kind in LINKED else family_name)):
         with _KEPT_LOCK:
-            kept = _KEPT.get((state, key))
-        if kept is None:
+            ready = _KEPT.get((state, key))
+        if ready is None:
             _protect(con, memo, ics, kind, dimension, family_name, state)
         else:
-            memo[key] = kept
+            memo[key] = ready
     return memo[key]
 
 
@@ -620,23 +622,44 @@ def _one_build(what) -> Iterator[None]:
                     del _BUILDS[what]  # later callers find the result kept, or build again
 
 
+def contents_key(ics: ResolvedScope) -> str:
+    """What an ICS's families are a function of besides the data: the preset (thresholds, places,
+    groups), the period and the activity filters. Not `today`: the families count the period's
+    people only (tests/test_kept_protection.py checks it)."""
+    payload = {**ics.scope.as_dict(), "today": None, "preset": ics.preset.model_dump(mode="json")}
+    return hashlib.blake2b(json.dumps(payload, sort_keys=True).encode(), digest_size=16).hexdigest()
+
+
 def _protect(con, memo: dict, ics: ResolvedScope, kind: str, dimension: str | None, family_name: str,
              state) -> None:
-    cursor = memo.get("cursor") or _own_cursor(con, memo)
-    if kind in LINKED:
-        prepare(cursor, ics, *dict.fromkeys(t for k in LINKED for t in TABLES[k]))
-        built = {k: BUILDERS[k](cursor, ics) for k in LINKED}
-        together = protect_linked(built, ics.threshold, links(ics.preset.place_names))
-    elif kind == "dimension":
-        prepare(cursor, ics, *TABLES[kind])
-        together = {family_name: protect_family(build_dimension(cursor, ics, dimension), ics.threshold)}
-    else:
+    if kind not in (*LINKED, "dimension"):
         raise ValueError(f"unknown family {kind!r}")
+    on_disk = db.state_of(con) if kept.ENABLED else None
+    key = contents_key(ics)
+    found = kept.load(on_disk, key, LINKED if kind in LINKED else (family_name,))
+    if found is not None:
+        together = {name: ProtectedFamily(family=cells, hidden=hidden, perturbed=perturbed)
+                    for name, (cells, hidden, perturbed) in found.items()}
+    else:
+        together = _protect_now(con, memo, ics, kind, dimension, family_name)
+        kept.save(on_disk, key, together)
     for name, protected in together.items():
         memo[(ics.key, name)] = protected
         if state is not None:
             with _KEPT_LOCK:
                 _remember(_KEPT, (state, (ics.key, name)), protected, _KEEP)
+
+
+def _protect_now(con, memo: dict, ics: ResolvedScope, kind: str, dimension: str | None,
+                 family_name: str) -> dict[str, ProtectedFamily]:
+    """Build the ICS's family `kind` (with those linked to it) and protect it."""
+    cursor = memo.get("cursor") or _own_cursor(con, memo)
+    if kind in LINKED:
+        prepare(cursor, ics, *dict.fromkeys(t for k in LINKED for t in TABLES[k]))
+        built = {k: BUILDERS[k](cursor, ics) for k in LINKED}
+        return protect_linked(built, ics.threshold, links(ics.preset.place_names))
+    prepare(cursor, ics, *TABLES[kind])
+    return {family_name: protect_family(build_dimension(cursor, ics, dimension), ics.threshold)}
 
 
 def clear() -> None:

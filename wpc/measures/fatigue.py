@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from wpc import db
-from wpc.measures import families, stats
+from wpc.measures import families, kept, stats
 from wpc.measures.disclosure import SUPPRESSED
 from wpc.measures.plain import records
 from wpc.measures.prepare import begin, prepare
@@ -50,6 +50,21 @@ def over_asked(neighbourhoods: pd.DataFrame, multiple: float) -> tuple[pd.DataFr
     return frame, median
 
 
+def _ics_neighbourhoods(con: duckdb.DuckDBPyConnection, ics: ResolvedScope) -> pd.DataFrame:
+    """measures/fatigue_neighbourhoods for the whole ICS, before protection: worked out on the
+    ICS's scope tables, or read where it was kept (wpc.measures.kept) for the same data, ICS
+    and window."""
+    state = db.state_of(con) if kept.ENABLED else None
+    key = f"{families.contents_key(ics)}.{ics.window_start}.{ics.window_end}"
+    frame = kept.load_table(state, key, "fatigue_neighbourhoods")
+    if frame is None:
+        cursor = families.cursor(con)
+        prepare(cursor, ics, "int_scope_lsoas", "int_scope_homes")
+        frame = db.query(cursor, "measures/fatigue_neighbourhoods")
+        kept.save_table(state, key, "fatigue_neighbourhoods", frame)
+    return frame
+
+
 def fatigue_neighbourhoods(con: duckdb.DuckDBPyConnection, scope: Scope,
                            disclosure: str = "suppress") -> tuple[pd.DataFrame, float | None]:
     """Each neighbourhood (MSOA) of the scope reached in the window: msoa_code, msoa_name,
@@ -62,10 +77,7 @@ def fatigue_neighbourhoods(con: duckdb.DuckDBPyConnection, scope: Scope,
     so a place and its ICS show the same numbers; rates, intervals and the median come from
     the counts shown."""
     resolved, policy = begin(con, scope, disclosure, "int_scope_lsoas", "int_scope_homes")
-    ics = families.whole_ics(con, resolved)
-    cursor = families.cursor(con)
-    prepare(cursor, ics, "int_scope_lsoas", "int_scope_homes")
-    frame = db.query(cursor, "measures/fatigue_neighbourhoods")
+    frame = _ics_neighbourhoods(con, families.whole_ics(con, resolved))
     # no total of these participations is shown, so no complementary count is needed
     protected = policy.protect(frame["participations"].to_numpy(), complementary=False,
                                keys=frame["key_sum"].to_numpy())

@@ -1,0 +1,152 @@
+"""Protection kept on disk beside the database (wpc.measures.kept): a later report (a new process,
+another day) reads its ICS's protected families instead of working them out again, says exactly
+what a report worked out afresh says, and nothing kept outlives the data it describes."""
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import DEMO_END
+from tests.fixtures.ingest_files import ingest, write
+from wpc import db
+from wpc.config import ROOT
+from wpc.measures import build_report, families, kept
+from wpc.measures.scope import Scope
+
+DAY_AFTER = dt.date.fromisoformat(DEMO_END) + dt.timedelta(days=1)
+
+
+@pytest.fixture
+def path(demo_db, tmp_path):
+    copy = tmp_path / "wpc.duckdb"
+    shutil.copy(demo_db, copy)
+    return copy
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """The families worked out (built and protected) rather than read, in order."""
+    calls = []
+    work_out = families._protect_now
+
+    def counted(con, memo, ics, kind, dimension, family_name):
+        calls.append(family_name)
+        return work_out(con, memo, ics, kind, dimension, family_name)
+
+    families.clear()
+    monkeypatch.setattr(families, "_protect_now", counted)
+    yield calls
+    families.clear()
+
+
+def report(path, place="Lambeth", today=DAY_AFTER, disclosure="suppress") -> str:
+    """The report as a new process makes it: nothing remembered in memory."""
+    families.clear()
+    with db.reading(path) as con:
+        return json.dumps(build_report(con, Scope.parse("sel", place=place, today=today), disclosure),
+                          sort_keys=True, default=str)
+
+
+def afresh(path, **options) -> str:
+    kept.forget(path)
+    return report(path, **options)
+
+
+def kept_files(path) -> list:
+    return sorted(p for p in db.kept_folder(path).rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("disclosure", ["suppress", "publish"])
+def test_a_later_report_reads_the_kept_protection_and_says_the_same(path, builds, disclosure):
+    first = afresh(path, disclosure=disclosure)
+    assert "area" in builds and "ethnicity+ethnicity_group" in builds
+    assert kept_files(path)
+
+    builds.clear()
+    again = report(path, disclosure=disclosure)
+    assert builds == []  # every family read from disk
+    assert again == first
+    # another place of the same ICS reads the same families
+    assert report(path, place="Southwark", disclosure=disclosure) == afresh(path, place="Southwark",
+                                                                            disclosure=disclosure)
+
+
+def test_protection_kept_one_day_serves_the_next_and_fatigue_follows_the_day(path, builds):
+    later = DAY_AFTER + dt.timedelta(days=45)
+    first = afresh(path)
+    builds.clear()
+    next_day = report(path, today=later)
+    assert builds == []  # the families count the period's people: the day does not change them
+    assert next_day == afresh(path, today=later)
+    # the fatigue window moved with the day (so a table kept for the first day was not reused)
+    assert json.loads(next_day)["fatigue"]["window_end"] != json.loads(first)["fatigue"]["window_end"]
+    assert json.loads(next_day)["fatigue"] != json.loads(first)["fatigue"]
+
+
+def test_an_upload_deletes_what_was_kept_and_the_next_report_counts_it(path, tmp_path, builds):
+    before = afresh(path)
+    assert kept_files(path)
+    with db.reading(path) as con:
+        activity, lsoa = con.execute(
+            "select a.activity_id, l.lsoa21cd from activities a join ref_lsoa l on l.place = a.place "
+            "where l.preset = 'sel' and a.place = 'Lambeth' and a.start_date <= ? "
+            "order by a.activity_id, l.lsoa21cd limit 1", [DEMO_END]).fetchone()
+    rows = "".join(f"{activity},{lsoa},female\n" for _ in range(12))
+    assert ingest(path, write(tmp_path / "more.csv", "activity_id,lsoa_code,sex\n" + rows)).stored == 12
+    assert not db.kept_folder(path).exists()  # the write deleted it: it described the data as it was
+
+    builds.clear()
+    after = report(path)
+    assert "area" in builds  # worked out again
+    assert after != before
+    total = json.loads(after)["participants"]["total"]
+    assert total == json.loads(before)["participants"]["total"] + 12
+    assert after == afresh(path)
+
+
+def test_an_unreadable_kept_file_is_worked_out_again(path, builds):
+    first = afresh(path)
+    for file in kept_files(path):
+        file.write_bytes(b"not what was kept")
+    builds.clear()
+    assert report(path) == first
+    assert "area" in builds
+
+
+def test_kept_files_are_the_owners_only_and_only_for_the_data_as_it_is(path):
+    afresh(path)
+    files = kept_files(path)
+    assert files and all(os.stat(f).st_mode & 0o077 == 0 for f in files)
+    assert len(list(db.kept_folder(path).iterdir())) == 1  # one state of the data
+
+    # what a process kept for another state of the data is deleted when anything is kept again
+    kept.forget(path)
+    stale = db.kept_folder(path) / "an-earlier-state"
+    stale.mkdir(parents=True)
+    (stale / "family.npz").write_bytes(b"old counts")
+    report(path)
+    assert not stale.exists() and kept_files(path)
+
+    # a process whose data changed while it worked keeps nothing
+    with db.reading(path) as con:
+        where, version = db.state_of(con)
+    kept.forget(path)
+    kept.save((where, (0, 0)), "key", {})
+    assert not kept_files(path)
+
+
+def test_wpc_report_in_two_processes_says_the_same(path):
+    command = [sys.executable, "-m", "wpc.cli", "report", "--db", str(path), "--preset", "sel",
+               "--place", "Lambeth", "--today", DAY_AFTER.isoformat(), "--json"]
+    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert kept_files(path)
+    second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert json.loads(second) == json.loads(first)
+    kept.forget(path)
+    third = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert json.loads(third) == json.loads(first)

@@ -1,0 +1,170 @@
+"""Protected families kept on disk beside the database file (docs/disclosure.md, "Kept protection").
+
+A place's counts are protected together with its whole ICS's (`wpc.measures.families`), and
+building and protecting an ICS's families is most of a place report's time at national scale.
+The answer depends only on the data, the ICS, the period, the activity filters and the preset
+(never on `today`: the families count the period's people only), so it is kept under the
+database file's version and that key, and a report in a new process (`wpc report`, a pack, a
+restarted app) reads it instead of working it out again.
+
+Files: `<database>.kept/<state>/<key>.<family>.npz`, each with the family's cell names (JSON),
+true counts, record key sums, shown, hidden and perturbed counts, read without pickle. Like the
+database they come from, they hold counts of people before suppression, so:
+- every write to the database deletes the whole folder (`forget`, from `wpc.db.writing`): an
+  erased upload leaves nothing here;
+- a process that keeps a family deletes every other state's folder, and deletes its own again
+  if the database changed while it wrote;
+- an unreadable file is a miss: the family is worked out again, never guessed.
+A lake (DuckLake) store keeps nothing here: it has no file beside which to keep it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from wpc import db
+
+ENABLED = True  # bench/ turns it off to time protection worked out afresh
+_ARRAYS = ("values", "keys", "shown", "hidden", "perturbed")
+
+
+@dataclass
+class KeptCells:
+    """What a kept family holds of its `audit.Family`: the cells and their true counts, record
+    key sums and whether an output shows them (enough to look counts up and to list them)."""
+
+    name: str
+    cells: list
+    values: np.ndarray
+    keys: np.ndarray
+    shown: np.ndarray
+    index: dict = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.index = {name: i for i, name in enumerate(self.cells)}
+
+
+def forget(database: Path | str) -> None:
+    """Delete everything kept for the database (every write to it does)."""
+    shutil.rmtree(db.kept_folder(database), ignore_errors=True)
+
+
+def _digest(value) -> str:
+    return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
+
+
+def _state_folder(state: tuple | None) -> Path | None:
+    """Where the families of the database as it is now are kept; None for a lake or in memory."""
+    if state is None:
+        return None
+    where, version = state
+    if not isinstance(version, tuple) or not Path(where).is_file():
+        return None
+    return db.kept_folder(where) / _digest(version)
+
+
+def _file(folder: Path, key: str, name: str) -> Path:
+    return folder / f"{key}.{_digest(name)}.npz"
+
+
+def _cell(value):
+    """A cell name back from JSON: names are tuples of text, whole numbers and None."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def load(state: tuple | None, key: str, names) -> dict | None:
+    """{name: (KeptCells, hidden, perturbed)} for every family of `names` kept for the database's
+    state and `key`; None unless all of them are kept and readable."""
+    folder = _state_folder(state)
+    if folder is None:
+        return None
+    found = {}
+    for name in names:
+        try:
+            with np.load(_file(folder, key, name), allow_pickle=False) as data:
+                cells = [_cell(c) for c in json.loads(str(data["cells"]))]
+                arrays = {a: data[a] for a in _ARRAYS}
+        except (OSError, ValueError, KeyError):
+            return None
+        if any(len(arrays[a]) != len(cells) for a in _ARRAYS):
+            return None
+        kept = KeptCells(name=name, cells=cells, values=arrays["values"].astype(np.int64),
+                         keys=arrays["keys"].astype(np.int64), shown=arrays["shown"].astype(bool))
+        found[name] = (kept, arrays["hidden"].astype(bool), arrays["perturbed"].astype(np.int64))
+    return found
+
+
+@contextmanager
+def _writing(state: tuple | None) -> Iterator[Path | None]:
+    """The state's folder to write into (None: nothing is kept for this database). Other states'
+    folders are deleted first; this one is deleted after if the database changed meanwhile."""
+    folder = _state_folder(state)
+    if folder is None:
+        yield None
+        return
+    for other in folder.parent.glob("*"):
+        if other != folder:
+            shutil.rmtree(other, ignore_errors=True)  # another state's: the data has changed since
+    folder.mkdir(parents=True, exist_ok=True)
+    yield folder
+    if db.version(state[0]) != state[1]:  # written to meanwhile: what was kept describes old data
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write(folder: Path, target: Path, write) -> None:
+    """Write a file whole or not at all (`write` takes an open binary file)."""
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+    with os.fdopen(handle, "wb") as out:
+        write(out)
+    os.replace(temporary, target)
+
+
+def save(state: tuple | None, key: str, families: dict) -> None:
+    """Keep protected families {name: ProtectedFamily} for the database's state and `key`.
+    Families whose cell names are not plain (text, whole numbers, None) are not kept."""
+    with _writing(state) as folder:
+        if folder is None:
+            return
+        for name, protected in families.items():
+            f = protected.family
+            try:
+                cells = json.dumps(list(f.cells))
+            except TypeError:
+                continue
+            if [_cell(c) for c in json.loads(cells)] != list(f.cells):
+                continue
+            _write(folder, _file(folder, key, name), lambda out: np.savez(
+                out, cells=np.array(cells), values=f.values, keys=f.keys, shown=f.shown,
+                hidden=protected.hidden, perturbed=protected.perturbed))
+
+
+def load_table(state: tuple | None, key: str, name: str) -> pd.DataFrame | None:
+    """A table kept by `save_table` for the database's state and `key` (None: none readable)."""
+    folder = _state_folder(state)
+    if folder is None:
+        return None
+    try:
+        return pq.read_table(folder / f"{key}.{_digest(name)}.parquet").to_pandas()
+    except (OSError, ValueError, pa.ArrowException):
+        return None
+
+
+def save_table(state: tuple | None, key: str, name: str, frame: pd.DataFrame) -> None:
+    """Keep a table of counts worked out once for an ICS (e.g. fatigue's neighbourhoods)."""
+    with _writing(state) as folder:
+        if folder is not None:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            _write(folder, folder / f"{key}.{_digest(name)}.parquet", lambda out: pq.write_table(table, out))
