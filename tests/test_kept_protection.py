@@ -90,6 +90,7 @@ def test_protection_kept_one_day_serves_the_next_and_fatigue_follows_the_day(pat
 
 def test_an_upload_deletes_what_was_kept_and_the_next_report_counts_it(path, tmp_path, builds):
     before = afresh(path)
+    before_exactly = report(path, disclosure="off")
     assert kept_files(path)
     with db.reading(path) as con:
         activity, lsoa = con.execute(
@@ -103,9 +104,9 @@ def test_an_upload_deletes_what_was_kept_and_the_next_report_counts_it(path, tmp
     builds.clear()
     after = report(path)
     assert "area" in builds  # worked out again
-    assert after != before
-    total = json.loads(after)["participants"]["total"]
-    assert total == json.loads(before)["participants"]["total"] + 12
+    assert after != before  # the total moved by 12, more than cell-key changes (up to 5 each way) can hide
+    assert (json.loads(report(path, disclosure="off"))["participants"]["total"]
+            == json.loads(before_exactly)["participants"]["total"] + 12)
     assert after == afresh(path)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import DEMO_END
 from wpc import db
-from wpc.measures import families
+from wpc.measures import families, kept
 from wpc.measures.audit import ranges
 from wpc.measures.families import ICS, _Builder
 from wpc.measures.prepare import resolved_scope
@@ -72,6 +72,7 @@ def demo_families(demo_db):
     quarter (a shorter period has more small counts)."""
     end = dt.date.fromisoformat(DEMO_END)
     out = {}
+    kept.forget(demo_db)  # worked out here, with their atoms, not read from what another test kept
     with db.reading(demo_db) as con:
         for preset in ("sel", "mse", "hw"):
             for start in (end - dt.timedelta(days=364), dt.date(end.year, end.month - 2, 1)):

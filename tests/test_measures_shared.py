@@ -14,9 +14,16 @@ from bench import generate
 from wpc import db
 from wpc.config import load_settings
 from wpc.ingest import load
-from wpc.measures import Scope, build_report, coverage, shared
+from wpc.measures import Scope, build_report, coverage, kept, shared
 
 TODAY = dt.date(2026, 4, 1)
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept_on_disk(monkeypatch):
+    """These tests count the scope tables each connection builds: protection kept beside the
+    database (wpc.measures.kept, tested on its own) would save some of those builds."""
+    monkeypatch.setattr(kept, "ENABLED", False)
 
 
 @pytest.fixture

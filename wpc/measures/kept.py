@@ -127,28 +127,38 @@ def _writing(state: tuple | None) -> Iterator[Path | None]:
 def _write(folder: Path, target: Path, write) -> None:
     """Write a file whole or not at all (`write` takes an open binary file)."""
     handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-    with os.fdopen(handle, "wb") as out:
-        write(out)
-    os.replace(temporary, target)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            write(out)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
 
 
 def save(state: tuple | None, key: str, families: dict) -> None:
     """Keep protected families {name: ProtectedFamily} for the database's state and `key`.
     Families whose cell names are not plain (text, whole numbers, None) are not kept."""
-    with _writing(state) as folder:
-        if folder is None:
-            return
-        for name, protected in families.items():
-            f = protected.family
-            try:
-                cells = json.dumps(list(f.cells))
-            except TypeError:
-                continue
-            if [_cell(c) for c in json.loads(cells)] != list(f.cells):
-                continue
-            _write(folder, _file(folder, key, name), lambda out: np.savez(
-                out, cells=np.array(cells), values=f.values, keys=f.keys, shown=f.shown,
-                hidden=protected.hidden, perturbed=protected.perturbed))
+    try:
+        with _writing(state) as folder:
+            if folder is not None:
+                _save_families(folder, key, families)
+    except OSError:
+        pass  # a read-only or full disk: nothing is kept, and the next report works it out again
+
+
+def _save_families(folder: Path, key: str, families: dict) -> None:
+    for name, protected in families.items():
+        f = protected.family
+        try:
+            cells = json.dumps(list(f.cells))
+        except TypeError:
+            continue
+        if [_cell(c) for c in json.loads(cells)] != list(f.cells):
+            continue
+        _write(folder, _file(folder, key, name), lambda out: np.savez(
+            out, cells=np.array(cells), values=f.values, keys=f.keys, shown=f.shown,
+            hidden=protected.hidden, perturbed=protected.perturbed))
 
 
 def load_table(state: tuple | None, key: str, name: str) -> pd.DataFrame | None:
@@ -164,7 +174,10 @@ def load_table(state: tuple | None, key: str, name: str) -> pd.DataFrame | None:
 
 def save_table(state: tuple | None, key: str, name: str, frame: pd.DataFrame) -> None:
     """Keep a table of counts worked out once for an ICS (e.g. fatigue's neighbourhoods)."""
-    with _writing(state) as folder:
-        if folder is not None:
-            table = pa.Table.from_pandas(frame, preserve_index=False)
-            _write(folder, folder / f"{key}.{_digest(name)}.parquet", lambda out: pq.write_table(table, out))
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    try:
+        with _writing(state) as folder:
+            if folder is not None:
+                _write(folder, folder / f"{key}.{_digest(name)}.parquet", lambda out: pq.write_table(table, out))
+    except OSError:
+        pass  # as for families: nothing is kept

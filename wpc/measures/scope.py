@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import asdict, dataclass, fields
+from functools import cached_property
 
 import duckdb
 
@@ -131,9 +132,10 @@ class ResolvedScope:
         """First day of the fatigue window: N days ending on window_end, both inclusive."""
         return self.window_end - dt.timedelta(days=self.preset.thresholds.fatigue_window_days - 1)
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """Identifies everything the prepared scope tables depend on."""
+        """Identifies everything the prepared scope tables depend on (worked out once: every
+        measure asks for it)."""
         payload = {**self.scope.as_dict(), "today": self.today.isoformat(),
                    "thresholds": self.preset.thresholds.model_dump()}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
