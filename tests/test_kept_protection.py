@@ -151,3 +151,11 @@ def test_wpc_report_in_two_processes_says_the_same(path):
     kept.forget(path)
     third = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert json.loads(third) == json.loads(first)
+
+
+def test_what_another_version_of_wpc_kept_is_not_read(path, builds, monkeypatch):
+    first = afresh(path)
+    builds.clear()
+    monkeypatch.setattr(kept, "code_digest", lambda: "another version of wpc")
+    assert report(path) == first
+    assert "area" in builds  # worked out again, under this version's own folder

@@ -7,7 +7,8 @@ The answer depends only on the data, the ICS, the period, the activity filters a
 database file's version and that key, and a report in a new process (`wpc report`, a pack, a
 restarted app) reads it instead of working it out again.
 
-Files: `<database>.kept/<state>/<key>.<family>.npz`, each with the family's cell names (JSON),
+Files: `<database>.kept/<state>/<key>.<family>.npz` (the state: the database file's version and
+a digest of wpc's own code), each with the family's cell names (JSON),
 true counts, record key sums, shown, hidden and perturbed counts, read without pickle. Like the
 database they come from, they hold counts of people before suppression, so:
 - every write to the database deletes the whole folder (`forget`, from `wpc.db.writing`): an
@@ -28,6 +29,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -66,14 +68,27 @@ def _digest(value) -> str:
     return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
 
 
+@cache
+def code_digest() -> str:
+    """wpc's own code (every module and SQL file): what another version of wpc kept, perhaps
+    protected by rules since changed, is never read."""
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.blake2b(digest_size=12)
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.sql")]):
+        h.update(str(path.relative_to(package)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def _state_folder(state: tuple | None) -> Path | None:
-    """Where the families of the database as it is now are kept; None for a lake or in memory."""
+    """Where the families of the database as it is now, by this version of wpc, are kept; None
+    for a lake or in memory."""
     if state is None:
         return None
     where, version = state
     if not isinstance(version, tuple) or not Path(where).is_file():
         return None
-    return db.kept_folder(where) / _digest(version)
+    return db.kept_folder(where) / _digest((version, code_digest()))
 
 
 def _file(folder: Path, key: str, name: str) -> Path:
