@@ -13,6 +13,7 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from wpc import db
 from wpc.measures import families, kept, stats
@@ -56,12 +57,13 @@ def _ics_neighbourhoods(con: duckdb.DuckDBPyConnection, ics: ResolvedScope) -> p
     and window."""
     state = db.state_of(con) if kept.ENABLED else None
     key = f"{families.contents_key(ics)}.{ics.window_start}.{ics.window_end}"
-    frame = kept.load_table(state, key, "fatigue_neighbourhoods")
-    if frame is None:
-        cursor = families.cursor(con)
-        prepare(cursor, ics, "int_scope_lsoas", "int_scope_homes")
-        frame = db.query(cursor, "measures/fatigue_neighbourhoods")
-        kept.save_table(state, key, "fatigue_neighbourhoods", frame)
+    table = kept.load_table(state, key, "fatigue_neighbourhoods")
+    if table is not None:
+        return table.to_pandas()
+    cursor = families.cursor(con)
+    prepare(cursor, ics, "int_scope_lsoas", "int_scope_homes")
+    frame = db.query(cursor, "measures/fatigue_neighbourhoods")
+    kept.save_table(state, key, "fatigue_neighbourhoods", pa.Table.from_pandas(frame, preserve_index=False))
     return frame
 
 

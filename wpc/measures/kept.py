@@ -33,9 +33,8 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.ipc  # noqa: F401 - pa.ipc
 
 from wpc import db
 
@@ -62,6 +61,11 @@ class KeptCells:
 def forget(database: Path | str) -> None:
     """Delete everything kept for the database (every write to it does)."""
     shutil.rmtree(db.kept_folder(database), ignore_errors=True)
+
+
+def preset_digest(preset) -> str:
+    """A preset's settings (thresholds, places, groups), for keys of what depends on them."""
+    return hashlib.blake2b(preset.model_dump_json().encode(), digest_size=12).hexdigest()
 
 
 def _digest(value) -> str:
@@ -176,23 +180,28 @@ def _save_families(folder: Path, key: str, families: dict) -> None:
             hidden=protected.hidden, perturbed=protected.perturbed))
 
 
-def load_table(state: tuple | None, key: str, name: str) -> pd.DataFrame | None:
+def load_table(state: tuple | None, key: str, name: str) -> pa.Table | None:
     """A table kept by `save_table` for the database's state and `key` (None: none readable)."""
     folder = _state_folder(state)
     if folder is None:
         return None
     try:
-        return pq.read_table(folder / f"{key}.{_digest(name)}.parquet").to_pandas()
+        with pa.memory_map(str(folder / f"{key}.{_digest(name)}.arrow")) as source:
+            return pa.ipc.open_file(source).read_all()
     except (OSError, ValueError, pa.ArrowException):
         return None
 
 
-def save_table(state: tuple | None, key: str, name: str, frame: pd.DataFrame) -> None:
-    """Keep a table of counts worked out once for an ICS (e.g. fatigue's neighbourhoods)."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+def save_table(state: tuple | None, key: str, name: str, table: pa.Table) -> None:
+    """Keep a table of counts (never of people's rows): fatigue's neighbourhoods for an ICS, a
+    scope's homes and reach counts (wpc.measures.prepare)."""
+    def write(out) -> None:
+        with pa.ipc.new_file(out, table.schema) as writer:
+            writer.write_table(table)
+
     try:
         with _writing(state) as folder:
             if folder is not None:
-                _write(folder, folder / f"{key}.{_digest(name)}.parquet", lambda out: pq.write_table(table, out))
+                _write(folder, folder / f"{key}.{_digest(name)}.arrow", write)
     except OSError:
         pass  # as for families: nothing is kept

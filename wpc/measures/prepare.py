@@ -33,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 
 from wpc import db, vocab
-from wpc.measures import shared
+from wpc.measures import kept, shared
 from wpc.measures.disclosure import Policy
 from wpc.measures.scope import ResolvedScope, Scope, resolve
 
@@ -53,6 +53,10 @@ STEPS: dict[str, tuple[str, ...]] = {
     "int_scope_homes": ("int_scope_lsoas", "int_scope_rows", "int_scope_activities"),
     "int_scope_dimension_counts": ("int_scope_lsoas", "int_scope_homes", "int_scope_participants"),
 }
+
+# Tables of counts (never people's rows) kept on disk beside the database for a later process
+# (wpc.measures.kept): a place report then scans only what the measures of people's answers read.
+KEPT_ON_DISK = ("int_scope_homes", "int_scope_dimension_counts")
 
 # connection -> {"resolved": {Scope: ResolvedScope}, "key": scope key, "built": set of tables}
 _MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -98,19 +102,16 @@ def prepare(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, *tables: str) 
     for table in tables:
         if table not in STEPS:
             raise ValueError(f"unknown scope table {table!r}")
-    needed = set(tables)
-    for table in reversed(STEPS):  # a table's inputs come before it in STEPS
-        if table in needed:
-            needed.update(STEPS[table])
+    on_disk = _from_disk(con, scope, memo, _needed(tables, built))
 
     for table in STEPS:
-        if table not in needed or table in built:
+        if table not in _needed(tables, built) or table in built:
             continue
         key = None if memo["database"] is None else (memo["database"], scope.key, table)
-        kept = shared.get(key)
+        kept_here = shared.get(key)
         _forget(con, table)
-        if kept is not None:
-            con.register(table, kept)
+        if kept_here is not None:
+            con.register(table, kept_here)
         else:
             if table == "int_scope_activities":
                 _activity_rows_from(con, "int_scope_rows" if "int_scope_rows" in built else "participants")
@@ -120,7 +121,43 @@ def prepare(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, *tables: str) 
             db.execute(con, f"intermediate/{table}", **params)
             if key is not None:
                 shared.put(key, con.table(table).to_arrow_table())
+            if table in KEPT_ON_DISK and on_disk is not None:
+                kept.save_table(on_disk, _disk_key(scope), table, con.table(table).to_arrow_table())
         built.add(table)
+
+
+def _needed(tables, built: set[str]) -> set[str]:
+    """`tables` not yet built, with the inputs of each that are not built either."""
+    needed = {t for t in tables if t not in built}
+    for table in reversed(STEPS):  # a table's inputs come before it in STEPS
+        if table in needed:
+            needed.update(t for t in STEPS[table] if t not in built)
+    return needed
+
+
+def _disk_key(scope: ResolvedScope) -> str:
+    return f"{scope.key}.{kept.preset_digest(scope.preset)}"
+
+
+def _from_disk(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, memo: dict, needed: set[str]):
+    """Register the tables of `needed` kept on disk for this scope (wpc.measures.kept), marking
+    them built, so that what only they need is not built; the database's state (None: nothing
+    is kept for this database or none of `needed` could be)."""
+    wanted = [t for t in STEPS if t in needed and t in KEPT_ON_DISK]
+    if not wanted or not kept.ENABLED:
+        return None
+    state = memo.get("disk") or memo.setdefault("disk", db.state_of(con))
+    for table in wanted:
+        found = kept.load_table(state, _disk_key(scope), table)
+        if found is not None:
+            _forget(con, table)
+            # copied into a table of the connection's own: measures read it many times, and
+            # DuckDB reads its own tables faster than an Arrow table it is handed
+            con.register("kept_table", found)
+            con.execute(f"create temp table {table} as select * from kept_table")
+            con.unregister("kept_table")
+            memo["built"].add(table)
+    return state
 
 
 def _activity_rows_from(con: duckdb.DuckDBPyConnection, source: str) -> None:
