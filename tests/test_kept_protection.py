@@ -181,3 +181,41 @@ def test_what_another_version_of_wpc_kept_is_not_read(path, builds, monkeypatch)
     monkeypatch.setattr(kept, "code_digest", lambda: "another version of wpc")
     assert report(path) == first
     assert "area" in builds  # worked out again, under this version's own folder
+
+
+def test_at_most_max_mb_is_kept_the_oldest_going_first(path, monkeypatch):
+    afresh(path)
+    files = kept_files(path)
+    sizes = {f: f.stat().st_size for f in files}
+    newest = max(files, key=lambda f: f.stat().st_mtime_ns)
+    monkeypatch.setattr(kept, "MAX_MB", (sizes[newest] + 1) / 1024 / 1024)
+    kept._trim(newest.parent)
+    assert kept_files(path) == [newest]
+
+
+ONE_BY_ONE = [("participants", {}), ("core20", {}), ("reach", {"dimension": "ethnicity"}), ("reach_all", {}),
+              ("coverage", {}), ("cold_spots", {}), ("area_rates", {"level": "msoa"}), ("gradient", {}),
+              ("area_breakdown", {"level": "district"}), ("fatigue", {}), ("fatigue_neighbourhoods", {}),
+              ("repeat_participants", {}), ("ladder", {}), ("cycle", {}), ("feedback", {}), ("cost", {}),
+              ("what_works", {}), ("quality", {}), ("ics_wide", {}), ("partners", {}), ("reach_trend", {})]
+
+
+@pytest.mark.parametrize("name, options", ONE_BY_ONE, ids=[name for name, _ in ONE_BY_ONE])
+def test_each_measure_on_a_connection_of_its_own_reads_what_was_kept_and_says_the_same(path, name, options):
+    """As a page asks for its measures: one per short connection, in any order, so a table read
+    from disk must come with every table a measure reads beside it."""
+    from wpc import measures
+
+    scope = Scope.parse("sel", place="Lambeth", today=DAY_AFTER)
+
+    def measure() -> str:
+        families.clear()
+        with db.reading(path) as con:
+            return repr(getattr(measures, name)(con, scope, **options))
+
+    kept.forget(path)
+    expected = measure()  # worked out with nothing kept
+    kept.forget(path)
+    report(path)  # every table and family of the scope kept, by another process as it were
+    assert kept_files(path)
+    assert measure() == expected

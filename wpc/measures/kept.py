@@ -1,24 +1,27 @@
-"""Protected families kept on disk beside the database file (docs/disclosure.md, "Kept protection").
+"""What reports work out once, kept on disk beside the database file (docs/disclosure.md,
+"Kept protection").
 
 A place's counts are protected together with its whole ICS's (`wpc.measures.families`), and
 building and protecting an ICS's families is most of a place report's time at national scale.
 The answer depends only on the data, the ICS, the period, the activity filters and the preset
 (never on `today`: the families count the period's people only), so it is kept under the
 database file's version and that key, and a report in a new process (`wpc report`, a pack, a
-restarted app) reads it instead of working it out again.
+restarted app) reads it instead of working it out again. A few tables of counts are kept the
+same way (`save_table`): fatigue's neighbourhoods for an ICS, and a scope's homes and reach
+counts (`wpc.measures.prepare.KEPT_ON_DISK`). People's rows are never kept.
 
-Files: `<database>.kept/<state>/<key>.<family>.npz` (the state: the database file's version and
-a digest of wpc's own code), each with the family's cell names (JSON),
-true counts, record key sums, shown, hidden and perturbed counts, read without pickle. Like the
+Files: `<database>.kept/<state>/<key>.<name>.npz` for a family, with its cell names (JSON),
+true counts, record key sums, shown, hidden and perturbed counts, read without pickle; `.arrow`
+for a table. The state is the database file's version and a digest of wpc's own code. Like the
 database they come from, they hold counts of people before suppression, so:
-- every write to the database deletes the whole folder (`forget`, from `wpc.db.writing`): an
-  erased upload leaves nothing here;
-- a process that keeps a family deletes every other state's folder, and deletes its own again
+- every write to the database deletes the whole folder (`wpc.db.writing`): an erased upload
+  leaves nothing here;
+- files are the owner's only (mode 0600);
+- a process that keeps anything deletes every other state's folder, and deletes its own again
   if the database changed while it wrote;
-- an unreadable file is a miss: the family is worked out again, never guessed.
+- an unreadable file is a miss: it is worked out again, never guessed.
 A lake (DuckLake) store keeps nothing here: it has no file beside which to keep it.
 """
-
 from __future__ import annotations
 
 import hashlib
@@ -38,7 +41,8 @@ import pyarrow.ipc  # noqa: F401 - pa.ipc
 
 from wpc import db
 
-ENABLED = True  # bench/ turns it off to time protection worked out afresh
+ENABLED = True  # tests that count what is built turn it off
+MAX_MB = 512  # at most this much is kept for one state of the database
 _ARRAYS = ("values", "keys", "shown", "hidden", "perturbed")
 
 
@@ -141,6 +145,20 @@ def _writing(state: tuple | None) -> Iterator[Path | None]:
     yield folder
     if db.version(state[0]) != state[1]:  # written to meanwhile: what was kept describes old data
         shutil.rmtree(folder, ignore_errors=True)
+        return
+    _trim(folder)
+
+
+def _trim(folder: Path) -> None:
+    """Delete the least recently written files beyond MAX_MB (people exploring many periods and
+    filters between two uploads would otherwise fill the disk)."""
+    files = sorted((f.stat().st_mtime_ns, f.stat().st_size, f) for f in folder.iterdir() if f.is_file())
+    size = sum(s for _t, s, _f in files)
+    for _time, file_size, file in files:
+        if size <= MAX_MB * 1024 * 1024:
+            break
+        file.unlink(missing_ok=True)
+        size -= file_size
 
 
 def _write(folder: Path, target: Path, write) -> None:

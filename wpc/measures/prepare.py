@@ -102,10 +102,11 @@ def prepare(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, *tables: str) 
     for table in tables:
         if table not in STEPS:
             raise ValueError(f"unknown scope table {table!r}")
-    on_disk = _from_disk(con, scope, memo, _needed(tables, built))
+    needed = _needed(tables, built)
+    on_disk = _from_disk(con, scope, memo, needed)
 
     for table in STEPS:
-        if table not in _needed(tables, built) or table in built:
+        if table not in needed or table in built:
             continue
         key = None if memo["database"] is None else (memo["database"], scope.key, table)
         kept_here = shared.get(key)
@@ -127,12 +128,13 @@ def prepare(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, *tables: str) 
 
 
 def _needed(tables, built: set[str]) -> set[str]:
-    """`tables` not yet built, with the inputs of each that are not built either."""
-    needed = {t for t in tables if t not in built}
+    """`tables` and their inputs, all the way down, but for those built already. A table read
+    from disk still has its inputs built: measures read them too (homes' activities, say)."""
+    needed = set(tables)
     for table in reversed(STEPS):  # a table's inputs come before it in STEPS
         if table in needed:
-            needed.update(t for t in STEPS[table] if t not in built)
-    return needed
+            needed.update(STEPS[table])
+    return needed - built
 
 
 def _disk_key(scope: ResolvedScope) -> str:
@@ -140,9 +142,9 @@ def _disk_key(scope: ResolvedScope) -> str:
 
 
 def _from_disk(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, memo: dict, needed: set[str]):
-    """Register the tables of `needed` kept on disk for this scope (wpc.measures.kept), marking
-    them built, so that what only they need is not built; the database's state (None: nothing
-    is kept for this database or none of `needed` could be)."""
+    """Copy in the tables of `needed` kept on disk for this scope (wpc.measures.kept), marking
+    them built; the database's state (None: nothing is kept for this database or none of
+    `needed` could be)."""
     wanted = [t for t in STEPS if t in needed and t in KEPT_ON_DISK]
     if not wanted or not kept.ENABLED:
         return None
