@@ -145,7 +145,9 @@ def _from_disk(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, memo: dict,
     """Copy in the tables of `needed` kept on disk for this scope (wpc.measures.kept), marking
     them built; the database's state (None: nothing is kept for this database or none of
     `needed` could be)."""
-    wanted = [t for t in STEPS if t in needed and t in KEPT_ON_DISK]
+    in_memory = memo["database"] is not None  # kept by this process (wpc.measures.shared): quicker
+    wanted = [t for t in STEPS if t in needed and t in KEPT_ON_DISK
+              and not (in_memory and shared.has((memo["database"], scope.key, t)))]
     if not wanted or not kept.ENABLED:
         return None
     state = memo.get("disk") or memo.setdefault("disk", db.state_of(con))

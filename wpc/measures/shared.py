@@ -64,6 +64,11 @@ def get(key: tuple | None) -> pa.Table | None:
         return table
 
 
+def has(key: tuple) -> bool:
+    with _LOCK:
+        return key in _TABLES
+
+
 def put(key: tuple | None, table: pa.Table) -> None:
     if key is None:
         return
