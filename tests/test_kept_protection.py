@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.conftest import DEMO_END
-from tests.fixtures.ingest_files import ingest, write
+from tests.fixtures.ingest_files import upload_in_lambeth
 from wpc import db
 from wpc.config import ROOT
 from wpc.measures import build_report, families, kept
@@ -114,13 +114,7 @@ def test_an_upload_deletes_what_was_kept_and_the_next_report_counts_it(path, tmp
     before = afresh(path)
     before_exactly = report(path, disclosure="off")
     assert kept_files(path)
-    with db.reading(path) as con:
-        activity, lsoa = con.execute(
-            "select a.activity_id, l.lsoa21cd from activities a join ref_lsoa l on l.place = a.place "
-            "where l.preset = 'sel' and a.place = 'Lambeth' and a.start_date <= ? "
-            "order by a.activity_id, l.lsoa21cd limit 1", [DEMO_END]).fetchone()
-    rows = "".join(f"{activity},{lsoa},female\n" for _ in range(12))
-    assert ingest(path, write(tmp_path / "more.csv", "activity_id,lsoa_code,sex\n" + rows)).stored == 12
+    assert upload_in_lambeth(path, tmp_path / "more.csv", DEMO_END, 12).stored == 12
     assert not db.kept_folder(path).exists()  # the write deleted it: it described the data as it was
 
     builds.clear()
@@ -219,3 +213,18 @@ def test_each_measure_on_a_connection_of_its_own_reads_what_was_kept_and_says_th
     report(path)  # every table and family of the scope kept, by another process as it were
     assert kept_files(path)
     assert measure() == expected
+
+
+def test_a_connection_that_may_write_neither_reads_nor_keeps(path):
+    """Its data can change under it (and what it kept would be deleted at its commit)."""
+    expected = afresh(path)
+    kept.forget(path)
+    families.clear()
+    with db.writing(path) as con:
+        assert kept.state(con) is None
+        made = json.dumps(build_report(con, Scope.parse("sel", place="Lambeth", today=DAY_AFTER)),
+                          sort_keys=True, default=str)
+        assert not kept_files(path)
+        con.execute("rollback")
+        con.execute("begin transaction")
+    assert made == expected

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import DEMO_END
-from tests.fixtures.ingest_files import ingest, write
+from tests.fixtures.ingest_files import upload_in_lambeth
 from wpc import db
 from wpc.measures import audit, families, kept
 from wpc.measures.families import _Builder
@@ -81,14 +81,7 @@ def test_an_upload_to_one_ics_leaves_another_ics_unsolved(demo_db, tmp_path, sol
     before = {preset: _protected(path, preset) for preset in ("sel", "mse")}
     assert len(solves) >= 6  # three linked families each
 
-    with db.reading(path) as con:
-        activity, lsoa = con.execute(
-            "select a.activity_id, l.lsoa21cd from activities a join ref_lsoa l on l.place = a.place "
-            "where l.preset = 'sel' and a.place = 'Lambeth' and a.start_date <= ? "
-            "order by a.activity_id, l.lsoa21cd limit 1", [DEMO_END]).fetchone()
-    rows = "".join(f"{activity},{lsoa},female\n" for _ in range(12))
-    outcome = ingest(path, write(tmp_path / "more.csv", "activity_id,lsoa_code,sex\n" + rows))
-    assert outcome.stored == 12
+    assert upload_in_lambeth(path, tmp_path / "more.csv", DEMO_END, 12).stored == 12
 
     solves.clear()
     after_mse = _protected(path, "mse")

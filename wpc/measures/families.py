@@ -634,7 +634,7 @@ def _protect(con, memo: dict, ics: ResolvedScope, kind: str, dimension: str | No
              state) -> None:
     if kind not in (*LINKED, "dimension"):
         raise ValueError(f"unknown family {kind!r}")
-    on_disk = db.state_of(con) if kept.ENABLED else None
+    on_disk = kept.state(con)
     key = contents_key(ics)
     found = kept.load(on_disk, key, LINKED if kind in LINKED else (family_name,))
     if found is not None:

@@ -55,7 +55,7 @@ def _ics_neighbourhoods(con: duckdb.DuckDBPyConnection, ics: ResolvedScope) -> p
     """measures/fatigue_neighbourhoods for the whole ICS, before protection: worked out on the
     ICS's scope tables, or read where it was kept (wpc.measures.kept) for the same data, ICS
     and window."""
-    state = db.state_of(con) if kept.ENABLED else None
+    state = kept.state(con)
     key = f"{families.contents_key(ics)}.{ics.window_start}.{ics.window_end}"
     table = kept.load_table(state, key, "fatigue_neighbourhoods")
     if table is not None:

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.ipc  # noqa: F401 - pa.ipc
@@ -65,6 +66,17 @@ class KeptCells:
 def forget(database: Path | str) -> None:
     """Delete everything kept for the database (every write to it does)."""
     shutil.rmtree(db.kept_folder(database), ignore_errors=True)
+
+
+def state(con: duckdb.DuckDBPyConnection) -> tuple | None:
+    """The state of the database a read-only connection sees (`wpc.db.state_of`), for keeping
+    and reading; None when keeping is off or the connection may write (its data can change
+    under it, and what it kept would be deleted at its commit anyway)."""
+    if not ENABLED:
+        return None
+    if con.execute("select current_setting('access_mode')").fetchone()[0] != "read_only":
+        return None
+    return db.state_of(con)
 
 
 def preset_digest(preset) -> str:

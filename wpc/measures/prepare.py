@@ -148,9 +148,11 @@ def _from_disk(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, memo: dict,
     in_memory = memo["database"] is not None  # kept by this process (wpc.measures.shared): quicker
     wanted = [t for t in STEPS if t in needed and t in KEPT_ON_DISK
               and not (in_memory and shared.has((memo["database"], scope.key, t)))]
-    if not wanted or not kept.ENABLED:
+    if not wanted:
         return None
-    state = memo.get("disk") or memo.setdefault("disk", db.state_of(con))
+    if "disk" not in memo:
+        memo["disk"] = kept.state(con)
+    state = memo["disk"]
     for table in wanted:
         found = kept.load_table(state, _disk_key(scope), table)
         if found is not None:
