@@ -7,7 +7,7 @@ import datetime as dt
 
 from tests.conftest import DEMO_END
 from wpc import db
-from wpc.measures import families
+from wpc.measures import families, kept
 from wpc.measures.audit import ranges
 from wpc.measures.families import ICS, _Builder
 from wpc.measures.prepare import resolved_scope
@@ -79,6 +79,8 @@ def test_a_small_count_is_protected_without_hiding_the_big_counts_beside_it():
 
 def test_demo_what_works_shows_its_largest_method_and_hides_nothing_a_reader_can_work_out(demo_db):
     end = dt.date.fromisoformat(DEMO_END)
+    families.clear()
+    kept.forget(demo_db)  # worked out here, with their atoms, not read from what another test kept
     with db.reading(demo_db) as con:
         for preset in ("sel", "mse", "hw"):
             resolved = resolved_scope(con, Scope(preset=preset, date_from=end - dt.timedelta(days=364),

@@ -86,3 +86,40 @@ def test_a_chart_is_turned_into_a_dict_once_and_as_plotly_turns_it():
     assert "_wpc_dict" in figure.__dict__ and "_wpc_dict" not in copy.deepcopy(figure).__dict__
     # anything else is plotly's own answer
     assert tuning.figure_dict([{"type": "bar", "y": [1]}], False) == {"data": [{"type": "bar", "y": [1]}]}
+
+
+def _made_on_click(execute) -> tuple:
+    """A download button given a function, clicked: its manager, the file made, its session."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    manager = MediaFileManager(MemoryMediaFileStorage("/media"))
+    button = manager.add_deferred(lambda: b"Category,Participants\r\nAsian,12\r\n", "text/csv", "1.2.3",
+                                  file_name="reach.csv")
+    url = execute(manager, button)
+    return manager, url.rsplit("/", 1)[-1]
+
+
+def test_a_download_made_on_click_outlives_other_sessions_clean_ups_until_its_session_runs_again():
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    # as Streamlit leaves it: two clean-ups (the end of any two sessions' runs) delete the file
+    # before the browser may have fetched it
+    manager, name = _made_on_click(tuning._execute_deferred)
+    manager.remove_orphaned_files()
+    manager.remove_orphaned_files()
+    assert manager.read_file(name) is None
+
+    # held for its session: still there however many clean-ups run meanwhile
+    manager, name = _made_on_click(tuning.execute_deferred)
+    for _ in range(3):
+        manager.remove_orphaned_files()
+    assert manager.read_file(name).content.startswith(b"Category")
+    # until its session runs again (or ends): then it goes as any file no session holds
+    manager.clear_session_refs("dontcare")  # the session of code run outside a script
+    manager.remove_orphaned_files()
+    manager.remove_orphaned_files()
+    assert manager.read_file(name) is None
+
+    tuning.apply()
+    assert MediaFileManager.execute_deferred is tuning.execute_deferred
