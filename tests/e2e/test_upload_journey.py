@@ -9,7 +9,7 @@ import io
 
 import pytest
 
-from tests.e2e.conftest import choose, rerun_by, running_app, screenshot, wait_for_app
+from tests.e2e.conftest import choose, download, rerun_by, running_app, screenshot, wait_for_app
 from tests.fixtures.ingest_files import counts, load_base_activities, rows
 
 pytestmark = pytest.mark.e2e
@@ -45,10 +45,9 @@ def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path)
     )
     expander = page.get_by_text("Templates, and what each participants column means")
     expander.click()
-    with page.expect_download() as template_info:
-        page.get_by_role("button", name="Download the CSV template").click()
-    template = tmp_path / template_info.value.suggested_filename
-    template_info.value.save_as(template)
+    template_info = download(page, page.get_by_role("button", name="Download the CSV template"), "template")
+    template = tmp_path / template_info.suggested_filename
+    template_info.save_as(template)
     assert template.name == "wpc-participants-template.csv"
     assert template.read_bytes().decode("utf-8-sig").startswith("activity_id,participant_ref,postcode,lsoa_code,age")
     screenshot(page, "upload-0-templates")
@@ -67,12 +66,11 @@ def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path)
     page.get_by_text("2 rows stored, 3 quarantined").wait_for()
     assert counts(writable_reference_db)["participants"] == 2
 
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download the quarantined rows to fix (CSV)").click()
-    download = download_info.value
-    assert download.suggested_filename == "monitoring-rejects.csv"
-    rejects = tmp_path / download.suggested_filename
-    download.save_as(rejects)
+    rejected = download(page, page.get_by_role("button", name="Download the quarantined rows to fix (CSV)"),
+                        "rejects")
+    assert rejected.suggested_filename == "monitoring-rejects.csv"
+    rejects = tmp_path / rejected.suggested_filename
+    rejected.save_as(rejects)
     table = list(csv.DictReader(io.StringIO(rejects.read_bytes().decode("utf-8-sig"))))
     assert [(r["upload_line"], r["participant_ref"]) for r in table] == [
         ("3", "P-2"),
@@ -107,10 +105,10 @@ def test_upload_fix_and_reupload(app_url, page, writable_reference_db, tmp_path)
     chooser.wait_for()
     assert f"Upload {first}: monitoring.csv (participants," in chooser.inner_text() + chooser.locator(
         "input").first.input_value()
-    with page.expect_download() as earlier_info:
-        page.get_by_role("button", name="Download its quarantined rows to fix (CSV)").click()
-    assert earlier_info.value.suggested_filename == f"upload-{first}-rejects.csv"
-    earlier = list(csv.DictReader(io.StringIO(open(earlier_info.value.path(), encoding="utf-8-sig").read())))
+    earlier_info = download(page, page.get_by_role("button", name="Download its quarantined rows to fix (CSV)"),
+                            "earlier-rejects")
+    assert earlier_info.suggested_filename == f"upload-{first}-rejects.csv"
+    earlier = list(csv.DictReader(io.StringIO(open(earlier_info.path(), encoding="utf-8-sig").read())))
     assert [(r["upload_line"], r["postcode"], r["participant_ref"]) for r in earlier] == [
         ("3", "SW9 8", ""), ("4", "SE5 8", ""), ("5", "", "")]
     assert earlier[0]["problems"] == "age: age 240 is not between 0 and 120"

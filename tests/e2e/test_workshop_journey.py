@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from tests.e2e.conftest import choose, rerun_by, running_app, screenshot, wait_for_app
+from tests.e2e.conftest import choose, download, rerun_by, running_app, screenshot, wait_for_app
 from wpc.views.workshop import QUESTIONS
 
 pytestmark = pytest.mark.e2e
@@ -41,10 +41,9 @@ def test_workshop_screens_place_switch_and_pack_download(app_url, page):
     page.locator(".js-plotly-plot .main-svg").first.wait_for()
     screenshot(page, "workshop-reach-southwark")
 
-    with page.expect_download() as pack_download:
-        page.get_by_role("button", name="Download the pack (PowerPoint)").click()
-    assert pack_download.value.suggested_filename.startswith("wpc-pack-southwark-")
-    deck = Presentation(pack_download.value.path())
+    pack = download(page, page.get_by_role("button", name="Download the pack (PowerPoint)"), "pack")
+    assert pack.suggested_filename.startswith("wpc-pack-southwark-")
+    deck = Presentation(pack.path())
     # a title slide, one per question (South East London's preset sets no targets, so that screen is
     # left out of the pack), methods and sources
     assert len(deck.slides) == len([key for key in QUESTIONS if key != "targets"]) + 2
@@ -52,18 +51,16 @@ def test_workshop_screens_place_switch_and_pack_download(app_url, page):
     assert deck.slides[2].shapes.title.text == "Reach gaps by ethnic group (5 groups)"
     assert page.get_by_role("button", name="Board assurance pack (PDF)").is_visible()  # beside the place pack
 
-    with page.expect_download() as png_download:
-        page.get_by_role("button", name="PNG", exact=True).first.click()
-    image = Image.open(png_download.value.path())
+    png = download(page, page.get_by_role("button", name="PNG", exact=True).first, "chart-png")
+    image = Image.open(png.path())
     assert image.format == "PNG" and image.size[0] == 2400
 
     page.get_by_text("Numbers behind the chart").click()
     csv_button = page.get_by_role("button", name="CSV", exact=True).first
     csv_button.wait_for(state="visible")  # the expander has opened: the button is its table's
     page.get_by_test_id("stDataFrame").first.wait_for(state="visible")
-    with page.expect_download() as csv_download:
-        csv_button.click()
-    rows = list(csv.DictReader(io.StringIO(open(csv_download.value.path(), encoding="utf-8-sig").read())))
+    table = download(page, csv_button, "chart-numbers-csv")
+    rows = list(csv.DictReader(io.StringIO(open(table.path(), encoding="utf-8-sig").read())))
     assert rows[0]["Category"].startswith("Asian") and "Share of participants (%)" in rows[0]
     assert page.external_requests == []
 

@@ -11,26 +11,15 @@ Drawing a chart (`st.plotly_chart`) turns the figure into a dict, a deep copy of
 every rerun of every session: a tenth of the server's time with 30 sessions. Figures are shared
 between sessions and never changed once built (wpc.ui.cache; tests/test_ui_cache.py), so `apply`
 keeps each figure's dict with the figure and hands Streamlit that.
-
-A download made on click (`st.download_button` given a function, as wpc's CSV, XLSX, PNG and
-pack buttons are) is a file that Streamlit leaves held by no session. The clean-up at the end of
-any session's run marks such a file, and the next one deletes it. With other sessions running,
-that can happen before the browser has fetched it: the browser gets a 404 and no download (seen
-in the browser tests). `apply` holds the file for its session until that session's next full
-run, as Streamlit holds a file given to `st.download_button` directly.
 """
 
 from __future__ import annotations
 
-import os
-
 import plotly.tools
 from plotly.basedatatypes import BaseFigure
 from streamlit import config
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 _figure_to_dict = plotly.tools.return_figure_from_figure_or_data
-_execute_deferred = MediaFileManager.execute_deferred
 
 
 def get_option(key: str):
@@ -60,26 +49,10 @@ def figure_dict(figure_or_data, validate_figure):
     return kept
 
 
-def execute_deferred(self: MediaFileManager, file_id: str) -> str:
-    """`MediaFileManager.execute_deferred` (make the file of a download button given a function,
-    on click), with the file made held for the button's session while the button is current."""
-    url = _execute_deferred(self, file_id)
-    made = os.path.splitext(url.rsplit("/", 1)[-1])[0]
-    with self._lock:
-        entry = self._deferred_callables.get(file_id)
-        if entry is None or made not in self._file_metadata:
-            return url
-        held = self._files_by_session_and_coord.get(entry["session_id"])
-        if held is not None and held.get(entry["coordinates"]) == file_id:  # the button's current run
-            held[f"{entry['coordinates']} (made)"] = made
-    return url
-
-
 def apply() -> None:
-    """Use `get_option` for every config read in this process, `figure_dict` for every chart
-    drawn, and `execute_deferred` for every download made on click. `get_option` only in place of Streamlit's own function: AppTest puts a function of its
+    """Use `get_option` for every config read in this process, and `figure_dict` for every chart
+    drawn. `get_option` only in place of Streamlit's own function: AppTest puts a function of its
     own there while it runs a page (its test options), which stays."""
     if getattr(config.get_option, "__module__", None) == "streamlit.config":
         config.get_option = get_option
     plotly.tools.return_figure_from_figure_or_data = figure_dict
-    MediaFileManager.execute_deferred = execute_deferred
