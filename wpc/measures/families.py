@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import threading
 import weakref
 from collections import OrderedDict
@@ -622,20 +621,13 @@ def _one_build(what) -> Iterator[None]:
                     del _BUILDS[what]  # later callers find the result kept, or build again
 
 
-def contents_key(ics: ResolvedScope) -> str:
-    """What an ICS's families are a function of besides the data: the preset (thresholds, places,
-    groups), the period and the activity filters. Not `today`: the families count the period's
-    people only (tests/test_kept_protection.py checks it)."""
-    payload = {**ics.scope.as_dict(), "today": None, "preset": ics.preset.model_dump(mode="json")}
-    return hashlib.blake2b(json.dumps(payload, sort_keys=True).encode(), digest_size=16).hexdigest()
-
-
 def _protect(con, memo: dict, ics: ResolvedScope, kind: str, dimension: str | None, family_name: str,
              state) -> None:
     if kind not in (*LINKED, "dimension"):
         raise ValueError(f"unknown family {kind!r}")
-    on_disk = kept.state(con)
-    key = contents_key(ics)
+    if "disk" not in memo:  # the connection's database state, asked once (read-only: it cannot change)
+        memo["disk"] = kept.state(con)
+    on_disk, key = memo["disk"], kept.key_of(ics, today=False)
     found = kept.load(on_disk, key, LINKED if kind in LINKED else (family_name,))
     if found is not None:
         together = {name: ProtectedFamily(family=cells, hidden=hidden, perturbed=perturbed)

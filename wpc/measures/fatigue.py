@@ -56,7 +56,7 @@ def _ics_neighbourhoods(con: duckdb.DuckDBPyConnection, ics: ResolvedScope) -> p
     ICS's scope tables, or read where it was kept (wpc.measures.kept) for the same data, ICS
     and window."""
     state = kept.state(con)
-    key = f"{families.contents_key(ics)}.{ics.window_start}.{ics.window_end}"
+    key = f"{kept.key_of(ics, today=False)}.{ics.window_start}.{ics.window_end}"
     table = kept.load_table(state, key, "fatigue_neighbourhoods")
     if table is not None:
         return table.to_pandas()

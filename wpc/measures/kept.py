@@ -79,9 +79,14 @@ def state(con: duckdb.DuckDBPyConnection) -> tuple | None:
     return db.state_of(con)
 
 
-def preset_digest(preset) -> str:
-    """A preset's settings (thresholds, places, groups), for keys of what depends on them."""
-    return hashlib.blake2b(preset.model_dump_json().encode(), digest_size=12).hexdigest()
+def key_of(scope, today: bool) -> str:
+    """What kept results of a resolved scope are a function of besides the data: the scope, the
+    preset (thresholds, places, groups) and, with `today`, the day (fatigue's window, overdue
+    feedback). An ICS's families leave the day out: they count the period's people only
+    (tests/test_kept_protection.py checks it)."""
+    payload = {**scope.scope.as_dict(), "today": scope.today.isoformat() if today else None,
+               "preset": scope.preset.model_dump(mode="json")}
+    return hashlib.blake2b(json.dumps(payload, sort_keys=True).encode(), digest_size=16).hexdigest()
 
 
 def _digest(value) -> str:

@@ -123,7 +123,7 @@ def prepare(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, *tables: str) 
             if key is not None:
                 shared.put(key, con.table(table).to_arrow_table())
             if table in KEPT_ON_DISK and on_disk is not None:
-                kept.save_table(on_disk, _disk_key(scope), table, con.table(table).to_arrow_table())
+                kept.save_table(on_disk, kept.key_of(scope, today=True), table, con.table(table).to_arrow_table())
         built.add(table)
 
 
@@ -135,10 +135,6 @@ def _needed(tables, built: set[str]) -> set[str]:
         if table in needed:
             needed.update(STEPS[table])
     return needed - built
-
-
-def _disk_key(scope: ResolvedScope) -> str:
-    return f"{scope.key}.{kept.preset_digest(scope.preset)}"
 
 
 def _from_disk(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, memo: dict, needed: set[str]):
@@ -154,7 +150,7 @@ def _from_disk(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, memo: dict,
         memo["disk"] = kept.state(con)
     state = memo["disk"]
     for table in wanted:
-        found = kept.load_table(state, _disk_key(scope), table)
+        found = kept.load_table(state, kept.key_of(scope, today=True), table)
         if found is not None:
             _forget(con, table)
             # copied into a table of the connection's own: measures read it many times, and
