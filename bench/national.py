@@ -171,24 +171,28 @@ def measure_ingest(build_info: dict, work: Path, runs: int, log) -> dict:
 
 
 def measure_cli_report(db_path: Path, preset: str, place: str | None, runs: int) -> dict:
-    """`wpc report` as a new process: `afresh` with nothing kept beside the database (the first
-    report after an upload), and with the ICS's protection kept by an earlier report."""
+    """`wpc report` as a new process, three ways: `afresh` with nothing kept beside the database
+    (the first report after an upload); made from the ICS's protection and the scope's tables
+    kept by an earlier report; and `read`, the same report kept whole by the one before."""
     from wpc.measures import kept
 
     args = ["report", "--db", str(db_path), "--preset", preset, "--json", "--today", "2026-04-01"]
     if place:
         args += ["--place", place]
-    afresh, results = [], []
+    afresh, results, read = [], [], []
     for _ in range(runs):
         kept.forget(db_path)
         afresh.append(run_process(wpc_command(*args)))
+        kept.forget_reports(db_path)
         results.append(run_process(wpc_command(*args)))
-    for r in afresh + results:
+        read.append(run_process(wpc_command(*args)))
+    for r in afresh + results + read:
         if r["code"] != 0:
             raise RuntimeError(f"wpc report failed: {r['stderr']}")
     return {"seconds": statistics.median(r["seconds"] for r in results),
             "afresh_seconds": statistics.median(r["seconds"] for r in afresh),
-            "peak_mb": max(r["peak_mb"] for r in afresh + results)}
+            "read_seconds": statistics.median(r["seconds"] for r in read),
+            "peak_mb": max(r["peak_mb"] for r in afresh + results + read)}
 
 
 # Workers (each in its own process) ------------------------------------------------------------
@@ -216,18 +220,21 @@ def worker_generate(db_path: str, out_dir: str, **sizes) -> dict:
 def worker_report(db_path: str, preset: str, place: str | None, runs: int) -> dict:
     """build_report on a fresh read-only connection each time (as the CLI and pages open one),
     nothing remembered in memory: `afresh` with nothing kept beside the database either (the
-    first report after an upload), else with the ICS's protection kept by the report before."""
+    first report after an upload); made from the ICS's protection and the scope's tables kept by
+    the report before (`seconds`); and `read`, the same report kept whole by the one before."""
     from bench.timing import per_statement
     from wpc import db
     from wpc.measures import Scope, build_report, families, kept
 
     scope = Scope(preset=preset, place=place, today=dt.date(2026, 4, 1))
-    times: dict[str, list[float]] = {"afresh": [], "afresh_cpu": [], "kept": [], "kept_cpu": []}
+    times: dict[str, list[float]] = {f"{how}{cpu}": [] for how in ("afresh", "kept", "read") for cpu in ("", "_cpu")}
     for run in range(runs + 1):
-        for how in ("afresh", "kept"):
+        for how in ("afresh", "kept", "read"):
             families.clear()  # as a new CLI process
             if how == "afresh":
                 kept.forget(db_path)
+            elif how == "kept":
+                kept.forget_reports(db_path)
             started, cpu_started = time.perf_counter(), time.process_time()
             with db.reading(db_path) as con:
                 report = build_report(con, scope)
@@ -239,14 +246,17 @@ def worker_report(db_path: str, preset: str, place: str | None, runs: int) -> di
             "cpu_seconds": statistics.median(times["kept_cpu"]),
             "afresh_seconds": statistics.median(times["afresh"]), "afresh_runs": times["afresh"],
             "afresh_cpu_seconds": statistics.median(times["afresh_cpu"]),
+            "read_seconds": statistics.median(times["read"]), "read_runs": times["read"],
+            "read_cpu_seconds": statistics.median(times["read_cpu"]),
             "participants": report["participants"], "statements": statements, "worker_peak_mb": _peak_mb()}
 
 
 def _report_once(db_path, scope) -> None:
     from wpc import db
-    from wpc.measures import build_report, families
+    from wpc.measures import build_report, families, kept
 
     families.clear()
+    kept.forget_reports(db_path)  # where the time of a report made goes
     with db.reading(db_path) as con:
         build_report(con, scope)
 
@@ -264,10 +274,12 @@ def worker_compare(db_path: str, scopes: dict, runs: int, load_runs: int, with_p
         result = work()
         return time.perf_counter() - wall, time.process_time() - cpu, result
 
-    def wpc_report(preset, place, disclosure="suppress", afresh=False):
+    def wpc_report(preset, place, disclosure="suppress", how="kept"):
         families.clear()  # as a new CLI process: nothing remembered in memory
-        if afresh:
+        if how == "afresh":
             kept.forget(db_path)  # nor beside the database: the first report after an upload
+        elif how == "kept":
+            kept.forget_reports(db_path)  # made from the protection and tables kept
         with db.reading(db_path) as con:
             return build_report(con, Scope(preset=preset, place=place, today=dt.date(2026, 4, 1)), disclosure)
 
@@ -288,10 +300,10 @@ def worker_compare(db_path: str, scopes: dict, runs: int, load_runs: int, with_p
         wpc_report(preset, place)  # once first, as every figure here is of a warm file cache
         floor(preset, place)
         times: dict[str, list] = {"wpc": [], "wpc_cpu": [], "wpc_afresh": [], "wpc_afresh_cpu": [],
-                                  "floor": [], "floor_cpu": [], "pandas": []}
+                                  "wpc_read": [], "wpc_read_cpu": [], "floor": [], "floor_cpu": [], "pandas": []}
         for _ in range(runs):
-            for name, afresh in (("wpc_afresh", True), ("wpc", False)):
-                wall, cpu, _r = timed(lambda p=preset, w=place, a=afresh: wpc_report(p, w, afresh=a))
+            for name, how in (("wpc_afresh", "afresh"), ("wpc", "kept"), ("wpc_read", "read")):
+                wall, cpu, _r = timed(lambda p=preset, w=place, h=how: wpc_report(p, w, how=h))
                 times[name].append(wall)
                 times[f"{name}_cpu"].append(cpu)
             wall, cpu, cells = timed(lambda p=preset, w=place: floor(p, w))
@@ -445,7 +457,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         r = results["report"][label]
         log(f"  {label}: {r['in_process']['seconds']:.3f} s in process ({r['in_process']['afresh_seconds']:.3f} s "
-            f"afresh), {r['cli']['seconds']:.2f} s CLI ({r['cli']['afresh_seconds']:.2f} s afresh)")
+            f"afresh, {r['in_process']['read_seconds']:.3f} s read), {r['cli']['seconds']:.2f} s CLI "
+            f"({r['cli']['afresh_seconds']:.2f} s afresh, {r['cli']['read_seconds']:.2f} s read)")
     with_pandas = "pandas" not in args.skip
     log("wpc against the physical floor" + (" and the pandas baseline" if with_pandas else "")
         + ", run in turn")
@@ -480,7 +493,9 @@ def summarise(results: dict) -> dict:
     summary = {"place_report_seconds": report["place"]["in_process"]["seconds"],
                "place_report_afresh_seconds": report["place"]["in_process"]["afresh_seconds"],
                "ics_report_seconds": report["ics"]["in_process"]["seconds"],
-               "ics_report_afresh_seconds": report["ics"]["in_process"]["afresh_seconds"]}
+               "ics_report_afresh_seconds": report["ics"]["in_process"]["afresh_seconds"],
+               "place_report_read_seconds": report["place"]["in_process"]["read_seconds"],
+               "ics_report_read_seconds": report["ics"]["in_process"]["read_seconds"]}
     peaks = {"report": max(r["in_process"]["peak_mb"] for r in report.values()),
              "report_cli": max(r["cli"]["peak_mb"] for r in report.values())}
     if "ingest" in results:
@@ -503,6 +518,7 @@ def summarise(results: dict) -> dict:
         summary[f"{label}_floor_ratio"] = c["wpc_seconds"] / c["floor_seconds"]
         summary[f"{label}_floor_cpu_ratio"] = c["wpc_cpu_seconds"] / c["floor_cpu_seconds"]
         summary[f"{label}_afresh_floor_ratio"] = c["wpc_afresh_seconds"] / c["floor_seconds"]
+        summary[f"{label}_read_floor_ratio"] = c["wpc_read_seconds"] / c["floor_seconds"]
         if "pandas_seconds" in c:
             summary[f"{label}_pandas_ratio"] = c["pandas_seconds"] / c["wpc_seconds"]
             summary[f"{label}_pandas_with_load_ratio"] = (c["pandas_seconds"] + compare["pandas_load_seconds"]) \

@@ -5,6 +5,7 @@ from __future__ import annotations
 # the README's Performance targets, at national scale
 TARGETS = {
     "place_report_seconds": 0.5,
+    "place_report_single_user_seconds": 0.25,  # the goal for one person at a time
     "page_rerun_seconds": 1.0,
     "ingest_1m_seconds": 30.0,
     "peak_memory_mb": 2048.0,
@@ -54,15 +55,23 @@ def print_results(results: dict) -> None:
                      _mark(i["seconds"] < TARGETS["ingest_1m_seconds"] if judged else None)])
     for label, name in (("place", f"place ({scope['place']})"), ("ics", "whole ICS")):
         r = results["report"][label]
-        ok = r["in_process"]["seconds"] < TARGETS["place_report_seconds"] if label == "place" else None
+        place = label == "place"
+        single = TARGETS["place_report_single_user_seconds"]
+        rows.append([f"report, {name}: build_report, the report kept, read (CPU {_s(r['in_process']['read_cpu_seconds'])})",
+                     _s(r["in_process"]["read_seconds"]), "", f"< {single:g} s" if place else "",
+                     _mark(r["in_process"]["read_seconds"] < single if place else None)])
+        ok = r["in_process"]["seconds"] < TARGETS["place_report_seconds"] if place else None
         rows.append([f"report, {name}: build_report, protection kept (CPU {_s(r['in_process']['cpu_seconds'])})",
                      _s(r["in_process"]["seconds"]),
-                     f"{r['in_process']['peak_mb']:,.0f} MB", "< 0.5 s" if label == "place" else "", _mark(ok)])
+                     f"{r['in_process']['peak_mb']:,.0f} MB", f"< 0.5 s, < {single:g} s" if place else "",
+                     _mark(ok and r["in_process"]["seconds"] < single) if place else ""])
         rows.append([f"report, {name}: build_report, afresh (CPU {_s(r['in_process']['afresh_cpu_seconds'])})",
                      _s(r["in_process"]["afresh_seconds"]), "", "", ""])
         rows.append([f"report, {name}: wpc report --json (CLI), protection kept", _s(r["cli"]["seconds"]),
                      f"{r['cli']['peak_mb']:,.0f} MB", "", ""])
         rows.append([f"report, {name}: wpc report --json (CLI), afresh", _s(r["cli"]["afresh_seconds"]), "", "", ""])
+        rows.append([f"report, {name}: wpc report --json (CLI), the report kept", _s(r["cli"]["read_seconds"]),
+                     "", "", ""])
     if "pages" in results:
         rows.append(["app: slowest page rerun, cold cache", _s(s["page_rerun_cold_seconds"]),
                      f"{results['pages']['peak_mb']:,.0f} MB", "< 1 s",
@@ -84,6 +93,8 @@ def print_results(results: dict) -> None:
                      ""])
         rows.append([f"{name}: wpc build_report, afresh",
                      f"{_s(c['wpc_afresh_seconds'])} ({_s(c['wpc_afresh_cpu_seconds'])})", ""])
+        rows.append([f"{name}: wpc build_report, the report kept",
+                     f"{_s(c['wpc_read_seconds'])} ({_s(c['wpc_read_cpu_seconds'])})", ""])
         rows.append([f"{name}: floor, one DuckDB scan", f"{_s(c['floor_seconds'])} ({_s(c['floor_cpu_seconds'])})",
                      f"{c['floor_cells']:,} cells"])
         if pandas:
@@ -100,6 +111,9 @@ def print_results(results: dict) -> None:
                        f"{s[f'{label}_floor_cpu_ratio']:.1f}x", f"<= {TARGETS['floor_ratio'][label]:g}x",
                        _mark(s[f"{label}_floor_ratio"] <= TARGETS["floor_ratio"][label])])
         ratios.append([f"{label}: wpc (afresh) / floor", f"{s[f'{label}_afresh_floor_ratio']:.1f}x", "", "", ""])
+        ratios.append([f"{label}: wpc (the report kept, read) / floor", f"{s[f'{label}_read_floor_ratio']:.2f}x", "",
+                       f"<= {TARGETS['floor_ratio'][label]:g}x",
+                       _mark(s[f"{label}_read_floor_ratio"] <= TARGETS["floor_ratio"][label])])
         if f"{label}_pandas_ratio" in s:
             ratios.append([f"{label}: pandas (tables in memory) / wpc", f"{s[f'{label}_pandas_ratio']:.1f}x", "",
                            ">= 10x", _mark(s[f"{label}_pandas_ratio"] >= TARGETS["pandas_ratio"])])

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from contextlib import contextmanager
 
+import pyarrow as pa
 import pytest
 
 from tests.conftest import DEMO_END
@@ -62,12 +63,16 @@ def statements():
         db.execute = execute
 
 
-def report(path, place="Lambeth", today=DAY_AFTER, disclosure="suppress") -> str:
-    """The report as a new process makes it: nothing remembered in memory."""
+def report(path, place="Lambeth", today=DAY_AFTER, disclosure="suppress", baseline=None,
+           kept_report=False) -> str:
+    """The report as a new process makes it: nothing remembered in memory, and (unless
+    `kept_report`) made from what is kept rather than read whole."""
     families.clear()
+    if not kept_report:
+        kept.forget_reports(path)
     with db.reading(path) as con:
-        return json.dumps(build_report(con, Scope.parse("sel", place=place, today=today), disclosure),
-                          sort_keys=True, default=str)
+        scope = Scope.parse("sel", place=place, today=today)
+        return json.dumps(build_report(con, scope, disclosure, baseline), sort_keys=True, default=str)
 
 
 def afresh(path, **options) -> str:
@@ -179,12 +184,19 @@ def test_what_another_version_of_wpc_kept_is_not_read(path, builds, monkeypatch)
 
 def test_at_most_max_mb_is_kept_the_oldest_going_first(path, monkeypatch):
     afresh(path)
-    files = kept_files(path)
-    sizes = {f: f.stat().st_size for f in files}
-    newest = max(files, key=lambda f: f.stat().st_mtime_ns)
-    monkeypatch.setattr(kept, "MAX_MB", (sizes[newest] + 1) / 1024 / 1024)
-    kept._trim(newest.parent)
-    assert kept_files(path) == [newest]
+    before = kept_files(path)
+    assert len(before) > 1
+    # the next thing kept is the newest: only it fits
+    newest = pa.table({"n": list(range(100))})
+    with db.reading(path) as con:
+        state = kept.state(con)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, newest.schema) as writer:
+        writer.write_table(newest)
+    monkeypatch.setattr(kept, "MAX_MB", sink.getvalue().size / 1024 / 1024)  # its file's size
+    kept.save_table(state, "key", "newest", newest)
+    (left,) = kept_files(path)
+    assert left not in before and kept.load_table(state, "key", "newest").equals(newest)
 
 
 ONE_BY_ONE = [("participants", {}), ("core20", {}), ("reach", {"dimension": "ethnicity"}), ("reach_all", {}),
@@ -228,3 +240,61 @@ def test_a_connection_that_may_write_neither_reads_nor_keeps(path):
         con.execute("rollback")
         con.execute("begin transaction")
     assert made == expected
+
+
+# A whole protected report is kept too: asked again on the same data, day and mode, it is read.
+
+@pytest.mark.parametrize("disclosure", ["suppress", "publish"])
+def test_the_same_report_asked_again_is_read_whole_and_is_the_same(path, builds, disclosure):
+    first = afresh(path, disclosure=disclosure)
+    with db.reading(path) as con:
+        made = build_report(con, Scope.parse("sel", place="Lambeth", today=DAY_AFTER), disclosure)
+    builds.clear()
+    with statements() as ran:
+        families.clear()
+        with db.reading(path) as con:
+            again = build_report(con, Scope.parse("sel", place="Lambeth", today=DAY_AFTER), disclosure)
+    assert ran == [] and builds == []  # read whole: no SQL file run, no family built
+    assert again == made  # the same dict, value for value and type for type
+    assert json.dumps(again, sort_keys=True, default=str) == first
+
+
+def test_a_report_is_read_only_for_its_own_scope_day_mode_and_baseline(path):
+    """Each of these differs from the first report, so serving the first's would be caught."""
+    first = afresh(path)
+    baseline = Scope.parse("sel", place="Lambeth", date_from="2024-04-01", date_to="2024-09-30")
+    others = [{"place": "Southwark"}, {"today": DAY_AFTER + dt.timedelta(days=45)},
+              {"disclosure": "publish"}, {"baseline": baseline}]
+    for options in others:
+        kept_one = report(path, kept_report=True, **options)  # with the first report kept beside it
+        assert kept_one != first
+        assert kept_one == afresh(path, **options)
+        afresh(path)  # the first report kept again for the next
+
+
+def test_a_report_with_disclosure_control_off_is_never_kept(path):
+    afresh(path, disclosure="off")
+    assert not [f for f in kept_files(path) if f.suffix == ".json"]
+    with statements() as ran:
+        report(path, disclosure="off", kept_report=True)
+    assert "intermediate/int_scope_participants" in ran  # worked out again
+
+
+def test_an_upload_deletes_the_kept_report_and_the_next_one_counts_it(path, tmp_path):
+    before = afresh(path, disclosure="publish")
+    assert [f for f in kept_files(path) if f.suffix == ".json"]
+    assert upload_in_lambeth(path, tmp_path / "more.csv", DEMO_END, 12).stored == 12
+    after = report(path, disclosure="publish", kept_report=True)
+    # 12 more people in Lambeth: more than cell-key changes (up to 5 each way) can hide
+    assert json.loads(after)["participants"]["total"] > json.loads(before)["participants"]["total"]
+    assert after == afresh(path, disclosure="publish")
+
+
+def test_an_unreadable_kept_report_is_worked_out_again(path):
+    first = afresh(path)
+    (file,) = [f for f in kept_files(path) if f.suffix == ".json"]
+    for damage in (b"{not json", b"[1, 2]", b""):
+        file.write_bytes(damage)
+        with statements() as ran:
+            assert report(path, kept_report=True) == first
+        assert "intermediate/int_scope_participants" in ran

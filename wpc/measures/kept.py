@@ -8,11 +8,13 @@ The answer depends only on the data, the ICS, the period, the activity filters a
 database file's version and that key, and a report in a new process (`wpc report`, a pack, a
 restarted app) reads it instead of working it out again. A few tables of counts are kept the
 same way (`save_table`): fatigue's neighbourhoods for an ICS, and a scope's homes and reach
-counts (`wpc.measures.prepare.KEPT_ON_DISK`). People's rows are never kept.
+counts (`wpc.measures.prepare.KEPT_ON_DISK`). So is a whole protected report (`save_report`:
+`wpc report` for the same scope, day and mode on the same data prints what the first one
+printed). People's rows are never kept, nor a report made with disclosure control off.
 
 Files: `<database>.kept/<state>/<key>.<name>.npz` for a family, with its cell names (JSON),
 true counts, record key sums, shown, hidden and perturbed counts, read without pickle; `.arrow`
-for a table. The state is the database file's version and a digest of wpc's own code. Like the
+for a table; `.json` for a report. The state is the database file's version and a digest of wpc's own code. Like the
 database they come from, they hold counts of people before suppression, so:
 - every write to the database deletes the whole folder (`wpc.db.writing`): an erased upload
   leaves nothing here;
@@ -45,6 +47,7 @@ from wpc import db
 ENABLED = True  # tests that count what is built turn it off
 MAX_MB = 512  # at most this much is kept for one state of the database
 _ARRAYS = ("values", "keys", "shown", "hidden", "perturbed")
+_REPORT = "report"
 
 
 @dataclass
@@ -66,6 +69,13 @@ class KeptCells:
 def forget(database: Path | str) -> None:
     """Delete everything kept for the database (every write to it does)."""
     shutil.rmtree(db.kept_folder(database), ignore_errors=True)
+
+
+def forget_reports(database: Path | str) -> None:
+    """Delete the reports kept for the database, keeping its protection and tables (the
+    benchmark times a report made from those)."""
+    for file in db.kept_folder(database).glob(f"*/*.{_digest(_REPORT)}.json"):
+        file.unlink(missing_ok=True)
 
 
 def state(con: duckdb.DuckDBPyConnection) -> tuple | None:
@@ -238,5 +248,36 @@ def save_table(state: tuple | None, key: str, name: str, table: pa.Table) -> Non
         with _writing(state) as folder:
             if folder is not None:
                 _write(folder, folder / f"{key}.{_digest(name)}.arrow", write)
+    except OSError:
+        pass  # as for families: nothing is kept
+
+
+def report_key(scope, disclosure: str, baseline=None) -> str:
+    """What a report of a resolved scope is a function of besides the data: the scope and its
+    day (`key_of`), the disclosure mode, and the baseline it is compared with, if any."""
+    parts = [key_of(scope, today=True), disclosure, None if baseline is None else key_of(baseline, today=True)]
+    return hashlib.blake2b(json.dumps(parts).encode(), digest_size=16).hexdigest()
+
+
+def load_report(state: tuple | None, key: str) -> dict | None:
+    """A report kept by `save_report` for the database's state and `key` (None: none readable)."""
+    folder = _state_folder(state)
+    if folder is None:
+        return None
+    try:
+        found = json.loads((folder / f"{key}.{_digest(_REPORT)}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def save_report(state: tuple | None, key: str, report: dict) -> None:
+    """Keep a protected report (`wpc.measures.report.build_report`'s JSON-ready dict) as JSON,
+    which gives back exactly the same dict."""
+    text = json.dumps(report, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    try:
+        with _writing(state) as folder:
+            if folder is not None:
+                _write(folder, folder / f"{key}.{_digest(_REPORT)}.json", lambda out: out.write(text))
     except OSError:
         pass  # as for families: nothing is kept

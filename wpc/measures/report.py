@@ -2,7 +2,9 @@
 
 `build_report` composes the measure functions into one dict (JSON-ready: shares as fractions,
 None for what cannot be computed or is withheld, "*" for suppressed counts); the text people
-read is written from it by wpc.views.report.
+read is written from it by wpc.views.report. A protected report is kept beside the database
+(wpc.measures.kept): the same report asked for again on the same data and day is read, not
+worked out again.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from wpc.measures.fatigue import fatigue
 from wpc.measures.geography import geography
 from wpc.measures.plans import plans_report
 from wpc.measures.plain import plain, records
-from wpc.measures.prepare import STEPS, begin
+from wpc.measures import kept
+from wpc.measures.prepare import STEPS, begin, resolved_scope
 from wpc.measures.quality import quality
 from wpc.measures.reach import core20_from, participants, reach_all
 from wpc.measures.scope import Scope
@@ -27,6 +30,20 @@ def build_report(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str =
                  baseline: Scope | None = None) -> dict:
     """The full report for `scope` (the keys of docs/methods.md section 13); `change` compares it
     with `baseline` (section 18), null when there is none."""
+    if disclosure == "off":  # counts before protection are never kept on disk
+        return _work_out(con, scope, disclosure, baseline)
+    state = kept.state(con)
+    key = kept.report_key(resolved_scope(con, scope), disclosure,
+                          None if baseline is None else resolved_scope(con, baseline))
+    found = kept.load_report(state, key)
+    if found is not None:
+        return found
+    report = _work_out(con, scope, disclosure, baseline)
+    kept.save_report(state, key, report)
+    return report
+
+
+def _work_out(con: duckdb.DuckDBPyConnection, scope: Scope, disclosure: str, baseline: Scope | None) -> dict:
     resolved, policy = begin(con, scope, disclosure, *STEPS)
     covered = coverage(con, scope, disclosure)
     reached = reach_all(con, scope, disclosure)

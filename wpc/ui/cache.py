@@ -17,6 +17,16 @@ the expensive part (plotly validates it all again: 15 ms for a workshop chart, t
 cost of a warm rerun when results were unpickled from `st.cache_data`). Pages therefore never
 change a figure they are given (tests/test_ui_cache.py checks the workshop's, the one page that
 restyles a chart, gets its own copy from `wpc.views.workshop.projected`).
+
+**While new data is worked out** (docs/dashboard.md, "After an upload"). Each rerun reads
+one version of the store, chosen when it starts (`pin`), so a page never mixes figures from
+before and after an upload. When the store changes, the server goes on serving the version
+it has results for, and one thread works out, for the new version, the calls sessions made
+most recently (`_warm`); once done, every session moves to the new version at its next rerun
+(a page showing older figures says so, and reruns itself). A session that asks for something
+not worked out for its version moves to the newest at once, for the whole rerun; the session
+that made the upload sees it at once. A result is only ever kept under the version its
+connection read (`Outdated`).
 """
 
 from __future__ import annotations
@@ -26,6 +36,10 @@ import dataclasses
 import datetime as dt
 import decimal
 import importlib
+import logging
+import threading
+import time
+from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
@@ -41,9 +55,21 @@ from wpc.measures import shared
 shared.enable()
 
 
+_LOG = logging.getLogger(__name__)
+WARM_CALLS = 400  # the most recent calls worked out again for a new version of the store
+WARM_SECONDS = 120  # after this, the new version is served and what is left is worked out on demand
+
+
+class Outdated(Exception):
+    """The store is no longer at the version a result was asked for (never cached)."""
+
+
 def _run(store_key: tuple, version, module: str, name: str, kwargs: tuple):
     function = getattr(importlib.import_module(module), name)
     with db.reading(stores.parse(*store_key)) as con:
+        state = db.state_of(con)
+        if state is not None and state[1] != version:
+            raise Outdated(f"{store_key} moved on from {version}")  # the data is not that version's
         return function(con, **dict(kwargs))
 
 
@@ -85,26 +111,183 @@ def fresh(value):
     return copy.deepcopy(value)
 
 
+def _store_key(store: stores.Store) -> tuple:
+    """The store as plain text: its WPC_STORE setting and the file's path."""
+    return store.setting, str(store.path or "")
+
+
 def _key(function, where: stores.Store | Path, kwargs: dict) -> tuple:
-    """The store as plain text (its WPC_STORE setting, the file's path), its version, the call."""
+    """The store, the version this rerun reads (`pin`; outside a page, the newest), the call."""
     store = stores.resolve(where)
-    return ((store.setting, str(store.path or "")), db.version(store), function.__module__, function.__name__,
-            tuple(sorted(kwargs.items())))
+    store_key = _store_key(store)
+    version = _pinned().get(store_key)
+    if version is None:
+        version = db.version(store)
+    return store_key, version, function.__module__, function.__name__, tuple(sorted(kwargs.items()))
+
+
+def _cached(cached, key: tuple):
+    """A cached result; if the store has moved on from the version this rerun reads, the
+    rerun starts again on the newest (so a page never mixes versions)."""
+    try:
+        result = cached(*key)
+    except Outdated:
+        if not _in_a_page():
+            return cached(*_renewed(key))
+        _session_state()[_NEWEST] = True  # the whole rerun again, on the newest
+        st.rerun()
+    _asked(key)
+    return result
 
 
 def call(function, db_path: stores.Store | Path, **kwargs):
     """`function(con, **kwargs)` on a read-only connection, cached until the database changes;
     this session's own shell of the shared result (`fresh`)."""
-    return fresh(_cached_call(*_key(function, db_path, kwargs)))
+    return fresh(_cached(_cached_call, _key(function, db_path, kwargs)))
 
 
 def resource(function, db_path: stores.Store | Path, **kwargs):
     """Like `call`, for an object every session shares as it is (not a copy), such as a
     search index: built once per store version, by each server from the store."""
-    return _cached_resource(*_key(function, db_path, kwargs))
+    _RESOURCES.add((function.__module__, function.__name__))
+    return _cached(_cached_resource, _key(function, db_path, kwargs))
+
+
+def _renewed(key: tuple) -> tuple:
+    store_key, _version, *call_ = key
+    return (store_key, db.version(stores.parse(*store_key)), *call_)
 
 
 def clear() -> None:
     _cached_call.clear()
     _cached_resource.clear()
     shared.clear()
+    with _LOCK:
+        _SERVED.clear()
+        _ASKED.clear()
+
+
+# One version per rerun, and the new one worked out before it is served ------------------------
+
+_LOCK = threading.Lock()
+_SERVED: dict[tuple, object] = {}  # store -> the version sessions are served
+_SEEN: dict[tuple, dict] = {}  # store -> {version: when this server first saw it}
+_ASKED: dict[tuple, OrderedDict] = {}  # store -> {call's hash: (module, name, kwargs)}, most recent last
+_WARMING: dict[tuple, threading.Thread] = {}
+_ON = "_cache_versions"  # session state: {store: the version its last rerun read}
+_NEWEST = "_cache_newest"  # session state: its next rerun reads the newest version
+
+
+def _in_a_page() -> bool:
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    return get_script_run_ctx(suppress_warning=True) is not None
+
+
+def _session_state():
+    return st.session_state
+
+
+def _pinned() -> dict:
+    return _session_state().get(_ON, {}) if _in_a_page() else {}
+
+
+def _asked(key: tuple) -> None:
+    store_key, version, *call_ = key
+    try:
+        known_as = hash(tuple(call_))
+    except TypeError:  # an argument Streamlit hashes by its contents (a dict)
+        known_as = repr(call_)
+    with _LOCK:
+        asked = _ASKED.setdefault(store_key, OrderedDict())
+        asked[known_as] = tuple(call_)
+        asked.move_to_end(known_as)
+        while len(asked) > WARM_CALLS:
+            asked.popitem(last=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class Pinned:
+    """The version a rerun reads; `since`: when a newer one was stored (None: this is the newest)."""
+
+    version: object
+    since: float | None = None
+
+
+def pin(where: stores.Store | Path) -> Pinned:
+    """Choose the version this rerun reads, at its start: the newest if this session has read
+    it already or the server serves it; else the version the server serves while one thread
+    works out the newest (`since` says when it was stored)."""
+    store = stores.resolve(where)
+    store_key = _store_key(store)
+    newest = db.version(store)
+    own = _session_state().get(_ON, {}).get(store_key)
+    if _session_state().pop(_NEWEST, False):
+        own = newest
+    with _LOCK:
+        seen = _SEEN.setdefault(store_key, {})
+        seen.setdefault(newest, time.time())
+        for older in list(seen)[:-8]:  # the last few versions are all a notice can name
+            del seen[older]
+        served = _SERVED.setdefault(store_key, newest)
+        has_results = bool(_ASKED.get(store_key))  # anything asked of this store since start or `clear`
+        if not has_results:  # nothing to serve from: a server's first rerun, or after `clear`
+            _SERVED[store_key] = served = newest
+        if served == newest or own == newest:
+            chosen, since = newest, None
+        else:
+            chosen, since = served, seen.get(newest, time.time())
+        if served != newest:
+            _start_warming(store, store_key, newest)
+    _session_state()[_ON] = {store_key: chosen}
+    return Pinned(chosen, since)
+
+
+def see_newest() -> None:
+    """This session's next rerun reads the newest version (it has just written it)."""
+    _session_state()[_NEWEST] = True
+
+
+def serves_newest(where: stores.Store | Path) -> bool:
+    """Whether the server now serves the newest version (a page showing older figures reruns)."""
+    store = stores.resolve(where)
+    with _LOCK:
+        return _SERVED.get(_store_key(store)) == db.version(store)
+
+
+def _start_warming(store: stores.Store, store_key: tuple, version) -> None:
+    """(under _LOCK) Work out the new version's results in one thread, unless one is at it."""
+    running = _WARMING.get(store_key)
+    if running is not None and running.is_alive():
+        return
+    calls = list(reversed(_ASKED.get(store_key, {}).values()))  # the most recent first
+    thread = threading.Thread(target=_warm, args=(store, store_key, version, calls), daemon=True,
+                              name="wpc-warm-cache")
+    _WARMING[store_key] = thread
+    thread.start()
+
+
+def _warm(store: stores.Store, store_key: tuple, version, calls: list) -> None:
+    deadline = time.monotonic() + WARM_SECONDS
+    for module, name, kwargs in calls:
+        if time.monotonic() > deadline or db.version(store) != version:
+            break
+        cached = _cached_resource if (module, name) in _RESOURCES else _cached_call
+        try:
+            cached(store_key, version, module, name, kwargs)
+        except Outdated:
+            break  # stored again meanwhile: the next rerun starts warming the newest
+        except Exception:  # a session asking for it will see the error itself
+            _LOG.exception("working out %s.%s for the new data", module, name)
+    with _LOCK:
+        if db.version(store) == version:
+            _SERVED[store_key] = version
+
+
+_RESOURCES: set[tuple] = set()  # (module, name) of what `resource` caches
+
+
+def wait_until_warm(timeout: float = 300) -> None:
+    """Until every warming thread has finished (tests)."""
+    for thread in list(_WARMING.values()):
+        thread.join(timeout)

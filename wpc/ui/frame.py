@@ -3,6 +3,8 @@ synthetic-data label; and each page's title with the line naming its scope under
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from wpc import db, status
@@ -24,6 +26,7 @@ def render(page) -> None:
         )
         st.stop()
     try:
+        pinned = cache.pin(path)  # the one version of the data this rerun reads
         st.session_state["_access"] = auth.current_access(email, state.catalogue())
         preset, place = state.choose_scope()
         filters = state.choose_filters(preset, place)
@@ -49,6 +52,11 @@ def render(page) -> None:
         f"Counts of 1 to {preset.thresholds.suppression} people are shown as \\*; small changes are made "
         "to other counts of people to protect privacy, so figures may not add up exactly."
     )
+    if pinned.since is not None:
+        stored = dt.datetime.fromtimestamp(pinned.since).strftime("%H:%M")
+        st.info(f"**New data was stored at {stored}.** These figures are from before it while the new ones "
+                "are worked out. This page updates by itself when they are ready.", icon=":material/update:")
+        _rerun_when_ready(path)
     if data["demo"]:
         st.warning(
             "**Synthetic demo data.** The engagement records shown here were generated to "
@@ -56,6 +64,12 @@ def render(page) -> None:
             "deprivation and boundary data are real.",
             icon=":material/science:",
         )
+
+
+@st.fragment(run_every=3)
+def _rerun_when_ready(path) -> None:
+    if cache.serves_newest(path):
+        st.rerun()
 
 
 def title(text: str, period: bool = True, filters: bool = True) -> None:

@@ -69,7 +69,7 @@ def store_button(label: str, key, prepared, path: Path, access: Access, repeats:
                  "written: press the button again to store it.")
         st.stop()
     st.session_state["upload_done"] = (key, outcome)
-    cache.clear()
+    cache.see_newest()  # the uploader sees the upload at once; others when it is worked out
     st.rerun()
 
 
