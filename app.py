@@ -8,9 +8,14 @@ request, and every AppTest run, as a legacy multipage app, so a first link to /a
 the page script without this frame (no login or access check) under a menu of every file.
 """
 
+import logging
+
 import streamlit as st
 
 from wpc.ui import frame, tuning
+
+logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+logging.getLogger("wpc").setLevel(logging.INFO)  # the server's log says when new data is shown
 
 tuning.apply()  # many sessions at once: config reads without a lock, each chart's dict made once
 st.set_page_config(page_title="wpc: who are we reaching?", page_icon="📍", layout="wide")

@@ -96,6 +96,26 @@ async def walk(session: Session, journey: Journey) -> list[tuple[str, Place, Run
     return steps
 
 
+NOTICE = "New data was stored at"  # a page showing the figures from before an upload says so
+
+
+def older_figures(run: Run) -> bool:
+    return any(NOTICE in text for text in run.texts)
+
+
+async def until_new_figures(probe: Session, place: Place, limit: float = 300) -> float | None:
+    """Seconds from now until `probe`, a session that opened the place's Overview before the
+    upload, shows the new figures (no notice) when it opens it again; None if not within `limit`.
+    (A session never goes back to older figures, so only one that read them tells when the
+    server moves on.)"""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        if not older_figures(await probe.open("", f"preset={place.preset}&place={place.name}&{PERIOD}")):
+            return time.perf_counter() - started
+        await asyncio.sleep(1)
+    return None
+
+
 class Checker:
     """Every page about the place it should be, and the same words and figures as any other
     session's page for the same step and place."""
@@ -130,7 +150,7 @@ async def session_task(base: str, journey: Journey, start: asyncio.Event, checke
             try:
                 for step, place, run in await walk(session, journey):
                     runs.append({"step": step, "place": place.name, "seconds": run.seconds,
-                                 "sidebar": run.chosen.get("place")})
+                                 "sidebar": run.chosen.get("place"), "older_figures": older_figures(run)})
                     problems += checker.problems(journey, step, place, run, compare)
             finally:
                 await session.__aexit__()
@@ -214,12 +234,20 @@ async def level(base: str, places: list[Place], sessions: int, browser, pages: i
     if browser is not None and pages:
         shown = shown_places(places, (sessions,), pages)
         page_task = asyncio.create_task(browser_pages(browser, base, shown, start, until))
+    probe = None
+    if upload:  # a session that reads the figures from before the upload
+        probe = await Session(base).__aenter__()
+        await probe.open("", f"preset={places[0].preset}&place={places[0].name}&{PERIOD}")  # as journeys do
     await asyncio.sleep(0.5)  # let every session connect before they start together
     started = time.perf_counter()
     start.set()
     upload_result = None
     if upload:
         upload_result = await asyncio.to_thread(upload)
+        try:  # the sessions keep walking until pages show the new figures
+            upload_result["new_figures_after_seconds"] = await until_new_figures(probe, places[0])
+        finally:
+            await probe.__aexit__()
         until.set()
     results = await asyncio.gather(*tasks)
     rendered = await page_task if page_task else []
@@ -233,6 +261,7 @@ async def level(base: str, places: list[Place], sessions: int, browser, pages: i
         "first_open": spread([r["seconds"] for r in runs if r["step"] in ("workshop link", "overview link")]),
         "rendered": spread([t["seconds"] for t in rendered]),
         "errors": len(problems), "problems": problems[:20], "upload": upload_result,
+        "older_figures_runs": sum(r["older_figures"] for r in runs),
         "by_step": {step: spread([r["seconds"] for r in runs if r["step"] == step])
                     for step in dict.fromkeys(r["step"] for r in runs)},
     }
@@ -410,7 +439,8 @@ async def measure(label: str, source: Path, largest_ics_only: bool, levels: tupl
                 result["during_upload"] = figures
                 log(f"    upload {figures['upload']['seconds']:.1f} s ({figures['upload']['stored']} stored); "
                     f"rerun p50 {figures['rerun']['p50']:.2f} s, p95 {figures['rerun']['p95']:.2f} s, "
-                    f"errors {figures['errors']}")
+                    f"errors {figures['errors']}; new figures shown {_num(figures['upload']['new_figures_after_seconds'])} s "
+                    f"after it, {figures['older_figures_runs']} of {figures['rerun']['n']} runs showed the figures from before it")
             if browser:
                 await browser.close()
     finally:

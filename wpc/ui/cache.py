@@ -57,7 +57,7 @@ shared.enable()
 
 _LOG = logging.getLogger(__name__)
 WARM_CALLS = 400  # the most recent calls worked out again for a new version of the store
-WARM_SECONDS = 120  # after this, the new version is served and what is left is worked out on demand
+WARM_SECONDS = 30  # after this, the new version is served and what is left is worked out on demand
 
 
 class Outdated(Exception):
@@ -235,8 +235,10 @@ def pin(where: stores.Store | Path) -> Pinned:
             _SERVED[store_key] = served = newest
         if served == newest or own == newest:
             chosen, since = newest, None
-        else:
-            chosen, since = served, seen.get(newest, time.time())
+        else:  # never older than what this session read last (a version between served and newest)
+            order = list(seen)
+            newer_own = own in seen and served in seen and order.index(own) > order.index(served)
+            chosen, since = (own if newer_own else served), seen.get(newest, time.time())
         if served != newest:
             _start_warming(store, store_key, newest)
     _session_state()[_ON] = {store_key: chosen}
@@ -268,9 +270,10 @@ def _start_warming(store: stores.Store, store_key: tuple, version) -> None:
 
 
 def _warm(store: stores.Store, store_key: tuple, version, calls: list) -> None:
-    deadline = time.monotonic() + WARM_SECONDS
+    started = time.monotonic()
+    done = 0
     for module, name, kwargs in calls:
-        if time.monotonic() > deadline or db.version(store) != version:
+        if time.monotonic() > started + WARM_SECONDS or db.version(store) != version:
             break
         cached = _cached_resource if (module, name) in _RESOURCES else _cached_call
         try:
@@ -279,9 +282,13 @@ def _warm(store: stores.Store, store_key: tuple, version, calls: list) -> None:
             break  # stored again meanwhile: the next rerun starts warming the newest
         except Exception:  # a session asking for it will see the error itself
             _LOG.exception("working out %s.%s for the new data", module, name)
+        done += 1
     with _LOCK:
-        if db.version(store) == version:
+        moved_on = db.version(store) == version
+        if moved_on:
             _SERVED[store_key] = version
+    _LOG.info("new data: %d of %d recent page calls worked out in %.1f s%s", done, len(calls),
+              time.monotonic() - started, "; pages now show it" if moved_on else "; stored again meanwhile")
 
 
 _RESOURCES: set[tuple] = set()  # (module, name) of what `resource` caches
