@@ -103,7 +103,7 @@ def older_figures(run: Run) -> bool:
     return any(NOTICE in text for text in run.texts)
 
 
-async def until_new_figures(probe: Session, place: Place, limit: float = 300) -> float | None:
+async def until_new_figures(probe: Session, place: Place, limit: float = 180) -> float | None:
     """Seconds from now until `probe`, a session that opened the place's Overview before the
     upload, shows the new figures (no notice) when it opens it again; None if not within `limit`.
     (A session never goes back to older figures, so only one that read them tells when the
