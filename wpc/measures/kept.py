@@ -240,8 +240,8 @@ def load_table(state: tuple | None, key: str, name: str) -> pa.Table | None:
 def save_table(state: tuple | None, key: str, name: str, table: pa.Table) -> None:
     """Keep a table of counts (never of people's rows): fatigue's neighbourhoods for an ICS, a
     scope's homes and reach counts (wpc.measures.prepare)."""
-    def write(out) -> None:
-        with pa.ipc.new_file(out, table.schema) as writer:
+    def write(out) -> None:  # zstd: a quarter of the size, read in a few milliseconds more
+        with pa.ipc.new_file(out, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
             writer.write_table(table)
 
     try:

@@ -111,6 +111,12 @@ def fresh(value):
     return copy.deepcopy(value)
 
 
+def _newest(store: stores.Store):
+    """The store's version now: the one key every result is kept under (wpc.db.version, as the
+    kept scope tables of wpc.measures.shared are)."""
+    return db.version(store)
+
+
 def _store_key(store: stores.Store) -> tuple:
     """The store as plain text: its WPC_STORE setting and the file's path."""
     return store.setting, str(store.path or "")
@@ -122,7 +128,7 @@ def _key(function, where: stores.Store | Path, kwargs: dict) -> tuple:
     store_key = _store_key(store)
     version = _pinned().get(store_key)
     if version is None:
-        version = db.version(store)
+        version = _newest(store)
     return store_key, version, function.__module__, function.__name__, tuple(sorted(kwargs.items()))
 
 
@@ -155,7 +161,7 @@ def resource(function, db_path: stores.Store | Path, **kwargs):
 
 def _renewed(key: tuple) -> tuple:
     store_key, _version, *call_ = key
-    return (store_key, db.version(stores.parse(*store_key)), *call_)
+    return (store_key, _newest(stores.parse(*store_key)), *call_)
 
 
 def clear() -> None:
@@ -220,7 +226,7 @@ def pin(where: stores.Store | Path) -> Pinned:
     works out the newest (`since` says when it was stored)."""
     store = stores.resolve(where)
     store_key = _store_key(store)
-    newest = db.version(store)
+    newest = _newest(store)
     own = _session_state().get(_ON, {}).get(store_key)
     if _session_state().pop(_NEWEST, False):
         own = newest
@@ -254,7 +260,7 @@ def serves_newest(where: stores.Store | Path) -> bool:
     """Whether the server now serves the newest version (a page showing older figures reruns)."""
     store = stores.resolve(where)
     with _LOCK:
-        return _SERVED.get(_store_key(store)) == db.version(store)
+        return _SERVED.get(_store_key(store)) == _newest(store)
 
 
 def _start_warming(store: stores.Store, store_key: tuple, version) -> None:
@@ -273,7 +279,7 @@ def _warm(store: stores.Store, store_key: tuple, version, calls: list) -> None:
     started = time.monotonic()
     done = 0
     for module, name, kwargs in calls:
-        if time.monotonic() > started + WARM_SECONDS or db.version(store) != version:
+        if time.monotonic() > started + WARM_SECONDS or _newest(store) != version:
             break
         cached = _cached_resource if (module, name) in _RESOURCES else _cached_call
         try:
@@ -284,7 +290,7 @@ def _warm(store: stores.Store, store_key: tuple, version, calls: list) -> None:
             _LOG.exception("working out %s.%s for the new data", module, name)
         done += 1
     with _LOCK:
-        moved_on = db.version(store) == version
+        moved_on = _newest(store) == version
         if moved_on:
             _SERVED[store_key] = version
     _LOG.info("new data: %d of %d recent page calls worked out in %.1f s%s", done, len(calls),
