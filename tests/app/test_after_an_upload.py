@@ -134,3 +134,21 @@ def test_the_session_that_uploads_sees_its_upload_at_once(app_at, path, tmp_path
     reader.run()
     assert participants(reader) in (before, reported(path))  # before, saying so, until worked out
     assert noticed(reader) == (participants(reader) == before)
+
+
+def test_an_upload_stored_while_the_last_is_worked_out_is_worked_out_next(app_at, path, tmp_path):
+    """Pages left open ask for nothing that would start another warming: the thread goes on
+    from the version the store left to the newest."""
+    from wpc import store as stores
+
+    at = app_at(path, **LAMBETH).run()
+    before = participants(at)
+    store = stores.resolve(path)
+    upload_in_lambeth(path, tmp_path / "more.csv", DEMO_END, 40)
+    stale_version = db.version(store)
+    upload_in_lambeth(path, tmp_path / "more-again.csv", DEMO_END, 40)  # stored again meanwhile
+    calls = list(cache._ASKED[cache._store_key(store)].values())
+    cache._warm(store, cache._store_key(store), stale_version, calls)
+    assert cache.serves_newest(path)
+    at.run()
+    assert participants(at) == reported(path) > before and not noticed(at)

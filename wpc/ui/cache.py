@@ -276,25 +276,31 @@ def _start_warming(store: stores.Store, store_key: tuple, version) -> None:
 
 
 def _warm(store: stores.Store, store_key: tuple, version, calls: list) -> None:
-    started = time.monotonic()
-    done = 0
-    for module, name, kwargs in calls:
-        if time.monotonic() > started + WARM_SECONDS or _newest(store) != version:
-            break
-        cached = _cached_resource if (module, name) in _RESOURCES else _cached_call
-        try:
-            cached(store_key, version, module, name, kwargs)
-        except Outdated:
-            break  # stored again meanwhile: the next rerun starts warming the newest
-        except Exception:  # a session asking for it will see the error itself
-            _LOG.exception("working out %s.%s for the new data", module, name)
-        done += 1
-    with _LOCK:
-        moved_on = _newest(store) == version
-        if moved_on:
-            _SERVED[store_key] = version
-    _LOG.info("new data: %d of %d recent page calls worked out in %.1f s%s", done, len(calls),
-              time.monotonic() - started, "; pages now show it" if moved_on else "; stored again meanwhile")
+    """Work out `calls` for `version`, then serve it; if the store was written again meanwhile,
+    go on with the newest (pages left open ask nothing that would start another thread)."""
+    while True:
+        started = time.monotonic()
+        done = 0
+        for module, name, kwargs in calls:
+            if time.monotonic() > started + WARM_SECONDS or _newest(store) != version:
+                break
+            cached = _cached_resource if (module, name) in _RESOURCES else _cached_call
+            try:
+                cached(store_key, version, module, name, kwargs)
+            except Outdated:
+                break  # stored again meanwhile
+            except Exception:  # a session asking for it will see the error itself
+                _LOG.exception("working out %s.%s for the new data", module, name)
+            done += 1
+        with _LOCK:
+            newest = _newest(store)
+            if newest == version:
+                _SERVED[store_key] = version
+        _LOG.info("new data: %d of %d recent page calls worked out in %.1f s%s", done, len(calls),
+                  time.monotonic() - started, "; pages now show it" if newest == version else "; stored again meanwhile")
+        if newest == version:
+            return
+        version = newest
 
 
 _RESOURCES: set[tuple] = set()  # (module, name) of what `resource` caches
