@@ -144,11 +144,29 @@ def test_an_upload_stored_while_the_last_is_worked_out_is_worked_out_next(app_at
     at = app_at(path, **LAMBETH).run()
     before = participants(at)
     store = stores.resolve(path)
-    upload_in_lambeth(path, tmp_path / "more.csv", DEMO_END, 40)
+    assert upload_in_lambeth(path, tmp_path / "more.csv", DEMO_END, 40).stored == 40
     stale_version = db.version(store)
-    upload_in_lambeth(path, tmp_path / "more-again.csv", DEMO_END, 40)  # stored again meanwhile
+    assert upload_in_lambeth(path, tmp_path / "men.csv", DEMO_END, 41, sex="male").stored == 41  # stored again meanwhile
+    assert db.version(store) != stale_version
     calls = list(cache._ASKED[cache._store_key(store)].values())
     cache._warm(store, cache._store_key(store), stale_version, calls)
     assert cache.serves_newest(path)
     at.run()
     assert participants(at) == reported(path) > before and not noticed(at)
+
+
+def test_a_session_never_goes_back_to_figures_older_than_it_read(app_at, path, tmp_path, monkeypatch):
+    at = app_at(path, **LAMBETH).run()
+    before = participants(at)
+    monkeypatch.setattr(cache, "_start_warming", lambda *args: None)  # the server keeps serving the first
+    assert upload_in_lambeth(path, tmp_path / "more.csv", DEMO_END, 40).stored == 40
+    at.switch_page("app_pages/place_coverage.py").run()  # not worked out before: moves to the second
+    assert not at.exception and not noticed(at)
+    at.switch_page("app_pages/overview.py").run()  # worked out for the second version too
+    second = participants(at)
+    assert second != before and not noticed(at)
+    # a third version, while the server still serves the first
+    assert upload_in_lambeth(path, tmp_path / "men.csv", DEMO_END, 41, sex="male").stored == 41
+    at.switch_page("app_pages/place_coverage.py").run()
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception and participants(at) == second and noticed(at)  # the second's, not the first's
