@@ -625,9 +625,7 @@ def _protect(con, memo: dict, ics: ResolvedScope, kind: str, dimension: str | No
              state) -> None:
     if kind not in (*LINKED, "dimension"):
         raise ValueError(f"unknown family {kind!r}")
-    if "disk" not in memo:  # the connection's database state, asked once (read-only: it cannot change)
-        memo["disk"] = kept.state(con)
-    on_disk, key = memo["disk"], kept.key_of(ics, today=False)
+    on_disk, key = kept.state(con), kept.key_of(ics, today=False)
     found = kept.load(on_disk, key, LINKED if kind in LINKED else (family_name,))
     if found is not None:
         together = {name: ProtectedFamily(family=cells, hidden=hidden, perturbed=perturbed)

@@ -31,6 +31,7 @@ import json
 import os
 import shutil
 import tempfile
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -74,19 +75,24 @@ def forget(database: Path | str) -> None:
 def forget_reports(database: Path | str) -> None:
     """Delete the reports kept for the database, keeping its protection and tables (the
     benchmark times a report made from those)."""
-    for file in db.kept_folder(database).glob(f"*/*.{_digest(_REPORT)}.json"):
+    for file in db.kept_folder(database).glob(f"*/{_file(Path(), '*', _REPORT, 'json')}"):
         file.unlink(missing_ok=True)
+
+
+_STATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> its state
 
 
 def state(con: duckdb.DuckDBPyConnection) -> tuple | None:
     """The state of the database a read-only connection sees (`wpc.db.state_of`), for keeping
     and reading; None when keeping is off or the connection may write (its data can change
-    under it, and what it kept would be deleted at its commit anyway)."""
+    under it, and what it kept would be deleted at its commit anyway). Asked once per
+    connection: a read-only connection's data cannot change."""
     if not ENABLED:
         return None
-    if con.execute("select current_setting('access_mode')").fetchone()[0] != "read_only":
-        return None
-    return db.state_of(con)
+    if con not in _STATES:
+        read_only = con.execute("select current_setting('access_mode')").fetchone()[0] == "read_only"
+        _STATES[con] = db.state_of(con) if read_only else None
+    return _STATES[con]
 
 
 def key_of(scope, today: bool) -> str:
@@ -126,8 +132,8 @@ def _state_folder(state: tuple | None) -> Path | None:
     return db.kept_folder(where) / _digest((version, code_digest()))
 
 
-def _file(folder: Path, key: str, name: str) -> Path:
-    return folder / f"{key}.{_digest(name)}.npz"
+def _file(folder: Path, key: str, name: str, suffix: str = "npz") -> Path:
+    return folder / f"{key}.{_digest(name)}.{suffix}"
 
 
 def _cell(value):
@@ -231,7 +237,7 @@ def load_table(state: tuple | None, key: str, name: str) -> pa.Table | None:
     if folder is None:
         return None
     try:
-        with pa.memory_map(str(folder / f"{key}.{_digest(name)}.arrow")) as source:
+        with pa.memory_map(str(_file(folder, key, name, "arrow"))) as source:
             return pa.ipc.open_file(source).read_all()
     except (OSError, ValueError, pa.ArrowException):
         return None
@@ -247,7 +253,7 @@ def save_table(state: tuple | None, key: str, name: str, table: pa.Table) -> Non
     try:
         with _writing(state) as folder:
             if folder is not None:
-                _write(folder, folder / f"{key}.{_digest(name)}.arrow", write)
+                _write(folder, _file(folder, key, name, "arrow"), write)
     except OSError:
         pass  # as for families: nothing is kept
 
@@ -265,7 +271,7 @@ def load_report(state: tuple | None, key: str) -> dict | None:
     if folder is None:
         return None
     try:
-        found = json.loads((folder / f"{key}.{_digest(_REPORT)}.json").read_text(encoding="utf-8"))
+        found = json.loads(_file(folder, key, _REPORT, "json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return found if isinstance(found, dict) else None
@@ -278,6 +284,6 @@ def save_report(state: tuple | None, key: str, report: dict) -> None:
     try:
         with _writing(state) as folder:
             if folder is not None:
-                _write(folder, folder / f"{key}.{_digest(_REPORT)}.json", lambda out: out.write(text))
+                _write(folder, _file(folder, key, _REPORT, "json"), lambda out: out.write(text))
     except OSError:
         pass  # as for families: nothing is kept

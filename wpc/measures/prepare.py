@@ -146,9 +146,7 @@ def _from_disk(con: duckdb.DuckDBPyConnection, scope: ResolvedScope, memo: dict,
               and not (in_memory and shared.has((memo["database"], scope.key, t)))]
     if not wanted:
         return None
-    if "disk" not in memo:
-        memo["disk"] = kept.state(con)
-    state = memo["disk"]
+    state = kept.state(con)
     for table in wanted:
         found = kept.load_table(state, kept.key_of(scope, today=True), table)
         if found is not None:

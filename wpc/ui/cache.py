@@ -45,6 +45,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from wpc import db
 from wpc import store as stores
@@ -185,8 +186,6 @@ _NEWEST = "_cache_newest"  # session state: its next rerun reads the newest vers
 
 
 def _in_a_page() -> bool:
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
     return get_script_run_ctx(suppress_warning=True) is not None
 
 
